@@ -1,0 +1,48 @@
+# Callpoint — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+NODE_MODULES := node_modules/.package-lock.json
+TS_SOURCES := $(shell find daemon/src hardware/src -name '*.ts' 2>/dev/null)
+UI_SOURCES := $(shell find web-ui/src -type f 2>/dev/null) web-ui/build.mjs
+
+.PHONY: run test build bench lint docs clean install
+
+# npm ci builds the native modules (sqlite3, unix-dgram) from source: their
+# install scripts are allowed in package.json's allowScripts.
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(NODE_MODULES)
+
+dist/.built: $(NODE_MODULES) $(TS_SOURCES) tsconfig.json
+	npx tsc -p tsconfig.json
+	@touch $@
+
+web-ui/dist/index.html: $(NODE_MODULES) $(UI_SOURCES)
+	node web-ui/build.mjs
+
+build: dist/.built web-ui/dist/index.html
+
+# Simulation mode: simulated board, emulated parts, data under ./var, UI on http://127.0.0.1:8080
+run: build
+	node daemon/bin/callpoint.js run --simulate --config provisioning/examples/simulate.yaml
+
+# The whole suite. Tests that need mosquitto, socat or chromium skip with a
+# message when it is missing; REQUIRE_ALL=1 turns such a skip into a failure.
+test: $(NODE_MODULES) web-ui/dist/index.html
+	node scripts/run-tests.mjs
+
+lint: $(NODE_MODULES)
+	npx tsc -p tsconfig.check.json
+	npx tsc -p web-ui/tsconfig.json
+	npx eslint .
+
+bench: build
+	node --import tsx scripts/bench/run.ts
+
+# Regenerate the configuration reference in README.md from the schema.
+docs: $(NODE_MODULES)
+	node --import tsx scripts/gen-config-docs.ts
+
+clean:
+	rm -rf dist web-ui/dist .tap

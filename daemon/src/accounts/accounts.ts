@@ -1,0 +1,225 @@
+// The accounts runtime API: login, first-run setup, users. It knows nothing of
+// HTTP (the routes are thin adapters) and takes an Actor for authorisation and
+// audit. Every change is written together with its audit row in one
+// transaction, so what was acknowledged was also audited.
+import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../log/logger.js';
+import type { AuditEntry, AuditOutcome } from '../store/audit-repo.js';
+import type { Repos, Store } from '../store/store.js';
+import { ROLES, type Role, type UserRow } from '../store/users-repo.js';
+import { hasRole, type Actor } from './actor.js';
+import { AddressThrottle, accountLockMs } from './login-throttle.js';
+import { dummyHash, hashPassword, verifyPassword } from './password-hash.js';
+import { passwordProblem } from './password-policy.js';
+import { fail, invalid, ok, type Result } from './result.js';
+import { checkSetupToken, consumeSetupToken } from './setup-token.js';
+import type { Sessions } from './sessions.js';
+
+export const USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$/;
+
+export interface UserView {
+  username: string;
+  role: Role;
+  createdAt: string;
+  lastLoginAt: string | null;
+  locked: boolean;
+}
+
+export interface LoggedIn {
+  user: { username: string; role: Role };
+  token: string;
+  csrfToken: string;
+}
+
+export interface AuditRecord {
+  action: string;
+  target?: string | null;
+  outcome: AuditOutcome;
+  detail?: string | null;
+}
+
+const view = (u: UserRow): UserView => ({
+  username: u.username,
+  role: u.role,
+  createdAt: u.createdAt,
+  lastLoginAt: u.lastLoginAt,
+  locked: !!u.lockedUntil && Date.parse(u.lockedUntil) > Date.now(),
+});
+
+export class Accounts {
+  constructor(
+    private readonly store: Store,
+    private readonly sessions: Sessions,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    private readonly throttle = new AddressThrottle(),
+  ) {}
+
+  /** Write one audit row (inside `q` when given, so it commits with the change). */
+  async audit(actor: Actor, rec: AuditRecord, q?: Repos): Promise<AuditEntry> {
+    const entry = await (q ?? this.store).audit.insert({
+      username: actor.username,
+      role: actor.role,
+      ip: actor.ip,
+      action: rec.action,
+      target: rec.target ?? null,
+      outcome: rec.outcome,
+      detail: rec.detail ?? null,
+    });
+    if (!q) this.bus.emit('audit', entry);
+    return entry;
+  }
+
+  private async change<T>(actor: Actor, rec: AuditRecord, body: (q: Repos) => Promise<T>): Promise<T> {
+    const [value, entry] = await this.store.tx(async (q) => {
+      const v = await body(q);
+      return [v, await this.audit(actor, rec, q)] as const;
+    });
+    this.bus.emit('audit', entry);
+    return value;
+  }
+
+  async needsSetup(): Promise<boolean> {
+    return (await this.store.users.count()) === 0;
+  }
+
+  async login(ip: string, userAgent: string | null, username: unknown, password: unknown): Promise<Result<LoggedIn>> {
+    const actor: Actor = { username: typeof username === 'string' ? username.slice(0, 64) : null, role: null, ip };
+    const wait = this.throttle.waitMs(ip);
+    if (wait > 0) {
+      await this.audit(actor, { action: 'login', outcome: 'denied', detail: 'too many failed attempts from this address' });
+      return { ok: false, code: 'throttled', message: 'too many failed attempts; wait before trying again', retryAfterS: Math.ceil(wait / 1000) };
+    }
+    if (typeof username !== 'string' || typeof password !== 'string' || !username || !password || password.length > 1024) {
+      return invalid('username and password are required');
+    }
+    const user = await this.store.users.byName(username);
+    if (user?.lockedUntil && Date.parse(user.lockedUntil) > Date.now()) {
+      const retryAfterS = Math.ceil((Date.parse(user.lockedUntil) - Date.now()) / 1000);
+      this.throttle.failed(ip);
+      await this.audit(actor, { action: 'login', target: user.username, outcome: 'denied', detail: 'account temporarily locked after failed attempts' });
+      return { ok: false, code: 'throttled', message: 'this account is temporarily locked after failed attempts', retryAfterS };
+    }
+    const good = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    if (!user || !good) {
+      this.throttle.failed(ip);
+      if (user) {
+        const lockMs = accountLockMs(user.failedLogins + 1);
+        await this.change(actor, { action: 'login', target: user.username, outcome: 'failed', detail: lockMs ? `wrong password; account locked for ${Math.round(lockMs / 1000)} s` : 'wrong password' }, (q) =>
+          q.users.loginFailed(user.id, lockMs ? new Date(Date.now() + lockMs).toISOString() : null),
+        );
+        if (lockMs) this.log.warn({ username: user.username, ip, lockS: lockMs / 1000 }, 'account locked after failed logins');
+      } else {
+        await this.audit(actor, { action: 'login', outcome: 'failed', detail: 'unknown username' });
+      }
+      return fail('unauthorized', 'wrong username or password');
+    }
+    this.throttle.succeeded(ip);
+    const s = await this.sessions.create(user, ip, userAgent);
+    await this.change({ ...actor, username: user.username, role: user.role }, { action: 'login', target: user.username, outcome: 'ok' }, (q) => q.users.loginSucceeded(user.id));
+    return ok({ user: { username: user.username, role: user.role }, ...s });
+  }
+
+  async setup(ip: string, userAgent: string | null, token: unknown, username: unknown, password: unknown): Promise<Result<LoggedIn>> {
+    const actor: Actor = { username: null, role: null, ip };
+    const wait = this.throttle.waitMs(ip);
+    if (wait > 0) return { ok: false, code: 'throttled', message: 'too many failed attempts; wait before trying again', retryAfterS: Math.ceil(wait / 1000) };
+    const state = (await this.needsSetup()) ? await checkSetupToken(this.store.settings, token) : 'invalid';
+    if (state !== 'ok') {
+      this.throttle.failed(ip);
+      await this.audit(actor, { action: 'setup', outcome: 'denied', detail: state === 'expired' ? 'setup link expired' : 'invalid or used setup link' });
+      return fail('unauthorized', state === 'expired' ? 'this setup link has expired; restart the daemon for a new one' : 'this setup link is not valid (already used?)');
+    }
+    if (typeof username !== 'string' || !USERNAME_RE.test(username)) return invalid('the username must be 2–32 letters, digits, ".", "_" or "-"', 'username');
+    const problem = passwordProblem(password as string, username);
+    if (problem) return invalid(problem, 'password');
+    const hash = await hashPassword(password as string);
+    const id = await this.change({ username, role: 'admin', ip }, { action: 'setup', target: username, outcome: 'ok', detail: 'first administrator created' }, async (q) => {
+      if ((await q.users.count()) > 0) throw new Error('setup raced with another setup');
+      const newId = await q.users.create(username, 'admin', hash);
+      await consumeSetupToken(q.settings);
+      return newId;
+    });
+    const user = (await this.store.users.byId(id))!;
+    const s = await this.sessions.create(user, ip, userAgent);
+    this.log.info({ username }, 'first administrator created; setup link used up');
+    return ok({ user: { username, role: 'admin' }, ...s });
+  }
+
+  async logout(actor: Actor, tokenHash: string): Promise<void> {
+    await this.change(actor, { action: 'logout', target: actor.username, outcome: 'ok' }, (q) => q.sessions.remove(tokenHash));
+  }
+
+  async changeOwnPassword(actor: Actor, current: unknown, next: unknown): Promise<Result<void>> {
+    const user = actor.username ? await this.store.users.byName(actor.username) : undefined;
+    if (!user) return fail('unauthorized', 'not logged in');
+    if (typeof current !== 'string' || !(await verifyPassword(current, user.passwordHash))) {
+      await this.audit(actor, { action: 'password.change', target: user.username, outcome: 'failed', detail: 'current password wrong' });
+      return fail('unauthorized', 'the current password is wrong');
+    }
+    const problem = passwordProblem(next as string, user.username);
+    if (problem) return invalid(problem, 'next');
+    const hash = await hashPassword(next as string);
+    await this.change(actor, { action: 'password.change', target: user.username, outcome: 'ok', detail: 'all sessions ended' }, async (q) => {
+      await q.users.setPassword(user.id, hash);
+      await q.sessions.removeForUser(user.id);
+    });
+    return ok(undefined);
+  }
+
+  async listUsers(actor: Actor): Promise<Result<UserView[]>> {
+    if (!hasRole(actor, 'admin')) return fail('forbidden', 'only an administrator can list users');
+    return ok((await this.store.users.list()).map(view));
+  }
+
+  async addUser(actor: Actor, username: unknown, password: unknown, role: unknown): Promise<Result<UserView>> {
+    if (!hasRole(actor, 'admin')) return fail('forbidden', 'only an administrator can add users');
+    if (typeof username !== 'string' || !USERNAME_RE.test(username)) return invalid('the username must be 2–32 letters, digits, ".", "_" or "-"', 'username');
+    if (!ROLES.includes(role as Role)) return invalid(`the role must be one of ${ROLES.join(', ')}`, 'role');
+    const problem = passwordProblem(password as string, username);
+    if (problem) return invalid(problem, 'password');
+    if (await this.store.users.byName(username)) return fail('conflict', `a user named ${username} exists already`);
+    const hash = await hashPassword(password as string);
+    try {
+      const id = await this.change(actor, { action: 'user.add', target: username, outcome: 'ok', detail: `role ${role as Role}` }, (q) => q.users.create(username, role as Role, hash));
+      return ok(view((await this.store.users.byId(id))!));
+    } catch (e) {
+      if (/UNIQUE/.test((e as Error).message)) return fail('conflict', `a user named ${username} exists already`);
+      throw e;
+    }
+  }
+
+  async updateUser(actor: Actor, username: string, patch: { role?: unknown; password?: unknown }): Promise<Result<UserView>> {
+    if (!hasRole(actor, 'admin')) return fail('forbidden', 'only an administrator can change users');
+    const user = await this.store.users.byName(username);
+    if (!user) return fail('not_found', `no user named ${username}`);
+    if (patch.role === undefined && patch.password === undefined) return invalid('nothing to change: give role and/or password');
+    if (patch.role !== undefined && !ROLES.includes(patch.role as Role)) return invalid(`the role must be one of ${ROLES.join(', ')}`, 'role');
+    const role = patch.role as Role | undefined;
+    if (role && role !== 'admin' && user.role === 'admin' && (await this.store.users.countRole('admin')) <= 1) return fail('conflict', 'the last administrator cannot be demoted');
+    let hash: string | undefined;
+    if (patch.password !== undefined) {
+      const problem = passwordProblem(patch.password as string, user.username);
+      if (problem) return invalid(problem, 'password');
+      hash = await hashPassword(patch.password as string);
+    }
+    const detail = [role && `role ${user.role} → ${role}`, hash && 'password reset, sessions ended'].filter(Boolean).join('; ');
+    await this.change(actor, { action: 'user.update', target: user.username, outcome: 'ok', detail }, async (q) => {
+      if (role) await q.users.setRole(user.id, role);
+      if (hash) {
+        await q.users.setPassword(user.id, hash);
+        await q.sessions.removeForUser(user.id);
+      }
+    });
+    return ok(view((await this.store.users.byId(user.id))!));
+  }
+
+  async removeUser(actor: Actor, username: string): Promise<Result<void>> {
+    if (!hasRole(actor, 'admin')) return fail('forbidden', 'only an administrator can remove users');
+    const user = await this.store.users.byName(username);
+    if (!user) return fail('not_found', `no user named ${username}`);
+    if (user.role === 'admin' && (await this.store.users.countRole('admin')) <= 1) return fail('conflict', 'the last administrator cannot be removed');
+    await this.change(actor, { action: 'user.remove', target: user.username, outcome: 'ok' }, (q) => q.users.remove(user.id));
+    return ok(undefined);
+  }
+}

@@ -1,0 +1,148 @@
+// The express app: security headers, the route table with its access rules,
+// CSRF and same-origin checks, auditing of every mutating request, the web
+// UI's static files. Routes are thin: the work is in the runtime APIs.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { hasRole, type Actor } from '../accounts/actor.js';
+import { WEB_UI_DIR } from '../paths.js';
+import { clientIp, crossSite, parseCookies } from './http-util.js';
+import { isMutating, type ApiDeps, type RequestContext, type RouteDef } from './route.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { settingsRoutes } from './routes/settings.js';
+import { userRoutes } from './routes/users.js';
+
+export function routeTable(d: ApiDeps): RouteDef[] {
+  return [...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...settingsRoutes(d), ...eventRoutes(d)];
+}
+
+function outcomeOf(status: number): 'ok' | 'denied' | 'failed' {
+  if (status < 400) return 'ok';
+  if (status === 401 || status === 403 || status === 429) return 'denied';
+  return 'failed';
+}
+
+export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: string }): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', opts.trustProxy);
+  app.set('etag', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: d.cookie.secure ? { maxAge: 31536000 } : false,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use('/api', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.use('/api', express.json({ limit: '64kb', strict: false }));
+
+  const wrap = (def: RouteDef) => async (req: Request, res: Response, next: NextFunction) => {
+    const ip = clientIp(req);
+    const token = parseCookies(req.get('cookie')).get(d.cookie.name);
+    let ctx: RequestContext = { actor: { username: null, role: null, ip }, session: null, ip };
+    const mutating = isMutating(def.method);
+    const audit = (outcome: 'ok' | 'denied' | 'failed', detail: string | null) =>
+      d.accounts.audit(ctx.actor, { action: def.action ?? `${def.method.toUpperCase()} ${def.path}`, target: req.params.username ? String(req.params.username) : req.params.key ? String(req.params.key) : null, outcome, detail });
+    try {
+      if (token) {
+        const session = await d.sessions.resolve(token);
+        if (session) ctx = { session, ip, actor: { username: session.user.username, role: session.user.role, ip } satisfies Actor };
+      }
+      if (mutating) {
+        res.on('finish', () => {
+          if (res.locals.audited) return;
+          const detail = (res.locals.error as string | undefined) ?? (res.statusCode >= 400 ? `HTTP ${res.statusCode}` : null);
+          audit(outcomeOf(res.statusCode), detail).catch((err: unknown) => d.log.error({ err }, 'audit write failed'));
+        });
+        const why = crossSite(req);
+        if (why) {
+          res.locals.error = why;
+          res.status(403).json({ error: 'cross-site requests are refused' });
+          return;
+        }
+      }
+      if (def.access !== 'public') {
+        if (!ctx.session) {
+          res.locals.error = 'not logged in';
+          res.status(401).json({ error: 'not logged in' });
+          return;
+        }
+        if (mutating && req.get('x-csrf-token') !== ctx.session.csrfToken) {
+          res.locals.error = 'missing or wrong CSRF token';
+          res.status(403).json({ error: 'missing or wrong CSRF token; reload the page' });
+          return;
+        }
+        if (def.access !== 'session' && !hasRole(ctx.actor, def.access)) {
+          res.locals.error = `requires role ${def.access}`;
+          res.status(403).json({ error: `this needs the ${def.access} role` });
+          return;
+        }
+      }
+      await def.handler(req, res, ctx);
+    } catch (err) {
+      next(err);
+    }
+  };
+
+  const router = express.Router();
+  for (const def of routeTable(d)) router[def.method](def.path, wrap(def));
+  app.use(router);
+
+  // Unknown API paths: 401 to a stranger (nothing about what exists), 404 to a user.
+  app.use('/api', async (req, res) => {
+    const token = parseCookies(req.get('cookie')).get(d.cookie.name);
+    const session = token ? await d.sessions.resolve(token).catch(() => null) : null;
+    if (!session) res.status(401).json({ error: 'not logged in' });
+    else res.status(404).json({ error: `no such API route: ${req.method} ${req.path}` });
+  });
+
+  const uiDir = opts.webUiDir ?? WEB_UI_DIR;
+  app.use(express.static(uiDir, { index: false, maxAge: '1h', fallthrough: true }));
+  const index = join(uiDir, 'index.html');
+  app.get(['/', '/setup'], (_req, res) => {
+    if (!existsSync(index)) {
+      res.status(503).type('text/plain').send('The web UI is not built. Run `make build` (or `make run`).\n');
+      return;
+    }
+    res.set('Cache-Control', 'no-store').sendFile(index);
+  });
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.parse.failed') {
+      res.locals.error = 'malformed JSON body';
+      res.status(400).json({ error: 'the request body is not valid JSON' });
+    } else if (e.type === 'entity.too.large') {
+      res.locals.error = 'body too large';
+      res.status(413).json({ error: 'the request body is too large' });
+    } else {
+      d.log.error({ err }, 'request failed');
+      res.locals.error = 'internal error';
+      if (!res.headersSent) res.status(500).json({ error: 'internal error; see the daemon log' });
+    }
+  });
+  return app;
+}

@@ -1,0 +1,67 @@
+// The admin HTTP(S) server as a lifecycle component.
+import { readFileSync } from 'node:fs';
+import { createServer as createHttp, type Server } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Config } from '../config/schema.js';
+import type { Component } from '../lifecycle/components.js';
+import type { Logger } from '../log/logger.js';
+
+export class HttpServer implements Component {
+  readonly name = 'http';
+  private server: Server | undefined;
+
+  constructor(
+    private readonly app: Express,
+    private readonly cfg: Config['http'],
+    private readonly log: Logger,
+  ) {}
+
+  get tls(): boolean {
+    return !!this.cfg.tls;
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? this.cfg.port;
+  }
+
+  async start(): Promise<void> {
+    let server: Server;
+    if (this.cfg.tls) {
+      let cert: Buffer, key: Buffer;
+      try {
+        cert = readFileSync(this.cfg.tls.cert);
+        key = readFileSync(this.cfg.tls.key);
+      } catch (e) {
+        throw new Error(`cannot read the TLS certificate or key: ${(e as Error).message}`, { cause: e });
+      }
+      server = createHttps({ cert, key }, this.app);
+    } else {
+      server = createHttp(this.app);
+    }
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+    server.requestTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        const why = err.code === 'EADDRINUSE' ? `port ${this.cfg.port} on ${this.cfg.host} is already in use` : err.code === 'EACCES' ? `not allowed to listen on port ${this.cfg.port}` : err.message;
+        reject(new Error(`the admin web server cannot start: ${why}`));
+      });
+      server.listen(this.cfg.port, this.cfg.host, () => resolve());
+    });
+    server.on('error', (err) => this.log.error({ err }, 'http server error'));
+    this.server = server;
+    this.log.info({ host: this.cfg.host, port: this.port, tls: this.tls }, 'admin web server listening');
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      // Event streams and idle keep-alive connections would hold close() open.
+      s.closeAllConnections();
+    });
+  }
+}

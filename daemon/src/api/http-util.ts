@@ -1,0 +1,63 @@
+// Small HTTP helpers: cookies, client address, same-origin checks, mapping
+// runtime results to status codes.
+import type { Request, Response } from 'express';
+import type { Failure } from '../accounts/result.js';
+
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    const k = part.slice(0, i).trim();
+    const v = part.slice(i + 1).trim();
+    if (k && !out.has(k)) {
+      try {
+        out.set(k, decodeURIComponent(v));
+      } catch {
+        /* a cookie we did not set */
+      }
+    }
+  }
+  return out;
+}
+
+export function clientIp(req: Request): string {
+  const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+/**
+ * A browser request from another site must not change anything. Browsers
+ * send Sec-Fetch-Site and Origin on such requests; a request carrying
+ * neither is not from a browser (curl, scripts) and is judged by its session
+ * and CSRF token alone.
+ */
+export function crossSite(req: Request): string | null {
+  const site = req.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') return `cross-site request (Sec-Fetch-Site: ${site})`;
+  const origin = req.get('origin');
+  if (origin) {
+    const host = req.get('host');
+    let originHost: string | undefined;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      return 'malformed Origin header';
+    }
+    if (!host || originHost !== host) return `cross-site request (Origin ${origin})`;
+  }
+  return null;
+}
+
+const STATUS: Record<Failure['code'], number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, throttled: 429 };
+
+export function sendFailure(res: Response, f: Failure): void {
+  if (f.code === 'throttled') {
+    res.set('Retry-After', String(f.retryAfterS));
+    res.status(429).json({ error: f.message, retryAfterS: f.retryAfterS });
+    return;
+  }
+  res.locals.error = f.message;
+  res.status(STATUS[f.code]).json(f.code === 'invalid' && f.field ? { error: f.message, field: f.field } : { error: f.message });
+}

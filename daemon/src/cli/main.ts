@@ -1,0 +1,74 @@
+// The `callpoint` command.
+import { createLogger } from '../log/logger.js';
+import { VERSION } from '../paths.js';
+import { backupCommand } from './backup-cmd.js';
+import { CliError, UsageError } from './common.js';
+import { configCommand } from './config-cmd.js';
+import { runCommand } from './run-cmd.js';
+import { userCommand } from './user-cmd.js';
+
+export const USAGE = `Callpoint ${VERSION} — emergency and dispatch telephony appliance
+
+usage:
+  callpoint run [--config FILE] [--simulate]      run the daemon
+  callpoint config check FILE                     validate a configuration file
+  callpoint config schema                         print the JSON Schema of the configuration
+  callpoint config migrate FILE                   rewrite an old-format file (a backup is kept)
+  callpoint config docs                           print the configuration reference (Markdown)
+  callpoint user add NAME [--role admin|technician|viewer] [--password-stdin] [--config FILE]
+  callpoint user passwd NAME [--password-stdin] [--config FILE]
+  callpoint user list|remove [NAME] [--config FILE]
+  callpoint backup FILE [--config FILE]           consistent snapshot of the database and configuration
+  callpoint restore FILE [--config FILE] [--with-config]
+                                                  restore a snapshot (the daemon must be stopped)
+
+The configuration is read from --config, $CALLPOINT_CONFIG or /etc/callpoint/config.yaml
+(--simulate without a file uses embedded defaults with data under ./var).`;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  try {
+    switch (cmd) {
+      case 'run':
+        return await runCommand(rest, env);
+      case 'config':
+        return await configCommand(rest, env, out);
+      case 'user': {
+        const logger = await createLogger({ level: 'warn', destination: process.stderr });
+        return await userCommand(rest, env, out, logger.ns('cli'));
+      }
+      case 'backup':
+      case 'restore':
+        return await backupCommand(cmd, rest, env, out);
+      case '--version':
+      case 'version':
+        out(VERSION);
+        return 0;
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        out(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`callpoint: ${(e as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`callpoint: ${e.message}\n`);
+      return 1;
+    }
+    const err = e as NodeJS.ErrnoException;
+    // Expected operational failures (files, store) as one line; a stack only for real bugs.
+    if (err.code || err.name === 'StoreError') {
+      process.stderr.write(`callpoint: ${err.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

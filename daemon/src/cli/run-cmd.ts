@@ -1,0 +1,66 @@
+// callpoint run [--config FILE] [--simulate] — the daemon.
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/errors.js';
+import { loadConfig } from '../config/load.js';
+import { startDaemon } from '../daemon.js';
+import { createLogger } from '../log/logger.js';
+import { SIMULATION_DEFAULTS, configPath, describeConfigError } from './common.js';
+
+export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, simulate: { type: 'boolean' } } });
+  const simulate = !!values.simulate || env.CALLPOINT_SIMULATE === '1';
+  const file = configPath(values.config, env, simulate);
+  let loaded;
+  try {
+    loaded = await loadConfig(file, env, { defaults: SIMULATION_DEFAULTS });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      // The same words as `callpoint config check`, no stack trace; systemd keeps them in the journal.
+      process.stderr.write(`callpoint: refusing to start: ${describeConfigError(e)}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const { config } = loaded;
+  const logger = await createLogger({ level: config.log.level, namespaces: config.log.namespaces, pretty: config.log.pretty ?? (simulate && !!process.stdout.isTTY) });
+  const log = logger.ns('daemon');
+  if (loaded.migration) {
+    const m = loaded.migration;
+    if (m.written) log.warn({ file, from: m.from, backup: m.backup }, `configuration migrated from version ${m.from}; the old file is kept as ${m.backup}`);
+    else log.warn({ file, from: m.from, reason: m.reason }, `configuration is in the old format ${m.from} and could not be rewritten (${m.reason}); running with the migrated form in memory — run \`callpoint config migrate ${file}\``);
+  }
+
+  let daemon;
+  try {
+    daemon = await startDaemon({ config, logger, simulate, env });
+  } catch (e) {
+    log.fatal(`cannot start: ${(e as Error).message}`);
+    logger.flush();
+    if (!process.stdout.isTTY) process.stderr.write(`callpoint: cannot start: ${(e as Error).message}\n`);
+    return 1;
+  }
+
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (++signals > 1) {
+        log.warn({ signal: sig }, 'second signal: exiting now');
+        resolve(1);
+        return;
+      }
+      void daemon.stop(sig).then((clean) => resolve(clean ? 0 : 1));
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('uncaughtException', (err) => {
+      log.fatal({ err }, 'uncaught exception; exiting so systemd restarts a clean daemon');
+      logger.flush();
+      process.exit(70);
+    });
+    process.on('unhandledRejection', (err) => {
+      log.fatal({ err }, 'unhandled promise rejection; exiting so systemd restarts a clean daemon');
+      logger.flush();
+      process.exit(70);
+    });
+  });
+}

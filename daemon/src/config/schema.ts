@@ -1,0 +1,149 @@
+// The one configuration schema. Types, defaults, validation, the JSON Schema
+// (`callpoint config schema`), the environment overrides and the reference in
+// README.md are all derived from this file: change a key here and only here.
+//
+// Every key carries `title`, `description` and `restart` (does a change need a
+// daemon restart?) in its metadata, for the docs and later the settings UI.
+import { z } from 'zod';
+
+/** The version of the configuration file format this code writes and reads. */
+export const CONFIG_VERSION = 2;
+
+export interface KeyMeta {
+  title: string;
+  description: string;
+  restart?: boolean;
+  secret?: boolean;
+}
+const meta = (m: KeyMeta) => m as unknown as Record<string, unknown>;
+
+const ident = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, `${what} must be 1–63 characters of a-z, 0-9, '-' or '_', starting with a letter or digit`);
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export type LogLevel = z.infer<typeof logLevel>;
+
+const port = z.number().int().min(1).max(65535);
+
+const http = z
+  .strictObject({
+    host: z.string().min(1).default('0.0.0.0').meta(meta({ title: 'Listen address', description: 'Address the admin UI and API listen on. 0.0.0.0 for every interface, 127.0.0.1 for the board only.', restart: true })),
+    port: port.default(8080).meta(meta({ title: 'Listen port', description: 'TCP port of the admin UI and API.', restart: true })),
+    tls: z
+      .strictObject({
+        cert: z.string().min(1).meta(meta({ title: 'Certificate file', description: 'PEM certificate chain for HTTPS.', restart: true })),
+        key: z.string().min(1).meta(meta({ title: 'Private key file', description: 'PEM private key for HTTPS.', restart: true, secret: true })),
+      })
+      .optional()
+      .meta(meta({ title: 'TLS', description: 'Serve the admin UI over HTTPS with this certificate. Without it the UI is plain HTTP and the session cookie cannot be marked Secure.', restart: true })),
+    sessionIdleMinutes: z.number().int().min(1).max(24 * 60).default(30).meta(meta({ title: 'Session idle timeout (minutes)', description: 'A session unused this long is ended.' })),
+    sessionMaxHours: z.number().int().min(1).max(24 * 30).default(12).meta(meta({ title: 'Session absolute timeout (hours)', description: 'A session ends this long after login, however active.' })),
+    setupLinkMinutes: z.number().int().min(5).max(7 * 24 * 60).default(60).meta(meta({ title: 'First-run link lifetime (minutes)', description: 'How long the one-time setup link logged on first start stays valid.' })),
+    trustProxy: z.boolean().default(false).meta(meta({ title: 'Behind a reverse proxy', description: 'Take the client address from X-Forwarded-For (only when a trusted proxy sits in front).', restart: true })),
+  })
+  .meta(meta({ title: 'Admin web server', description: 'The admin UI and JSON API.' }));
+
+const freeswitch = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1').meta(meta({ title: 'Event socket host', description: 'Where FreeSWITCH mod_event_socket listens.', restart: true })),
+    port: port.default(8021).meta(meta({ title: 'Event socket port', description: 'mod_event_socket port.', restart: true })),
+    password: z.string().min(8, 'the event-socket password must be at least 8 characters').optional().meta(meta({ title: 'Event socket password', description: 'Per-device random password, written by provisioning. Never the FreeSWITCH default.', restart: true, secret: true })),
+  })
+  .meta(meta({ title: 'FreeSWITCH', description: 'The event-socket connection to FreeSWITCH.' }));
+
+const brokerUrl = z
+  .string()
+  .regex(/^(mqtts?|wss?):\/\/[^\s/]+(:\d+)?(\/.*)?$/, 'a broker must be a URL such as mqtts://central.example:8883');
+
+const uplink = z
+  .strictObject({
+    brokers: z.array(brokerUrl).default([]).meta(meta({ title: 'Brokers', description: 'MQTT brokers of central, tried in turn. Empty: no uplink (simulation mode starts an embedded broker).', restart: true })),
+    username: z.string().min(1).optional().meta(meta({ title: 'Username', description: 'MQTT username.', restart: true })),
+    password: z.string().min(1).optional().meta(meta({ title: 'Password', description: 'MQTT password.', restart: true, secret: true })),
+    ca: z.string().min(1).optional().meta(meta({ title: 'CA file', description: 'PEM CA certificate that signs the broker certificate.', restart: true })),
+    cert: z.string().min(1).optional().meta(meta({ title: 'Client certificate file', description: 'PEM client certificate for mutual TLS.', restart: true })),
+    key: z.string().min(1).optional().meta(meta({ title: 'Client key file', description: 'PEM client key for mutual TLS.', restart: true, secret: true })),
+  })
+  .meta(meta({ title: 'Uplink to central', description: 'MQTT connection to the central dispatch server.' }));
+
+const point = z
+  .strictObject({
+    id: ident('a point id').meta(meta({ title: 'Point id', description: 'Stable id of the call point, used in alarms and topics.' })),
+    input: z.string().min(1).meta(meta({ title: 'Input', description: 'Input of the board profile the button is wired to.' })),
+    label: z.string().min(1).max(120).meta(meta({ title: 'Label', description: 'What a dispatcher sees, e.g. "SOS km 1.2 east".' })),
+    location: z.string().max(200).default('').meta(meta({ title: 'Location', description: 'Where the point is, for the dispatcher and SMS texts.' })),
+    zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone the point belongs to (routing, permissions, escalation).' })),
+    escalation: z.string().min(1).optional().meta(meta({ title: 'Escalation plan', description: 'Name of the escalation plan; the zone’s plan when absent.' })),
+  })
+  .meta(meta({ title: 'Call point', description: 'An emergency call point.' }));
+
+const serialPort = z.string().regex(/^(\/dev\/[A-Za-z0-9_./-]+|sim:[a-z0-9-]+)$/, 'a serial port is a /dev/… path (or sim:NAME in simulation)');
+
+const lines = z
+  .strictObject({
+    modems: z
+      .array(
+        z.strictObject({
+          id: ident('a modem id'),
+          port: serialPort,
+          baud: z.number().int().positive().default(115200),
+          pin: z.string().regex(/^\d{4,8}$/, 'a SIM PIN is 4–8 digits').optional().meta(meta({ title: 'SIM PIN', description: 'Entered once at start; never retried after a failure.', secret: true })),
+        }),
+      )
+      .default([])
+      .meta(meta({ title: 'GSM modems', description: 'GSM modems on serial ports (SMS, failover trunk).', restart: true })),
+    lineCards: z
+      .array(z.strictObject({ id: ident('a line card id'), port: serialPort, baud: z.number().int().positive().default(115200) }))
+      .default([])
+      .meta(meta({ title: 'Analog line cards', description: 'FXS/FXO line-card controllers on serial ports.', restart: true })),
+  })
+  .meta(meta({ title: 'Lines', description: 'GSM modems and analog line cards.' }));
+
+const phone = z
+  .strictObject({
+    number: z.string().regex(/^[0-9]{2,8}$/, 'an extension number is 2–8 digits').meta(meta({ title: 'Extension', description: 'Extension number.' })),
+    name: z.string().min(1).max(64).meta(meta({ title: 'Name', description: 'Display name.' })),
+    zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone of the phone.' })),
+    secret: z.string().min(12, 'a SIP secret must be at least 12 characters').optional().meta(meta({ title: 'SIP secret', description: 'SIP registration password; generated at provisioning when absent.', secret: true })),
+  })
+  .meta(meta({ title: 'Phone', description: 'A SIP or analog extension.' }));
+
+const log = z
+  .strictObject({
+    level: logLevel.default('info').meta(meta({ title: 'Log level', description: 'Default level of every namespace.' })),
+    namespaces: z
+      .record(z.string().regex(/^[a-z][a-z0-9:-]*$/, 'a namespace looks like pbx:esl'), logLevel)
+      .default({})
+      .meta(meta({ title: 'Per-namespace levels', description: 'Level per namespace prefix, e.g. { "pbx:esl": debug, store: warn }.' })),
+    pretty: z.boolean().optional().meta(meta({ title: 'Readable output', description: 'Human-readable lines instead of JSON. Default: on in simulation mode on a terminal, off otherwise (journald wants JSON).' })),
+  })
+  .meta(meta({ title: 'Logging', description: 'pino JSON lines on stdout, for journald.' }));
+
+export const configSchema = z
+  .strictObject({
+    version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION).meta(meta({ title: 'File format version', description: 'Older files are migrated step by step, with a backup written first.', restart: true })),
+    site: ident('site').meta(meta({ title: 'Site', description: 'Site id (tunnel, plant); part of every MQTT topic.', restart: true })),
+    node: ident('node').meta(meta({ title: 'Node', description: 'This appliance’s id within the site.', restart: true })),
+    dataDir: z.string().min(1).default('/var/lib/callpoint').meta(meta({ title: 'Data directory', description: 'Database, recordings and backups. Must be writable by the daemon.', restart: true })),
+    http: http.prefault({}),
+    freeswitch: freeswitch.prefault({}),
+    uplink: uplink.prefault({}),
+    board: z.string().min(1).default('sim').meta(meta({ title: 'Board profile', description: 'A board profile name (hardware/src/boards) or a path to a profile file.', restart: true })),
+    points: z.array(point).default([]).meta(meta({ title: 'Call points', description: 'Emergency call points.' })),
+    lines: lines.prefault({}),
+    phones: z.array(phone).default([]).meta(meta({ title: 'Phones', description: 'Extensions provisioned into FreeSWITCH.' })),
+    log: log.prefault({}),
+  })
+  .meta(meta({ title: 'Callpoint configuration', description: 'The file /etc/callpoint/config.yaml.' }));
+
+/** The configuration after defaults: what the daemon works with. */
+export type Config = z.infer<typeof configSchema>;
+/** What may be written in the file. */
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** JSON Schema of the file (draft 2020-12), for editors and `callpoint config schema`. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12' });
+}

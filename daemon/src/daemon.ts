@@ -1,0 +1,142 @@
+// The composition root: builds every component from the configuration and
+// starts them in order; stops them in reverse. Nothing else wires services.
+import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Accounts } from './accounts/accounts.js';
+import { Sessions } from './accounts/sessions.js';
+import { issueSetupToken } from './accounts/setup-token.js';
+import { createApp } from './api/app.js';
+import { HttpServer } from './api/http-server.js';
+import type { CookiePolicy } from './api/route.js';
+import type { Config } from './config/schema.js';
+import { EventBus } from './events/bus.js';
+import { HealthRegistry } from './health/health.js';
+import { SystemSampler } from './health/system-sampler.js';
+import { Lifecycle, type Component } from './lifecycle/components.js';
+import { createNotifier, type Notifier } from './lifecycle/sd-notify.js';
+import { Watchdog } from './lifecycle/watchdog.js';
+import type { RootLogger } from './log/logger.js';
+import { VERSION } from './paths.js';
+import { claimDataDir, releaseDataDir } from './store/lock.js';
+import { LATEST_SCHEMA } from './store/migrations.js';
+import { Store } from './store/store.js';
+
+export const STOP_BOUND_MS = 10_000;
+
+export interface DaemonOptions {
+  config: Config;
+  logger: RootLogger;
+  simulate: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface RunningDaemon {
+  stop(reason: string): Promise<boolean>;
+  http: HttpServer;
+  store: Store;
+  notifier: Notifier;
+}
+
+/** Refuse early, with the reason, when the data directory cannot be written. */
+export async function checkDataDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o750 });
+    await access(dir, constants.W_OK);
+    const probe = join(dir, `.write-test-${process.pid}`);
+    await writeFile(probe, 'ok');
+    await rm(probe);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'EROFS' ? 'read-only file system' : err.code === 'ENOSPC' ? 'no space left on the device' : err.code === 'ENOTDIR' ? 'a path component is not a directory' : err.message;
+    throw new Error(`the data directory ${dir} is not writable: ${why}`, { cause: e });
+  }
+}
+
+function fnComponent(name: string, start: () => Promise<void> | void, stop: () => Promise<void> | void): Component {
+  return { name, start: async () => start(), stop: async () => stop() };
+}
+
+export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
+  const { config, logger } = o;
+  const log = logger.ns('daemon');
+  const life = new Lifecycle(logger.ns('lifecycle'));
+  const notifier = createNotifier(o.env, logger.ns('systemd'));
+  const bus = new EventBus(logger.ns('events'));
+  const health = new HealthRegistry({ version: VERSION, site: config.site, node: config.node }, (h) => bus.emit('health', h));
+
+  await checkDataDir(config.dataDir);
+  let store: Store | undefined;
+  try {
+    await life.start(fnComponent('data-dir', () => claimDataDir(config.dataDir), () => releaseDataDir(config.dataDir)));
+    store = await Store.open(config.dataDir, { site: config.site, node: config.node });
+    const st = store;
+    await life.start(fnComponent('store', () => undefined, () => st.close()));
+    if (st.migrationsApplied) logger.ns('store').info({ applied: st.migrationsApplied }, 'database migrated');
+    const storeOk = `database answers (schema ${LATEST_SCHEMA})`;
+    health.set('store', 'ok', storeOk);
+    // The store can fail under us (disk gone, file corrupted): probe it like the watchdog does.
+    const probe = setInterval(() => void st.ping(2000).then((alive) => health.set('store', alive ? 'ok' : 'down', alive ? storeOk : 'the database does not answer')), 10_000);
+    probe.unref();
+    await life.start(fnComponent('store-probe', () => undefined, () => clearInterval(probe)));
+    // Parts that later issues bring; say so rather than pretend.
+    health.set('freeswitch', 'disabled', 'event-socket gateway not in this build yet');
+    health.set('uplink', 'disabled', 'MQTT uplink not in this build yet');
+    health.set('hardware', 'disabled', 'board drivers not in this build yet');
+    health.set('gsm', 'disabled', config.lines.modems.length ? 'GSM driver not in this build yet' : 'no modem configured');
+
+    const sampler = new SystemSampler(config.dataDir, logger.ns('health'), (r) => health.setSystem(r));
+    await life.start(fnComponent('system-sampler', () => sampler.start(), () => sampler.stop()));
+
+    const sessions = new Sessions(st, { idleMs: config.http.sessionIdleMinutes * 60_000, maxMs: config.http.sessionMaxHours * 3_600_000 });
+    const purge = setInterval(() => void sessions.purgeExpired().catch(() => undefined), 10 * 60_000);
+    purge.unref();
+    await life.start(fnComponent('sessions', () => sessions.purgeExpired().then(() => undefined), () => clearInterval(purge)));
+    const accounts = new Accounts(st, sessions, bus, logger.ns('api:auth'));
+
+    const tls = !!config.http.tls;
+    // A __Host- cookie must be Secure, and browsers drop Secure cookies set over
+    // plain HTTP (except on localhost); on HTTP the prefix is impossible.
+    const cookie: CookiePolicy = { name: tls ? '__Host-callpoint' : 'callpoint', secure: tls, maxAgeMs: config.http.sessionMaxHours * 3_600_000 };
+    if (!tls && config.http.host !== '127.0.0.1' && config.http.host !== 'localhost')
+      log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
+    const app = createApp({ store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate }, { trustProxy: config.http.trustProxy });
+    const http = new HttpServer(app, config.http, logger.ns('api:http'));
+    await life.start(http);
+
+    const shownHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    const base = `${tls ? 'https' : 'http'}://${shownHost}:${http.port}`;
+    if (await accounts.needsSetup()) {
+      const { token, expiresAt } = await issueSetupToken(st.settings, config.http.setupLinkMinutes * 60_000);
+      const link = `${base}/setup#token=${token}`;
+      log.warn({ expiresAt }, `No administrator exists yet. Open this one-time link to create one (valid until ${expiresAt}): ${link}`);
+      if (config.http.host === '0.0.0.0') log.warn('From a laptop, replace 127.0.0.1 in the link with the board’s address. Or run: callpoint user add NAME --role admin');
+    }
+
+    const watchdog = new Watchdog(notifier, { storeAlive: () => st.ping(1000) }, logger.ns('systemd'));
+    await life.start(fnComponent('watchdog', () => watchdog.start(), () => watchdog.stop()));
+    await notifier.send(`READY=1\nSTATUS=serving on ${base}\nMAINPID=${process.pid}`);
+    log.info({ version: VERSION, site: config.site, node: config.node, url: base, simulate: o.simulate }, 'Callpoint is up');
+    if (o.simulate) log.info(`Simulation mode: admin UI at ${base} (data in ${config.dataDir})`);
+
+    let stopping: Promise<boolean> | undefined;
+    return {
+      http,
+      store: st,
+      notifier,
+      stop(reason) {
+        stopping ??= (async () => {
+          log.info({ reason }, 'stopping');
+          await notifier.send('STOPPING=1');
+          const clean = await life.stopAll(STOP_BOUND_MS);
+          notifier.close();
+          return clean;
+        })();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await life.stopAll(STOP_BOUND_MS);
+    notifier.close();
+    throw e;
+  }
+}

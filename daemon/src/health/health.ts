@@ -1,0 +1,83 @@
+// Component status and the overall health of the appliance, as served on
+// GET /api/health and sent to the UI. Components report; nothing here probes.
+import type { SystemReadings } from './system-sampler.js';
+
+export type ComponentStatus = 'ok' | 'degraded' | 'down' | 'disabled';
+export const COMPONENTS = ['freeswitch', 'uplink', 'store', 'hardware', 'gsm'] as const;
+export type ComponentName = (typeof COMPONENTS)[number];
+
+export interface ComponentHealth {
+  status: ComponentStatus;
+  detail: string;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded' | 'down';
+  version: string;
+  uptimeS: number;
+  site: string;
+  node: string;
+  components: Record<ComponentName, ComponentHealth>;
+  system: Omit<SystemReadings, 'sampledAt'>;
+}
+
+/** Components whose loss means the appliance cannot do its job. */
+const ESSENTIAL: ReadonlySet<ComponentName> = new Set(['store']);
+
+export function overall(components: Record<ComponentName, ComponentHealth>): Health['status'] {
+  let status: Health['status'] = 'ok';
+  for (const name of COMPONENTS) {
+    const c = components[name];
+    switch (c.status) {
+      case 'down':
+        if (ESSENTIAL.has(name)) return 'down';
+        status = 'degraded';
+        break;
+      case 'degraded':
+        status = 'degraded';
+        break;
+      case 'ok':
+      case 'disabled':
+        break;
+    }
+  }
+  return status;
+}
+
+export class HealthRegistry {
+  private readonly components: Record<ComponentName, ComponentHealth>;
+  private system: SystemReadings = { cpuLoad: null, memUsedPct: null, diskFreePct: null, tempC: null, sampledAt: null };
+  private readonly startedMs = Date.now();
+
+  constructor(
+    private readonly identity: { version: string; site: string; node: string },
+    private readonly onChange: (h: Health) => void,
+  ) {
+    this.components = Object.fromEntries(COMPONENTS.map((n) => [n, { status: 'disabled', detail: 'not started' }])) as Record<ComponentName, ComponentHealth>;
+  }
+
+  set(name: ComponentName, status: ComponentStatus, detail: string): void {
+    const cur = this.components[name];
+    if (cur.status === status && cur.detail === detail) return;
+    this.components[name] = { status, detail };
+    this.onChange(this.snapshot());
+  }
+
+  setSystem(r: SystemReadings): void {
+    this.system = r;
+    this.onChange(this.snapshot());
+  }
+
+  snapshot(): Health {
+    const { sampledAt: _s, ...system } = this.system;
+    return {
+      status: overall(this.components),
+      version: this.identity.version,
+      uptimeS: Math.floor((Date.now() - this.startedMs) / 1000),
+      site: this.identity.site,
+      node: this.identity.node,
+      components: { ...this.components },
+      system,
+    };
+  }
+}

@@ -1,0 +1,84 @@
+// Logging: pino JSON lines on stdout (journald keeps them), one namespace per
+// module (`pbx:esl`, `store`, `api:auth`) with its own level, secrets
+// redacted. In simulation mode on a terminal, readable coloured lines instead.
+import pino from 'pino';
+import type { LogLevel } from '../config/schema.js';
+
+export type Logger = pino.Logger;
+
+export interface LogOptions {
+  level: LogLevel;
+  namespaces?: Record<string, LogLevel>;
+  pretty?: boolean;
+  /** Where lines go; stdout by default. Tests pass a stream. */
+  destination?: NodeJS.WritableStream;
+}
+
+/** Key names whose values never reach a log line, at any of the first levels of nesting. */
+const SECRET_KEYS = ['password', 'pass', 'secret', 'token', 'csrfToken', 'cookie', 'authorization', 'key', 'pin', 'passwordHash', 'setupLink'];
+export const REDACT_PATHS = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((k) => `*.${k}`),
+  ...SECRET_KEYS.map((k) => `*.*.${k}`),
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+];
+
+export interface RootLogger {
+  /** The logger of one namespace; its level is the longest configured prefix's, else the default. */
+  ns(namespace: string): Logger;
+  root: Logger;
+  flush(): void;
+}
+
+export function levelFor(namespace: string, opts: Pick<LogOptions, 'level' | 'namespaces'>): LogLevel {
+  let best: string | undefined;
+  for (const prefix of Object.keys(opts.namespaces ?? {})) {
+    const matches = namespace === prefix || namespace.startsWith(`${prefix}:`);
+    if (matches && (!best || prefix.length > best.length)) best = prefix;
+  }
+  return best ? opts.namespaces![best]! : opts.level;
+}
+
+export async function createLogger(opts: LogOptions): Promise<RootLogger> {
+  const levels = [opts.level, ...Object.values(opts.namespaces ?? {})];
+  const order: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+  // The root must let through the most verbose level any namespace wants; each child then narrows.
+  const lowest = order.find((l) => levels.includes(l)) ?? 'info';
+  let dest: pino.DestinationStream;
+  if (opts.destination) {
+    dest = opts.destination;
+  } else if (opts.pretty) {
+    const { default: pretty } = await import('pino-pretty');
+    dest = pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', messageFormat: '{if ns}[{ns}] {end}{msg}', hideObject: false });
+  } else {
+    dest = pino.destination({ fd: 1, sync: true });
+  }
+  const root = pino(
+    {
+      level: lowest,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    dest,
+  );
+  const cache = new Map<string, Logger>();
+  return {
+    root,
+    ns(namespace) {
+      let l = cache.get(namespace);
+      if (!l) {
+        l = root.child({ ns: namespace }, { level: levelFor(namespace, opts) });
+        cache.set(namespace, l);
+      }
+      return l;
+    },
+    flush() {
+      root.flush();
+    },
+  };
+}

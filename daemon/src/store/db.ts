@@ -1,0 +1,127 @@
+// The only place that runs SQL: a promise wrapper over one sqlite3 connection.
+//
+// Durability: WAL with synchronous=FULL, so a transaction that has returned is
+// on disk when the call returns — an alarm or an audit row that was
+// acknowledged survives a power cut. Writes are serialised through one queue
+// so a transaction never interleaves with another statement on the shared
+// connection; reads run freely (WAL lets them see the last commit).
+import sqlite3 from 'sqlite3';
+
+/** 'CPNT' — marks a file as a Callpoint database (PRAGMA application_id). */
+export const APPLICATION_ID = 0x43504e54;
+
+export interface RunResult {
+  lastID: number;
+  changes: number;
+}
+
+export type Params = unknown[] | Record<string, unknown>;
+
+/** What a transaction body may do. */
+export interface Queryable {
+  run(sql: string, params?: Params): Promise<RunResult>;
+  get<T>(sql: string, params?: Params): Promise<T | undefined>;
+  all<T>(sql: string, params?: Params): Promise<T[]>;
+}
+
+export class StoreError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+export class Db implements Queryable {
+  private writeQueue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly conn: sqlite3.Database,
+    readonly file: string,
+  ) {}
+
+  static open(file: string, opts: { readonly?: boolean } = {}): Promise<Db> {
+    return new Promise((resolve, reject) => {
+      const mode = opts.readonly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+      const conn = new sqlite3.Database(file, mode, (err) => {
+        if (err) reject(new StoreError(`cannot open database ${file}: ${err.message}`, (err as NodeJS.ErrnoException).code));
+        else resolve(new Db(conn, file));
+      });
+    });
+  }
+
+  /** Pragmas for the appliance: WAL, FULL sync, foreign keys, a busy timeout for the CLI beside the daemon. */
+  async configure(): Promise<void> {
+    await this.exec('PRAGMA busy_timeout = 5000');
+    const mode = await this.get<{ journal_mode: string }>('PRAGMA journal_mode = WAL');
+    if (mode?.journal_mode !== 'wal') throw new StoreError(`cannot switch ${this.file} to WAL (got ${mode?.journal_mode})`);
+    await this.exec('PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON');
+  }
+
+  exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => this.conn.exec(sql, (err) => (err ? reject(err) : resolve())));
+  }
+
+  private rawRun(sql: string, params: Params = []): Promise<RunResult> {
+    return new Promise((resolve, reject) =>
+      this.conn.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+        if (err) reject(err);
+        else resolve({ lastID: this.lastID, changes: this.changes });
+      }),
+    );
+  }
+
+  get<T>(sql: string, params: Params = []): Promise<T | undefined> {
+    return new Promise((resolve, reject) => this.conn.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as T | undefined))));
+  }
+
+  all<T>(sql: string, params: Params = []): Promise<T[]> {
+    return new Promise((resolve, reject) => this.conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+  }
+
+  /** Stream rows one at a time (CSV export of large tables) without holding them all. */
+  each<T>(sql: string, params: Params, onRow: (row: T) => void): Promise<number> {
+    return new Promise((resolve, reject) =>
+      this.conn.each(sql, params, (err, row) => { if (!err) onRow(row as T); }, (err, n) => (err ? reject(err) : resolve(n))),
+    );
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreError('the store is closed'));
+    const next = this.writeQueue.then(fn, fn);
+    this.writeQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** A single write statement, in its own implicit transaction. */
+  run(sql: string, params: Params = []): Promise<RunResult> {
+    return this.enqueue(() => this.rawRun(sql, params));
+  }
+
+  /**
+   * Run `body` in one IMMEDIATE transaction: all of it is committed (and
+   * synced) before the promise resolves, or none of it.
+   */
+  tx<T>(body: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.enqueue(async () => {
+      await this.exec('BEGIN IMMEDIATE');
+      const q: Queryable = { run: (s, p) => this.rawRun(s, p), get: (s, p) => this.get(s, p), all: (s, p) => this.all(s, p) };
+      try {
+        const out = await body(q);
+        await this.exec('COMMIT');
+        return out;
+      } catch (e) {
+        await this.exec('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  /** Wait for queued writes, then close. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.writeQueue;
+    this.closed = true;
+    await new Promise<void>((resolve, reject) => this.conn.close((err) => (err ? reject(err) : resolve())));
+  }
+}

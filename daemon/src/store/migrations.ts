@@ -1,0 +1,75 @@
+// Numbered schema migrations. PRAGMA user_version holds the number of the
+// last one applied; each runs in its own transaction together with the
+// version bump, so a power cut leaves the database at N or N+1, never between.
+// Append only: never edit a migration that has shipped.
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'foundation: settings, users, sessions, audit log, outbox',
+    sql: `
+      CREATE TABLE settings (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,              -- JSON
+        updated_at TEXT NOT NULL,
+        updated_by TEXT
+      );
+      CREATE TABLE users (
+        id                  INTEGER PRIMARY KEY,
+        username            TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role                TEXT NOT NULL CHECK (role IN ('admin','technician','viewer')),
+        password_hash       TEXT NOT NULL,     -- scrypt$N$r$p$salt$hash, never plain text
+        password_changed_at TEXT NOT NULL,
+        created_at          TEXT NOT NULL,
+        last_login_at       TEXT,
+        failed_logins       INTEGER NOT NULL DEFAULT 0,
+        locked_until        TEXT
+      );
+      CREATE TABLE sessions (
+        token_hash   TEXT PRIMARY KEY,         -- sha256 of the cookie value; the value itself is never stored
+        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        csrf_token   TEXT NOT NULL,
+        created_ms   INTEGER NOT NULL,
+        last_seen_ms INTEGER NOT NULL,
+        ip           TEXT,
+        user_agent   TEXT
+      );
+      CREATE INDEX sessions_user ON sessions(user_id);
+      CREATE TABLE audit_log (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts       TEXT NOT NULL,
+        username TEXT,
+        role     TEXT,
+        ip       TEXT,
+        action   TEXT NOT NULL,
+        target   TEXT,
+        outcome  TEXT NOT NULL CHECK (outcome IN ('ok','denied','failed')),
+        detail   TEXT
+      );
+      -- Messages for central, written in the same transaction as the change
+      -- they report and deleted only after the broker's PUBACK.
+      CREATE TABLE outbox (
+        seq        INTEGER PRIMARY KEY,        -- envelope seq: strictly increasing per node
+        msg_id     TEXT NOT NULL UNIQUE,       -- envelope id, for de-duplication at central
+        type       TEXT NOT NULL,              -- alarm | call | event | ...
+        order_key  TEXT,                       -- messages with the same key keep their order (an alarm id)
+        envelope   TEXT NOT NULL,              -- the JSON envelope as published
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX outbox_type ON outbox(type, seq);
+      -- seq must never be reused, even after rows are deleted on PUBACK.
+      CREATE TABLE counters (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      );
+      INSERT INTO counters(name, value) VALUES ('outbox_seq', 0);
+    `,
+  },
+];
+
+export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -1,0 +1,70 @@
+// The transactional outbox for central. A service writes its state change and
+// the message that reports it in one transaction (enqueue takes the same
+// Queryable); the uplink publishes in seq order and deletes a row only after
+// the broker's PUBACK. seq comes from a counter row, so it is strictly
+// increasing and never reused even when rows are deleted or the daemon restarts.
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from './db.js';
+
+/** The envelope of every message published to central (ARCHITECTURE.md). */
+export interface Envelope<T = unknown> {
+  id: string;
+  seq: number;
+  ts: string;
+  site: string;
+  node: string;
+  type: string;
+  data: T;
+}
+
+export interface OutboxRow {
+  seq: number;
+  type: string;
+  orderKey: string | null;
+  envelope: Envelope;
+}
+
+export interface OutboxStats {
+  count: number;
+  oldestTs: string | null;
+}
+
+export class OutboxRepo {
+  constructor(
+    private readonly db: Queryable,
+    private readonly origin: { site: string; node: string },
+  ) {}
+
+  /** Call inside the transaction that makes the change being reported. */
+  async enqueue<T>(type: string, data: T, orderKey: string | null = null): Promise<Envelope<T>> {
+    const counter = await this.db.get<{ value: number }>("UPDATE counters SET value = value + 1 WHERE name = 'outbox_seq' RETURNING value");
+    if (!counter) throw new Error('outbox counter missing: database not migrated');
+    const env: Envelope<T> = { id: randomUUID(), seq: counter.value, ts: new Date().toISOString(), site: this.origin.site, node: this.origin.node, type, data };
+    await this.db.run('INSERT INTO outbox(seq, msg_id, type, order_key, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      env.seq, env.id, type, orderKey, JSON.stringify(env), env.ts,
+    ]);
+    return env;
+  }
+
+  async peek(limit: number, afterSeq = 0): Promise<OutboxRow[]> {
+    const rows = await this.db.all<{ seq: number; type: string; order_key: string | null; envelope: string }>(
+      'SELECT seq, type, order_key, envelope FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
+      [afterSeq, limit],
+    );
+    return rows.map((r) => ({ seq: r.seq, type: r.type, orderKey: r.order_key, envelope: JSON.parse(r.envelope) as Envelope }));
+  }
+
+  /** After PUBACK. */
+  async acknowledge(seq: number): Promise<void> {
+    await this.db.run('DELETE FROM outbox WHERE seq = ?', [seq]);
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const r = await this.db.get<{ n: number; oldest: string | null }>('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox');
+    return { count: r?.n ?? 0, oldestTs: r?.oldest ?? null };
+  }
+
+  async lastSeq(): Promise<number> {
+    return (await this.db.get<{ value: number }>("SELECT value FROM counters WHERE name = 'outbox_seq'"))?.value ?? 0;
+  }
+}

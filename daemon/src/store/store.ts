@@ -1,0 +1,88 @@
+// The store: one database in the data directory, migrated at open, with one
+// repository per table. `tx` gives the repositories bound to one transaction.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Db, type Queryable } from './db.js';
+import { migrate } from './migrate.js';
+import { AuditRepo } from './audit-repo.js';
+import { OutboxRepo } from './outbox-repo.js';
+import { SessionsRepo } from './sessions-repo.js';
+import { SettingsRepo } from './settings-repo.js';
+import { UsersRepo } from './users-repo.js';
+
+export const DB_FILE = 'callpoint.db';
+
+export interface Repos {
+  settings: SettingsRepo;
+  users: UsersRepo;
+  sessions: SessionsRepo;
+  audit: AuditRepo;
+  outbox: OutboxRepo;
+}
+
+export interface Origin {
+  site: string;
+  node: string;
+}
+
+function reposOver(q: Queryable, origin: Origin): Repos {
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin) };
+}
+
+export class Store implements Repos {
+  readonly settings: SettingsRepo;
+  readonly users: UsersRepo;
+  readonly sessions: SessionsRepo;
+  readonly audit: AuditRepo;
+  readonly outbox: OutboxRepo;
+
+  private constructor(
+    readonly db: Db,
+    private readonly origin: Origin,
+    readonly migrationsApplied: number,
+  ) {
+    const r = reposOver(db, origin);
+    this.settings = r.settings;
+    this.users = r.users;
+    this.sessions = r.sessions;
+    this.audit = r.audit;
+    this.outbox = r.outbox;
+  }
+
+  static async open(dataDir: string, origin: Origin): Promise<Store> {
+    await mkdir(dataDir, { recursive: true, mode: 0o750 });
+    const db = await Db.open(join(dataDir, DB_FILE));
+    try {
+      await db.configure();
+      const applied = await migrate(db);
+      return new Store(db, origin, applied.length);
+    } catch (e) {
+      await db.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Everything in `body` commits together, durably, or not at all. */
+  tx<T>(body: (repos: Repos) => Promise<T>): Promise<T> {
+    return this.db.tx((q) => body(reposOver(q, this.origin)));
+  }
+
+  /** A cheap liveness probe for the watchdog and health: the connection answers. */
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.db.get<{ one: number }>('SELECT 1 AS one').then((r) => r?.one === 1),
+        new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); }),
+      ]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

@@ -1,0 +1,126 @@
+// The admin API's security, end to end against the real daemon: who may call
+// what, CSRF and cross-site refusal, login slowing and audit, cookies, and no
+// plain-text password anywhere.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { routeTable } from '../src/api/app.js';
+import type { ApiDeps, RouteDef } from '../src/api/route.js';
+import { Db } from '../src/store/db.js';
+import { cli, startDaemon, type DaemonHandle } from './helpers/daemon.js';
+import { Client } from './helpers/http.js';
+
+const ADMIN_PW = 'orange-ladder-tunnel-42';
+const VIEWER_PW = 'quiet-harbour-lamp-77';
+const routes = routeTable({} as ApiDeps);
+const concrete = (r: RouteDef) => r.path.replace(':username', 'someone').replace(':key', 'ui.note');
+
+let d: DaemonHandle;
+t.before(async () => {
+  const dir = t.testdir();
+  d = await startDaemon(dir);
+  for (const [name, role, pw] of [['alice', 'admin', ADMIN_PW], ['victor', 'viewer', VIEWER_PW]] as const) {
+    const r = await cli(['user', 'add', name, '--role', role, '--password-stdin', '--config', d.configFile], { input: `${pw}\n` });
+    if (r.code !== 0) throw new Error(r.stderr);
+  }
+});
+t.teardown(() => d?.stop());
+
+t.test('logged out: every route but health, login and setup answers 401', async (t) => {
+  const c = new Client(d.url);
+  for (const r of routes) {
+    const res = await c.req(r.method.toUpperCase(), concrete(r), r.method === 'get' ? undefined : {});
+    if (r.access === 'public') t.not(res.json.error, 'not logged in', `${r.method} ${r.path} is public`);
+    else t.equal(res.status, 401, `${r.method} ${r.path}`);
+  }
+  t.equal((await c.get('/api/no-such-thing')).status, 401, 'unknown API paths reveal nothing');
+  t.same(routes.filter((r) => r.access === 'public').map((r) => r.path).sort(), ['/api/health', '/api/login', '/api/setup']);
+});
+
+t.test('a viewer gets 403 on every mutating route that is not about their own session', async (t) => {
+  const c = new Client(d.url);
+  t.equal((await c.login('victor', VIEWER_PW)).status, 200);
+  for (const r of routes.filter((r) => r.method !== 'get' && r.access !== 'public' && r.access !== 'session')) {
+    const res = await c.req(r.method.toUpperCase(), concrete(r), {});
+    t.equal(res.status, 403, `${r.method} ${r.path}`);
+  }
+  t.equal((await c.get('/api/users')).status, 403, 'reading users is for admins');
+  t.equal((await c.get('/api/health')).status, 200);
+  const admin = new Client(d.url);
+  await admin.login('alice', ADMIN_PW);
+  const audit = (await admin.get('/api/audit?limit=200')).json.entries as Array<{ username: string; outcome: string; action: string }>;
+  t.ok(audit.some((e) => e.username === 'victor' && e.outcome === 'denied' && e.action === 'user.add'), 'the refusal is audited with who and what');
+});
+
+t.test('session cookie attributes; logout ends the session', async (t) => {
+  const res = await fetch(`${d.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: ADMIN_PW }) });
+  const cookie = res.headers.get('set-cookie') ?? '';
+  t.match(cookie, /^callpoint=[A-Za-z0-9_-]{40,};/);
+  t.match(cookie, /HttpOnly/);
+  t.match(cookie, /SameSite=Strict/);
+  t.match(cookie, /Path=\//);
+  t.notMatch(cookie, /Secure/, 'plain HTTP: not Secure (and so not __Host-)');
+  const c = new Client(d.url);
+  await c.login('alice', ADMIN_PW);
+  t.equal((await c.get('/api/session')).status, 200);
+  const token = c.cookie;
+  t.equal((await c.post('/api/logout')).status, 204);
+  c.cookie = token;
+  t.equal((await c.get('/api/session')).status, 401, 'the old cookie is dead after logout');
+});
+
+t.test('CSRF: a mutating request needs the token and must not come from another site', async (t) => {
+  const c = new Client(d.url);
+  await c.login('alice', ADMIN_PW);
+  const body = { value: 1 };
+  t.equal((await c.req('PUT', '/api/settings/ui.note', body, { 'x-csrf-token': 'wrong' })).status, 403, 'wrong token');
+  const noToken = await fetch(`${d.url}/api/settings/ui.note`, { method: 'PUT', headers: { cookie: `callpoint=${c.cookie}`, 'content-type': 'application/json' }, body: '{"value":1}' });
+  t.equal(noToken.status, 403, 'no token');
+  t.equal((await c.req('PUT', '/api/settings/ui.note', body, { origin: 'http://evil.example' })).status, 403, 'cross-site Origin, even with the token');
+  t.equal((await c.req('PUT', '/api/settings/ui.note', body, { 'sec-fetch-site': 'cross-site' })).status, 403, 'Sec-Fetch-Site: cross-site');
+  t.equal((await c.post('/api/login', { username: 'alice', password: ADMIN_PW }, { origin: 'http://evil.example' })).status, 403, 'cross-site login');
+  t.equal((await c.req('PUT', '/api/settings/ui.note', body, { origin: d.url, 'sec-fetch-site': 'same-origin' })).status, 200, 'same origin with token works');
+});
+
+t.test('security headers', async (t) => {
+  const res = await fetch(`${d.url}/api/health`);
+  t.match(res.headers.get('content-security-policy'), /default-src 'self'/);
+  t.match(res.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+  t.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  t.equal(res.headers.get('referrer-policy'), 'no-referrer');
+  t.equal(res.headers.get('x-powered-by'), null);
+});
+
+t.test('repeated bad passwords are slowed, then the account locks; all audited', async (t) => {
+  const add = await cli(['user', 'add', 'mallory-target', '--role', 'technician', '--password-stdin', '--config', d.configFile], { input: 'silver-kettle-morning-9\n' });
+  t.equal(add.code, 0, add.stderr);
+  // Logged in before the attack: the per-address throttle would slow this client too.
+  const admin = new Client(d.url);
+  t.equal((await admin.login('alice', ADMIN_PW)).status, 200);
+  const c = new Client(d.url);
+  const statuses: number[] = [];
+  for (let i = 0; i < 7; i++) statuses.push((await c.login('mallory-target', `wrong-guess-${i}`)).status);
+  t.same(statuses.slice(0, 5), [401, 401, 401, 401, 401], 'the first failures are plain refusals');
+  t.ok(statuses.slice(5).every((s) => s === 429), `then throttled (${statuses.join(',')})`);
+  const throttled = await c.login('mallory-target', 'silver-kettle-morning-9');
+  t.equal(throttled.status, 429, 'even the right password waits while locked');
+  t.ok(Number(throttled.headers.get('retry-after')) > 0, 'Retry-After tells how long');
+  const entries = (await admin.get('/api/audit?limit=500')).json.entries as Array<{ action: string; target: string | null; username: string | null; outcome: string; ip: string; detail: string }>;
+  const mine = entries.filter((e) => e.action === 'login' && (e.target === 'mallory-target' || e.username === 'mallory-target'));
+  t.ok(mine.filter((e) => e.outcome === 'failed').length >= 5, 'each failure audited');
+  t.ok(mine.some((e) => e.outcome === 'denied'), 'throttled attempts audited as denied');
+  t.ok(mine.every((e) => e.ip === '127.0.0.1'), 'with the address');
+  t.ok(mine.some((e) => /locked/.test(e.detail ?? '')), 'the lock is named');
+});
+
+t.test('no plain-text password anywhere; the hash shows its parameters', async (t) => {
+  await d.stop();
+  const db = await Db.open(join(d.dataDir, 'callpoint.db'), { readonly: true });
+  const rows = await db.all<{ username: string; password_hash: string }>('SELECT username, password_hash FROM users');
+  await db.close();
+  for (const r of rows) t.match(r.password_hash, /^scrypt\$65536\$8\$2\$[A-Za-z0-9+/=]{20,}\$[A-Za-z0-9+/=]{40,}$/, r.username);
+  const blobs = readdirSync(d.dataDir).map((f) => readFileSync(join(d.dataDir, f)).toString('latin1'));
+  blobs.push(d.stdout(), d.stderr());
+  for (const pw of [ADMIN_PW, VIEWER_PW, 'silver-kettle-morning-9']) t.notOk(blobs.some((b) => b.includes(pw)), `"${pw}" is in no file and no log`);
+  t.equal(d.proc.exitCode, 0, 'clean shutdown on SIGTERM');
+});

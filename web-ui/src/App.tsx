@@ -1,0 +1,197 @@
+// Top level: session state, event stream, header and page routing.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import * as api from './api';
+import { FeedbackView, type Feedback } from './components/Feedback';
+import { Header } from './components/Header';
+import { getLang, onLangChange, t } from './i18n';
+import { isSetupPath, replaceUrl, useRoute, useSetupToken } from './router';
+import { openEventStream, type StreamStatus } from './sse';
+import { canSeeAudit, canSeeUsers, type AuditEntry, type Health, type Session, type SessionUser } from './types';
+import { Account } from './views/Account';
+import { Audit } from './views/Audit';
+import { Dashboard } from './views/Dashboard';
+import { Login } from './views/Login';
+import { NotAvailable } from './views/NotAvailable';
+import { Setup } from './views/Setup';
+import { Users } from './views/Users';
+
+type Mode = 'loading' | 'setup' | 'login' | 'app';
+
+function isHealth(v: unknown): v is Health {
+  return typeof v === 'object' && v !== null && typeof (v as Health).status === 'string';
+}
+
+export function App() {
+  // Re-render everything when the language changes (t() reads module state).
+  const [, setLang] = useState(getLang());
+  useEffect(() => onLangChange(setLang), []);
+
+  const route = useRoute();
+  const setupToken = useSetupToken();
+  const [mode, setMode] = useState<Mode>(() => (isSetupPath(location.pathname) ? 'setup' : 'loading'));
+  const [user, setUser] = useState<SessionUser | null>(null);
+  const [notice, setNotice] = useState<Feedback | null>(null);
+  const [appError, setAppError] = useState<Feedback | null>(null);
+  const [health, setHealth] = useState<{ data: Health; at: number } | null>(null);
+  const [live, setLive] = useState<StreamStatus>('connecting');
+  const [streamEpoch, setStreamEpoch] = useState(0);
+  const auditListeners = useRef(new Set<(e: AuditEntry) => void>());
+
+  const startSession = useCallback((s: Session) => {
+    api.setCsrfToken(s.csrfToken);
+    setUser(s.user);
+    setNotice(null);
+    setAppError(null);
+    setMode('app');
+  }, []);
+
+  const endSession = useCallback((why: Feedback | null) => {
+    api.setCsrfToken(null);
+    setUser(null);
+    setNotice(why);
+    setAppError(null);
+    setMode('login');
+  }, []);
+
+  // Any authenticated call answering 401: the session is gone.
+  useEffect(() => {
+    api.setUnauthorizedHandler(() => endSession({ kind: 'info', key: 'error.sessionExpired' }));
+    return () => api.setUnauthorizedHandler(null);
+  }, [endSession]);
+
+  // Startup: public health (site/node for the header) and the session probe.
+  useEffect(() => {
+    void api.getHealth().then((r) => {
+      if (r.ok && isHealth(r.data)) setHealth((h) => h ?? { data: r.data, at: Date.now() });
+    });
+    if (mode === 'setup') return;
+    void api.getSession().then((r) => {
+      if (r.ok) startSession(r.data);
+      else endSession(r.status === 401 ? null : { kind: 'error', err: r });
+    });
+  }, []); // once, at startup
+
+  // Live events while signed in.
+  useEffect(() => {
+    if (mode !== 'app') return;
+    const stream = openEventStream({
+      types: ['health', 'audit'],
+      onEvent(type, data) {
+        if (type === 'health' && isHealth(data)) setHealth({ data, at: Date.now() });
+        if (type === 'audit') for (const fn of auditListeners.current) fn(data as AuditEntry);
+      },
+      onStatus(s) {
+        setLive(s);
+        if (s === 'live') setStreamEpoch((n) => n + 1);
+      },
+      async beforeReconnect() {
+        const r = await api.getSession();
+        if (r.ok) {
+          setUser(r.data.user); // the role may have changed meanwhile
+          return true;
+        }
+        if (r.status === 401) {
+          endSession({ kind: 'info', key: 'error.sessionExpired' });
+          return false;
+        }
+        return true; // appliance unreachable or restarting: keep trying
+      },
+    });
+    return () => stream.close();
+  }, [mode, endSession]);
+
+  const subscribeAudit = useCallback((fn: (e: AuditEntry) => void) => {
+    auditListeners.current.add(fn);
+    return () => {
+      auditListeners.current.delete(fn);
+    };
+  }, []);
+
+  async function logout() {
+    const r = await api.logout();
+    // 401: already signed out. Anything else: the cookie may still be valid, so say so.
+    if (r.ok || r.status === 401) {
+      replaceUrl('/'); // the next person to sign in starts at the dashboard
+      endSession({ kind: 'info', key: 'login.loggedOut' });
+    } else setAppError({ kind: 'error', err: r });
+  }
+
+  function setupDone(s: Session) {
+    replaceUrl('/'); // drop /setup and the one-time token from the address bar
+    startSession(s);
+  }
+
+  const header = (
+    <Header health={health?.data ?? null} user={mode === 'app' ? user : null} live={live} route={route} onLogout={logout} />
+  );
+
+  if (mode === 'loading') {
+    return (
+      <>
+        {header}
+        <main class="auth" id="main">
+          <p class="muted" role="status">
+            {t('app.loading')}
+          </p>
+        </main>
+      </>
+    );
+  }
+  if (mode === 'setup') {
+    return (
+      <>
+        {header}
+        <Setup token={setupToken} onDone={setupDone} />
+      </>
+    );
+  }
+  if (mode === 'login' || !user) {
+    return (
+      <>
+        {header}
+        <Login notice={notice} onLoggedIn={startSession} />
+      </>
+    );
+  }
+
+  let page;
+  switch (route) {
+    case 'dashboard':
+      page = <Dashboard health={health?.data ?? null} receivedAt={health?.at ?? Date.now()} />;
+      break;
+    case 'users':
+      page = canSeeUsers(user.role) ? <Users me={user} /> : <NotAvailable reason="forbidden" />;
+      break;
+    case 'audit':
+      page = canSeeAudit(user.role) ? (
+        <Audit subscribe={subscribeAudit} streamEpoch={streamEpoch} />
+      ) : (
+        <NotAvailable reason="forbidden" />
+      );
+      break;
+    case 'account':
+      page = (
+        <Account
+          me={user}
+          onPasswordChanged={() => {
+            replaceUrl('/');
+            endSession({ kind: 'ok', key: 'login.passwordChanged' });
+          }}
+          onSessionLost={() => endSession({ kind: 'info', key: 'error.sessionExpired' })}
+        />
+      );
+      break;
+    default:
+      page = <NotAvailable reason="notFound" />;
+  }
+
+  return (
+    <>
+      {header}
+      <main class="content" id="main">
+        <FeedbackView feedback={appError} testid="app-error" />
+        {page}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,142 @@
+// fetch wrapper for the appliance API. Never throws: every call resolves to
+// { ok: true, status, data } or { ok: false, status, error, body }.
+// status 0 means no HTTP answer (error is then 'network' or 'timeout').
+import type {
+  AuditPage,
+  ErrorBody,
+  Health,
+  Role,
+  Session,
+  UserRecord,
+} from './types';
+
+export interface ApiOk<T> {
+  ok: true;
+  status: number;
+  data: T;
+}
+export interface ApiErr {
+  ok: false;
+  status: number;
+  /** Server's `error` text ('' if it gave none), or 'network' / 'timeout' when status is 0. */
+  error: string;
+  /** Parsed error body ({} if absent or not JSON) — e.g. retryAfterS, field. */
+  body: ErrorBody;
+}
+export type ApiResult<T> = ApiOk<T> | ApiErr;
+
+interface RequestOptions {
+  body?: unknown;
+  /**
+   * Whether a 401 means "the session is gone" (default true). Off for calls
+   * where 401 means something else (login, setup, current-password check)
+   * and for the initial session probe.
+   */
+  sessionRequired?: boolean;
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+let csrfToken = '';
+let unauthorizedHandler: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token ?? '';
+}
+
+/** Called when an authenticated call answers 401 (App shows the login page). */
+export function setUnauthorizedHandler(fn: (() => void) | null): void {
+  unauthorizedHandler = fn;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export async function request<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  opts: RequestOptions = {},
+): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
+  const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(opts.body);
+  }
+
+  const ctrl = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ctrl.abort();
+  }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+
+  let res: Response;
+  let parsed: unknown;
+  try {
+    res = await fetch(path, { ...init, signal: ctrl.signal });
+    const text = await res.text();
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined; // e.g. an HTML error page from a proxy
+    }
+  } catch {
+    return { ok: false, status: 0, error: timedOut ? 'timeout' : 'network', body: {} };
+  } finally {
+    clearTimeout(timer);
+  }
+
+  if (res.ok) {
+    // Login, setup and session answers carry the token for later writes.
+    if (isObject(parsed) && typeof parsed.csrfToken === 'string') setCsrfToken(parsed.csrfToken);
+    return { ok: true, status: res.status, data: parsed as T };
+  }
+
+  const body: ErrorBody = isObject(parsed) ? (parsed as ErrorBody) : {};
+  if (res.status === 401 && opts.sessionRequired !== false) unauthorizedHandler?.();
+  return {
+    ok: false,
+    status: res.status,
+    error: typeof body.error === 'string' ? body.error : '',
+    body,
+  };
+}
+
+const enc = encodeURIComponent;
+
+// ---- endpoints ----
+
+export const getHealth = () => request<Health>('GET', '/api/health', { sessionRequired: false });
+
+export const getSession = () => request<Session>('GET', '/api/session', { sessionRequired: false });
+
+export const login = (username: string, password: string) =>
+  request<Session>('POST', '/api/login', { body: { username, password }, sessionRequired: false });
+
+export const setup = (token: string, username: string, password: string) =>
+  request<Session>('POST', '/api/setup', { body: { token, username, password }, sessionRequired: false });
+
+export const logout = () => request<void>('POST', '/api/logout', { sessionRequired: false });
+
+export const changePassword = (current: string, next: string) =>
+  request<void>('POST', '/api/account/password', { body: { current, next }, sessionRequired: false });
+
+export const listUsers = () => request<{ users: UserRecord[] }>('GET', '/api/users');
+
+export const createUser = (username: string, password: string, role: Role) =>
+  request<unknown>('POST', '/api/users', { body: { username, password, role } });
+
+export const updateUser = (username: string, patch: { role?: Role; password?: string }) =>
+  request<unknown>('PATCH', `/api/users/${enc(username)}`, { body: patch });
+
+export const deleteUser = (username: string) => request<void>('DELETE', `/api/users/${enc(username)}`);
+
+export const listAudit = (limit: number, before?: number | string | null) =>
+  request<AuditPage>(
+    'GET',
+    `/api/audit?limit=${limit}${before == null ? '' : `&before=${enc(String(before))}`}`,
+  );

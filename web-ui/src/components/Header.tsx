@@ -1,0 +1,83 @@
+import { t } from '../i18n';
+import { HREF, type Route } from '../router';
+import type { StreamStatus } from '../sse';
+import { canSeeAudit, canSeeUsers, type Health, type SessionUser } from '../types';
+import { LangSwitch } from './LangSwitch';
+import { StatusBadge } from './StatusBadge';
+
+interface HeaderProps {
+  health: Health | null;
+  user: SessionUser | null;
+  live: StreamStatus;
+  route: Route;
+  onLogout(): void;
+}
+
+export function Header({ health, user, live, route, onLogout }: HeaderProps) {
+  return (
+    <header class="topbar">
+      <div class="topbar-row">
+        <div class="brand">
+          <span class="product">{t('app.name')}</span>
+          {health && (health.site || health.node) && (
+            <span class="where" data-testid="site-node">
+              {health.site && <span title={t('header.site')}>{health.site}</span>}
+              {health.site && health.node && <span aria-hidden="true"> · </span>}
+              {health.node && <span title={t('header.node')}>{health.node}</span>}
+            </span>
+          )}
+        </div>
+        {user && health && (
+          <a href={HREF.dashboard} class="topbar-status" title={t('dashboard.overall')}>
+            <StatusBadge status={health.status} />
+          </a>
+        )}
+        {user && <LiveIndicator status={live} />}
+        <div class="spacer" />
+        <LangSwitch />
+        {user && (
+          <span class="who" title={t('header.signedInAs', { user: user.username })}>
+            <span class="who-name" data-testid="current-user">{user.username}</span>
+            <span class="who-role" data-testid="current-role" data-role={user.role}>
+              {t(`role.${user.role}`)}
+            </span>
+          </span>
+        )}
+        {user && (
+          <button type="button" class="btn btn-header" data-testid="logout" onClick={onLogout}>
+            {t('header.logout')}
+          </button>
+        )}
+      </div>
+      {user && <Nav role={user.role} route={route} />}
+    </header>
+  );
+}
+
+function LiveIndicator({ status }: { status: StreamStatus }) {
+  return (
+    <span class={`live live-${status}`} data-testid="live-indicator" data-state={status} role="status">
+      {t(`live.${status}`)}
+    </span>
+  );
+}
+
+function Nav({ role, route }: { role: SessionUser['role']; route: Route }) {
+  const item = (r: keyof typeof HREF, label: string) => (
+    <li>
+      <a href={HREF[r]} data-testid={`nav-${r}`} aria-current={route === r ? 'page' : undefined}>
+        {label}
+      </a>
+    </li>
+  );
+  return (
+    <nav class="tabs" aria-label={t('nav.label')}>
+      <ul>
+        {item('dashboard', t('nav.dashboard'))}
+        {canSeeUsers(role) && item('users', t('nav.users'))}
+        {canSeeAudit(role) && item('audit', t('nav.audit'))}
+        {item('account', t('nav.account'))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,2 @@
+// esbuild bundles CSS imported from TS into dist/app.css.
+declare module '*.css';

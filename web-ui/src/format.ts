@@ -1,0 +1,43 @@
+// Display formatting (numbers, durations, times) in the current language.
+import { getLang, t } from './i18n';
+
+export function formatUptime(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3_600);
+  const m = Math.floor((s % 3_600) / 60);
+  if (d > 0) return t('dashboard.uptimeDays', { d, h, m });
+  if (h > 0) return t('dashboard.uptimeHours', { h, m });
+  return t('dashboard.uptimeMinutes', { m });
+}
+
+/** Percent given as 0–100. */
+export function formatPercent(value: number | null | undefined): string {
+  if (value == null || !Number.isFinite(value)) return t('dashboard.notAvailable');
+  return new Intl.NumberFormat(getLang(), { style: 'percent', maximumFractionDigits: 0 }).format(value / 100);
+}
+
+export function formatTemp(value: number): string {
+  return `${new Intl.NumberFormat(getLang(), { maximumFractionDigits: 1 }).format(value)} °C`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Local date and time as "2025-03-01 14:05:09": unambiguous in both
+ * languages (no US month/day order), sortable, fixed width in tables.
+ */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return t('common.none');
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  );
+}
+
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}

@@ -1,0 +1,103 @@
+// Message lookup and language selection.
+// Module load touches no DOM/browser globals, so Node tests can import it;
+// browser-only work (localStorage, navigator, <html lang>) happens inside
+// initLang()/setLang(), guarded for absence.
+import en, { type MessageKey, type Messages } from './locales/en';
+import zhCN from './locales/zh-CN';
+
+export type { MessageKey, Messages };
+export type Lang = 'en' | 'zh-CN';
+export type Vars = Record<string, string | number>;
+
+export const LANGS: readonly Lang[] = ['en', 'zh-CN'];
+/** Each language's name in itself: the switch must be readable in any UI language. */
+export const LANG_NAMES: Readonly<Record<Lang, string>> = { en: 'English', 'zh-CN': '简体中文' };
+export const catalogs: Readonly<Record<Lang, Messages>> = { en, 'zh-CN': zhCN };
+export const STORAGE_KEY = 'callpoint.lang';
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
+}
+
+/**
+ * Pick the UI language from a browser preference list (navigator.languages).
+ * The first entry we support wins: any Chinese tag (zh, zh-TW, zh-Hant-HK…)
+ * means zh-CN, any English tag means en; others are skipped. Default en.
+ */
+export function detectLanguage(preferred: readonly string[] | null | undefined): Lang {
+  for (const tag of preferred ?? []) {
+    const primary = String(tag).trim().toLowerCase().split(/[-_]/)[0];
+    if (primary === 'zh') return 'zh-CN';
+    if (primary === 'en') return 'en';
+  }
+  return 'en';
+}
+
+/** Replace {name} placeholders; unknown placeholders are left as written. */
+export function interpolate(template: string, vars?: Vars): string {
+  if (!vars) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole,
+  );
+}
+
+let current: Lang = 'en';
+const listeners = new Set<(lang: Lang) => void>();
+
+export function getLang(): Lang {
+  return current;
+}
+
+/** Translate a key in the current language (falls back to English, then the key). */
+export function t(key: MessageKey, vars?: Vars): string {
+  return interpolate(catalogs[current][key] || en[key] || key, vars);
+}
+
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null; // access can throw when storage is disabled
+  }
+}
+
+function applyToDocument(lang: Lang): void {
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+}
+
+/** Switch language; remembers an explicit choice in localStorage. */
+export function setLang(lang: Lang, remember = true): void {
+  current = lang;
+  applyToDocument(lang);
+  if (remember) {
+    try {
+      storage()?.setItem(STORAGE_KEY, lang);
+    } catch {
+      /* quota / private mode: the choice lasts for this page only */
+    }
+  }
+  for (const fn of listeners) fn(lang);
+}
+
+/** Startup: stored choice, else browser preference. */
+export function initLang(): Lang {
+  let stored: string | null = null;
+  try {
+    stored = storage()?.getItem(STORAGE_KEY) ?? null;
+  } catch {
+    stored = null;
+  }
+  const nav = typeof navigator === 'undefined' ? undefined : navigator;
+  const lang = isLang(stored)
+    ? stored
+    : detectLanguage(nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : []);
+  setLang(lang, false);
+  return lang;
+}
+
+export function onLangChange(fn: (lang: Lang) => void): () => void {
+  listeners.add(fn);
+  return () => {
+    listeners.delete(fn);
+  };
+}

@@ -1,0 +1,68 @@
+// Hash routing (#/, #/users, #/audit, #/account) and the /setup entry URL.
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route = 'dashboard' | 'users' | 'audit' | 'account' | 'notfound';
+
+const ROUTES: Record<string, Route> = {
+  '': 'dashboard',
+  '#': 'dashboard',
+  '#/': 'dashboard',
+  '#/users': 'users',
+  '#/audit': 'audit',
+  '#/account': 'account',
+};
+
+export const HREF: Record<Exclude<Route, 'notfound'>, string> = {
+  dashboard: '#/',
+  users: '#/users',
+  audit: '#/audit',
+  account: '#/account',
+};
+
+export function parseRoute(hash: string): Route {
+  const path = hash.split('?')[0].replace(/\/+$/, '') || '#/';
+  return ROUTES[path] ?? ROUTES[path + '/'] ?? 'notfound';
+}
+
+/** The first-run page is served at /setup with the one-time token in the hash. */
+export function isSetupPath(pathname: string): boolean {
+  return /\/setup\/?$/.test(pathname);
+}
+
+export function readSetupToken(hash: string): string | null {
+  const token = new URLSearchParams(hash.replace(/^#/, '')).get('token');
+  return token ? token : null;
+}
+
+/** The setup token in the current hash; follows hash edits (e.g. a pasted link). */
+export function useSetupToken(): string | null {
+  const [token, setToken] = useState(() => readSetupToken(location.hash));
+  useEffect(() => {
+    const update = () => setToken(readSetupToken(location.hash));
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return token;
+}
+
+const listeners = new Set<() => void>();
+
+/** Replace the URL without a history entry, then re-read the route. */
+export function replaceUrl(url: string): void {
+  history.replaceState(null, '', url);
+  for (const fn of listeners) fn();
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', update);
+    listeners.add(update);
+    return () => {
+      window.removeEventListener('hashchange', update);
+      listeners.delete(update);
+    };
+  }, []);
+  return route;
+}

@@ -1,0 +1,63 @@
+// Locale catalogs and language detection (runs under Node: no DOM needed).
+//   npx tap web-ui/test/i18n.test.ts
+import t from 'tap';
+import { catalogs, detectLanguage, interpolate, LANGS } from '../src/i18n';
+import en from '../src/locales/en';
+import zhCN from '../src/locales/zh-CN';
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+t.test('en and zh-CN have exactly the same keys', async (t) => {
+  const enKeys = Object.keys(en).sort();
+  const zhKeys = Object.keys(zhCN).sort();
+  t.same(
+    zhKeys.filter((k) => !(k in en)),
+    [],
+    'no key in zh-CN that en lacks',
+  );
+  t.same(
+    enKeys.filter((k) => !(k in zhCN)),
+    [],
+    'no key in en that zh-CN lacks',
+  );
+  t.same(zhKeys, enKeys);
+  t.ok(enKeys.length > 50, 'catalog is not trivially small');
+});
+
+t.test('no empty strings', async (t) => {
+  for (const [lang, catalog] of [['en', en], ['zh-CN', zhCN]] as const) {
+    const empty = Object.entries(catalog)
+      .filter(([, v]) => typeof v !== 'string' || v.trim() === '')
+      .map(([k]) => k);
+    t.same(empty, [], `${lang}: every message is a non-empty string`);
+  }
+});
+
+t.test('both languages use the same placeholders per key', async (t) => {
+  const mismatched = Object.keys(en).filter(
+    (k) =>
+      placeholders(en[k as keyof typeof en]).join() !== placeholders(zhCN[k as keyof typeof zhCN]).join(),
+  );
+  t.same(mismatched, []);
+});
+
+t.test('every supported language has a catalog', async (t) => {
+  t.same([...LANGS].sort(), Object.keys(catalogs).sort());
+});
+
+t.test('language detection', async (t) => {
+  t.equal(detectLanguage(['zh-TW', 'en']), 'zh-CN', 'any Chinese tag → zh-CN');
+  t.equal(detectLanguage(['fr']), 'en', 'unsupported → en');
+  t.equal(detectLanguage(['zh']), 'zh-CN');
+  t.equal(detectLanguage(['zh-Hant-HK']), 'zh-CN');
+  t.equal(detectLanguage(['ZH_cn']), 'zh-CN', 'case and underscore tolerated');
+  t.equal(detectLanguage(['en-US', 'zh-CN']), 'en', 'first supported preference wins');
+  t.equal(detectLanguage(['fr', 'zh-CN']), 'zh-CN', 'unsupported entries are skipped');
+  t.equal(detectLanguage([]), 'en');
+  t.equal(detectLanguage(undefined), 'en');
+});
+
+t.test('interpolation', async (t) => {
+  t.equal(interpolate('try in {seconds} s', { seconds: 30 }), 'try in 30 s');
+  t.equal(interpolate('{a} and {b}', { a: 'x' }), 'x and {b}', 'unknown placeholder left as is');
+});
