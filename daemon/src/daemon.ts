@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Accounts } from './accounts/accounts.js';
 import { Sessions } from './accounts/sessions.js';
 import { issueSetupToken } from './accounts/setup-token.js';
-import { createApp } from './api/app.js';
+import { capturedSecurityHeaders, createApp } from './api/app.js';
+import { healthFastPath } from './api/health-fast-path.js';
 import { HttpServer } from './api/http-server.js';
 import type { CookiePolicy } from './api/route.js';
 import type { Config } from './config/schema.js';
@@ -100,15 +101,16 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     if (!tls && config.http.host !== '127.0.0.1' && config.http.host !== 'localhost')
       log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
     const app = createApp({ store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate }, { trustProxy: config.http.trustProxy });
-    const http = new HttpServer(app, config.http, logger.ns('api:http'));
+    const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(health, capturedSecurityHeaders(cookie.secure)));
     await life.start(http);
 
     const shownHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const base = `${tls ? 'https' : 'http'}://${shownHost}:${http.port}`;
+    let setupLink: string | undefined;
     if (await accounts.needsSetup()) {
       const { token, expiresAt } = await issueSetupToken(st.settings, config.http.setupLinkMinutes * 60_000);
-      const link = `${base}/setup#token=${token}`;
-      log.warn({ expiresAt }, `No administrator exists yet. Open this one-time link to create one (valid until ${expiresAt}): ${link}`);
+      setupLink = `${base}/setup#token=${token}`;
+      log.warn({ expiresAt }, `No administrator exists yet. Open this one-time link to create one (valid until ${expiresAt}): ${setupLink}`);
       if (config.http.host === '0.0.0.0') log.warn('From a laptop, replace 127.0.0.1 in the link with the board’s address. Or run: callpoint user add NAME --role admin');
     }
 
@@ -116,7 +118,18 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.start(fnComponent('watchdog', () => watchdog.start(), () => watchdog.stop()));
     await notifier.send(`READY=1\nSTATUS=serving on ${base}\nMAINPID=${process.pid}`);
     log.info({ version: VERSION, site: config.site, node: config.node, url: base, simulate: o.simulate }, 'Callpoint is up');
-    if (o.simulate) log.info(`Simulation mode: admin UI at ${base} (data in ${config.dataDir})`);
+    if (o.simulate) {
+      // A newcomer after `make run` needs this among the log lines, plainly.
+      const lines = [
+        'Callpoint simulation is running.',
+        `  Admin UI:  ${base}`,
+        setupLink ? `  First run: open ${setupLink}` : '  Log in with an account you created (callpoint user add NAME --role admin --config …).',
+        setupLink ? '             to create the administrator (the link works once).' : '',
+        `  Data:      ${config.dataDir}        Stop: Ctrl-C`,
+      ].filter(Boolean);
+      const width = Math.max(...lines.map((l) => l.length)) + 2;
+      process.stderr.write(`\n┌${'─'.repeat(width)}┐\n${lines.map((l) => `│ ${l.padEnd(width - 1)}│`).join('\n')}\n└${'─'.repeat(width)}┘\n\n`);
+    }
 
     let stopping: Promise<boolean> | undefined;
     return {

@@ -89,6 +89,10 @@ t.test('security headers', async (t) => {
   t.equal(res.headers.get('x-content-type-options'), 'nosniff');
   t.equal(res.headers.get('referrer-policy'), 'no-referrer');
   t.equal(res.headers.get('x-powered-by'), null);
+  // /api/health is answered before express (for speed): it must carry the very same headers.
+  const other = await fetch(`${d.url}/api/users`);
+  for (const h of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options', 'cross-origin-opener-policy', 'strict-transport-security'])
+    t.equal(res.headers.get(h), other.headers.get(h), `${h} the same on the fast path`);
 });
 
 t.test('repeated bad passwords are slowed, then the account locks; all audited', async (t) => {

@@ -131,7 +131,7 @@ export class Accounts {
       return fail('unauthorized', state === 'expired' ? 'this setup link has expired; restart the daemon for a new one' : 'this setup link is not valid (already used?)');
     }
     if (typeof username !== 'string' || !USERNAME_RE.test(username)) return invalid('the username must be 2–32 letters, digits, ".", "_" or "-"', 'username');
-    const problem = passwordProblem(password as string, username);
+    const problem = await passwordProblem(password as string, username);
     if (problem) return invalid(problem, 'password');
     const hash = await hashPassword(password as string);
     const id = await this.change({ username, role: 'admin', ip }, { action: 'setup', target: username, outcome: 'ok', detail: 'first administrator created' }, async (q) => {
@@ -157,7 +157,7 @@ export class Accounts {
       await this.audit(actor, { action: 'password.change', target: user.username, outcome: 'failed', detail: 'current password wrong' });
       return fail('unauthorized', 'the current password is wrong');
     }
-    const problem = passwordProblem(next as string, user.username);
+    const problem = await passwordProblem(next as string, user.username);
     if (problem) return invalid(problem, 'next');
     const hash = await hashPassword(next as string);
     await this.change(actor, { action: 'password.change', target: user.username, outcome: 'ok', detail: 'all sessions ended' }, async (q) => {
@@ -176,7 +176,7 @@ export class Accounts {
     if (!hasRole(actor, 'admin')) return fail('forbidden', 'only an administrator can add users');
     if (typeof username !== 'string' || !USERNAME_RE.test(username)) return invalid('the username must be 2–32 letters, digits, ".", "_" or "-"', 'username');
     if (!ROLES.includes(role as Role)) return invalid(`the role must be one of ${ROLES.join(', ')}`, 'role');
-    const problem = passwordProblem(password as string, username);
+    const problem = await passwordProblem(password as string, username);
     if (problem) return invalid(problem, 'password');
     if (await this.store.users.byName(username)) return fail('conflict', `a user named ${username} exists already`);
     const hash = await hashPassword(password as string);
@@ -199,7 +199,7 @@ export class Accounts {
     if (role && role !== 'admin' && user.role === 'admin' && (await this.store.users.countRole('admin')) <= 1) return fail('conflict', 'the last administrator cannot be demoted');
     let hash: string | undefined;
     if (patch.password !== undefined) {
-      const problem = passwordProblem(patch.password as string, user.username);
+      const problem = await passwordProblem(patch.password as string, user.username);
       if (problem) return invalid(problem, 'password');
       hash = await hashPassword(patch.password as string);
     }

@@ -26,13 +26,8 @@ function outcomeOf(status: number): 'ok' | 'denied' | 'failed' {
   return 'failed';
 }
 
-export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: string }): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', opts.trustProxy);
-  app.set('etag', false);
-  app.use(
-    helmet({
+export function securityHeaders(secure: boolean): express.RequestHandler {
+  return helmet({
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -49,10 +44,29 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
         },
       },
       referrerPolicy: { policy: 'no-referrer' },
-      strictTransportSecurity: d.cookie.secure ? { maxAge: 31536000 } : false,
+      strictTransportSecurity: secure ? { maxAge: 31536000 } : false,
       crossOriginEmbedderPolicy: false,
-    }),
-  );
+    });
+}
+
+/** The headers securityHeaders() sets, captured once, for responses served without express. */
+export function capturedSecurityHeaders(secure: boolean): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (k: string, v: string) => void (headers[k.toLowerCase()] = String(v)),
+    removeHeader: (k: string) => void delete headers[k.toLowerCase()],
+    getHeader: (k: string) => headers[k.toLowerCase()],
+  };
+  securityHeaders(secure)({} as Request, res as unknown as Response, () => undefined);
+  return headers;
+}
+
+export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: string }): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', opts.trustProxy);
+  app.set('etag', false);
+  app.use(securityHeaders(d.cookie.secure));
   app.use('/api', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttp, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import type { Config } from '../config/schema.js';
 import type { Component } from '../lifecycle/components.js';
@@ -16,6 +17,8 @@ export class HttpServer implements Component {
     private readonly app: Express,
     private readonly cfg: Config['http'],
     private readonly log: Logger,
+    /** Answers a request before express when it returns true (GET /api/health). */
+    private readonly fastPath?: (req: IncomingMessage, res: ServerResponse) => boolean,
   ) {}
 
   get tls(): boolean {
@@ -25,6 +28,10 @@ export class HttpServer implements Component {
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? this.cfg.port;
   }
+
+  private readonly handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (!this.fastPath?.(req, res)) void this.app(req, res);
+  };
 
   async start(): Promise<void> {
     let server: Server;
@@ -36,9 +43,9 @@ export class HttpServer implements Component {
       } catch (e) {
         throw new Error(`cannot read the TLS certificate or key: ${(e as Error).message}`, { cause: e });
       }
-      server = createHttps({ cert, key }, this.app);
+      server = createHttps({ cert, key }, this.handler);
     } else {
-      server = createHttp(this.app);
+      server = createHttp(this.handler);
     }
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;

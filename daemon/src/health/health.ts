@@ -48,6 +48,8 @@ export class HealthRegistry {
   private readonly components: Record<ComponentName, ComponentHealth>;
   private system: SystemReadings = { cpuLoad: null, memUsedPct: null, diskFreePct: null, tempC: null, sampledAt: null };
   private readonly startedMs = Date.now();
+  /** Bumped on every change, so a cached rendering knows when it is stale. */
+  generation = 0;
 
   constructor(
     private readonly identity: { version: string; site: string; node: string },
@@ -60,12 +62,18 @@ export class HealthRegistry {
     const cur = this.components[name];
     if (cur.status === status && cur.detail === detail) return;
     this.components[name] = { status, detail };
+    this.generation++;
     this.onChange(this.snapshot());
   }
 
   setSystem(r: SystemReadings): void {
     this.system = r;
+    this.generation++;
     this.onChange(this.snapshot());
+  }
+
+  uptimeMs(): number {
+    return Date.now() - this.startedMs;
   }
 
   snapshot(): Health {
@@ -73,7 +81,7 @@ export class HealthRegistry {
     return {
       status: overall(this.components),
       version: this.identity.version,
-      uptimeS: Math.floor((Date.now() - this.startedMs) / 1000),
+      uptimeS: Math.floor(this.uptimeMs() / 1000),
       site: this.identity.site,
       node: this.identity.node,
       components: { ...this.components },
