@@ -4,10 +4,16 @@
 import type { AuditEntry } from '../store/audit-repo.js';
 import type { Health } from '../health/health.js';
 import type { Logger } from '../log/logger.js';
+import type { CallRecord } from '../store/calls-repo.js';
+import type { LiveChannel } from '../pbx/live-channels.js';
 
 export interface EventMap {
   health: Health;
   audit: AuditEntry;
+  /** A live channel changed; `channel` is null when it is gone. */
+  channel: { uuid: string; channel: LiveChannel | null };
+  /** A call record was committed. */
+  call: CallRecord;
 }
 
 type Listener<K extends keyof EventMap> = (payload: EventMap[K]) => void;

@@ -70,6 +70,38 @@ export const migrations: Migration[] = [
       INSERT INTO counters(name, value) VALUES ('outbox_seq', 0);
     `,
   },
+  {
+    version: 2,
+    name: 'call records',
+    sql: `
+      -- One row per call (its A-leg), written when FreeSWITCH reports
+      -- CHANNEL_HANGUP_COMPLETE, in the same transaction as its outbox message.
+      CREATE TABLE calls (
+        uuid           TEXT PRIMARY KEY,
+        direction      TEXT NOT NULL CHECK (direction IN ('inbound','outbound')),
+        caller_number  TEXT,
+        caller_name    TEXT,
+        callee_number  TEXT,
+        callee_name    TEXT,
+        zone           TEXT,
+        trunk          TEXT NOT NULL CHECK (trunk IN ('sip','fxs','fxo','gsm','loopback','other')),
+        created_at     TEXT NOT NULL,          -- ISO-8601 UTC
+        answered_at    TEXT,
+        ended_at       TEXT NOT NULL,
+        duration_s     INTEGER NOT NULL,
+        billsec_s      INTEGER NOT NULL,
+        hangup_cause   TEXT,
+        recording_path TEXT,
+        alarm_id       TEXT,
+        -- 1 when the end was not seen (FreeSWITCH lost while the call was up) and the record was closed on resync.
+        recovered      INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX calls_created ON calls(created_at);
+      CREATE INDEX calls_caller ON calls(caller_number);
+      CREATE INDEX calls_callee ON calls(callee_number);
+      CREATE INDEX calls_cause ON calls(hangup_cause);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Db, type Queryable } from './db.js';
 import { migrate } from './migrate.js';
 import { AuditRepo } from './audit-repo.js';
+import { CallsRepo } from './calls-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { SettingsRepo } from './settings-repo.js';
@@ -18,6 +19,7 @@ export interface Repos {
   sessions: SessionsRepo;
   audit: AuditRepo;
   outbox: OutboxRepo;
+  calls: CallsRepo;
 }
 
 export interface Origin {
@@ -26,7 +28,7 @@ export interface Origin {
 }
 
 function reposOver(q: Queryable, origin: Origin): Repos {
-  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin) };
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q) };
 }
 
 export class Store implements Repos {
@@ -35,6 +37,7 @@ export class Store implements Repos {
   readonly sessions: SessionsRepo;
   readonly audit: AuditRepo;
   readonly outbox: OutboxRepo;
+  readonly calls: CallsRepo;
 
   private constructor(
     readonly db: Db,
@@ -47,6 +50,7 @@ export class Store implements Repos {
     this.sessions = r.sessions;
     this.audit = r.audit;
     this.outbox = r.outbox;
+    this.calls = r.calls;
   }
 
   static async open(dataDir: string, origin: Origin): Promise<Store> {

@@ -1,0 +1,134 @@
+// Call records. One row per call, built from CHANNEL_HANGUP_COMPLETE, written
+// in the same transaction as its `call` outbox message for central.
+//
+// Records are group-committed: every hangup that arrives while a commit is
+// being synced joins the next one, so 200 calls ending together cost a few
+// fsyncs, not 200 (synchronous=FULL makes each commit durable). A failed
+// commit (disk full, I/O error) keeps the batch and retries: nothing is
+// dropped while the daemon runs.
+//
+// What FreeSWITCH does not tell us: it does not replay events missed while
+// the event socket was down. A call that was up when we lost the socket and
+// is gone when we come back is closed on resync from what we knew, marked
+// recovered=1 with its end time as the time we noticed and no hangup cause. A
+// call that began and ended entirely inside the gap is not seen at all; only
+// FreeSWITCH's own CDR (mod_xml_cdr / mod_cdr_csv) could tell it.
+import type { Logger } from '../log/logger.js';
+import type { CallRecord } from '../store/calls-repo.js';
+import type { Store } from '../store/store.js';
+import { isCallLeg, partiesOf, trunkOf, usToIso } from './channel-event.js';
+import type { LiveChannel } from './live-channels.js';
+
+export function recordFromHangup(h: Record<string, string>, recording: string | null): CallRecord | null {
+  const uuid = h['Unique-ID'];
+  if (!uuid || !isCallLeg(h)) return null;
+  const ended = usToIso(h['Caller-Channel-Hangup-Time']) ?? new Date().toISOString();
+  const created = usToIso(h['Caller-Channel-Created-Time']) ?? ended;
+  const answered = usToIso(h['Caller-Channel-Answered-Time']);
+  const int = (v: string | undefined, fallback: number) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : fallback);
+  const durationS = int(h.variable_duration, Math.max(0, Math.round((Date.parse(ended) - Date.parse(created)) / 1000)));
+  const billsecS = int(h.variable_billsec, answered ? Math.max(0, Math.round((Date.parse(ended) - Date.parse(answered)) / 1000)) : 0);
+  return {
+    uuid,
+    direction: h['Call-Direction'] === 'outbound' ? 'outbound' : 'inbound',
+    ...partiesOf(h),
+    zone: h.variable_callpoint_zone ?? null,
+    trunk: trunkOf(h),
+    createdAt: created,
+    answeredAt: answered,
+    endedAt: ended,
+    durationS,
+    billsecS,
+    hangupCause: h['Hangup-Cause'] ?? h.variable_hangup_cause ?? null,
+    recordingPath: recording ?? h.variable_callpoint_recording ?? null,
+    alarmId: h.variable_callpoint_alarm_id ?? null,
+    recovered: false,
+  };
+}
+
+export function recordFromVanished(ch: LiveChannel, noticedAt: Date): CallRecord {
+  const ended = noticedAt.toISOString();
+  return {
+    uuid: ch.uuid,
+    direction: ch.direction,
+    callerNumber: ch.callerNumber,
+    callerName: ch.callerName,
+    calleeNumber: ch.calleeNumber,
+    calleeName: null,
+    zone: ch.zone,
+    trunk: ch.trunk,
+    createdAt: ch.createdAt,
+    answeredAt: ch.answeredAt,
+    endedAt: ended,
+    durationS: Math.max(0, Math.round((noticedAt.getTime() - Date.parse(ch.createdAt)) / 1000)),
+    billsecS: ch.answeredAt ? Math.max(0, Math.round((noticedAt.getTime() - Date.parse(ch.answeredAt)) / 1000)) : 0,
+    hangupCause: null,
+    recordingPath: ch.recording,
+    alarmId: ch.alarmId,
+    recovered: true,
+  };
+}
+
+interface Pending {
+  record: CallRecord;
+  receivedAt: number;
+}
+
+export class CallRecorder {
+  private queue: Pending[] = [];
+  private writing: Promise<void> | undefined;
+  private retryMs = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+    /** After commit: the new records and, for each, ms from hangup received to committed. */
+    private readonly onCommitted: (records: CallRecord[], latenciesMs: number[]) => void = () => undefined,
+  ) {}
+
+  get backlog(): number {
+    return this.queue.length;
+  }
+
+  add(record: CallRecord, receivedAt = performance.now()): void {
+    this.queue.push({ record, receivedAt });
+    this.writing ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue;
+        this.queue = [];
+        try {
+          const fresh = await this.store.tx(async (r) => {
+            const out: Pending[] = [];
+            for (const p of batch) {
+              if (await r.calls.insert(p.record)) {
+                await r.outbox.enqueue('call', p.record, p.record.alarmId);
+                out.push(p);
+              }
+            }
+            return out;
+          });
+          this.retryMs = 0;
+          const now = performance.now();
+          if (fresh.length) this.onCommitted(fresh.map((p) => p.record), fresh.map((p) => now - p.receivedAt));
+        } catch (err) {
+          // Keep the batch, in order, ahead of anything that arrived meanwhile.
+          this.queue = [...batch, ...this.queue];
+          this.retryMs = Math.min(30_000, Math.max(500, this.retryMs * 2));
+          this.log.error({ err, pending: this.queue.length, retryMs: this.retryMs }, 'cannot write call records; will retry');
+          await new Promise((r) => setTimeout(r, this.retryMs));
+        }
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  /** Wait until everything queued is committed (or the store fails for good at stop). */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+}

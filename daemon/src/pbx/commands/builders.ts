@@ -1,0 +1,158 @@
+// Typed FreeSWITCH commands. Every builder checks each value against the
+// grammar and assembles the command text itself; the only way to obtain a
+// SafeCommand is through a builder, so the ESL client cannot be handed a raw,
+// unchecked string by accident.
+import { randomUUID } from 'node:crypto';
+import * as g from './grammar.js';
+import { CommandValueError } from './grammar.js';
+
+declare const safe: unique symbol;
+/** Command text that passed the grammar. */
+export type SafeCommand = string & { readonly [safe]: true };
+const mark = (text: string) => text as SafeCommand;
+
+/** Where a call goes. */
+export type Target =
+  | { kind: 'extension'; number: string }
+  | { kind: 'ring-group'; name: string; domain: string }
+  | { kind: 'gateway'; gateway: string; number: string }
+  | { kind: 'gsm'; number: string }
+  /** FreeSWITCH's loopback endpoint, into our dialplan (used for tests and IVR legs). */
+  | { kind: 'loopback'; extension: string };
+
+/** The FreeSWITCH gateway that carries GSM voice (a SIP-GSM gateway or mod_gsmopen), named by provisioning. */
+export const GSM_GATEWAY = 'gsm';
+
+export function dialString(t: Target, field = 'target'): string {
+  switch (t.kind) {
+    case 'extension':
+      return `user/${g.extension(`${field}.number`, t.number)}`;
+    case 'ring-group':
+      return `group/${g.name(`${field}.name`, t.name)}@${g.domain(`${field}.domain`, t.domain)}`;
+    case 'gateway':
+      return `sofia/gateway/${g.name(`${field}.gateway`, t.gateway)}/${g.phoneNumber(`${field}.number`, t.number)}`;
+    case 'gsm':
+      return `sofia/gateway/${GSM_GATEWAY}/${g.phoneNumber(`${field}.number`, t.number)}`;
+    case 'loopback':
+      return `loopback/${g.extension(`${field}.extension`, t.extension)}`;
+    default:
+      throw new CommandValueError(field, (t as { kind?: unknown }).kind, 'unknown kind of target');
+  }
+}
+
+/** What the originated leg does once answered. */
+export type OriginateApp =
+  | { app: 'park' }
+  | { app: 'bridge'; target: Target }
+  | { app: 'playback'; path: string }
+  | { app: 'conference'; name: string }
+  /** 监听 listen, 耳语 whisper to the a-leg: eavesdrop on a call. */
+  | { app: 'eavesdrop'; uuid: string; mode: 'listen' | 'whisper' }
+  /** 强插 three-way barge: the originated phone joins the call, both parties hear it. */
+  | { app: 'three_way'; uuid: string };
+
+function appText(a: OriginateApp): string {
+  switch (a.app) {
+    case 'park':
+      return '&park()';
+    case 'bridge':
+      return `&bridge(${dialString(a.target, 'app.target')})`;
+    case 'playback':
+      return `&playback(${g.absolutePath('app.path', a.path)})`;
+    case 'conference':
+      return `&conference(${g.name('app.name', a.name)}@default)`;
+    case 'eavesdrop':
+      return `&eavesdrop(${g.uuid('app.uuid', a.uuid)})`;
+    case 'three_way':
+      return `&three_way(${g.uuid('app.uuid', a.uuid)})`;
+    default:
+      throw new CommandValueError('app', (a as { app?: unknown }).app, 'unknown application');
+  }
+}
+
+export interface OriginateOptions {
+  target: Target;
+  app: OriginateApp;
+  /** Our own channel UUID, so events can be tied to the request before FreeSWITCH answers. */
+  uuid?: string;
+  callerIdNumber?: string;
+  callerIdName?: string;
+  /** Ring time in seconds (originate_timeout). */
+  timeoutS?: number;
+  variables?: Record<string, string>;
+}
+
+export function originate(o: OriginateOptions): { command: SafeCommand; uuid: string } {
+  const id = o.uuid === undefined ? randomUUID() : g.uuid('uuid', o.uuid);
+  const vars: string[] = [`origination_uuid=${id}`];
+  if (o.callerIdNumber !== undefined) vars.push(`origination_caller_id_number=${g.callerNumber('callerIdNumber', o.callerIdNumber)}`);
+  if (o.callerIdName !== undefined) vars.push(`origination_caller_id_name=${g.callerName('callerIdName', o.callerIdName)}`);
+  if (o.timeoutS !== undefined) vars.push(`originate_timeout=${g.seconds('timeoutS', o.timeoutS, 1, 600)}`);
+  if (o.app.app === 'eavesdrop' && o.app.mode === 'whisper') vars.push('eavesdrop_whisper_aleg=true');
+  for (const [k, v] of Object.entries(o.variables ?? {})) {
+    const key = g.variableName(`variables key`, k);
+    if (key.startsWith('origination_') || key === 'originate_timeout' || key.startsWith('eavesdrop_')) throw new CommandValueError(`variables.${key}`, k, 'set through its own option, not as a variable');
+    vars.push(`${key}=${g.variableValue(`variables.${key}`, v)}`);
+  }
+  const dial = dialString(o.target);
+  return { command: mark(`originate {${vars.join(',')}}${dial} ${appText(o.app)}`), uuid: id };
+}
+
+export const hangup = (uuid: string, cause: g.HangupCause = 'NORMAL_CLEARING') => mark(`uuid_kill ${g.uuid('uuid', uuid)} ${g.hangupCause('cause', cause)}`);
+
+/** 强拆 force-release: end a lower-priority call so an emergency call gets the line. */
+export const forceRelease = (uuid: string) => hangup(uuid, 'PRE_EMPTED');
+
+/** Transfer a call (or its other leg) to an extension in our dialplan. */
+export const transfer = (uuid: string, destination: string, leg: 'aleg' | 'bleg' | 'both' = 'aleg') =>
+  mark(`uuid_transfer ${g.uuid('uuid', uuid)} ${leg === 'aleg' ? '' : `-${leg} `}${g.extension('destination', destination)} XML callpoint`);
+
+export const bridge = (a: string, b: string) => mark(`uuid_bridge ${g.uuid('a', a)} ${g.uuid('b', b)}`);
+
+export const hold = (uuid: string, on: boolean) => mark(`uuid_hold ${on ? '' : 'off '}${g.uuid('uuid', uuid)}`);
+
+/** Tones Callpoint plays, as FreeSWITCH tone_stream definitions we own (no caller-supplied tone text). */
+export const TONES = {
+  /** The warning before a barge-in (强插): three short high beeps. */
+  'barge-warning': 'tone_stream://%(200,100,1400);loops=3',
+  /** A ring-back for callers waiting on an emergency line. */
+  ringback: 'tone_stream://%(1000,4000,450)',
+} as const;
+export type ToneName = keyof typeof TONES;
+
+export function playTone(uuid: string, tone: ToneName, leg: 'aleg' | 'bleg' | 'both' = 'both'): SafeCommand {
+  const stream = TONES[tone];
+  if (!stream) throw new CommandValueError('tone', tone, `must be one of ${Object.keys(TONES).join(', ')}`);
+  return mark(`uuid_broadcast ${g.uuid('uuid', uuid)} ${stream} ${leg}`);
+}
+
+export const playFile = (uuid: string, path: string, leg: 'aleg' | 'bleg' | 'both' = 'aleg') => mark(`uuid_broadcast ${g.uuid('uuid', uuid)} ${g.absolutePath('path', path)} ${leg}`);
+
+export const sendDtmf = (uuid: string, digits: string) => mark(`uuid_send_dtmf ${g.uuid('uuid', uuid)} ${g.dtmf('digits', digits)}`);
+
+export const recordStart = (uuid: string, path: string) => mark(`uuid_record ${g.uuid('uuid', uuid)} start ${g.absolutePath('path', path)}`);
+export const recordStop = (uuid: string, path: string) => mark(`uuid_record ${g.uuid('uuid', uuid)} stop ${g.absolutePath('path', path)}`);
+
+export const conferenceList = (conf: string) => mark(`conference ${g.name('conference', conf)} list`);
+export const conferenceKick = (conf: string, member: string | number) => mark(`conference ${g.name('conference', conf)} kick ${g.memberId('member', member)}`);
+export const conferenceMute = (conf: string, member: string | number, mute: boolean) => mark(`conference ${g.name('conference', conf)} ${mute ? 'mute' : 'unmute'} ${g.memberId('member', member)}`);
+export const conferencePlay = (conf: string, path: string) => mark(`conference ${g.name('conference', conf)} play ${g.absolutePath('path', path)}`);
+
+/** Paging: every phone of the group is auto-answered into one conference; the announcement plays into it. */
+export function pageLegs(conf: string, extensions: string[]): SafeCommand[] {
+  g.name('conference', conf);
+  if (!Array.isArray(extensions) || extensions.length === 0 || extensions.length > 64) throw new CommandValueError('extensions', extensions, 'a page needs 1–64 extensions');
+  return extensions.map((ext, i) =>
+    originate({
+      target: { kind: 'extension', number: g.extension(`extensions[${i}]`, ext) },
+      app: { app: 'conference', name: conf },
+      variables: { sip_auto_answer: 'true', callpoint_page: conf },
+      timeoutS: 20,
+    }).command,
+  );
+}
+
+/** Read-only queries. */
+export const showChannels = () => mark('show channels as json');
+export const channelDump = (uuid: string) => mark(`uuid_dump ${g.uuid('uuid', uuid)} json`);
+export const status = () => mark('status');

@@ -1,0 +1,357 @@
+// The FreeSWITCH gateway: the only part of Callpoint that speaks to
+// FreeSWITCH. It keeps one event-socket connection up (capped exponential
+// backoff with jitter; a refused password is retried slowly, never in a tight
+// loop), resynchronises the live channel table after every (re)connection,
+// watches HEARTBEAT, writes call records, and offers typed commands whose
+// failures come back as values.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventBus } from '../events/bus.js';
+import type { HealthRegistry } from '../health/health.js';
+import type { Component } from '../lifecycle/components.js';
+import type { Logger } from '../log/logger.js';
+import type { Store } from '../store/store.js';
+import * as cmd from './commands/builders.js';
+import { CommandValueError, uuid as checkUuid } from './commands/grammar.js';
+import { eventName } from './channel-event.js';
+import { CallRecorder, recordFromHangup, recordFromVanished } from './call-recorder.js';
+import { EslClient, type EslOutcome } from './esl/esl-client.js';
+import type { EslEvent } from './esl/frame-parser.js';
+import { LiveChannels, type ShowChannelsRow } from './live-channels.js';
+
+export type CommandOutcome<T> = EslOutcome<T> | { ok: false; reason: 'invalid'; message: string };
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  password: string;
+  recordingsDir: string;
+  /** FreeSWITCH sends HEARTBEAT every 20 s; silence longer than this means it is hung. */
+  heartbeatTimeoutMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** After "event socket refused the password": retry this rarely (someone must fix the password). */
+  authRetryMs?: number;
+  commandTimeoutMs?: number;
+}
+
+/** Events the gateway needs. */
+export const SUBSCRIBED = [
+  'CHANNEL_CREATE', 'CHANNEL_OUTGOING', 'CHANNEL_ORIGINATE', 'CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ANSWER',
+  'CHANNEL_CALLSTATE', 'CHANNEL_BRIDGE', 'CHANNEL_UNBRIDGE', 'CHANNEL_HOLD', 'CHANNEL_UNHOLD', 'CHANNEL_HANGUP',
+  'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_DESTROY', 'DTMF', 'RECORD_START', 'RECORD_STOP', 'HEARTBEAT', 'BACKGROUND_JOB',
+  'CUSTOM', 'conference::maintenance',
+];
+
+export interface GatewayDeps {
+  store: Store;
+  health: HealthRegistry;
+  bus: EventBus;
+  log: Logger;
+}
+
+export class FreeswitchGateway implements Component {
+  readonly name = 'freeswitch';
+  readonly channels: LiveChannels;
+  readonly recorder: CallRecorder;
+  private client: EslClient | undefined;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private lastHeartbeat = 0;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private hung = false;
+  /** Listeners of DTMF, for the alarm service's acknowledgement digit. */
+  private readonly dtmfListeners = new Set<(uuid: string, digit: string) => void>();
+
+  constructor(
+    private readonly o: GatewayOptions,
+    private readonly d: GatewayDeps,
+  ) {
+    this.channels = new LiveChannels((uuid, ch) => d.bus.emit('channel', { uuid, channel: ch }));
+    this.recorder = new CallRecorder(d.store, d.log, (records) => {
+      for (const r of records) d.bus.emit('call', r);
+    });
+  }
+
+  get connected(): boolean {
+    return !!this.client?.connected;
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.o.recordingsDir, { recursive: true, mode: 0o750 });
+    this.d.health.set('freeswitch', 'down', `connecting to ${this.o.host}:${this.o.port}`);
+    this.loop = this.run();
+    const every = Math.min(5000, this.heartbeatTimeout / 4);
+    this.heartbeatTimer = setInterval(() => this.checkHeartbeat(), every);
+    this.heartbeatTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.heartbeatTimer);
+    this.client?.close();
+    this.wake?.();
+    await this.loop;
+    await this.recorder.flush();
+  }
+
+  private get heartbeatTimeout(): number {
+    return this.o.heartbeatTimeoutMs ?? 45_000;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    const where = `${this.o.host}:${this.o.port}`;
+    while (!this.stopping) {
+      const r = await EslClient.connect({ host: this.o.host, port: this.o.port, password: this.o.password, timeoutMs: 5000 });
+      if (this.stopping) {
+        if (r.ok) r.client.close();
+        return;
+      }
+      if (!r.ok) {
+        attempt++;
+        const base = Math.min(this.o.backoffMaxMs ?? 30_000, (this.o.backoffBaseMs ?? 500) * 2 ** Math.min(attempt - 1, 16));
+        const delay = r.reason === 'auth' ? (this.o.authRetryMs ?? 60_000) : Math.round(base / 2 + Math.random() * (base / 2));
+        const detail = r.reason === 'auth' ? `event socket refused the password (${where}); retrying in ${Math.round(delay / 1000)} s — check freeswitch.password` : `${r.message}; retry in ${(delay / 1000).toFixed(1)} s`;
+        this.d.health.set('freeswitch', 'down', detail);
+        (r.reason === 'auth' ? this.d.log.error.bind(this.d.log) : attempt === 1 ? this.d.log.warn.bind(this.d.log) : this.d.log.debug.bind(this.d.log))({ attempt, delayMs: delay, reason: r.reason }, detail);
+        await this.sleep(delay);
+        continue;
+      }
+      attempt = 0;
+      const client = r.client;
+      this.client = client;
+      const closed = new Promise<string>((resolve) => client.onClose(resolve));
+      client.onEvent((e) => this.onEvent(e));
+      this.lastHeartbeat = performance.now();
+      this.hung = false;
+      const sub = await client.subscribe(SUBSCRIBED);
+      if (!sub.ok) {
+        this.d.log.error({ reason: sub.reason, message: sub.message }, 'event subscription failed; reconnecting');
+        client.close();
+      } else {
+        await this.resync(client);
+        if (client.connected) {
+          this.d.log.info({ host: this.o.host, port: this.o.port, channels: this.channels.size }, 'connected to FreeSWITCH');
+          this.reportUp();
+        }
+      }
+      const why = await closed;
+      this.client = undefined;
+      if (this.stopping) return;
+      this.d.log.warn({ why }, 'lost the FreeSWITCH event socket; reconnecting');
+      this.d.health.set('freeswitch', 'down', `connection lost (${why}); reconnecting`);
+      await this.sleep(Math.round(100 + Math.random() * 200));
+    }
+  }
+
+  /** After (re)connecting: make the live table equal FreeSWITCH's, and close calls that ended unseen. */
+  private async resync(client: EslClient): Promise<void> {
+    const requestedAt = performance.now();
+    const r = await client.api(cmd.showChannels(), 10_000);
+    if (!r.ok) {
+      this.d.log.error({ reason: r.reason, message: r.message }, 'cannot list channels for resync');
+      return;
+    }
+    let rows: ShowChannelsRow[];
+    try {
+      rows = ((JSON.parse(r.value) as { rows?: ShowChannelsRow[] }).rows ?? []);
+    } catch {
+      this.d.log.error({ body: r.value.slice(0, 200) }, 'show channels returned no JSON');
+      return;
+    }
+    const { added, vanished } = this.channels.resync(rows, requestedAt);
+    const now = new Date();
+    for (const ch of vanished) {
+      if (ch.name.startsWith('loopback/') && ch.name.endsWith('-b')) continue;
+      this.recorder.add(recordFromVanished(ch, now));
+    }
+    if (added || vanished.length) this.d.log.warn({ added, vanished: vanished.length }, 'resynchronised live channels: events were missed while disconnected');
+  }
+
+  private reportUp(): void {
+    this.d.health.set('freeswitch', 'ok', `connected to ${this.o.host}:${this.o.port}`);
+  }
+
+  private checkHeartbeat(): void {
+    if (!this.client?.connected) return;
+    const silent = performance.now() - this.lastHeartbeat;
+    if (silent > this.heartbeatTimeout && !this.hung) {
+      this.hung = true;
+      this.d.log.error({ silentS: Math.round(silent / 1000) }, 'FreeSWITCH sends no HEARTBEAT: it may be hung');
+      this.d.health.set('freeswitch', 'down', `FreeSWITCH hung: no HEARTBEAT for ${Math.round(silent / 1000)} s`);
+    }
+  }
+
+  private onEvent(e: EslEvent): void {
+    const name = eventName(e);
+    const h = e.headers;
+    switch (name) {
+      case 'HEARTBEAT':
+        this.lastHeartbeat = performance.now();
+        if (this.hung) {
+          this.hung = false;
+          this.d.log.info('HEARTBEAT is back');
+          this.reportUp();
+        }
+        return;
+      case 'CHANNEL_HANGUP_COMPLETE': {
+        const uuid = h['Unique-ID'];
+        const rec = recordFromHangup(h, uuid ? (this.channels.get(uuid)?.recording ?? null) : null);
+        if (rec) this.recorder.add(rec);
+        this.channels.apply(name, h);
+        return;
+      }
+      case 'DTMF': {
+        const uuid = h['Unique-ID'];
+        const digit = h['DTMF-Digit'];
+        if (uuid && digit) for (const fn of this.dtmfListeners) fn(uuid, digit);
+        return;
+      }
+      default:
+        this.channels.apply(name, h);
+    }
+  }
+
+  onDtmf(fn: (uuid: string, digit: string) => void): () => void {
+    this.dtmfListeners.add(fn);
+    return () => this.dtmfListeners.delete(fn);
+  }
+
+  /** Build (grammar-checked) and send. A value outside the grammar never reaches the socket. */
+  private async send(build: () => cmd.SafeCommand, opts: { background?: boolean; timeoutMs?: number } = {}): Promise<CommandOutcome<string>> {
+    let text: cmd.SafeCommand;
+    try {
+      text = build();
+    } catch (e) {
+      if (e instanceof CommandValueError) return { ok: false, reason: 'invalid', message: e.message };
+      throw e;
+    }
+    const client = this.client;
+    if (!client?.connected) return { ok: false, reason: 'disconnected', message: 'not connected to FreeSWITCH' };
+    const timeout = opts.timeoutMs ?? this.o.commandTimeoutMs ?? 5000;
+    return opts.background ? client.bgapi(text, timeout) : client.api(text, timeout);
+  }
+
+  private async ok(build: () => cmd.SafeCommand, opts?: { background?: boolean; timeoutMs?: number }): Promise<CommandOutcome<void>> {
+    const r = await this.send(build, opts);
+    return r.ok ? { ok: true, value: undefined } : r;
+  }
+
+  /** Place a call. Resolves when FreeSWITCH reports the outcome (answered, or the cause it failed with). */
+  async originate(o: cmd.OriginateOptions): Promise<CommandOutcome<{ uuid: string }>> {
+    let built: { command: cmd.SafeCommand; uuid: string };
+    try {
+      built = cmd.originate(o);
+    } catch (e) {
+      if (e instanceof CommandValueError) return { ok: false, reason: 'invalid', message: e.message };
+      throw e;
+    }
+    const ring = (o.timeoutS ?? 60) * 1000;
+    const r = await this.send(() => built.command, { background: true, timeoutMs: ring + 15_000 });
+    if (!r.ok) return r;
+    return { ok: true, value: { uuid: built.uuid } };
+  }
+
+  hangup(uuid: string, cause?: Parameters<typeof cmd.hangup>[1]) {
+    return this.ok(() => cmd.hangup(uuid, cause));
+  }
+  /** 强拆: release a lower-priority call (audited by the caller). */
+  forceRelease(uuid: string) {
+    return this.ok(() => cmd.forceRelease(uuid));
+  }
+  transfer(uuid: string, destination: string, leg?: 'aleg' | 'bleg' | 'both') {
+    return this.ok(() => cmd.transfer(uuid, destination, leg));
+  }
+  bridge(a: string, b: string) {
+    return this.ok(() => cmd.bridge(a, b));
+  }
+  hold(uuid: string, on: boolean) {
+    return this.ok(() => cmd.hold(uuid, on));
+  }
+  playTone(uuid: string, tone: cmd.ToneName, leg?: 'aleg' | 'bleg' | 'both') {
+    return this.ok(() => cmd.playTone(uuid, tone, leg));
+  }
+  playFile(uuid: string, path: string, leg?: 'aleg' | 'bleg' | 'both') {
+    return this.ok(() => cmd.playFile(uuid, path, leg));
+  }
+  sendDtmf(uuid: string, digits: string) {
+    return this.ok(() => cmd.sendDtmf(uuid, digits));
+  }
+
+  /** Start recording a call into the data directory; the path is linked to the call record. */
+  async recordStart(uuid: string): Promise<CommandOutcome<{ path: string }>> {
+    try {
+      checkUuid('uuid', uuid);
+    } catch (e) {
+      return { ok: false, reason: 'invalid', message: (e as Error).message };
+    }
+    const day = new Date().toISOString().slice(0, 10);
+    const dir = join(this.o.recordingsDir, day);
+    await mkdir(dir, { recursive: true, mode: 0o750 });
+    const path = join(dir, `${uuid}.wav`);
+    const r = await this.ok(() => cmd.recordStart(uuid, path));
+    if (!r.ok) return r;
+    const ch = this.channels.get(uuid);
+    if (ch) ch.recording = path;
+    return { ok: true, value: { path } };
+  }
+
+  async recordStop(uuid: string): Promise<CommandOutcome<void>> {
+    const path = this.channels.get(uuid)?.recording;
+    if (!path) return { ok: false, reason: 'rejected', message: 'this call is not being recorded' };
+    return this.ok(() => cmd.recordStop(uuid, path));
+  }
+
+  conferenceList(conf: string) {
+    return this.send(() => cmd.conferenceList(conf));
+  }
+  conferenceKick(conf: string, member: string | number) {
+    return this.ok(() => cmd.conferenceKick(conf, member));
+  }
+  conferenceMute(conf: string, member: string | number, mute: boolean) {
+    return this.ok(() => cmd.conferenceMute(conf, member, mute));
+  }
+  /** Bring a phone into a conference (creating it if needed). */
+  conferenceJoin(conf: string, target: cmd.Target, timeoutS = 30) {
+    return this.originate({ target, app: { app: 'conference', name: conf }, timeoutS });
+  }
+
+  /** 监听 listen / 耳语 whisper / 强插 barge: the supervisor's phone is called and joins the call. */
+  monitor(uuid: string, supervisor: string, mode: 'listen' | 'whisper' | 'barge', timeoutS = 30) {
+    const app: cmd.OriginateApp = mode === 'barge' ? { app: 'three_way', uuid } : { app: 'eavesdrop', uuid, mode };
+    return this.originate({ target: { kind: 'extension', number: supervisor }, app, timeoutS, callerIdName: mode === 'barge' ? 'Barge' : 'Monitor' });
+  }
+
+  /** Paging: every extension is auto-answered into one conference, then the announcement plays. */
+  async page(conf: string, extensions: string[], announcement: string): Promise<CommandOutcome<{ legs: number }>> {
+    let legs: cmd.SafeCommand[];
+    try {
+      legs = cmd.pageLegs(conf, extensions);
+      cmd.conferencePlay(conf, announcement);
+    } catch (e) {
+      if (e instanceof CommandValueError) return { ok: false, reason: 'invalid', message: e.message };
+      throw e;
+    }
+    const results = await Promise.all(legs.map((c) => this.send(() => c, { background: true, timeoutMs: 40_000 })));
+    const answered = results.filter((r) => r.ok).length;
+    if (!answered) return results.find((r) => !r.ok) as CommandOutcome<{ legs: number }>;
+    const play = await this.ok(() => cmd.conferencePlay(conf, announcement));
+    return play.ok ? { ok: true, value: { legs: answered } } : play;
+  }
+}

@@ -1,0 +1,188 @@
+// The live channel table: what FreeSWITCH has up right now, kept from events
+// and rebuilt from `show channels as json` after every (re)connection.
+import { partiesOf, trunkOf, usToIso } from './channel-event.js';
+import type { Trunk } from '../store/calls-repo.js';
+
+export interface LiveChannel {
+  uuid: string;
+  direction: 'inbound' | 'outbound';
+  name: string;
+  state: string;
+  callState: string;
+  callerNumber: string | null;
+  callerName: string | null;
+  calleeNumber: string | null;
+  createdAt: string;
+  answeredAt: string | null;
+  bridgedTo: string | null;
+  held: boolean;
+  recording: string | null;
+  zone: string | null;
+  alarmId: string | null;
+  trunk: Trunk;
+}
+
+/** One row of `show channels as json`. */
+export interface ShowChannelsRow {
+  uuid: string;
+  direction: string;
+  created_epoch: string;
+  name: string;
+  state: string;
+  cid_name: string;
+  cid_num: string;
+  dest: string;
+  callstate: string;
+  callee_num?: string;
+  initial_cid_num?: string;
+  initial_cid_name?: string;
+  call_uuid?: string;
+}
+
+export class LiveChannels {
+  private readonly table = new Map<string, LiveChannel>();
+  /** When each channel last had an event (ms, monotonic): a resync must not drop what it could not know of. */
+  private readonly touched = new Map<string, number>();
+
+  constructor(private readonly onChange: (uuid: string, ch: LiveChannel | null) => void = () => undefined) {}
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  get(uuid: string): LiveChannel | undefined {
+    return this.table.get(uuid);
+  }
+
+  list(): LiveChannel[] {
+    return [...this.table.values()];
+  }
+
+  /** Apply one channel event. */
+  apply(name: string, h: Record<string, string>): void {
+    const uuid = h['Unique-ID'];
+    if (!uuid) return;
+    this.touched.set(uuid, performance.now());
+    let ch = this.table.get(uuid);
+    switch (name) {
+      case 'CHANNEL_CREATE':
+      case 'CHANNEL_OUTGOING':
+      case 'CHANNEL_ORIGINATE':
+      case 'CHANNEL_PROGRESS':
+      case 'CHANNEL_PROGRESS_MEDIA':
+      case 'CHANNEL_ANSWER':
+      case 'CHANNEL_CALLSTATE':
+      case 'CHANNEL_BRIDGE':
+      case 'CHANNEL_UNBRIDGE':
+      case 'CHANNEL_HOLD':
+      case 'CHANNEL_UNHOLD':
+      case 'RECORD_START':
+      case 'RECORD_STOP': {
+        if (!ch) {
+          ch = fromEvent(h);
+          this.table.set(uuid, ch);
+        }
+        ch.state = h['Channel-State'] ?? ch.state;
+        ch.callState = h['Channel-Call-State'] ?? ch.callState;
+        ch.answeredAt ??= usToIso(h['Caller-Channel-Answered-Time']);
+        const parties = partiesOf(h);
+        ch.callerNumber = parties.callerNumber ?? ch.callerNumber;
+        ch.callerName = parties.callerName ?? ch.callerName;
+        if (name === 'CHANNEL_BRIDGE') ch.bridgedTo = h['Other-Leg-Unique-ID'] ?? ch.bridgedTo;
+        if (name === 'CHANNEL_UNBRIDGE') ch.bridgedTo = null;
+        if (name === 'CHANNEL_HOLD') ch.held = true;
+        if (name === 'CHANNEL_UNHOLD') ch.held = false;
+        if (name === 'RECORD_START') ch.recording = h['Record-File-Path'] ?? ch.recording;
+        this.onChange(uuid, ch);
+        return;
+      }
+      case 'CHANNEL_HANGUP':
+        if (ch) {
+          ch.state = 'CS_HANGUP';
+          ch.callState = 'HANGUP';
+          this.onChange(uuid, ch);
+        }
+        return;
+      case 'CHANNEL_DESTROY':
+        this.touched.delete(uuid);
+        if (this.table.delete(uuid)) this.onChange(uuid, null);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Make the table equal FreeSWITCH's list: add what we missed, drop what is
+   * gone. Returns the channels that vanished (their end was not seen).
+   * `requestedAt` is when the list was asked for: a channel with an event
+   * after that is newer than the list and stays.
+   */
+  resync(rows: ShowChannelsRow[], requestedAt: number): { added: number; vanished: LiveChannel[] } {
+    const seen = new Set<string>();
+    let added = 0;
+    for (const r of rows) {
+      seen.add(r.uuid);
+      if (this.table.has(r.uuid)) {
+        const ch = this.table.get(r.uuid)!;
+        ch.state = r.state || ch.state;
+        ch.callState = r.callstate || ch.callState;
+        continue;
+      }
+      const outbound = r.direction === 'outbound';
+      const ch: LiveChannel = {
+        uuid: r.uuid,
+        direction: outbound ? 'outbound' : 'inbound',
+        name: r.name,
+        state: r.state,
+        callState: r.callstate,
+        callerNumber: (outbound ? r.initial_cid_num : r.cid_num) || null,
+        callerName: (outbound ? r.initial_cid_name : r.cid_name) || null,
+        calleeNumber: r.dest || null,
+        createdAt: new Date(Number(r.created_epoch) * 1000 || Date.now()).toISOString(),
+        answeredAt: r.callstate === 'ACTIVE' || r.callstate === 'HELD' ? new Date().toISOString() : null,
+        bridgedTo: r.call_uuid && r.call_uuid !== r.uuid ? r.call_uuid : null,
+        held: r.callstate === 'HELD',
+        recording: null,
+        zone: null,
+        alarmId: null,
+        trunk: trunkOf({ 'Channel-Name': r.name }),
+      };
+      this.table.set(r.uuid, ch);
+      this.onChange(r.uuid, ch);
+      added++;
+    }
+    const vanished: LiveChannel[] = [];
+    for (const [uuid, ch] of this.table) {
+      if (!seen.has(uuid) && (this.touched.get(uuid) ?? 0) < requestedAt) {
+        this.table.delete(uuid);
+        this.touched.delete(uuid);
+        vanished.push(ch);
+        this.onChange(uuid, null);
+      }
+    }
+    return { added, vanished };
+  }
+}
+
+function fromEvent(h: Record<string, string>): LiveChannel {
+  const p = partiesOf(h);
+  return {
+    uuid: h['Unique-ID']!,
+    direction: h['Call-Direction'] === 'outbound' ? 'outbound' : 'inbound',
+    name: h['Channel-Name'] ?? '',
+    state: h['Channel-State'] ?? '',
+    callState: h['Channel-Call-State'] ?? '',
+    callerNumber: p.callerNumber,
+    callerName: p.callerName,
+    calleeNumber: p.calleeNumber,
+    createdAt: usToIso(h['Caller-Channel-Created-Time']) ?? new Date().toISOString(),
+    answeredAt: usToIso(h['Caller-Channel-Answered-Time']),
+    bridgedTo: h['Other-Leg-Unique-ID'] ?? null,
+    held: false,
+    recording: null,
+    zone: h.variable_callpoint_zone ?? null,
+    alarmId: h.variable_callpoint_alarm_id ?? null,
+    trunk: trunkOf(h),
+  };
+}

@@ -1,0 +1,104 @@
+// Call records: written once per call, searched by the UI and exported as CSV.
+import type { Params, Queryable } from './db.js';
+
+export type Trunk = 'sip' | 'fxs' | 'fxo' | 'gsm' | 'loopback' | 'other';
+
+export interface CallRecord {
+  uuid: string;
+  direction: 'inbound' | 'outbound';
+  callerNumber: string | null;
+  callerName: string | null;
+  calleeNumber: string | null;
+  calleeName: string | null;
+  zone: string | null;
+  trunk: Trunk;
+  createdAt: string;
+  answeredAt: string | null;
+  endedAt: string;
+  durationS: number;
+  billsecS: number;
+  hangupCause: string | null;
+  recordingPath: string | null;
+  alarmId: string | null;
+  recovered: boolean;
+}
+
+export interface CallQuery {
+  /** Matches caller or callee number (prefix). */
+  number?: string;
+  from?: string;
+  to?: string;
+  cause?: string;
+  direction?: 'inbound' | 'outbound';
+  zone?: string;
+  limit?: number;
+  /** Rows older than this created_at/uuid pair (keyset pagination, newest first). */
+  before?: { createdAt: string; uuid: string };
+}
+
+const COLS = 'uuid, direction, caller_number, caller_name, callee_number, callee_name, zone, trunk, created_at, answered_at, ended_at, duration_s, billsec_s, hangup_cause, recording_path, alarm_id, recovered';
+
+interface Raw {
+  uuid: string; direction: 'inbound' | 'outbound'; caller_number: string | null; caller_name: string | null; callee_number: string | null; callee_name: string | null;
+  zone: string | null; trunk: Trunk; created_at: string; answered_at: string | null; ended_at: string; duration_s: number; billsec_s: number;
+  hangup_cause: string | null; recording_path: string | null; alarm_id: string | null; recovered: number;
+}
+
+export const fromRaw = (r: Raw): CallRecord => ({
+  uuid: r.uuid, direction: r.direction, callerNumber: r.caller_number, callerName: r.caller_name, calleeNumber: r.callee_number, calleeName: r.callee_name,
+  zone: r.zone, trunk: r.trunk, createdAt: r.created_at, answeredAt: r.answered_at, endedAt: r.ended_at, durationS: r.duration_s, billsecS: r.billsec_s,
+  hangupCause: r.hangup_cause, recordingPath: r.recording_path, alarmId: r.alarm_id, recovered: r.recovered === 1,
+});
+
+export function whereFor(q: CallQuery): { sql: string; params: Params } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.number) {
+    // '!' escapes LIKE's wildcards in what the user typed.
+    where.push("(caller_number LIKE ? ESCAPE '!' OR callee_number LIKE ? ESCAPE '!')");
+    const like = `${q.number.replace(/[!%_]/g, '!$&')}%`;
+    params.push(like, like);
+  }
+  const add = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (q.from) add('created_at >= ?', q.from);
+  if (q.to) add('created_at < ?', q.to);
+  if (q.cause) add('hangup_cause = ?', q.cause);
+  if (q.direction) add('direction = ?', q.direction);
+  if (q.zone) add('zone = ?', q.zone);
+  if (q.before) add('(created_at < ? OR (created_at = ? AND uuid < ?))', q.before.createdAt, q.before.createdAt, q.before.uuid);
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+export class CallsRepo {
+  constructor(private readonly db: Queryable & { each?: <T>(sql: string, p: Params, f: (r: T) => void) => Promise<number> }) {}
+
+  /** Insert once; a second record for the same uuid (after a resync) is ignored. Returns whether it was new. */
+  async insert(c: CallRecord): Promise<boolean> {
+    const r = await this.db.run(
+      `INSERT OR IGNORE INTO calls(${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [c.uuid, c.direction, c.callerNumber, c.callerName, c.calleeNumber, c.calleeName, c.zone, c.trunk, c.createdAt, c.answeredAt, c.endedAt, c.durationS, c.billsecS, c.hangupCause, c.recordingPath, c.alarmId, c.recovered ? 1 : 0],
+    );
+    return r.changes > 0;
+  }
+
+  async byUuid(uuid: string): Promise<CallRecord | undefined> {
+    const r = await this.db.get<Raw>(`SELECT ${COLS} FROM calls WHERE uuid = ?`, [uuid]);
+    return r && fromRaw(r);
+  }
+
+  async search(q: CallQuery): Promise<CallRecord[]> {
+    const { sql, params } = whereFor(q);
+    const limit = Math.min(500, Math.max(1, q.limit ?? 50));
+    return (await this.db.all<Raw>(`SELECT ${COLS} FROM calls ${sql} ORDER BY created_at DESC, uuid DESC LIMIT ${limit}`, params)).map(fromRaw);
+  }
+
+  /** Every matching row, one at a time, oldest first (CSV export). */
+  async each(q: CallQuery, onRow: (c: CallRecord) => void): Promise<number> {
+    if (!this.db.each) throw new Error('streaming needs the database itself, not a transaction');
+    const { sql, params } = whereFor({ ...q, before: undefined });
+    return this.db.each<Raw>(`SELECT ${COLS} FROM calls ${sql} ORDER BY created_at, uuid`, params, (r) => onRow(fromRaw(r)));
+  }
+}
