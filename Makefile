@@ -1,7 +1,7 @@
 # Callpoint — the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
-TS_SOURCES := $(shell find daemon/src hardware/src -name '*.ts' 2>/dev/null)
+TS_SOURCES := $(shell find daemon/src hardware/src provisioning/src -name '*.ts' 2>/dev/null)
 UI_SOURCES := $(shell find web-ui/src -type f 2>/dev/null) web-ui/build.mjs
 
 .PHONY: run test build bench lint docs clean install

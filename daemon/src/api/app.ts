@@ -10,6 +10,7 @@ import { WEB_UI_DIR } from '../paths.js';
 import { clientIp, crossSite, parseCookies } from './http-util.js';
 import { isMutating, type ApiDeps, type RequestContext, type RouteDef } from './route.js';
 import { auditRoutes } from './routes/audit.js';
+import { callRoutes } from './routes/calls.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -17,7 +18,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { userRoutes } from './routes/users.js';
 
 export function routeTable(d: ApiDeps): RouteDef[] {
-  return [...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...settingsRoutes(d), ...eventRoutes(d)];
+  return [...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...settingsRoutes(d), ...callRoutes(d), ...eventRoutes(d)];
 }
 
 function outcomeOf(status: number): 'ok' | 'denied' | 'failed' {

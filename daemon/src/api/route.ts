@@ -10,6 +10,7 @@ import type { HealthRegistry } from '../health/health.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import type { Role } from '../store/users-repo.js';
+import type { LiveChannel } from '../pbx/live-channels.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -44,6 +45,8 @@ export interface ApiDeps {
   log: Logger;
   cookie: CookiePolicy;
   simulate: boolean;
+  /** The FreeSWITCH gateway's live view, when it runs. */
+  pbx?: { channels: { list(): LiveChannel[] }; connected: boolean };
 }
 
 export interface CookiePolicy {

@@ -73,7 +73,7 @@ export function whereFor(q: CallQuery): { sql: string; params: Params } {
 }
 
 export class CallsRepo {
-  constructor(private readonly db: Queryable & { each?: <T>(sql: string, p: Params, f: (r: T) => void) => Promise<number> }) {}
+  constructor(private readonly db: Queryable) {}
 
   /** Insert once; a second record for the same uuid (after a resync) is ignored. Returns whether it was new. */
   async insert(c: CallRecord): Promise<boolean> {
@@ -93,12 +93,5 @@ export class CallsRepo {
     const { sql, params } = whereFor(q);
     const limit = Math.min(500, Math.max(1, q.limit ?? 50));
     return (await this.db.all<Raw>(`SELECT ${COLS} FROM calls ${sql} ORDER BY created_at DESC, uuid DESC LIMIT ${limit}`, params)).map(fromRaw);
-  }
-
-  /** Every matching row, one at a time, oldest first (CSV export). */
-  async each(q: CallQuery, onRow: (c: CallRecord) => void): Promise<number> {
-    if (!this.db.each) throw new Error('streaming needs the database itself, not a transaction');
-    const { sql, params } = whereFor({ ...q, before: undefined });
-    return this.db.each<Raw>(`SELECT ${COLS} FROM calls ${sql} ORDER BY created_at, uuid`, params, (r) => onRow(fromRaw(r)));
   }
 }

@@ -79,13 +79,6 @@ export class Db implements Queryable {
     return new Promise((resolve, reject) => this.conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
   }
 
-  /** Stream rows one at a time (CSV export of large tables) without holding them all. */
-  each<T>(sql: string, params: Params, onRow: (row: T) => void): Promise<number> {
-    return new Promise((resolve, reject) =>
-      this.conn.each(sql, params, (err, row) => { if (!err) onRow(row as T); }, (err, n) => (err ? reject(err) : resolve(n))),
-    );
-  }
-
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new StoreError('the store is closed'));
     const next = this.writeQueue.then(fn, fn);

@@ -15,9 +15,10 @@
 //  5. send() writes command and header values as given: a value holding
 //     "\n\n" becomes a second command (e.g. `api system …`).
 // Rather than fork, we replace the two methods involved: the connection uses
-// our FrameParser (byte-exact, iterative, never throws), and send() refuses
-// any command or header value containing CR or LF. Everything else of modesl
-// is kept. The tests feed every real capture through the patched connection
+// our FrameParser (byte-exact, iterative, never throws) and hands events to
+// the typed layer directly (modesl still sees every reply and BACKGROUND_JOB),
+// and send() refuses any command or header value containing CR or LF.
+// Everything else of modesl is kept. The tests feed every real capture through the patched connection
 // split at every byte boundary.
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
@@ -76,9 +77,15 @@ export function patchedModesl(): ModeslModule {
       const outer: Record<string, string> = {};
       for (const [k, v] of f.headers) outer[k] = v;
       const inner = eventFromFrame(f);
-      // Our typed layer takes channel events straight from here, without going
-      // through EventEmitter2's wildcard matching for each one.
-      if (inner) (this as unknown as { callpointOnEvent?: (e: EslEvent) => void }).callpointOnEvent?.(inner);
+      // Our typed layer takes events straight from here. modesl itself needs
+      // only BACKGROUND_JOB (bgapi results) among events; building its Event
+      // objects and running EventEmitter2's wildcard matching for every
+      // channel event would cost more than parsing them (see make bench).
+      const hook = (this as unknown as { callpointOnEvent?: (e: EslEvent) => void }).callpointOnEvent;
+      if (inner && hook) {
+        hook(inner);
+        if (inner.headers['Event-Name'] !== 'BACKGROUND_JOB') return;
+      }
       const event = inner ? new EventCtor({ ...inner.headers, _body: inner.body }) : new EventCtor(outer, f.body);
       // modesl's own Reply-Text massaging, kept so its auth() and callers behave as before.
       const reply = event.getHeader('Reply-Text');

@@ -1,0 +1,140 @@
+// Call records and live channels for the UI: search with keyset pagination,
+// a CSV export that streams page by page, and the live channel table.
+import type { Request, Response } from 'express';
+import type { CallQuery, CallRecord } from '../../store/calls-repo.js';
+import type { ApiDeps, RouteDef } from '../route.js';
+
+class BadQuery extends Error {}
+
+function parseQuery(req: Request): CallQuery {
+  const q = req.query;
+  const str = (k: string): string | undefined => {
+    const v = q[k];
+    if (v === undefined || v === '') return undefined;
+    if (typeof v !== 'string') throw new BadQuery(`${k} must be given once`);
+    return v;
+  };
+  const out: CallQuery = {};
+  const number = str('number');
+  if (number !== undefined) {
+    if (!/^\+?[0-9*#]{1,20}$/.test(number)) throw new BadQuery('number: digits only (optionally a leading +), up to 20');
+    out.number = number;
+  }
+  for (const k of ['from', 'to'] as const) {
+    const v = str(k);
+    if (v === undefined) continue;
+    const t = Date.parse(v);
+    if (Number.isNaN(t)) throw new BadQuery(`${k}: not a date and time (use ISO-8601, e.g. 2026-11-25T08:00:00Z)`);
+    out[k] = new Date(t).toISOString();
+  }
+  const cause = str('cause');
+  if (cause !== undefined) {
+    if (!/^[A-Z_]{1,40}$/.test(cause)) throw new BadQuery('cause: a FreeSWITCH hangup cause such as NORMAL_CLEARING');
+    out.cause = cause;
+  }
+  const direction = str('direction');
+  if (direction !== undefined) {
+    if (direction !== 'inbound' && direction !== 'outbound') throw new BadQuery('direction: inbound or outbound');
+    out.direction = direction;
+  }
+  const zone = str('zone');
+  if (zone !== undefined) {
+    if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(zone)) throw new BadQuery('zone: a zone id');
+    out.zone = zone;
+  }
+  const limit = str('limit');
+  if (limit !== undefined) {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 500) throw new BadQuery('limit: 1 to 500');
+    out.limit = n;
+  }
+  const before = str('before');
+  if (before !== undefined) {
+    const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|([0-9a-f-]{36})$/.exec(before);
+    if (!m) throw new BadQuery('before: the "next" value of a previous page');
+    out.before = { createdAt: m[1]!, uuid: m[2]! };
+  }
+  return out;
+}
+
+const cursor = (c: CallRecord) => `${c.createdAt}|${c.uuid}`;
+
+const CSV_COLUMNS: Array<[string, (c: CallRecord) => string | number | boolean | null]> = [
+  ['uuid', (c) => c.uuid], ['direction', (c) => c.direction], ['caller_number', (c) => c.callerNumber], ['caller_name', (c) => c.callerName],
+  ['callee_number', (c) => c.calleeNumber], ['callee_name', (c) => c.calleeName], ['zone', (c) => c.zone], ['trunk', (c) => c.trunk],
+  ['created_at', (c) => c.createdAt], ['answered_at', (c) => c.answeredAt], ['ended_at', (c) => c.endedAt], ['duration_s', (c) => c.durationS],
+  ['billsec_s', (c) => c.billsecS], ['hangup_cause', (c) => c.hangupCause], ['recording', (c) => c.recordingPath], ['alarm_id', (c) => c.alarmId], ['recovered', (c) => c.recovered],
+];
+
+/** RFC 4180 quoting; a cell that a spreadsheet would run as a formula is defused with a leading quote. */
+export function csvCell(v: string | number | boolean | null): string {
+  if (v === null) return '';
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function sendBad(res: Response, e: unknown): boolean {
+  if (!(e instanceof BadQuery)) return false;
+  res.status(400).json({ error: e.message });
+  return true;
+}
+
+export function callRoutes(d: ApiDeps): RouteDef[] {
+  return [
+    {
+      method: 'get',
+      path: '/api/calls',
+      access: 'viewer',
+      handler: async (req, res) => {
+        let q: CallQuery;
+        try {
+          q = parseQuery(req);
+        } catch (e) {
+          if (sendBad(res, e)) return;
+          throw e;
+        }
+        const limit = q.limit ?? 50;
+        const calls = await d.store.calls.search({ ...q, limit });
+        res.json({ calls, next: calls.length === limit ? cursor(calls[calls.length - 1]!) : null });
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/calls.csv',
+      access: 'technician',
+      handler: async (req, res) => {
+        let q: CallQuery;
+        try {
+          q = parseQuery(req);
+        } catch (e) {
+          if (sendBad(res, e)) return;
+          throw e;
+        }
+        const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+        res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="calls-${stamp}.csv"` });
+        // A byte-order mark so spreadsheet programs read Chinese names as UTF-8.
+        res.write(`\uFEFF${CSV_COLUMNS.map(([h]) => h).join(',')}\r\n`);
+        let page: CallRecord[];
+        let before = q.before;
+        let closed = false;
+        res.on('close', () => (closed = true));
+        do {
+          page = await d.store.calls.search({ ...q, before, limit: 500 });
+          const text = page.map((c) => CSV_COLUMNS.map(([, get]) => csvCell(get(c))).join(',')).join('\r\n');
+          if (text && !res.write(`${text}\r\n`)) await new Promise((r) => res.once('drain', r));
+          before = page.length ? { createdAt: page[page.length - 1]!.createdAt, uuid: page[page.length - 1]!.uuid } : undefined;
+        } while (page.length === 500 && !closed);
+        res.end();
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/channels',
+      access: 'viewer',
+      handler: (_req, res) => {
+        res.json({ channels: d.pbx?.channels.list() ?? [], connected: d.pbx?.connected ?? false });
+      },
+    },
+  ];
+}
