@@ -21,6 +21,9 @@ import { VERSION } from './paths.js';
 import { claimDataDir, releaseDataDir } from './store/lock.js';
 import { LATEST_SCHEMA } from './store/migrations.js';
 import { Store } from './store/store.js';
+import { FreeswitchGateway } from './pbx/gateway.js';
+import { loadOrCreateDeviceSecrets } from '../../provisioning/src/device-secrets.js';
+import { eslPasswordOf, phonesNeedingSecrets } from '../../provisioning/src/values.js';
 
 export const STOP_BOUND_MS = 10_000;
 
@@ -69,6 +72,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   let store: Store | undefined;
   try {
     await life.start(fnComponent('data-dir', () => claimDataDir(config.dataDir), () => releaseDataDir(config.dataDir)));
+    // Per-device secrets (event-socket password, xml_curl secret, phone passwords), made on first start.
+    const fsSecrets = () => loadOrCreateDeviceSecrets(config.dataDir, phonesNeedingSecrets(config));
+    const secrets = await fsSecrets();
     store = await Store.open(config.dataDir, { site: config.site, node: config.node });
     const st = store;
     await life.start(fnComponent('store', () => undefined, () => st.close()));
@@ -80,7 +86,6 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     probe.unref();
     await life.start(fnComponent('store-probe', () => undefined, () => clearInterval(probe)));
     // Parts that later issues bring; say so rather than pretend.
-    health.set('freeswitch', 'disabled', 'event-socket gateway not in this build yet');
     health.set('uplink', 'disabled', 'MQTT uplink not in this build yet');
     health.set('hardware', 'disabled', 'board drivers not in this build yet');
     health.set('gsm', 'disabled', config.lines.modems.length ? 'GSM driver not in this build yet' : 'no modem configured');
@@ -94,13 +99,23 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.start(fnComponent('sessions', () => sessions.purgeExpired().then(() => undefined), () => clearInterval(purge)));
     const accounts = new Accounts(st, sessions, bus, logger.ns('api:auth'));
 
+    const fsTarget = { host: config.freeswitch.host, port: config.freeswitch.port };
+    const gateway = new FreeswitchGateway(
+      { ...fsTarget, password: eslPasswordOf(config, secrets), recordingsDir: join(config.dataDir, 'recordings') },
+      { store: st, health, bus, log: logger.ns('pbx') },
+    );
+    await life.start(gateway);
+
     const tls = !!config.http.tls;
     // A __Host- cookie must be Secure, and browsers drop Secure cookies set over
     // plain HTTP (except on localhost); on HTTP the prefix is impossible.
     const cookie: CookiePolicy = { name: tls ? '__Host-callpoint' : 'callpoint', secure: tls, maxAgeMs: config.http.sessionMaxHours * 3_600_000 };
     if (!tls && config.http.host !== '127.0.0.1' && config.http.host !== 'localhost')
       log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
-    const app = createApp({ store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate }, { trustProxy: config.http.trustProxy });
+    const app = createApp(
+      { store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate, pbx: gateway },
+      { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
+    );
     const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(health, capturedSecurityHeaders(cookie.secure)));
     await life.start(http);
 

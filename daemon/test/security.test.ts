@@ -123,7 +123,8 @@ t.test('no plain-text password anywhere; the hash shows its parameters', async (
   const rows = await db.all<{ username: string; password_hash: string }>('SELECT username, password_hash FROM users');
   await db.close();
   for (const r of rows) t.match(r.password_hash, /^scrypt\$65536\$8\$2\$[A-Za-z0-9+/=]{20,}\$[A-Za-z0-9+/=]{40,}$/, r.username);
-  const blobs = readdirSync(d.dataDir).map((f) => readFileSync(join(d.dataDir, f)).toString('latin1'));
+  const files = readdirSync(d.dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  const blobs = files.map((e) => readFileSync(join(e.parentPath, e.name)).toString('latin1'));
   blobs.push(d.stdout(), d.stderr());
   for (const pw of [ADMIN_PW, VIEWER_PW, 'silver-kettle-morning-9']) t.notOk(blobs.some((b) => b.includes(pw)), `"${pw}" is in no file and no log`);
   t.equal(d.proc.exitCode, 0, 'clean shutdown on SIGTERM');

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
+import { gatewayFigures } from './gateway.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 // Node flags exactly as the systemd unit starts the daemon on a board.
@@ -20,7 +21,7 @@ const figures: Figure[] = [];
 function report(f: Figure) {
   figures.push(f);
   const ok = f.better === 'lower' ? f.value <= f.target : f.value >= f.target;
-  console.log(`${ok ? 'PASS' : 'FAIL'}  ${f.name}: ${f.value.toFixed(f.unit === 'ms' ? 1 : 1)} ${f.unit}  (target ${f.better === 'lower' ? '≤' : '≥'} ${f.target} ${f.unit})`);
+  console.log(`${ok ? 'PASS' : 'FAIL'}  ${f.name}: ${f.value.toFixed(f.unit === '×' ? 2 : 1)} ${f.unit}  (target ${f.better === 'lower' ? '≤' : '≥'} ${f.target} ${f.unit})`);
 }
 
 async function startOnce(dir: string): Promise<{ readyMs: number; pid: number; stop: () => Promise<void> }> {
@@ -71,6 +72,8 @@ async function main() {
     const ui = join(ROOT, 'web-ui', 'dist');
     const gz = ['app.js', 'app.css'].reduce((n, f) => n + gzipSync(readFileSync(join(ui, f)), { level: 9 }).length, 0);
     report({ name: 'web UI JS+CSS gzipped', value: gz / 1024, unit: 'KB', target: 150, better: 'lower' });
+
+    for (const f of await gatewayFigures()) report(f);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

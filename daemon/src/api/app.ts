@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { hasRole, type Actor } from '../accounts/actor.js';
 import { WEB_UI_DIR } from '../paths.js';
+import { freeswitchRouter, type FreeswitchRouterDeps } from './freeswitch-routes.js';
 import { clientIp, crossSite, parseCookies } from './http-util.js';
 import { isMutating, type ApiDeps, type RequestContext, type RouteDef } from './route.js';
 import { auditRoutes } from './routes/audit.js';
@@ -62,12 +63,14 @@ export function capturedSecurityHeaders(secure: boolean): Record<string, string>
   return headers;
 }
 
-export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: string }): express.Express {
+export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: string; freeswitch?: FreeswitchRouterDeps }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy);
   app.set('etag', false);
   app.use(securityHeaders(d.cookie.secure));
+  // mod_xml_curl endpoints: loopback only, shared secret (not sessions: FreeSWITCH is the client).
+  if (opts.freeswitch) app.use(freeswitchRouter(opts.freeswitch));
   app.use('/api', (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();

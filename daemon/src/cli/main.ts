@@ -4,6 +4,7 @@ import { VERSION } from '../paths.js';
 import { backupCommand } from './backup-cmd.js';
 import { CliError, UsageError } from './common.js';
 import { configCommand } from './config-cmd.js';
+import { PROVISION_USAGE, provisionCommand } from './provision-cmd.js';
 import { runCommand } from './run-cmd.js';
 import { userCommand } from './user-cmd.js';
 
@@ -21,6 +22,8 @@ usage:
   callpoint backup FILE [--config FILE]           consistent snapshot of the database and configuration
   callpoint restore FILE [--config FILE] [--with-config]
                                                   restore a snapshot (the daemon must be stopped)
+  ${PROVISION_USAGE}
+                                                  write the FreeSWITCH configuration Callpoint owns
 
 The configuration is read from --config, $CALLPOINT_CONFIG or /etc/callpoint/config.yaml
 (--simulate without a file uses embedded defaults with data under ./var).`;
@@ -38,6 +41,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         const logger = await createLogger({ level: 'warn', destination: process.stderr });
         return await userCommand(rest, env, out, logger.ns('cli'));
       }
+      case 'provision':
+        return await provisionCommand(rest, env, out);
       case 'backup':
       case 'restore':
         return await backupCommand(cmd, rest, env, out);

@@ -100,15 +100,14 @@ export class CallRecorder {
       while (this.queue.length) {
         const batch = this.queue;
         this.queue = [];
+
         try {
           const fresh = await this.store.tx(async (r) => {
-            const out: Pending[] = [];
-            for (const p of batch) {
-              if (await r.calls.insert(p.record)) {
-                await r.outbox.enqueue('call', p.record, p.record.alarmId);
-                out.push(p);
-              }
-            }
+            // Duplicates (the same call reported twice across a resync) are dropped, not re-sent.
+            const unique = [...new Map(batch.map((p) => [p.record.uuid, p])).values()];
+            const inserted = await r.calls.insertMany(unique.map((p) => p.record));
+            const out = unique.filter((p) => inserted.has(p.record.uuid));
+            await r.outbox.enqueueMany(out.map((p) => ({ type: 'call', data: p.record, orderKey: p.record.alarmId })));
             return out;
           });
           this.retryMs = 0;

@@ -84,6 +84,23 @@ export class CallsRepo {
     return r.changes > 0;
   }
 
+  /**
+   * Insert many in one statement per 500 (a burst of hangups is one round trip,
+   * not three per call); rows already present are skipped. Returns the uuids inserted.
+   */
+  async insertMany(list: CallRecord[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    for (let i = 0; i < list.length; i += 500) {
+      const chunk = list.slice(i, i + 500);
+      const rows = await this.db.all<{ uuid: string }>(
+        `INSERT OR IGNORE INTO calls(${COLS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING uuid`,
+        chunk.flatMap((c) => [c.uuid, c.direction, c.callerNumber, c.callerName, c.calleeNumber, c.calleeName, c.zone, c.trunk, c.createdAt, c.answeredAt, c.endedAt, c.durationS, c.billsecS, c.hangupCause, c.recordingPath, c.alarmId, c.recovered ? 1 : 0]),
+      );
+      for (const r of rows) inserted.add(r.uuid);
+    }
+    return inserted;
+  }
+
   async byUuid(uuid: string): Promise<CallRecord | undefined> {
     const r = await this.db.get<Raw>(`SELECT ${COLS} FROM calls WHERE uuid = ?`, [uuid]);
     return r && fromRaw(r);

@@ -46,6 +46,24 @@ export class OutboxRepo {
     return env;
   }
 
+  /** Several messages in one round trip each for the seq range and the rows; seq order follows the list. */
+  async enqueueMany<T>(items: Array<{ type: string; data: T; orderKey: string | null }>): Promise<Array<Envelope<T>>> {
+    if (!items.length) return [];
+    const counter = await this.db.get<{ value: number }>("UPDATE counters SET value = value + ? WHERE name = 'outbox_seq' RETURNING value", [items.length]);
+    if (!counter) throw new Error('outbox counter missing: database not migrated');
+    const first = counter.value - items.length + 1;
+    const ts = new Date().toISOString();
+    const envs = items.map((it, i): Envelope<T> => ({ id: randomUUID(), seq: first + i, ts, site: this.origin.site, node: this.origin.node, type: it.type, data: it.data }));
+    for (let i = 0; i < envs.length; i += 500) {
+      const chunk = envs.slice(i, i + 500);
+      await this.db.run(
+        `INSERT INTO outbox(seq, msg_id, type, order_key, envelope, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((e, j) => [e.seq, e.id, e.type, items[i + j]!.orderKey, JSON.stringify(e), ts]),
+      );
+    }
+    return envs;
+  }
+
   async peek(limit: number, afterSeq = 0): Promise<OutboxRow[]> {
     const rows = await this.db.all<{ seq: number; type: string; order_key: string | null; envelope: string }>(
       'SELECT seq, type, order_key, envelope FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',

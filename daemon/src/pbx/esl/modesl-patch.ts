@@ -95,7 +95,17 @@ export function patchedModesl(): ModeslModule {
     };
     const parser = new FrameParser(toEvent, (message) => this.emit('esl::parse-error', message));
     this.parser = parser;
-    socket.on('data', (d: Buffer) => parser.push(d));
+    // libuv reads a busy socket many times in one loop turn; during a burst
+    // (200 calls hanging up together) that starves the database callbacks
+    // that commit call records. Pausing after each chunk until the next turn
+    // lets them in between: records are committed while the burst is parsed.
+    socket.on('data', (d: Buffer) => {
+      parser.push(d);
+      if (socket.isPaused?.() === false) {
+        socket.pause();
+        setImmediate(() => socket.resume());
+      }
+    });
     this.emit('esl::connect');
     this.connecting = false;
     this.on('esl::event::auth::request', this.auth.bind(this));
