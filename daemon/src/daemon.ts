@@ -22,6 +22,7 @@ import { claimDataDir, releaseDataDir } from './store/lock.js';
 import { LATEST_SCHEMA } from './store/migrations.js';
 import { Store } from './store/store.js';
 import { FreeswitchGateway } from './pbx/gateway.js';
+import { FreeSwitchEmulator } from './sim/freeswitch/index.js';
 import { loadOrCreateDeviceSecrets } from '../../provisioning/src/device-secrets.js';
 import { eslPasswordOf, phonesNeedingSecrets } from '../../provisioning/src/values.js';
 
@@ -39,6 +40,9 @@ export interface RunningDaemon {
   http: HttpServer;
   store: Store;
   notifier: Notifier;
+  gateway: FreeswitchGateway;
+  /** Simulation mode only. */
+  emulator?: FreeSwitchEmulator;
 }
 
 /** Refuse early, with the reason, when the data directory cannot be written. */
@@ -100,6 +104,22 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const accounts = new Accounts(st, sessions, bus, logger.ns('api:auth'));
 
     const fsTarget = { host: config.freeswitch.host, port: config.freeswitch.port };
+    let emulator: FreeSwitchEmulator | undefined;
+    if (o.simulate) {
+      // Simulation swaps the source, not the logic: the emulator speaks the real
+      // event-socket protocol on a free loopback port, with the configured
+      // phones registered and answering.
+      const emu = new FreeSwitchEmulator({
+        password: eslPasswordOf(config, secrets),
+        host: '127.0.0.1',
+        port: 0,
+        recordingsDir: join(config.dataDir, 'recordings'),
+        phones: config.phones.map((p) => ({ number: p.number, name: p.name, behaviour: 'answer' as const, answerAfterMs: 1500 })),
+      });
+      await life.start(fnComponent('freeswitch-emulator', async () => { fsTarget.port = (await emu.start()).port; fsTarget.host = '127.0.0.1'; }, () => emu.stop()));
+      emulator = emu;
+      logger.ns('sim').info({ port: fsTarget.port, phones: config.phones.map((p) => p.number) }, 'FreeSWITCH emulator listening');
+    }
     const gateway = new FreeswitchGateway(
       { ...fsTarget, password: eslPasswordOf(config, secrets), recordingsDir: join(config.dataDir, 'recordings') },
       { store: st, health, bus, log: logger.ns('pbx') },
@@ -151,6 +171,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       http,
       store: st,
       notifier,
+      gateway,
+      emulator,
       stop(reason) {
         stopping ??= (async () => {
           log.info({ reason }, 'stopping');

@@ -6,16 +6,29 @@ import { Header } from './components/Header';
 import { getLang, onLangChange, t } from './i18n';
 import { isSetupPath, replaceUrl, useRoute, useSetupToken } from './router';
 import { openEventStream, type StreamStatus } from './sse';
-import { canSeeAudit, canSeeUsers, type AuditEntry, type Health, type Session, type SessionUser } from './types';
+import {
+  canSeeAudit,
+  canSeeUsers,
+  type Health,
+  type Session,
+  type SessionUser,
+  type StreamEvents,
+  type Subscribe,
+} from './types';
 import { Account } from './views/Account';
 import { Audit } from './views/Audit';
+import { Calls } from './views/Calls';
 import { Dashboard } from './views/Dashboard';
+import { Live } from './views/Live';
 import { Login } from './views/Login';
 import { NotAvailable } from './views/NotAvailable';
 import { Setup } from './views/Setup';
 import { Users } from './views/Users';
 
 type Mode = 'loading' | 'setup' | 'login' | 'app';
+
+/** Stream events handed to pages (health is handled here). */
+const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel'];
 
 function isHealth(v: unknown): v is Health {
   return typeof v === 'object' && v !== null && typeof (v as Health).status === 'string';
@@ -35,7 +48,7 @@ export function App() {
   const [health, setHealth] = useState<{ data: Health; at: number } | null>(null);
   const [live, setLive] = useState<StreamStatus>('connecting');
   const [streamEpoch, setStreamEpoch] = useState(0);
-  const auditListeners = useRef(new Set<(e: AuditEntry) => void>());
+  const listeners = useRef(new Map<string, Set<(data: never) => void>>());
 
   const startSession = useCallback((s: Session) => {
     api.setCsrfToken(s.csrfToken);
@@ -75,10 +88,10 @@ export function App() {
   useEffect(() => {
     if (mode !== 'app') return;
     const stream = openEventStream({
-      types: ['health', 'audit'],
+      types: ['health', ...PAGE_EVENTS],
       onEvent(type, data) {
         if (type === 'health' && isHealth(data)) setHealth({ data, at: Date.now() });
-        if (type === 'audit') for (const fn of auditListeners.current) fn(data as AuditEntry);
+        for (const fn of listeners.current.get(type) ?? []) fn(data as never);
       },
       onStatus(s) {
         setLive(s);
@@ -100,10 +113,14 @@ export function App() {
     return () => stream.close();
   }, [mode, endSession]);
 
-  const subscribeAudit = useCallback((fn: (e: AuditEntry) => void) => {
-    auditListeners.current.add(fn);
+  // Pages listen to stream events here; the data is as sent (pages check its shape).
+  const subscribe: Subscribe = useCallback((type, fn) => {
+    const map = listeners.current;
+    const set = map.get(type) ?? new Set();
+    map.set(type, set);
+    set.add(fn);
     return () => {
-      auditListeners.current.delete(fn);
+      set.delete(fn);
     };
   }, []);
 
@@ -159,12 +176,20 @@ export function App() {
     case 'dashboard':
       page = <Dashboard health={health?.data ?? null} receivedAt={health?.at ?? Date.now()} />;
       break;
+    case 'calls':
+      page = <Calls role={user.role} subscribe={subscribe} streamEpoch={streamEpoch} />;
+      break;
+    case 'live':
+      page = (
+        <Live subscribe={subscribe} streamEpoch={streamEpoch} fsStatus={health?.data.components?.freeswitch?.status} />
+      );
+      break;
     case 'users':
       page = canSeeUsers(user.role) ? <Users me={user} /> : <NotAvailable reason="forbidden" />;
       break;
     case 'audit':
       page = canSeeAudit(user.role) ? (
-        <Audit subscribe={subscribeAudit} streamEpoch={streamEpoch} />
+        <Audit subscribe={subscribe} streamEpoch={streamEpoch} />
       ) : (
         <NotAvailable reason="forbidden" />
       );

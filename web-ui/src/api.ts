@@ -3,6 +3,9 @@
 // status 0 means no HTTP answer (error is then 'network' or 'timeout').
 import type {
   AuditPage,
+  CallFilters,
+  CallPage,
+  ChannelList,
   ErrorBody,
   Health,
   Role,
@@ -140,3 +143,24 @@ export const listAudit = (limit: number, before?: number | string | null) =>
     'GET',
     `/api/audit?limit=${limit}${before == null ? '' : `&before=${enc(String(before))}`}`,
   );
+
+/** Query string of the set filters ('' when none), for /api/calls and /api/calls.csv. */
+export function callQuery(f: CallFilters): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v) q.set(k, v);
+  return q.toString();
+}
+
+export const searchCalls = (f: CallFilters, limit: number, before?: string | null) => {
+  const q = new URLSearchParams(callQuery(f));
+  q.set('limit', String(limit));
+  if (before) q.set('before', before);
+  return request<CallPage>('GET', `/api/calls?${q}`);
+};
+
+export const callsCsvUrl = (f: CallFilters) => {
+  const q = callQuery(f);
+  return q ? `/api/calls.csv?${q}` : '/api/calls.csv';
+};
+
+export const listChannels = () => request<ChannelList>('GET', '/api/channels');

@@ -1,5 +1,6 @@
 // Display formatting (numbers, durations, times) in the current language.
-import { getLang, t } from './i18n';
+import { getLang, t, type MessageKey } from './i18n';
+import en from './locales/en';
 
 export function formatUptime(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
@@ -40,4 +41,17 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function formatTime(ms: number): string {
   const d = new Date(ms);
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** Call length as mm:ss (minutes keep counting past 59: 75:03). */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds)) return t('common.none');
+  const s = Math.max(0, Math.floor(seconds));
+  return `${pad(Math.floor(s / 60))}:${pad(s % 60)}`;
+}
+
+/** The message `prefix.value` if there is one (a known API value), else the value as sent. */
+export function labelOf(prefix: string, value: string): string {
+  const key = `${prefix}.${value}`;
+  return key in en ? t(key as MessageKey) : value;
 }

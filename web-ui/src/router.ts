@@ -1,12 +1,14 @@
-// Hash routing (#/, #/users, #/audit, #/account) and the /setup entry URL.
+// Hash routing (#/, #/calls, #/live, #/users, #/audit, #/account) and the /setup entry URL.
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = 'dashboard' | 'users' | 'audit' | 'account' | 'notfound';
+export type Route = 'dashboard' | 'calls' | 'live' | 'users' | 'audit' | 'account' | 'notfound';
 
 const ROUTES: Record<string, Route> = {
   '': 'dashboard',
   '#': 'dashboard',
   '#/': 'dashboard',
+  '#/calls': 'calls',
+  '#/live': 'live',
   '#/users': 'users',
   '#/audit': 'audit',
   '#/account': 'account',
@@ -14,6 +16,8 @@ const ROUTES: Record<string, Route> = {
 
 export const HREF: Record<Exclude<Route, 'notfound'>, string> = {
   dashboard: '#/',
+  calls: '#/calls',
+  live: '#/live',
   users: '#/users',
   audit: '#/audit',
   account: '#/account',

@@ -66,6 +66,88 @@ export interface AuditPage {
   nextBefore: number | string | null;
 }
 
+export type Direction = 'inbound' | 'outbound';
+export type Trunk = 'sip' | 'fxs' | 'fxo' | 'gsm' | 'loopback' | 'other';
+
+/** One finished call (GET /api/calls, SSE `call`). Times are ISO-8601 UTC. */
+export interface CallRecord {
+  uuid: string;
+  direction: Direction;
+  callerNumber: string | null;
+  callerName: string | null;
+  calleeNumber: string | null;
+  calleeName: string | null;
+  zone: string | null;
+  trunk: Trunk;
+  createdAt: string;
+  answeredAt: string | null;
+  endedAt: string;
+  durationS: number;
+  billsecS: number;
+  hangupCause: string | null;
+  recordingPath: string | null;
+  alarmId: string | null;
+  /** The end was not seen (FreeSWITCH unreachable); end time and cause are estimates. */
+  recovered: boolean;
+}
+
+export interface CallPage {
+  calls: CallRecord[];
+  /** Pass back as `before` for the next (older) page; null on the last page. */
+  next: string | null;
+}
+
+/** Search filters as the API takes them ('' = not set; from/to ISO-8601 UTC). */
+export interface CallFilters {
+  number: string;
+  from: string;
+  to: string;
+  cause: string;
+  direction: '' | Direction;
+  zone: string;
+}
+
+/** A channel up in FreeSWITCH now (GET /api/channels, SSE `channel`). */
+export interface LiveChannel {
+  uuid: string;
+  direction: Direction;
+  name: string;
+  state: string;
+  callState: string;
+  callerNumber: string | null;
+  callerName: string | null;
+  calleeNumber: string | null;
+  createdAt: string;
+  answeredAt: string | null;
+  bridgedTo: string | null;
+  held: boolean;
+  recording: string | null;
+  zone: string | null;
+  alarmId: string | null;
+  trunk: Trunk;
+}
+
+export interface ChannelList {
+  channels: LiveChannel[];
+  connected: boolean;
+}
+
+/** SSE `channel`: channel null means it is gone. */
+export interface ChannelChange {
+  uuid: string;
+  channel: LiveChannel | null;
+}
+
+/** Event-stream types pages can listen to, with their data. */
+export interface StreamEvents {
+  audit: AuditEntry;
+  call: CallRecord;
+  channel: ChannelChange;
+}
+
+/** Listen to one event type; returns the unsubscribe function. */
+export type Subscribe = <K extends keyof StreamEvents>(type: K, fn: (data: StreamEvents[K]) => void) => () => void;
+
 /** Error bodies: always { error }, sometimes more. */
 export interface ErrorBody {
   error?: string;
@@ -78,5 +160,9 @@ export function canSeeUsers(role: Role | undefined): boolean {
 }
 
 export function canSeeAudit(role: Role | undefined): boolean {
+  return role === 'admin' || role === 'technician';
+}
+
+export function canExportCalls(role: Role | undefined): boolean {
   return role === 'admin' || role === 'technician';
 }

@@ -82,6 +82,13 @@ t.test('first-run setup, dashboard in both languages, login', { skip: skipUnless
   const audit = await page.locator('[data-testid="audit-row"]').allInnerTexts();
   t.ok(audit.some((r) => /setup/.test(r)), 'the setup is in the audit log');
 
+  // Calls and live channels: reachable, and honest that FreeSWITCH is not connected (none runs in this test).
+  await page.getByTestId('nav-calls').click();
+  await page.getByTestId('calls-empty').waitFor();
+  await page.getByTestId('nav-live').click();
+  await page.getByTestId('channels-disconnected').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'live-zh-CN.png'), fullPage: true });
+
   // A browser following the system language: Chinese first.
   const zhCtx = await browser.newContext({ locale: 'zh-CN' });
   const zhPage = await zhCtx.newPage();

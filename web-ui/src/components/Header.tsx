@@ -74,6 +74,8 @@ function Nav({ role, route }: { role: SessionUser['role']; route: Route }) {
     <nav class="tabs" aria-label={t('nav.label')}>
       <ul>
         {item('dashboard', t('nav.dashboard'))}
+        {item('calls', t('nav.calls'))}
+        {item('live', t('nav.live'))}
         {canSeeUsers(role) && item('users', t('nav.users'))}
         {canSeeAudit(role) && item('audit', t('nav.audit'))}
         {item('account', t('nav.account'))}

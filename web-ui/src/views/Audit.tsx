@@ -4,7 +4,7 @@ import { FeedbackView, type Feedback } from '../components/Feedback';
 import { formatDateTime } from '../format';
 import { useTitle } from '../hooks';
 import { t } from '../i18n';
-import type { AuditEntry, AuditOutcome, AuditPage } from '../types';
+import type { AuditEntry, AuditOutcome, AuditPage, Subscribe } from '../types';
 
 const PAGE_SIZE = 50;
 
@@ -15,8 +15,8 @@ const OUTCOME_CLASS: Record<AuditOutcome, string> = {
 };
 
 interface AuditProps {
-  /** Live entries from the event stream; returns an unsubscribe function. */
-  subscribe(fn: (entry: AuditEntry) => void): () => void;
+  /** Live events from the event stream (this page uses `audit`). */
+  subscribe: Subscribe;
   /** Increases each time the event stream (re)connects: entries may have been missed. */
   streamEpoch: number;
 }
@@ -76,7 +76,7 @@ export function Audit({ subscribe, streamEpoch }: AuditProps) {
 
   useEffect(
     () =>
-      subscribe((entry) => {
+      subscribe('audit', (entry) => {
         if (!entry || entry.id == null || typeof entry.ts !== 'string') return;
         setEntries((prev) => (prev.some((e) => e.id === entry.id) ? prev : [entry, ...prev]));
       }),
