@@ -1,5 +1,6 @@
 // The composition root: builds every component from the configuration and
 // starts them in order; stops them in reverse. Nothing else wires services.
+import { randomBytes } from 'node:crypto';
 import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Accounts } from './accounts/accounts.js';
@@ -22,7 +23,11 @@ import { claimDataDir, releaseDataDir } from './store/lock.js';
 import { LATEST_SCHEMA } from './store/migrations.js';
 import { Store } from './store/store.js';
 import { FreeswitchGateway } from './pbx/gateway.js';
+import { AlarmService } from './alarms/alarm-service.js';
+import type { AlarmOutputs } from './alarms/ports.js';
+import type { SimInputResult } from './api/route.js';
 import { FreeSwitchEmulator } from './sim/freeswitch/index.js';
+import { SIM_TOKEN_FILE } from './sim/control.js';
 import { loadOrCreateDeviceSecrets } from '../../provisioning/src/device-secrets.js';
 import { eslPasswordOf, phonesNeedingSecrets } from '../../provisioning/src/values.js';
 
@@ -114,7 +119,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         host: '127.0.0.1',
         port: 0,
         recordingsDir: join(config.dataDir, 'recordings'),
-        phones: config.phones.map((p) => ({ number: p.number, name: p.name, behaviour: 'answer' as const, answerAfterMs: 1500 })),
+        phones: config.phones.map((p) => ({ number: p.number, name: p.name, behaviour: 'answer' as const, answerAfterMs: 1500, busyWhenInCall: true })),
       });
       await life.start(fnComponent('freeswitch-emulator', async () => { fsTarget.port = (await emu.start()).port; fsTarget.host = '127.0.0.1'; }, () => emu.stop()));
       emulator = emu;
@@ -126,6 +131,35 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     );
     await life.start(gateway);
 
+    // Until the board drivers are wired, indications are logged (the hardware component says so).
+    const indications = logger.ns('alarms:outputs');
+    const outputs: AlarmOutputs = {
+      point: (pointId, indication) => indications.info({ point: pointId, indication }, `point ${pointId}: ${indication}`),
+      beacons: (on) => indications.info({ beacons: on }, `beacons ${on ? 'ON' : 'off'}`),
+    };
+    const alarms = new AlarmService(config, st, gateway, outputs, bus, logger.ns('alarms'));
+    await life.start(fnComponent('alarms', () => alarms.start(), () => alarms.stop()));
+    const simToken = o.simulate ? randomBytes(24).toString('base64url') : undefined;
+    if (simToken) await writeFile(join(config.dataDir, SIM_TOKEN_FILE), simToken, { mode: 0o600 });
+    const simInputs = o.simulate
+      ? {
+          press: async (input: string): Promise<SimInputResult> => {
+            const point = config.points.find((p) => p.input === input || p.id === input);
+            if (!point) return { ok: false, error: `no call point on input ${input} (known: ${config.points.map((p) => p.input).join(', ') || 'none'})` };
+            const r = await alarms.press(point.id, 'simulated press');
+            return r.ok ? { ok: true, input: point.input, alarmId: r.alarm.id } : { ok: false, error: r.message };
+          },
+          release: async (input: string): Promise<SimInputResult> =>
+            config.points.some((p) => p.input === input || p.id === input) ? { ok: true, input } : { ok: false, error: `no call point on input ${input}` },
+          /** A simulated phone presses keys on its current call (the dispatcher acknowledging). */
+          phoneKeys: (phone: string, digits: string): SimInputResult => {
+            if (!emulator || !config.phones.some((p) => p.number === phone)) return { ok: false, error: `no simulated phone ${phone}` };
+            emulator.phone(phone).sendDtmf(digits);
+            return { ok: true, input: phone };
+          },
+        }
+      : undefined;
+
     const tls = !!config.http.tls;
     // A __Host- cookie must be Secure, and browsers drop Secure cookies set over
     // plain HTTP (except on localhost); on HTTP the prefix is impossible.
@@ -133,7 +167,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     if (!tls && config.http.host !== '127.0.0.1' && config.http.host !== 'localhost')
       log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
     const app = createApp(
-      { store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate, pbx: gateway },
+      { store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate, pbx: gateway, alarms, simInputs, simToken },
       { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
     );
     const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(health, capturedSecurityHeaders(cookie.secure)));

@@ -19,7 +19,7 @@ node: dev
 dataDir: ${JSON.stringify(dataDir)}
 http: { host: 127.0.0.1, port: 8080 }
 points:
-  - { id: sos-km1-2, input: in1, label: "SOS km 1.2 east", zone: tunnel-a }
+  - { id: sos-km1-2, input: in1, label: "SOS km 1.2 east", zone: tunnel-a, escalation: { targets: [ { extension: "8000" } ] } }
 phones:
   - { number: "8000", name: Dispatch desk, zone: control }
   - { number: "1001", name: "Tunnel <A> & km 1.2", zone: tunnel-a }

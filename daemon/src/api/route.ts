@@ -11,6 +11,9 @@ import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import type { Role } from '../store/users-repo.js';
 import type { LiveChannel } from '../pbx/live-channels.js';
+import type { AlarmService } from '../alarms/alarm-service.js';
+
+export type SimInputResult = { ok: true; input: string; alarmId?: string } | { ok: false; error: string };
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -45,6 +48,12 @@ export interface ApiDeps {
   log: Logger;
   cookie: CookiePolicy;
   simulate: boolean;
+  /** The alarm service, when call points are configured. */
+  alarms?: AlarmService;
+  /** Simulation mode only: drive simulated inputs. */
+  /** Simulation mode: the token `callpoint sim press` reads from the data directory. */
+  simToken?: string;
+  simInputs?: { press(id: string): Promise<SimInputResult>; release(id: string): Promise<SimInputResult>; phoneKeys(phone: string, digits: string): SimInputResult };
   /** The FreeSWITCH gateway's live view, when it runs. */
   pbx?: { channels: { list(): LiveChannel[] }; connected: boolean };
 }

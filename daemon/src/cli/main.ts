@@ -6,6 +6,7 @@ import { CliError, UsageError } from './common.js';
 import { configCommand } from './config-cmd.js';
 import { PROVISION_USAGE, provisionCommand } from './provision-cmd.js';
 import { runCommand } from './run-cmd.js';
+import { simCommand } from './sim-cmd.js';
 import { userCommand } from './user-cmd.js';
 
 export const USAGE = `Callpoint ${VERSION} — emergency and dispatch telephony appliance
@@ -22,6 +23,7 @@ usage:
   callpoint backup FILE [--config FILE]           consistent snapshot of the database and configuration
   callpoint restore FILE [--config FILE] [--with-config]
                                                   restore a snapshot (the daemon must be stopped)
+  callpoint sim press|release INPUT [--config FILE] press a simulated call point of the running simulation
   ${PROVISION_USAGE}
                                                   write the FreeSWITCH configuration Callpoint owns
 
@@ -41,6 +43,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         const logger = await createLogger({ level: 'warn', destination: process.stderr });
         return await userCommand(rest, env, out, logger.ns('cli'));
       }
+      case 'sim':
+        return await simCommand(rest, env, out);
       case 'provision':
         return await provisionCommand(rest, env, out);
       case 'backup':

@@ -65,8 +65,31 @@ const uplink = z
     ca: z.string().min(1).optional().meta(meta({ title: 'CA file', description: 'PEM CA certificate that signs the broker certificate.', restart: true })),
     cert: z.string().min(1).optional().meta(meta({ title: 'Client certificate file', description: 'PEM client certificate for mutual TLS.', restart: true })),
     key: z.string().min(1).optional().meta(meta({ title: 'Client key file', description: 'PEM client key for mutual TLS.', restart: true, secret: true })),
+    keepaliveS: z.number().int().min(5).max(600).default(30).meta(meta({ title: 'Keepalive (seconds)', description: 'MQTT keepalive: a silent broker is declared lost after 1.5 times this.', restart: true })),
+    inflight: z.number().int().min(1).max(1000).default(20).meta(meta({ title: 'In-flight window', description: 'Outbox messages published and not yet acknowledged (PUBACK) at any time.', restart: true })),
+    maxBacklog: z.number().int().min(100).max(10_000_000).default(100_000).meta(meta({ title: 'Backlog cap (messages)', description: 'When more messages than this wait for central, the oldest call records go first, then events; alarms are never dropped. What was dropped is counted, shown in health and reported to central.', restart: true })),
   })
   .meta(meta({ title: 'Uplink to central', description: 'MQTT connection to the central dispatch server.' }));
+
+const extensionNumber = z.string().regex(/^[0-9]{2,8}$/, 'an extension is 2–8 digits');
+const trunkNumber = z.string().regex(/^\+?[0-9]{3,20}$/, 'a phone number is an optional + and 3–20 digits');
+const ringS = z.number().int().min(5).max(300).default(30).meta(meta({ title: 'Ring time (s)', description: 'How long this target rings before the next one is tried.' }));
+
+/** Who an emergency call goes to, in order, round and round until someone acknowledges. */
+const escalationTarget = z.union([
+  z.strictObject({ extension: extensionNumber, ringS }).meta(meta({ title: 'Extension', description: 'A phone of this installation (the dispatch desk).' })),
+  z.strictObject({ gateway: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a gateway name'), number: trunkNumber, ringS }).meta(meta({ title: 'Outside number', description: 'A number through a FreeSWITCH gateway (SIP trunk).' })),
+  z.strictObject({ gsm: trunkNumber, ringS }).meta(meta({ title: 'GSM number', description: 'A number through the GSM trunk.' })),
+]);
+
+const escalation = z
+  .strictObject({
+    targets: z.array(escalationTarget).min(1, 'an escalation plan needs at least one target').max(16).meta(meta({ title: 'Targets', description: 'Called in order; after the last, the first again, until the alarm is acknowledged.' })),
+    onBusy: z.enum(['barge', 'release', 'next']).default('release').meta(meta({ title: 'When the target is busy', description: 'barge (强插: the point joins the busy call after a warning tone), release (强拆: the other call is ended), next (try the next target). Both are audited.' })),
+    ackDigit: z.string().regex(/^[0-9*#]$/, 'one DTMF key').default('5').meta(meta({ title: 'Acknowledge key', description: 'The key the answering dispatcher presses to acknowledge the alarm.' })),
+    pauseS: z.number().int().min(0).max(600).default(10).meta(meta({ title: 'Pause between rounds (s)', description: 'After every target failed, wait this long before calling the first again.' })),
+  })
+  .meta(meta({ title: 'Escalation plan', description: 'Who is called for an alarm, in which order. Share one plan between points with a YAML anchor (&plan / *plan).' }));
 
 const point = z
   .strictObject({
@@ -75,7 +98,8 @@ const point = z
     label: z.string().min(1).max(120).meta(meta({ title: 'Label', description: 'What a dispatcher sees, e.g. "SOS km 1.2 east".' })),
     location: z.string().max(200).default('').meta(meta({ title: 'Location', description: 'Where the point is, for the dispatcher and SMS texts.' })),
     zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone the point belongs to (routing, permissions, escalation).' })),
-    escalation: z.string().min(1).optional().meta(meta({ title: 'Escalation plan', description: 'Name of the escalation plan; the zone’s plan when absent.' })),
+    phone: extensionNumber.optional().meta(meta({ title: 'Intercom extension', description: 'The phone at the point: the dispatcher is connected to it when answering. Without it, the dispatcher hears nothing but can acknowledge.' })),
+    escalation,
   })
   .meta(meta({ title: 'Call point', description: 'An emergency call point.' }));
 

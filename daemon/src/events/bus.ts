@@ -5,6 +5,7 @@ import type { AuditEntry } from '../store/audit-repo.js';
 import type { Health } from '../health/health.js';
 import type { Logger } from '../log/logger.js';
 import type { CallRecord } from '../store/calls-repo.js';
+import type { Alarm } from '../store/alarms-repo.js';
 import type { LiveChannel } from '../pbx/live-channels.js';
 
 export interface EventMap {
@@ -14,6 +15,8 @@ export interface EventMap {
   channel: { uuid: string; channel: LiveChannel | null };
   /** A call record was committed. */
   call: CallRecord;
+  /** An alarm changed state. */
+  alarm: Alarm;
 }
 
 type Listener<K extends keyof EventMap> = (payload: EventMap[K]) => void;

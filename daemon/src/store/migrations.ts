@@ -102,6 +102,62 @@ export const migrations: Migration[] = [
       CREATE INDEX calls_cause ON calls(hangup_cause);
     `,
   },
+  {
+    version: 3,
+    name: 'uplink: commands processed from central',
+    sql: `
+      -- One row per command id seen on cmd/{name}, with the result sent back:
+      -- a repeated id (central retrying, or QoS 1 redelivery) gets the same
+      -- result without running the command again. Pruned to ~1000 rows / 7 days.
+      CREATE TABLE uplink_commands (
+        id          TEXT PRIMARY KEY,          -- the command's id, chosen by central
+        name        TEXT NOT NULL,             -- the command (topic cmd/{name})
+        result      TEXT NOT NULL,             -- JSON as published on cmd-result/{id}
+        received_at TEXT NOT NULL              -- ISO-8601 UTC
+      );
+      CREATE INDEX uplink_commands_received ON uplink_commands(received_at);
+    `,
+  },
+  {
+    version: 4,
+    name: 'emergency alarms',
+    sql: `
+      -- One row per alarm. Committed (synchronous=FULL) before any output,
+      -- call or message: the alarm exists on disk before anything signals it.
+      CREATE TABLE alarms (
+        id              TEXT PRIMARY KEY,      -- A-<yyyymmdd>-<n>, readable on the phone and in SMS
+        point_id        TEXT NOT NULL,
+        zone            TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('raised','calling','connected','acknowledged','cleared','failed','test')),
+        test            INTEGER NOT NULL DEFAULT 0,
+        raised_at       TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        presses         INTEGER NOT NULL DEFAULT 1,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        target          TEXT,                  -- who is being called or talking now
+        call_uuid       TEXT,
+        connected_at    TEXT,
+        acknowledged_at TEXT,
+        acknowledged_by TEXT,
+        ack_source      TEXT CHECK (ack_source IN ('dtmf','central','ui','sms')),
+        cleared_at      TEXT,
+        cleared_by      TEXT,
+        clear_source    TEXT CHECK (clear_source IN ('point','ui','central','self-test'))
+      );
+      CREATE INDEX alarms_point_open ON alarms(point_id, state);
+      CREATE INDEX alarms_raised ON alarms(raised_at);
+      -- What happened to each alarm, in order.
+      CREATE TABLE alarm_log (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        alarm_id TEXT NOT NULL REFERENCES alarms(id),
+        ts       TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        detail   TEXT
+      );
+      CREATE INDEX alarm_log_alarm ON alarm_log(alarm_id, id);
+      INSERT INTO counters(name, value) VALUES ('alarm_day', 0);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

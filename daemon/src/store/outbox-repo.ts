@@ -77,6 +77,24 @@ export class OutboxRepo {
     await this.db.run('DELETE FROM outbox WHERE seq = ?', [seq]);
   }
 
+  /** After several PUBACKs: one statement for many rows (one fsync instead of one per message). */
+  async acknowledgeMany(seqs: readonly number[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < seqs.length; i += 500) {
+      const chunk = seqs.slice(i, i + 500);
+      n += (await this.db.run(`DELETE FROM outbox WHERE seq IN (${chunk.map(() => '?').join(', ')})`, chunk)).changes;
+    }
+    return n;
+  }
+
+  /** Retention: delete the `limit` oldest rows of one type, except those with order key `keep`. Returns how many went. */
+  async deleteOldestOfType(type: string, limit: number, keep: string | null = null): Promise<number> {
+    if (limit <= 0) return 0;
+    return (
+      await this.db.run('DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE type = ? AND order_key IS NOT ? ORDER BY seq LIMIT ?)', [type, keep, limit])
+    ).changes;
+  }
+
   async stats(): Promise<OutboxStats> {
     const r = await this.db.get<{ n: number; oldest: string | null }>('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox');
     return { count: r?.n ?? 0, oldestTs: r?.oldest ?? null };

@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Db, type Queryable } from './db.js';
 import { migrate } from './migrate.js';
+import { AlarmsRepo } from './alarms-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { CallsRepo } from './calls-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
@@ -20,6 +21,7 @@ export interface Repos {
   audit: AuditRepo;
   outbox: OutboxRepo;
   calls: CallsRepo;
+  alarms: AlarmsRepo;
 }
 
 export interface Origin {
@@ -28,7 +30,7 @@ export interface Origin {
 }
 
 function reposOver(q: Queryable, origin: Origin): Repos {
-  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q) };
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q) };
 }
 
 export class Store implements Repos {
@@ -38,6 +40,7 @@ export class Store implements Repos {
   readonly audit: AuditRepo;
   readonly outbox: OutboxRepo;
   readonly calls: CallsRepo;
+  readonly alarms: AlarmsRepo;
 
   private constructor(
     readonly db: Db,
@@ -51,6 +54,7 @@ export class Store implements Repos {
     this.audit = r.audit;
     this.outbox = r.outbox;
     this.calls = r.calls;
+    this.alarms = r.alarms;
   }
 
   static async open(dataDir: string, origin: Origin): Promise<Store> {

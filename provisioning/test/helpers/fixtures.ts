@@ -12,8 +12,8 @@ export function testConfig(over: Partial<ConfigInput> = {}): Config {
     dataDir: '/nonexistent',
     http: { host: '0.0.0.0', port: 8080 },
     points: [
-      { id: 'east-km0-6', input: 'gpio17', label: 'SOS km 0.6 east', zone: 'east-bore' },
-      { id: 'west-km1-2', input: 'gpio27', label: 'SOS km 1.2 west', zone: 'west-bore' },
+      { id: 'east-km0-6', input: 'gpio17', label: 'SOS km 0.6 east', zone: 'east-bore', escalation: { targets: [{ extension: '8000' }] } },
+      { id: 'west-km1-2', input: 'gpio27', label: 'SOS km 1.2 west', zone: 'west-bore', escalation: { targets: [{ extension: '8000' }] } },
     ],
     phones: [
       { number: '8000', name: 'Traffic control', zone: 'control' },

@@ -85,6 +85,8 @@ export class Originator {
         const phone = this.phones.get(dest);
         if (!phone) return resolve('-ERR SUBSCRIBER_ABSENT\n');
         if (!phone.isRegistered) return resolve('-ERR USER_NOT_REGISTERED\n');
+        // A desk phone without call waiting answers 486 Busy Here while it is on a call.
+        const onAnotherCall = phone.busyWhenInCall && [...e.channels.values()].some((o) => o.phone === dest && o.answeredUs > 0);
         const domain = e.domain;
         const c = e.newChannel({
           uuid, name: `sofia/internal/${dest}@${domain}:5060`, kind: 'sofia', direction: 'outbound', destination: dest,
@@ -117,7 +119,7 @@ export class Originator {
           finishOk(c);
         };
         c.onAnswer = onAnswer;
-        switch (phone.behaviour) {
+        switch (onAnotherCall ? 'busy' : phone.behaviour) {
           case 'busy':
             e.later(c, 50, () => { responded(); fail(c, 'USER_BUSY'); });
             break;

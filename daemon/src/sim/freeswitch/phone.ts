@@ -7,6 +7,8 @@ export interface PhoneConfig {
   behaviour?: PhoneBehaviour;
   /** How long the phone rings before answering (behaviour 'answer'). Default 200 ms. */
   answerAfterMs?: number;
+  /** A desk phone without call waiting: 486 Busy Here while it is on a call. Default false. */
+  busyWhenInCall?: boolean;
 }
 
 /** What a Phone needs from the emulator (kept narrow so phone.ts stays independent). */
@@ -22,6 +24,7 @@ export interface PhoneHost {
 export class Phone {
   behaviour: PhoneBehaviour;
   answerAfterMs: number;
+  busyWhenInCall: boolean;
   readonly name: string;
   /** DTMF the far end sent towards this phone (uuid_send_dtmf), for tests. */
   readonly receivedDtmf: string[] = [];
@@ -30,6 +33,7 @@ export class Phone {
   constructor(readonly number: string, cfg: PhoneConfig, private readonly host: PhoneHost) {
     this.behaviour = cfg.behaviour ?? 'answer';
     this.answerAfterMs = cfg.answerAfterMs ?? 200;
+    this.busyWhenInCall = cfg.busyWhenInCall ?? false;
     this.name = cfg.name ?? number;
     this.registered = this.behaviour !== 'unregistered';
   }

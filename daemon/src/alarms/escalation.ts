@@ -1,0 +1,199 @@
+// Calling for one alarm: the plan's targets in order, round and round, until
+// the alarm is acknowledged or cleared. An answered call is connected to the
+// point's intercom; if it ends unacknowledged, calling goes on. A busy
+// extension is released (强拆) or barged (强插, after a warning tone) when the
+// plan says so; both are audited.
+import type { Target } from '../pbx/commands/builders.js';
+import type { LiveChannel } from '../pbx/live-channels.js';
+import type { Point } from './alarm-message.js';
+import type { AlarmPbx } from './ports.js';
+
+export type PlanTarget = Point['escalation']['targets'][number];
+
+export function describeTarget(t: PlanTarget): string {
+  if ('extension' in t) return `extension ${t.extension}`;
+  if ('gsm' in t) return `GSM ${t.gsm}`;
+  return `${t.gateway} ${t.number}`;
+}
+
+export function toTarget(t: PlanTarget): Target {
+  if ('extension' in t) return { kind: 'extension', number: t.extension };
+  if ('gsm' in t) return { kind: 'gsm', number: t.gsm };
+  return { kind: 'gateway', gateway: t.gateway, number: t.number };
+}
+
+/** A caller-ID name FreeSWITCH accepts, from a label ("SOS km 1.2 east" → "SOS_km_1.2_east"). */
+export function callerNameOf(label: string): string {
+  const name = [...label.replace(/\s+/g, '_')].filter((c) => /[\p{L}\p{N}_.-]/u.test(c)).join('').slice(0, 40);
+  return name || 'Callpoint_alarm';
+}
+
+/** The live call an extension is on (not one of ours), to release or barge. */
+export function busyCallOf(channels: LiveChannel[], extension: string, except: Set<string>): LiveChannel | undefined {
+  return channels.find(
+    (c) => !except.has(c.uuid) && c.answeredAt && (c.name.includes(`/${extension}@`) || c.calleeNumber === extension || c.callerNumber === extension),
+  );
+}
+
+/** What the escalation reports back to the service. */
+export interface EscalationHost {
+  /** Persist a step; returns false when the alarm is already acknowledged or cleared (stop calling). */
+  step(kind: 'calling' | 'connected' | 'call-failed' | 'call-ended' | 'round-failed', patch: { target?: string | null; callUuid?: string | null }, detail: string): Promise<boolean>;
+  audit(action: string, target: string, detail: string): Promise<void>;
+  indicate(indication: 'alarm-sent' | 'voice-connected'): void;
+}
+
+export class Escalation {
+  private cancelled = false;
+  private wakers = new Set<() => void>();
+  /** Calls whose DTMF may acknowledge, and whose end matters. */
+  readonly calls = new Set<string>();
+  private endWaiter: ((how: 'ended' | 'stopped') => void) | undefined;
+  private current: string | undefined;
+  /** The point's intercom leg bridged to the current call. */
+  private intercom: string | undefined;
+
+  constructor(
+    readonly alarmId: string,
+    private readonly point: Point,
+    private readonly pbx: AlarmPbx,
+    private readonly host: EscalationHost,
+  ) {}
+
+  stop(): void {
+    this.cancelled = true;
+    for (const w of this.wakers) w();
+    this.endWaiter?.('stopped');
+  }
+
+  get stopped(): boolean {
+    return this.cancelled;
+  }
+
+  /** A channel is gone: if it was the connected call, calling resumes. */
+  channelGone(uuid: string): void {
+    if (uuid === this.current) this.endWaiter?.('ended');
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  /** Resume with a call that is already connected (after a daemon restart). */
+  async run(connected?: string): Promise<void> {
+    const plan = this.point.escalation;
+    if (connected && this.pbx.channels.get(connected)) {
+      if ((await this.talk(connected)) === 'stopped') return;
+    }
+    while (!this.cancelled) {
+      for (const t of plan.targets) {
+        if (this.cancelled) return;
+        if (!(await this.host.step('calling', { target: describeTarget(t), callUuid: null }, `calling ${describeTarget(t)}`))) return this.stop();
+        const uuid = await this.call(t);
+        if (this.cancelled) return;
+        if (!uuid) continue;
+        if ((await this.talk(uuid)) === 'stopped') return;
+        if (!(await this.host.step('call-ended', { callUuid: null }, `${describeTarget(t)} hung up before acknowledging; calling on`))) return this.stop();
+      }
+      if (this.cancelled) return;
+      if (!(await this.host.step('round-failed', { target: null, callUuid: null }, `every target tried without acknowledgement; again in ${plan.pauseS} s`))) return this.stop();
+      await this.sleep(plan.pauseS * 1000);
+    }
+  }
+
+  /** Connected: wait until acknowledged (stop) or the call ends. */
+  private async talk(uuid: string): Promise<'ended' | 'stopped'> {
+    this.current = uuid;
+    this.calls.add(uuid);
+    if (!(await this.host.step('connected', { callUuid: uuid }, `connected (${uuid})`))) {
+      this.stop();
+      return 'stopped';
+    }
+    this.host.indicate('voice-connected');
+    const how = await new Promise<'ended' | 'stopped'>((resolve) => {
+      this.endWaiter = resolve;
+      if (this.cancelled) resolve('stopped');
+      else if (!this.pbx.channels.get(uuid)) resolve('ended');
+    });
+    this.endWaiter = undefined;
+    this.current = undefined;
+    if (how === 'ended') {
+      if (this.intercom) await this.pbx.hangup(this.intercom);
+      this.intercom = undefined;
+      this.host.indicate('alarm-sent');
+    }
+    return how;
+  }
+
+  /** One call to one target; the uuid of the dispatcher's leg when answered and connected to the point. */
+  private async call(t: PlanTarget): Promise<string | undefined> {
+    const plan = this.point.escalation;
+    const originate = () =>
+      this.pbx.originate({
+        target: toTarget(t),
+        app: { app: 'park' },
+        callerIdName: callerNameOf(this.point.label),
+        timeoutS: t.ringS,
+        variables: { callpoint_alarm_id: this.alarmId, callpoint_zone: this.point.zone, callpoint_point: this.point.id },
+      });
+    let r = await originate();
+    if (!r.ok && r.message === 'USER_BUSY' && 'extension' in t && plan.onBusy !== 'next' && !this.cancelled) {
+      const busy = busyCallOf(this.pbx.channels.list(), t.extension, this.calls);
+      if (busy && plan.onBusy === 'release') {
+        const rel = await this.pbx.forceRelease(busy.uuid);
+        await this.host.audit('alarm.force-release', busy.uuid, `强拆: released the call of extension ${t.extension} for alarm ${this.alarmId}: ${rel.ok ? 'done' : rel.message}`);
+        if (rel.ok) {
+          await this.sleep(300);
+          if (!this.cancelled) r = await originate();
+        }
+      } else if (busy && plan.onBusy === 'barge' && this.point.phone) {
+        await this.pbx.playTone(busy.uuid, 'barge-warning', 'both');
+        const barge = await this.pbx.originate({
+          target: { kind: 'extension', number: this.point.phone },
+          app: { app: 'three_way', uuid: busy.uuid },
+          callerIdName: callerNameOf(this.point.label),
+          timeoutS: 20,
+          variables: { callpoint_alarm_id: this.alarmId, sip_auto_answer: 'true' },
+        });
+        await this.host.audit('alarm.barge', busy.uuid, `强插: the point's intercom ${this.point.phone} joined the call of extension ${t.extension} for alarm ${this.alarmId}: ${barge.ok ? 'done' : barge.message}`);
+        if (barge.ok) {
+          // The dispatcher acknowledges on their own call; its end ends the barge.
+          this.calls.add(busy.uuid);
+          return busy.uuid;
+        }
+      }
+    }
+    if (!r.ok) {
+      await this.host.step('call-failed', { callUuid: null }, `${describeTarget(t)}: ${r.message}`);
+      return undefined;
+    }
+    const dispatcher = r.value.uuid;
+    if (this.point.phone) {
+      // Connect the dispatcher to the intercom at the point (auto-answer).
+      const intercom = await this.pbx.originate({
+        target: { kind: 'extension', number: this.point.phone },
+        app: { app: 'park' },
+        callerIdName: callerNameOf(this.point.label),
+        timeoutS: 15,
+        variables: { callpoint_alarm_id: this.alarmId, sip_auto_answer: 'true' },
+      });
+      if (intercom.ok) {
+        this.calls.add(intercom.value.uuid);
+        this.intercom = intercom.value.uuid;
+        const b = await this.pbx.bridge(dispatcher, intercom.value.uuid);
+        if (!b.ok) await this.host.step('call-failed', {}, `could not connect the intercom ${this.point.phone}: ${b.message}`);
+      } else {
+        await this.host.step('call-failed', {}, `the intercom ${this.point.phone} did not answer (${intercom.message}); the dispatcher is connected without voice to the point`);
+      }
+    }
+    return dispatcher;
+  }
+}

@@ -1,0 +1,21 @@
+// What the alarm service needs from the rest of the appliance, kept narrow so
+// the same service runs on the board, in simulation and in tests.
+import type { OriginateOptions, ToneName } from '../pbx/commands/builders.js';
+import type { CommandOutcome } from '../pbx/gateway.js';
+import type { LiveChannel } from '../pbx/live-channels.js';
+
+export interface AlarmPbx {
+  originate(o: OriginateOptions): Promise<CommandOutcome<{ uuid: string }>>;
+  forceRelease(uuid: string): Promise<CommandOutcome<void>>;
+  bridge(a: string, b: string): Promise<CommandOutcome<void>>;
+  hangup(uuid: string): Promise<CommandOutcome<void>>;
+  playTone(uuid: string, tone: ToneName, leg?: 'aleg' | 'bleg' | 'both'): Promise<CommandOutcome<void>>;
+  onDtmf(fn: (uuid: string, digit: string) => void): () => void;
+  readonly channels: { list(): LiveChannel[]; get(uuid: string): LiveChannel | undefined };
+}
+
+/** EN 81-28 style indications at a point, and the site's beacons (strobes, sirens). */
+export interface AlarmOutputs {
+  point(pointId: string, indication: 'idle' | 'alarm-sent' | 'voice-connected'): void;
+  beacons(on: boolean): void;
+}

@@ -1,0 +1,78 @@
+// Alarms for the UI: the open ones and the latest, acknowledge and clear
+// (technicians on site), and in simulation mode the simulated inputs.
+import type { ApiDeps, RouteDef } from '../route.js';
+
+export function alarmRoutes(d: ApiDeps): RouteDef[] {
+  const alarms = d.alarms;
+  if (!alarms) return [];
+  const finish = (kind: 'ack' | 'clear'): RouteDef => ({
+    method: 'post',
+    path: `/api/alarms/:id/${kind}`,
+    access: 'technician',
+    action: kind === 'ack' ? 'alarm.acknowledge' : 'alarm.clear',
+    handler: async (req, res, ctx) => {
+      const id = String(req.params.id);
+      if (!/^A-\d{8}-\d{1,5}$/.test(id)) {
+        res.locals.error = 'bad alarm id';
+        res.status(400).json({ error: 'an alarm id looks like A-20261125-3' });
+        return;
+      }
+      const r = kind === 'ack' ? await alarms.acknowledge(id, ctx.actor, 'ui') : await alarms.clear(id, ctx.actor, 'ui');
+      res.locals.audited = r.ok;
+      if (r.ok) res.json(r.alarm);
+      else {
+        res.locals.error = r.message;
+        res.status(r.code === 'not_found' ? 404 : 409).json({ error: r.message });
+      }
+    },
+  });
+  const routes: RouteDef[] = [
+    {
+      method: 'get',
+      path: '/api/alarms',
+      access: 'viewer',
+      handler: async (_req, res) => {
+        const [open, recent] = await Promise.all([alarms.open(), d.store.alarms.recent(50)]);
+        res.json({ open, recent, points: alarms.points().map((p) => ({ id: p.id, label: p.label, location: p.location, zone: p.zone, input: p.input })) });
+      },
+    },
+    finish('ack'),
+    finish('clear'),
+  ];
+  const sim = d.simInputs;
+  if (sim) {
+    for (const edge of ['press', 'release'] as const) {
+      routes.push({
+        method: 'post',
+        path: `/api/sim/inputs/:id/${edge}`,
+        access: 'technician',
+        action: `sim.${edge}`,
+        handler: async (req, res) => {
+          const r = await sim[edge](String(req.params.id));
+          if (r.ok) res.json(r);
+          else {
+            res.locals.error = r.error;
+            res.status(404).json({ error: r.error });
+          }
+        },
+      });
+    }
+    routes.push({
+      method: 'post',
+      path: '/api/sim/phones/:number/dtmf',
+      access: 'technician',
+      action: 'sim.dtmf',
+      handler: (req, res) => {
+        const digits = (req.body as { digits?: unknown } | undefined)?.digits;
+        if (typeof digits !== 'string' || !/^[0-9*#]{1,16}$/.test(digits)) {
+          res.status(400).json({ error: 'digits: 1–16 of 0-9 * #' });
+          return;
+        }
+        const r = sim.phoneKeys(String(req.params.number), digits);
+        if (r.ok) res.json(r);
+        else res.status(404).json({ error: r.error });
+      },
+    });
+  }
+  return routes;
+}

@@ -1,0 +1,147 @@
+// The emergency path with the real gateway against the FreeSWITCH emulator:
+// press → durable alarm → strobe → priority call → acknowledgement → clear.
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import pino from 'pino';
+import { AlarmService } from '../src/alarms/alarm-service.js';
+import type { AlarmOutputs } from '../src/alarms/ports.js';
+import { configSchema, type Config } from '../src/config/schema.js';
+import { EventBus } from '../src/events/bus.js';
+import { HealthRegistry } from '../src/health/health.js';
+import { FreeswitchGateway } from '../src/pbx/gateway.js';
+import { FreeSwitchEmulator } from '../src/sim/freeswitch/index.js';
+import type { Envelope } from '../src/store/outbox-repo.js';
+import { Store } from '../src/store/store.js';
+
+const log = pino({ level: 'silent' });
+const PASSWORD = 'alarm-test-secret-1';
+const until = async (cond: () => boolean | Promise<boolean>, ms: number) => {
+  const end = Date.now() + ms;
+  while (!(await cond()) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  return cond();
+};
+
+function config(onBusy: 'release' | 'barge' | 'next' = 'release', targets = [{ extension: '8000', ringS: 5 }, { extension: '1002', ringS: 5 }]): Config {
+  return configSchema.parse({
+    site: 's', node: 'n',
+    points: [{ id: 'km1-2', input: 'in1', label: 'SOS km 1.2 east', location: 'Tunnel A km 1.2', zone: 'tunnel-a', phone: '1001', escalation: { targets, onBusy, pauseS: 1 } }],
+  });
+}
+
+async function rig(t: Test, cfg = config(), phones = [
+  { number: '8000', name: 'Dispatch', behaviour: 'answer' as const, answerAfterMs: 150, busyWhenInCall: true },
+  { number: '1001', name: 'Intercom', behaviour: 'answer' as const, answerAfterMs: 50 },
+  { number: '1002', name: 'Backup', behaviour: 'answer' as const, answerAfterMs: 150 },
+]) {
+  const dir = t.testdir();
+  const emu = new FreeSwitchEmulator({ password: PASSWORD, port: 0, recordingsDir: join(dir, 'rec'), phones });
+  const { port } = await emu.start();
+  const store = await Store.open(join(dir, 'data'), { site: 's', node: 'n' });
+  const bus = new EventBus(log);
+  const gw = new FreeswitchGateway({ host: '127.0.0.1', port, password: PASSWORD, recordingsDir: join(dir, 'recordings') }, { store, health: new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined), bus, log });
+  await gw.start();
+  await until(() => gw.connected, 3000);
+  const outputs: Array<{ what: string; alarmRowExists: Promise<boolean> }> = [];
+  const out: AlarmOutputs = {
+    point: (p, ind) => outputs.push({ what: `${p}:${ind}`, alarmRowExists: store.alarms.openForPoint(p).then((a) => !!a) }),
+    beacons: (on) => outputs.push({ what: `beacons:${on}`, alarmRowExists: store.alarms.open().then((a) => a.length > 0) }),
+  };
+  const alarms = new AlarmService(cfg, store, gw, out, bus, log);
+  await alarms.start();
+  t.teardown(async () => {
+    await alarms.stop();
+    await gw.stop();
+    await store.close();
+    await emu.stop();
+  });
+  const messages = async () => (await store.outbox.peek(1000)).map((r) => r.envelope as Envelope<{ id: string; state: string; event: string }>);
+  return { emu, store, gw, alarms, outputs, messages };
+}
+
+t.test('press → raised before any output → calling → connected → acknowledged by the key → cleared', async (t) => {
+  const { emu, store, gw, alarms, outputs, messages } = await rig(t);
+  t.same(outputs.map((o) => o.what), ['beacons:false'], 'at start, with no open alarm: the safe state');
+  outputs.splice(0);
+  const r = await alarms.press('km1-2');
+  t.ok(r.ok);
+  if (!r.ok) return;
+  const id = r.alarm.id;
+  t.match(id, /^A-\d{8}-1$/, 'a readable alarm id');
+  t.same(outputs.slice(0, 2).map((o) => o.what), ['beacons:true', 'km1-2:alarm-sent'], 'strobe on, "alarm sent" lit');
+  t.same(await Promise.all(outputs.map((o) => o.alarmRowExists)), outputs.map(() => true), 'the alarm row existed before every output change');
+  t.ok(await until(() => emu.channels().some((c) => c.destination === '8000'), 2000), 'the dispatch desk rings');
+  t.ok(await until(async () => (await store.alarms.byId(id))?.state === 'connected', 3000), 'connected when the desk answers');
+  const a = await store.alarms.byId(id);
+  const desk = emu.channels().find((c) => c.uuid === a?.callUuid);
+  t.ok(desk, 'the desk’s leg is live');
+  t.ok(emu.channels().some((c) => c.destination === '1001' && c.bridgedTo === desk?.uuid), 'bridged to the intercom at the point');
+  t.ok(outputs.some((o) => o.what === 'km1-2:voice-connected'), '"voice connected" lit');
+  emu.phone('8000').sendDtmf('5');
+  t.ok(await until(async () => (await store.alarms.byId(id))?.state === 'acknowledged', 2000), 'acknowledged by the key');
+  t.match(await store.alarms.byId(id), { ackSource: 'dtmf', acknowledgedBy: 'ext:8000' });
+  const c = await alarms.clear(id, { username: 'tech', role: 'technician', ip: '127.0.0.1' }, 'ui');
+  t.ok(c.ok, 'cleared by a technician');
+  t.same(outputs.slice(-2).map((o) => o.what), ['km1-2:idle', 'beacons:false'], 'indications off');
+  const states = (await messages()).filter((m) => m.type === 'alarm' && m.data.id === id).map((m) => m.data.state);
+  t.same(states, ['raised', 'calling', 'connected', 'acknowledged', 'cleared'], 'central gets every state, in order');
+  const seqs = (await messages()).map((m) => m.seq);
+  t.same(seqs, [...seqs].sort((x, y) => x - y), 'seq increasing');
+  const audit = await store.audit.list(20);
+  t.ok(audit.some((e) => e.action === 'alarm.acknowledge' && e.target === id) && audit.some((e) => e.action === 'alarm.clear' && e.username === 'tech'), 'acknowledgement and clearing audited');
+  t.ok(gw.connected);
+});
+
+t.test('ten quick presses → one alarm; a press after acknowledgement → a new alarm', async (t) => {
+  const { store, alarms } = await rig(t);
+  const results = await Promise.all(Array.from({ length: 10 }, () => alarms.press('km1-2')));
+  const ids = new Set(results.map((r) => (r.ok ? r.alarm.id : 'x')));
+  t.equal(ids.size, 1, 'one alarm');
+  const [id] = [...ids];
+  t.equal((await store.alarms.byId(id!))?.presses, 10, 'ten presses counted');
+  await alarms.acknowledge(id!, { username: 'central', role: null, ip: null }, 'central');
+  const again = await alarms.press('km1-2');
+  t.ok(again.ok && again.alarm.id !== id, 'between acknowledgement and clearing a press raises a new alarm');
+  t.equal((await store.alarms.open()).length, 2);
+});
+
+t.test('dispatch busy: the other call is released (强拆), audited', async (t) => {
+  const { emu, store, gw, alarms } = await rig(t, config('release'));
+  const other = await gw.originate({ target: { kind: 'extension', number: '8000' }, app: { app: 'park' }, timeoutS: 5 });
+  t.ok(other.ok, 'the desk is on another call');
+  const r = await alarms.press('km1-2');
+  if (!r.ok || !other.ok) return;
+  t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'connected', 4000), 'the emergency call got through');
+  t.notOk(emu.channels().some((c) => c.uuid === other.value.uuid), 'the other call was released');
+  const audit = await store.audit.list(20);
+  t.ok(audit.some((e) => e.action === 'alarm.force-release' && e.target === other.value.uuid), 'audited');
+});
+
+t.test('no answer → the next target; every target failed → failed, and calling goes on', async (t) => {
+  const { emu, store, alarms } = await rig(t, config('next', [{ extension: '8000', ringS: 5 }, { extension: '1002', ringS: 5 }]));
+  emu.phone('8000').setBehaviour('unregistered');
+  emu.phone('1002').setBehaviour('busy');
+  const r = await alarms.press('km1-2');
+  if (!r.ok) return;
+  t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'failed', 4000), 'failed after every target');
+  const before = (await store.alarms.byId(r.alarm.id))!.attempts;
+  emu.phone('1002').setBehaviour('answer');
+  t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'connected', 6000), 'the next round reaches someone');
+  t.ok((await store.alarms.byId(r.alarm.id))!.attempts > before, 'calling went on');
+  const log = (await store.alarms.history(r.alarm.id)).map((h) => h.kind);
+  t.ok(log.includes('call-failed') && log.includes('round-failed'), 'each failure logged');
+});
+
+t.test('an open alarm survives a restart and is called again', async (t) => {
+  const { store, alarms, gw } = await rig(t);
+  const r = await alarms.press('km1-2');
+  if (!r.ok) return;
+  await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'connected', 3000);
+  await alarms.stop();
+  const outputs: string[] = [];
+  const again = new AlarmService(config(), store, gw, { point: (p, i) => outputs.push(`${p}:${i}`), beacons: (on) => outputs.push(`beacons:${on}`) }, new EventBus(log), log);
+  await again.start();
+  t.ok(outputs.includes('beacons:true') && outputs.some((o) => o.startsWith('km1-2:')), 'indications restored at start');
+  await again.acknowledge(r.alarm.id, { username: 'ui-user', role: 'technician', ip: '10.0.0.9' }, 'ui');
+  t.equal((await store.alarms.byId(r.alarm.id))?.state, 'acknowledged');
+  await again.stop();
+});
