@@ -2,14 +2,15 @@
 // patched modesl connection, whole, coalesced, and split at every byte
 // boundary: every frame and event recovered exactly, in order.
 import { EventEmitter } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { eventFromFrame, FrameParser, type Frame } from '../src/pbx/esl/frame-parser.js';
 import { patchedModesl, type ModeslEvent } from '../src/pbx/esl/modesl-patch.js';
 import { ROOT } from './helpers/daemon.js';
 
-const DIR = join(ROOT, '..', 'shared', 'fixtures', 'freeswitch');
+const DIR = join(ROOT, 'daemon', 'test', 'fixtures', 'freeswitch');
+const SHARED = join(ROOT, '..', 'shared', 'fixtures', 'freeswitch');
 const captures = readdirSync(DIR).filter((f) => f.endsWith('.raw')).sort();
 
 /** An independent, obviously-correct reading of a whole capture: header block up to "\n\n", then Content-Length bytes. */
@@ -40,6 +41,10 @@ function same(t: Test, got: Frame[], want: ReturnType<typeof reference>, how: st
   const bad = got.findIndex((f, i) => f.headers.get('Content-Type') !== want[i]!.type || f.body !== want[i]!.body.toString());
   t.equal(bad, -1, `${how}: every frame's type and body exact${bad >= 0 ? ` (first difference at frame ${bad})` : ''}`);
 }
+
+t.test('the copies are the shared captures, byte for byte', { skip: existsSync(SHARED) ? false : 'no ../shared beside this checkout' }, async (t) => {
+  for (const f of readdirSync(SHARED)) t.ok(readFileSync(join(SHARED, f)).equals(readFileSync(join(DIR, f))), f);
+});
 
 t.test('the captures account for every byte', async (t) => {
   t.ok(captures.length >= 6, `${captures.length} captures`);

@@ -18,7 +18,7 @@ import { FreeSwitchEmulator } from '../src/sim/freeswitch/index.js';
 import { authed, RawClient, sleep } from '../src/sim/freeswitch/raw-client.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const FIX = join(ROOT, '..', 'shared', 'fixtures', 'freeswitch');
+const FIX = join(ROOT, 'daemon', 'test', 'fixtures', 'freeswitch');
 if (!existsSync(FIX)) {
   t.comment(`no captures at ${FIX}; conformance skipped`);
   process.exit(0);

@@ -18,7 +18,7 @@ import { eventFromFrame, FrameParser, type Frame } from '../../daemon/src/pbx/es
 import { Store } from '../../daemon/src/store/store.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CAPTURE = join(ROOT, '..', 'shared', 'fixtures', 'freeswitch', 'sip-calls-json.raw');
+const CAPTURE = join(ROOT, 'daemon', 'test', 'fixtures', 'freeswitch', 'sip-calls-json.raw');
 const ANSWERED = '11922db1-3741-4705-8329-f1e79e2936e9';
 
 export interface Figure { name: string; value: number; unit: string; target: number; better: 'lower' | 'higher' }
