@@ -24,7 +24,9 @@ import { LATEST_SCHEMA } from './store/migrations.js';
 import { Store } from './store/store.js';
 import { FreeswitchGateway } from './pbx/gateway.js';
 import { AlarmService } from './alarms/alarm-service.js';
-import type { AlarmOutputs } from './alarms/ports.js';
+import { boardOutputs } from './alarms/board-outputs.js';
+import { Board, RealDeviceFactory, SimDeviceFactory, type HardwareEvent } from '../../hardware/src/index.js';
+import { boardProblems } from './config/board-check.js';
 import type { SimInputResult } from './api/route.js';
 import { FreeSwitchEmulator } from './sim/freeswitch/index.js';
 import { SIM_TOKEN_FILE } from './sim/control.js';
@@ -96,7 +98,6 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.start(fnComponent('store-probe', () => undefined, () => clearInterval(probe)));
     // Parts that later issues bring; say so rather than pretend.
     health.set('uplink', 'disabled', 'MQTT uplink not in this build yet');
-    health.set('hardware', 'disabled', 'board drivers not in this build yet');
     health.set('gsm', 'disabled', config.lines.modems.length ? 'GSM driver not in this build yet' : 'no modem configured');
 
     const sampler = new SystemSampler(config.dataDir, logger.ns('health'), (r) => health.setSystem(r));
@@ -131,26 +132,59 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     );
     await life.start(gateway);
 
-    // Until the board drivers are wired, indications are logged (the hardware component says so).
-    const indications = logger.ns('alarms:outputs');
-    const outputs: AlarmOutputs = {
-      point: (pointId, indication) => indications.info({ point: pointId, indication }, `point ${pointId}: ${indication}`),
-      beacons: (on) => indications.info({ beacons: on }, `beacons ${on ? 'ON' : 'off'}`),
+    // The board: call-point inputs and the indications. A missing chip or GPIO is a fault in health, never a crash.
+    const checked = await boardProblems(config);
+    if (!checked.profile || checked.problems.length) throw new Error(checked.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+    const profile = checked.profile;
+    const hwLog = logger.ns('hardware');
+    const board = new Board(profile, o.simulate ? new SimDeviceFactory(profile) : new RealDeviceFactory(), { log: hwLog });
+    const alarms = new AlarmService(config, st, gateway, boardOutputs(board, profile, config.points, logger.ns('alarms:outputs')), bus, logger.ns('alarms'));
+    const reportBoard = () => {
+      const h = board.health();
+      health.set('hardware', h.status, h.detail);
     };
-    const alarms = new AlarmService(config, st, gateway, outputs, bus, logger.ns('alarms'));
+    const onHardware = (e: HardwareEvent) => {
+      if (e.kind === 'pressed') {
+        for (const p of config.points.filter((x) => x.input === e.input)) void alarms.press(p.id, 'button').catch((err: unknown) => hwLog.error({ err, point: p.id }, 'press not handled'));
+        return;
+      }
+      if (e.kind === 'released' || e.kind === 'long-press') return;
+      // Supervision: stuck buttons, cut or shorted wiring, chips that stop answering — to the log, health and central.
+      const bad = e.kind === 'stuck' || e.kind === 'wiring-fault' || e.kind === 'device-fault';
+      (bad ? hwLog.error.bind(hwLog) : hwLog.info.bind(hwLog))({ event: e }, `hardware: ${e.kind} ${'input' in e ? e.input : e.device}${e.detail ? `: ${e.detail}` : ''}`);
+      reportBoard();
+      void st.tx((r) => r.outbox.enqueue('event', { ...e, kind: `hardware.${e.kind}`, at: new Date().toISOString() })).catch((err: unknown) => hwLog.error({ err }, 'cannot record a hardware event'));
+    };
+    const offHardware = board.onEvent(onHardware);
     await life.start(fnComponent('alarms', () => alarms.start(), () => alarms.stop()));
+    await life.start({ name: 'hardware', start: async () => { await board.start(); reportBoard(); }, stop: async () => { offHardware(); await board.stop(); } });
+    const hwTimer = setInterval(reportBoard, 5000);
+    hwTimer.unref();
+    await life.start(fnComponent('hardware-health', () => undefined, () => clearInterval(hwTimer)));
     const simToken = o.simulate ? randomBytes(24).toString('base64url') : undefined;
     if (simToken) await writeFile(join(config.dataDir, SIM_TOKEN_FILE), simToken, { mode: 0o600 });
     const simInputs = o.simulate
       ? {
+          // A momentary press of the simulated button, through the same debounce as a real one.
           press: async (input: string): Promise<SimInputResult> => {
             const point = config.points.find((p) => p.input === input || p.id === input);
             if (!point) return { ok: false, error: `no call point on input ${input} (known: ${config.points.map((p) => p.input).join(', ') || 'none'})` };
-            const r = await alarms.press(point.id, 'simulated press');
-            return r.ok ? { ok: true, input: point.input, alarmId: r.alarm.id } : { ok: false, error: r.message };
+            const t0 = new Date().toISOString();
+            board.press(point.input);
+            setTimeout(() => board.release(point.input), 300).unref();
+            for (let i = 0; i < 40; i++) {
+              await new Promise((r) => setTimeout(r, 50));
+              const a = await st.alarms.openForPoint(point.id);
+              if (a && a.updatedAt >= t0) return { ok: true, input: point.input, alarmId: a.id };
+            }
+            return { ok: true, input: point.input };
           },
-          release: async (input: string): Promise<SimInputResult> =>
-            config.points.some((p) => p.input === input || p.id === input) ? { ok: true, input } : { ok: false, error: `no call point on input ${input}` },
+          release: async (input: string): Promise<SimInputResult> => {
+            const point = config.points.find((p) => p.input === input || p.id === input);
+            if (!point) return { ok: false, error: `no call point on input ${input}` };
+            board.release(point.input);
+            return { ok: true, input: point.input };
+          },
           /** A simulated phone presses keys on its current call (the dispatcher acknowledging). */
           phoneKeys: (phone: string, digits: string): SimInputResult => {
             if (!emulator || !config.phones.some((p) => p.number === phone)) return { ok: false, error: `no simulated phone ${phone}` };

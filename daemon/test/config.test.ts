@@ -8,6 +8,7 @@ import { parseConfig } from '../src/config/load.js';
 import { formatProblem } from '../src/config/errors.js';
 import { envLeaves } from '../src/config/env.js';
 import { CONFIG_VERSION } from '../src/config/schema.js';
+import { boardProblems } from '../src/config/board-check.js';
 import { cli, ROOT } from './helpers/daemon.js';
 
 const base = 'site: tunnel-a\nnode: cabinet-3\n';
@@ -86,7 +87,12 @@ t.test('the example configurations are valid', async (t) => {
   const dir = join(ROOT, 'provisioning', 'examples');
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
   t.ok(files.includes('simulate.yaml') && files.length >= 3);
-  for (const f of files) t.same(parseConfig(readFileSync(join(dir, f), 'utf8')).problems, [], f);
+  for (const f of files) {
+    const r = parseConfig(readFileSync(join(dir, f), 'utf8'));
+    t.same(r.problems, [], f);
+    if (r.config) t.same((await boardProblems(r.config)).problems, [], `${f}: every point on an input of its board`);
+  }
+  t.match((await boardProblems({ board: 'sim', points: [{ input: 'nope' }] as never })).problems[0], { path: 'points[0].input', message: /has no input "nope"/ });
 });
 
 t.test('config check on the command line: exit 1 with every problem, no stack', async (t) => {

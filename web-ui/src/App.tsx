@@ -1,12 +1,14 @@
 // Top level: session state, event stream, header and page routing.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { detectSimulation, forgetSimulation, isRealOpen, useAlarmStore } from './alarms';
 import * as api from './api';
 import { FeedbackView, type Feedback } from './components/Feedback';
 import { Header } from './components/Header';
 import { getLang, onLangChange, t } from './i18n';
-import { isSetupPath, replaceUrl, useRoute, useSetupToken } from './router';
+import { HREF, isSetupPath, parseRoute, replaceUrl, useRoute, useSetupToken } from './router';
 import { openEventStream, type StreamStatus } from './sse';
 import {
+  canHandleAlarms,
   canSeeAudit,
   canSeeUsers,
   type Health,
@@ -16,6 +18,7 @@ import {
   type Subscribe,
 } from './types';
 import { Account } from './views/Account';
+import { Alarms } from './views/Alarms';
 import { Audit } from './views/Audit';
 import { Calls } from './views/Calls';
 import { Dashboard } from './views/Dashboard';
@@ -28,7 +31,7 @@ import { Users } from './views/Users';
 type Mode = 'loading' | 'setup' | 'login' | 'app';
 
 /** Stream events handed to pages (health is handled here). */
-const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel'];
+const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm'];
 
 function isHealth(v: unknown): v is Health {
   return typeof v === 'object' && v !== null && typeof (v as Health).status === 'string';
@@ -49,17 +52,25 @@ export function App() {
   const [live, setLive] = useState<StreamStatus>('connecting');
   const [streamEpoch, setStreamEpoch] = useState(0);
   const listeners = useRef(new Map<string, Set<(data: never) => void>>());
+  /**
+   * Just signed in (or opened) at the dashboard: it becomes the Alarms page
+   * if an alarm is open, once the alarm list has answered.
+   */
+  const [landing, setLanding] = useState(false);
 
   const startSession = useCallback((s: Session) => {
     api.setCsrfToken(s.csrfToken);
     setUser(s.user);
     setNotice(null);
     setAppError(null);
+    setLanding(parseRoute(location.hash) === 'dashboard');
     setMode('app');
   }, []);
 
   const endSession = useCallback((why: Feedback | null) => {
     api.setCsrfToken(null);
+    forgetSimulation();
+    setLanding(false);
     setUser(null);
     setNotice(why);
     setAppError(null);
@@ -124,6 +135,15 @@ export function App() {
     };
   }, []);
 
+  const alarms = useAlarmStore(mode === 'app', subscribe, streamEpoch);
+  const openCount = alarms.alarms.filter(isRealOpen).length;
+
+  useEffect(() => {
+    if (!landing || !alarms.settled) return;
+    setLanding(false);
+    if (route === 'dashboard' && openCount > 0) replaceUrl(HREF.alarms);
+  }, [landing, alarms.settled, route, openCount]);
+
   async function logout() {
     const r = await api.logout();
     // 401: already signed out. Anything else: the cookie may still be valid, so say so.
@@ -139,7 +159,14 @@ export function App() {
   }
 
   const header = (
-    <Header health={health?.data ?? null} user={mode === 'app' ? user : null} live={live} route={route} onLogout={logout} />
+    <Header
+      health={health?.data ?? null}
+      user={mode === 'app' ? user : null}
+      live={live}
+      route={route}
+      openAlarms={mode === 'app' ? openCount : 0}
+      onLogout={logout}
+    />
   );
 
   if (mode === 'loading') {
@@ -173,7 +200,25 @@ export function App() {
 
   let page;
   switch (route) {
+    case 'alarms':
+      page = (
+        <Alarms
+          store={alarms}
+          canHandle={canHandleAlarms(user.role)}
+          detectSimulation={canHandleAlarms(user.role) ? detectSimulation : null}
+        />
+      );
+      break;
     case 'dashboard':
+      // Until the alarm list answers: it may send this sign-in to the Alarms page instead.
+      if (landing && !alarms.settled) {
+        page = (
+          <p class="muted" role="status">
+            {t('app.loading')}
+          </p>
+        );
+        break;
+      }
       page = <Dashboard health={health?.data ?? null} receivedAt={health?.at ?? Date.now()} />;
       break;
     case 'calls':

@@ -2,6 +2,8 @@
 // { ok: true, status, data } or { ok: false, status, error, body }.
 // status 0 means no HTTP answer (error is then 'network' or 'timeout').
 import type {
+  Alarm,
+  AlarmList,
   AuditPage,
   CallFilters,
   CallPage,
@@ -10,6 +12,7 @@ import type {
   Health,
   Role,
   Session,
+  SimPressResult,
   UserRecord,
 } from './types';
 
@@ -164,3 +167,16 @@ export const callsCsvUrl = (f: CallFilters) => {
 };
 
 export const listChannels = () => request<ChannelList>('GET', '/api/channels');
+
+export const listAlarms = () => request<AlarmList>('GET', '/api/alarms');
+
+export const acknowledgeAlarm = (id: string) => request<Alarm>('POST', `/api/alarms/${enc(id)}/ack`);
+
+export const clearAlarm = (id: string) => request<Alarm>('POST', `/api/alarms/${enc(id)}/clear`);
+
+/** Simulation mode only: a press of the call point on `input`. */
+export const simPress = (input: string) => request<SimPressResult>('POST', `/api/sim/inputs/${enc(input)}/press`);
+
+/** Simulation mode only: a simulated phone presses keys on its current call. */
+export const simPhoneKeys = (phone: string, digits: string) =>
+  request<{ ok: boolean }>('POST', `/api/sim/phones/${enc(phone)}/dtmf`, { body: { digits } });

@@ -55,3 +55,11 @@ export function labelOf(prefix: string, value: string): string {
   const key = `${prefix}.${value}`;
   return key in en ? t(key as MessageKey) : value;
 }
+
+/** The same instant in UTC, "2025-03-01 13:05:09 UTC" (for hover titles next to local times). */
+export function formatUtc(iso: string | null | undefined): string {
+  if (!iso) return t('common.none');
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}

@@ -1,12 +1,13 @@
-// Hash routing (#/, #/calls, #/live, #/users, #/audit, #/account) and the /setup entry URL.
+// Hash routing (#/alarms, #/, #/calls, #/live, #/users, #/audit, #/account) and the /setup entry URL.
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = 'dashboard' | 'calls' | 'live' | 'users' | 'audit' | 'account' | 'notfound';
+export type Route = 'alarms' | 'dashboard' | 'calls' | 'live' | 'users' | 'audit' | 'account' | 'notfound';
 
 const ROUTES: Record<string, Route> = {
   '': 'dashboard',
   '#': 'dashboard',
   '#/': 'dashboard',
+  '#/alarms': 'alarms',
   '#/calls': 'calls',
   '#/live': 'live',
   '#/users': 'users',
@@ -15,6 +16,7 @@ const ROUTES: Record<string, Route> = {
 };
 
 export const HREF: Record<Exclude<Route, 'notfound'>, string> = {
+  alarms: '#/alarms',
   dashboard: '#/',
   calls: '#/calls',
   live: '#/live',

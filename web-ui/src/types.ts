@@ -138,11 +138,65 @@ export interface ChannelChange {
   channel: LiveChannel | null;
 }
 
+export type AlarmState = 'raised' | 'calling' | 'connected' | 'acknowledged' | 'cleared' | 'failed' | 'test';
+export type AckSource = 'dtmf' | 'central' | 'ui' | 'sms';
+export type ClearSource = 'point' | 'ui' | 'central' | 'self-test';
+
+/** One emergency alarm (GET /api/alarms, SSE `alarm`). Times are ISO-8601 UTC. */
+export interface Alarm {
+  /** e.g. A-20261125-3 */
+  id: string;
+  pointId: string;
+  zone: string;
+  state: AlarmState;
+  test: boolean;
+  raisedAt: string;
+  updatedAt: string;
+  presses: number;
+  attempts: number;
+  /** Whom it is calling now, e.g. "extension 8000". */
+  target: string | null;
+  callUuid: string | null;
+  connectedAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  ackSource: AckSource | null;
+  clearedAt: string | null;
+  clearedBy: string | null;
+  clearSource: ClearSource | null;
+}
+
+/** A configured call point. */
+export interface CallPoint {
+  id: string;
+  label: string;
+  location: string;
+  zone: string;
+  /** Input name (used by the simulation routes). */
+  input: string;
+}
+
+export interface AlarmList {
+  open: Alarm[];
+  recent: Alarm[];
+  points: CallPoint[];
+  /** Simulation mode: the simulated dispatch desk and the key that acknowledges; null on a real installation. */
+  simulation: { dispatcher: string; ackDigit: string } | null;
+}
+
+/** POST /api/sim/inputs/:input/press */
+export interface SimPressResult {
+  ok: boolean;
+  input: string;
+  alarmId?: string;
+}
+
 /** Event-stream types pages can listen to, with their data. */
 export interface StreamEvents {
   audit: AuditEntry;
   call: CallRecord;
   channel: ChannelChange;
+  alarm: Alarm;
 }
 
 /** Listen to one event type; returns the unsubscribe function. */
@@ -160,6 +214,11 @@ export function canSeeUsers(role: Role | undefined): boolean {
 }
 
 export function canSeeAudit(role: Role | undefined): boolean {
+  return role === 'admin' || role === 'technician';
+}
+
+/** Acknowledge and clear alarms; simulation controls. */
+export function canHandleAlarms(role: Role | undefined): boolean {
   return role === 'admin' || role === 'technician';
 }
 

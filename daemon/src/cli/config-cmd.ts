@@ -4,6 +4,7 @@ import { ConfigError, formatProblem } from '../config/errors.js';
 import { loadConfig, parseConfig } from '../config/load.js';
 import { configJsonSchema } from '../config/schema.js';
 import { configReference } from '../config/reference.js';
+import { boardProblems } from '../config/board-check.js';
 import { CliError, UsageError, describeConfigError } from './common.js';
 
 export async function configCommand(args: string[], env: NodeJS.ProcessEnv, out: (s: string) => void): Promise<number> {
@@ -25,6 +26,8 @@ export async function configCommand(args: string[], env: NodeJS.ProcessEnv, out:
       }
       const r = parseConfig(text, env);
       if (!r.config) throw new CliError(describeConfigError(new ConfigError(file, r.problems)));
+      const board = await boardProblems(r.config);
+      if (board.problems.length) throw new CliError(describeConfigError(new ConfigError(file, board.problems)));
       if (r.migratedFrom !== undefined) out(`${file}: valid, but in the old format version ${r.migratedFrom}; run \`callpoint config migrate ${file}\``);
       else out(`${file}: valid`);
       return 0;

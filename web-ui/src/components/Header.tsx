@@ -10,10 +10,12 @@ interface HeaderProps {
   user: SessionUser | null;
   live: StreamStatus;
   route: Route;
+  /** Open alarms (not tests): a red banner on every page while there are any. */
+  openAlarms: number;
   onLogout(): void;
 }
 
-export function Header({ health, user, live, route, onLogout }: HeaderProps) {
+export function Header({ health, user, live, route, openAlarms, onLogout }: HeaderProps) {
   return (
     <header class="topbar">
       <div class="topbar-row">
@@ -49,6 +51,7 @@ export function Header({ health, user, live, route, onLogout }: HeaderProps) {
           </button>
         )}
       </div>
+      {user && openAlarms > 0 && <AlarmBanner count={openAlarms} />}
       {user && <Nav role={user.role} route={route} />}
     </header>
   );
@@ -59,6 +62,16 @@ function LiveIndicator({ status }: { status: StreamStatus }) {
     <span class={`live live-${status}`} data-testid="live-indicator" data-state={status} role="status">
       {t(`live.${status}`)}
     </span>
+  );
+}
+
+function AlarmBanner({ count }: { count: number }) {
+  return (
+    <div class="alarm-banner" role="alert">
+      <a href={HREF.alarms} data-testid="alarm-banner" data-count={count}>
+        {t(count === 1 ? 'alarms.bannerOne' : 'alarms.banner', { count })}
+      </a>
+    </div>
   );
 }
 
@@ -73,6 +86,7 @@ function Nav({ role, route }: { role: SessionUser['role']; route: Route }) {
   return (
     <nav class="tabs" aria-label={t('nav.label')}>
       <ul>
+        {item('alarms', t('nav.alarms'))}
         {item('dashboard', t('nav.dashboard'))}
         {item('calls', t('nav.calls'))}
         {item('live', t('nav.live'))}

@@ -33,7 +33,15 @@ export function alarmRoutes(d: ApiDeps): RouteDef[] {
       access: 'viewer',
       handler: async (_req, res) => {
         const [open, recent] = await Promise.all([alarms.open(), d.store.alarms.recent(50)]);
-        res.json({ open, recent, points: alarms.points().map((p) => ({ id: p.id, label: p.label, location: p.location, zone: p.zone, input: p.input })) });
+        const first = alarms.points()[0]?.escalation;
+        const desk = first?.targets.find((x): x is { extension: string; ringS: number } => 'extension' in x);
+        res.json({
+          open,
+          recent,
+          points: alarms.points().map((p) => ({ id: p.id, label: p.label, location: p.location, zone: p.zone, input: p.input })),
+          // In simulation: whose keys the UI may press for the dispatcher, and which key acknowledges.
+          simulation: d.simInputs ? { dispatcher: desk?.extension ?? null, ackDigit: first?.ackDigit ?? '5' } : null,
+        });
       },
     },
     finish('ack'),

@@ -1,0 +1,19 @@
+// Cross-check of the configuration against its board profile: every call
+// point must sit on an input the board has. Used by `config check` and at start.
+import { loadBoardProfile, type BoardProfile } from '../../../hardware/src/index.js';
+import type { ConfigProblem } from './errors.js';
+import type { Config } from './schema.js';
+
+export async function boardProblems(config: Pick<Config, 'board' | 'points'>): Promise<{ profile?: BoardProfile; problems: ConfigProblem[] }> {
+  let profile: BoardProfile;
+  try {
+    profile = await loadBoardProfile(config.board);
+  } catch (e) {
+    return { problems: [{ path: 'board', message: (e as Error).message }] };
+  }
+  const inputs = new Set(profile.inputs.map((i) => i.id));
+  const problems = config.points.flatMap((p, i): ConfigProblem[] =>
+    inputs.has(p.input) ? [] : [{ path: `points[${i}].input`, message: `the board profile "${profile.name}" has no input "${p.input}" (it has ${[...inputs].join(', ')})` }],
+  );
+  return { profile, problems };
+}

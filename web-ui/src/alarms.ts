@@ -1,0 +1,159 @@
+// Alarm state for the whole app: the header banner, the landing page and the
+// Alarms page all read it. Loaded from GET /api/alarms, kept current by the
+// `alarm` stream event, reloaded after each stream (re)connect.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import * as api from './api';
+import type { Alarm, AlarmList, AlarmState, CallPoint, Subscribe } from './types';
+
+/** As many recent alarms as the server sends. */
+export const RECENT_MAX = 50;
+
+export const isOpen = (a: Alarm) => a.state !== 'cleared';
+
+/** Counts for the banner and the landing page (test alarms don't, as for the beacons). */
+export const isRealOpen = (a: Alarm) => isOpen(a) && !a.test && a.state !== 'test';
+
+/** Lower is worse: nobody reached first, then ringing, talking, acknowledged. */
+const RANK: Record<AlarmState, number> = {
+  failed: 0,
+  raised: 1,
+  calling: 2,
+  connected: 3,
+  acknowledged: 4,
+  test: 5,
+  cleared: 6,
+};
+
+const rank = (a: Alarm) => (RANK[a.state] ?? 5) + (a.test ? 10 : 0);
+
+/** Open alarms, worst first; the longest waiting first within a state. */
+export function openAlarms(all: Iterable<Alarm>): Alarm[] {
+  return [...all]
+    .filter(isOpen)
+    .sort((a, b) => rank(a) - rank(b) || (a.raisedAt < b.raisedAt ? -1 : a.raisedAt > b.raisedAt ? 1 : 0));
+}
+
+/** Cleared alarms, newest raised first (the open ones are shown as cards). */
+export function recentAlarms(all: Iterable<Alarm>): Alarm[] {
+  return [...all]
+    .filter((a) => !isOpen(a))
+    .sort((a, b) => (a.raisedAt < b.raisedAt ? 1 : a.raisedAt > b.raisedAt ? -1 : a.id < b.id ? 1 : -1))
+    .slice(0, RECENT_MAX);
+}
+
+function looksLikeAlarm(v: unknown): v is Alarm {
+  const a = v as Alarm;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof a.id === 'string' &&
+    typeof a.state === 'string' &&
+    typeof a.raisedAt === 'string' &&
+    typeof a.updatedAt === 'string'
+  );
+}
+
+/** Put `a` in the table unless what we have is newer (events and answers can cross). */
+export function upsert(table: Map<string, Alarm>, a: Alarm): boolean {
+  const have = table.get(a.id);
+  if (have && (have.updatedAt > a.updatedAt || (have.state === 'cleared' && a.state !== 'cleared'))) return false;
+  table.set(a.id, a);
+  return true;
+}
+
+export interface AlarmStore {
+  /** Every alarm known (open ones and the recent ones). */
+  alarms: Alarm[];
+  points: CallPoint[];
+  /** The first load has answered (well or not). */
+  settled: boolean;
+  error: api.ApiErr | null;
+  /** Apply an alarm as returned by ack/clear (the stream event follows). */
+  apply(a: Alarm): void;
+  reload(): void;
+}
+
+/**
+ * `active`: signed in. `streamEpoch` increases on each stream (re)connect:
+ * changes may have been missed, so the list is fetched again.
+ */
+export function useAlarmStore(active: boolean, subscribe: Subscribe, streamEpoch: number): AlarmStore {
+  const [table, setTable] = useState<Map<string, Alarm>>(new Map());
+  const [points, setPoints] = useState<CallPoint[]>([]);
+  const [settled, setSettled] = useState(false);
+  const [error, setError] = useState<api.ApiErr | null>(null);
+  /** Events that arrive while the list is being fetched, applied on top of it. */
+  const pending = useRef<Alarm[] | null>(null);
+
+  const apply = useCallback((a: Alarm) => {
+    if (!looksLikeAlarm(a)) return;
+    pending.current?.push(a);
+    setTable((prev) => {
+      const next = new Map(prev);
+      return upsert(next, a) ? next : prev;
+    });
+  }, []);
+
+  const load = useCallback(async () => {
+    const mine: Alarm[] = [];
+    pending.current = mine;
+    const r = await api.listAlarms();
+    if (pending.current !== mine) return; // a newer load started, or signed out
+    pending.current = null;
+    setSettled(true);
+    if (!r.ok) return setError(r);
+    setError(null);
+    const next = new Map<string, Alarm>();
+    for (const a of [...(r.data.recent ?? []), ...(r.data.open ?? [])]) if (looksLikeAlarm(a)) upsert(next, a);
+    for (const a of mine) upsert(next, a);
+    setTable(next);
+    setPoints(Array.isArray(r.data.points) ? r.data.points : []);
+  }, []);
+
+  useEffect(() => {
+    if (active) {
+      void load();
+      return;
+    }
+    pending.current = null;
+    setTable(new Map());
+    setPoints([]);
+    setSettled(false);
+    setError(null);
+  }, [active, streamEpoch, load]);
+
+  useEffect(() => subscribe('alarm', apply), [subscribe, apply]);
+
+  const reload = useCallback(() => void load(), [load]);
+  return { alarms: [...table.values()], points, settled, error, apply, reload };
+}
+
+/** Simulation mode, as GET /api/alarms reports it; asked once per sign-in. */
+let simProbe: Promise<AlarmList['simulation'] | undefined> | null = null;
+let lastSimulation: AlarmList['simulation'] = null;
+
+/** The simulated dispatcher and acknowledge key, once known. */
+export function currentSimulation(): AlarmList['simulation'] {
+  return lastSimulation;
+}
+
+export function simulationInfo(): Promise<AlarmList['simulation'] | undefined> {
+  simProbe ??= api.listAlarms().then((r) => {
+    if (!r.ok) {
+      simProbe = null; // no clear answer: ask again next time
+      return undefined;
+    }
+    lastSimulation = r.data.simulation ?? null;
+    return lastSimulation;
+  });
+  return simProbe;
+}
+
+/** true / false, or null when it could not be told. */
+export function detectSimulation(): Promise<boolean | null> {
+  return simulationInfo().then((s) => (s === undefined ? null : s !== null));
+}
+
+export function forgetSimulation(): void {
+  simProbe = null;
+}

@@ -1,0 +1,134 @@
+// The call points with their state and, in simulation mode, buttons that
+// stand in for the points and for the dispatcher's phone.
+import { useState } from 'preact/hooks';
+import * as api from '../api';
+import { t } from '../i18n';
+import type { Alarm, CallPoint } from '../types';
+import { AlarmStateBadge } from './AlarmParts';
+import { FeedbackView, type Feedback } from './Feedback';
+
+import { currentSimulation } from '../alarms';
+
+interface AlarmPointsProps {
+  points: CallPoint[];
+  /** Open alarms, worst first: the first one of a point is the one shown. */
+  open: Alarm[];
+  /** Simulation mode, and the user may use it. */
+  sim: boolean;
+  /** An alarm the server named in its answer (the stream event follows). */
+  onPressed(): void;
+}
+
+export function AlarmPoints({ points, open, sim, onPressed }: AlarmPointsProps) {
+  // The simulated dispatch desk and the key that acknowledges, as the daemon reports them.
+  const DISPATCHER = currentSimulation()?.dispatcher ?? '8000';
+  const ACK_KEY = currentSimulation()?.ackDigit ?? '5';
+  const [busy, setBusy] = useState(false);
+  const [feedback, setFeedback] = useState<Feedback | null>(null);
+
+  async function press(p: CallPoint) {
+    if (busy) return;
+    setBusy(true);
+    const r = await api.simPress(p.input);
+    setBusy(false);
+    if (!r.ok) return setFeedback({ kind: 'error', err: r });
+    onPressed();
+    setFeedback(
+      r.data?.alarmId
+        ? { kind: 'ok', key: 'alarms.simPressed', vars: { label: p.label || p.id, id: r.data.alarmId } }
+        : { kind: 'ok', key: 'alarms.simPressedNoId', vars: { label: p.label || p.id } },
+    );
+  }
+
+  async function dispatcherAck() {
+    if (busy) return;
+    setBusy(true);
+    const r = await api.simPhoneKeys(DISPATCHER, ACK_KEY);
+    setBusy(false);
+    setFeedback(
+      r.ok ? { kind: 'ok', key: 'alarms.simKeysSent', vars: { phone: DISPATCHER, digits: ACK_KEY } } : { kind: 'error', err: r },
+    );
+  }
+
+  return (
+    <>
+      {sim && (
+        <p class="msg msg-info" data-testid="sim-mode">
+          {t('alarms.simIntro')}
+        </p>
+      )}
+      <div class="table-wrap">
+        <table class="table points">
+          <thead>
+            <tr>
+              <th scope="col">{t('alarms.point')}</th>
+              <th scope="col">{t('alarms.location')}</th>
+              <th scope="col">{t('alarms.zone')}</th>
+              <th scope="col">{t('alarms.input')}</th>
+              <th scope="col">{t('alarms.state')}</th>
+              {sim && <th scope="col">{t('alarms.sim')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {points.length === 0 && (
+              <tr>
+                <td colSpan={sim ? 6 : 5} class="muted" data-testid="points-empty">
+                  {t('alarms.pointsEmpty')}
+                </td>
+              </tr>
+            )}
+            {points.map((p) => {
+              const alarm = open.find((a) => a.pointId === p.id);
+              return (
+                <tr key={p.id} data-testid="point-row" data-id={p.id} data-state={alarm ? 'alarm' : 'idle'}>
+                  <th scope="row">{p.label || p.id}</th>
+                  <td>{p.location || <span class="muted">{t('common.none')}</span>}</td>
+                  <td>{p.zone || <span class="muted">{t('common.none')}</span>}</td>
+                  <td class="mono">{p.input}</td>
+                  <td>
+                    {alarm ? (
+                      <span class="badges">
+                        <span class="badge badge-alarm">{t('alarms.pointInAlarm')}</span>
+                        <AlarmStateBadge state={alarm.state} />
+                        <span class="mono">{alarm.id}</span>
+                      </span>
+                    ) : (
+                      <span class="badge badge-ok">{t('alarms.pointIdle')}</span>
+                    )}
+                  </td>
+                  {sim && (
+                    <td>
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        data-testid={`sim-press-${p.id}`}
+                        disabled={busy}
+                        onClick={() => void press(p)}
+                      >
+                        {t('alarms.simPress', { label: p.label || p.id })}
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {sim && (
+        <div class="btn-row">
+          <button
+            type="button"
+            class="btn"
+            data-testid="sim-dispatcher-ack"
+            disabled={busy}
+            onClick={() => void dispatcherAck()}
+          >
+            {t('alarms.simDispatcherAck', { phone: DISPATCHER, digits: ACK_KEY })}
+          </button>
+        </div>
+      )}
+      <FeedbackView feedback={feedback} testid="sim-feedback" />
+    </>
+  );
+}
