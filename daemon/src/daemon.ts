@@ -25,6 +25,9 @@ import { Store } from './store/store.js';
 import { FreeswitchGateway } from './pbx/gateway.js';
 import { AlarmService } from './alarms/alarm-service.js';
 import { boardOutputs } from './alarms/board-outputs.js';
+import { registerAlarmCommands } from './alarms/central-commands.js';
+import { SimBroker } from './sim/broker/index.js';
+import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
 import { Board, RealDeviceFactory, SimDeviceFactory, type HardwareEvent } from '../../hardware/src/index.js';
 import { boardProblems } from './config/board-check.js';
 import type { SimInputResult } from './api/route.js';
@@ -97,7 +100,6 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     probe.unref();
     await life.start(fnComponent('store-probe', () => undefined, () => clearInterval(probe)));
     // Parts that later issues bring; say so rather than pretend.
-    health.set('uplink', 'disabled', 'MQTT uplink not in this build yet');
     health.set('gsm', 'disabled', config.lines.modems.length ? 'GSM driver not in this build yet' : 'no modem configured');
 
     const sampler = new SystemSampler(config.dataDir, logger.ns('health'), (r) => health.setSystem(r));
@@ -132,6 +134,17 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     );
     await life.start(gateway);
 
+    // The uplink to central. Simulation without a broker: an embedded one on 127.0.0.1:1883
+    // (mosquitto_sub -t 'callpoint/v1/#' -v shows the traffic).
+    let brokers = config.uplink.brokers;
+    if (o.simulate && !brokers.length) {
+      const simBroker = new SimBroker({ host: '127.0.0.1', port: 1883 }, logger.ns('sim:broker'));
+      await life.start(simBroker);
+      brokers = [simBroker.url];
+    }
+    const uplink = new UplinkClient(uplinkOptionsFrom(config, VERSION, brokers), { store: st, health, bus, log: logger.ns('uplink'), pbx: gateway });
+    const offNotify = [bus.on('call', () => uplink.notify()), bus.on('alarm', () => uplink.notify())];
+
     // The board: call-point inputs and the indications. A missing chip or GPIO is a fault in health, never a crash.
     const checked = await boardProblems(config);
     if (!checked.profile || checked.problems.length) throw new Error(checked.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
@@ -153,10 +166,23 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       const bad = e.kind === 'stuck' || e.kind === 'wiring-fault' || e.kind === 'device-fault';
       (bad ? hwLog.error.bind(hwLog) : hwLog.info.bind(hwLog))({ event: e }, `hardware: ${e.kind} ${'input' in e ? e.input : e.device}${e.detail ? `: ${e.detail}` : ''}`);
       reportBoard();
-      void st.tx((r) => r.outbox.enqueue('event', { ...e, kind: `hardware.${e.kind}`, at: new Date().toISOString() })).catch((err: unknown) => hwLog.error({ err }, 'cannot record a hardware event'));
+      void st
+        .tx((r) => r.outbox.enqueue('event', { ...e, kind: `hardware.${e.kind}`, at: new Date().toISOString() }))
+        .then(() => uplink.notify())
+        .catch((err: unknown) => hwLog.error({ err }, 'cannot record a hardware event'));
     };
     const offHardware = board.onEvent(onHardware);
     await life.start(fnComponent('alarms', () => alarms.start(), () => alarms.stop()));
+    // Central's alarm commands are registered before the uplink connects, so none is answered "unknown".
+    const offCommands = registerAlarmCommands((n, s, h) => uplink.registerCommand(n, s, h), alarms);
+    await life.start({
+      name: 'uplink',
+      start: () => uplink.start(),
+      stop: async () => {
+        for (const off of [...offNotify, ...offCommands]) off();
+        await uplink.stop();
+      },
+    });
     await life.start({ name: 'hardware', start: async () => { await board.start(); reportBoard(); }, stop: async () => { offHardware(); await board.stop(); } });
     const hwTimer = setInterval(reportBoard, 5000);
     hwTimer.unref();

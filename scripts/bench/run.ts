@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { gatewayFigures } from './gateway.js';
+import { uplinkFigures } from './uplink.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 // Node flags exactly as the systemd unit starts the daemon on a board.
@@ -74,6 +75,7 @@ async function main() {
     report({ name: 'web UI JS+CSS gzipped', value: gz / 1024, unit: 'KB', target: 150, better: 'lower' });
 
     for (const f of await gatewayFigures()) report(f);
+    for (const f of await uplinkFigures()) report(f);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

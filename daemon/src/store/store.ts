@@ -7,6 +7,7 @@ import { migrate } from './migrate.js';
 import { AlarmsRepo } from './alarms-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { CallsRepo } from './calls-repo.js';
+import { CommandsRepo } from './commands-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { SettingsRepo } from './settings-repo.js';
@@ -22,6 +23,7 @@ export interface Repos {
   outbox: OutboxRepo;
   calls: CallsRepo;
   alarms: AlarmsRepo;
+  commands: CommandsRepo;
 }
 
 export interface Origin {
@@ -30,7 +32,7 @@ export interface Origin {
 }
 
 function reposOver(q: Queryable, origin: Origin): Repos {
-  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q) };
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q) };
 }
 
 export class Store implements Repos {
@@ -41,6 +43,7 @@ export class Store implements Repos {
   readonly outbox: OutboxRepo;
   readonly calls: CallsRepo;
   readonly alarms: AlarmsRepo;
+  readonly commands: CommandsRepo;
 
   private constructor(
     readonly db: Db,
@@ -55,6 +58,7 @@ export class Store implements Repos {
     this.outbox = r.outbox;
     this.calls = r.calls;
     this.alarms = r.alarms;
+    this.commands = r.commands;
   }
 
   static async open(dataDir: string, origin: Origin): Promise<Store> {

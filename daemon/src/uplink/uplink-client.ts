@@ -1,0 +1,365 @@
+// The MQTT uplink to central: status with a last will, outbox draining,
+// commands from central. Topic root callpoint/v1/{site}/{node}/ (ARCHITECTURE.md).
+//
+// It never gives up and never takes the daemon down: start() returns at once
+// and connecting goes on in the background, broker after broker with capped,
+// jittered backoff. One mqtt.js client per connection attempt, with mqtt.js's
+// own reconnect off — the backoff and the broker rotation are ours. The session
+// is persistent (clean: false, stable client id), so commands central sends
+// while we are away wait at the broker; the outbox in sqlite, not mqtt.js's
+// in-memory store, is what makes our own messages survive restarts.
+import { readFile } from 'node:fs/promises';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { z } from 'zod';
+import type { Config } from '../config/schema.js';
+import type { EventBus } from '../events/bus.js';
+import type { HealthRegistry } from '../health/health.js';
+import type { Component } from '../lifecycle/components.js';
+import type { Logger } from '../log/logger.js';
+import type { Store } from '../store/store.js';
+import { registerBuiltins, type Backlog, type PbxCommands } from './builtin-commands.js';
+import { CommandProcessor, CommandRegistry, type CommandHandler } from './commands.js';
+import { OutboxDrain } from './outbox-drain.js';
+import { droppedSoFar, enforceRetention, type Dropped } from './retention.js';
+
+export interface UplinkOptions {
+  site: string;
+  node: string;
+  version: string;
+  brokers: string[];
+  username?: string;
+  password?: string;
+  /** File paths, read at start(). */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  keepaliveS?: number;
+  /** Outbox messages in flight (published, no PUBACK yet). */
+  inflight?: number;
+  maxBacklog?: number;
+  /** Safety-net poll of the outbox, health and retention. */
+  pollMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  connectTimeoutMs?: number;
+  /** Re-publish status on health changes at most this often. */
+  statusMinIntervalMs?: number;
+  commandTimeoutMs?: number;
+  /** Backlog above this (messages) while connected is reported degraded. */
+  backlogWarn?: number;
+}
+
+export interface UplinkDeps {
+  store: Store;
+  health: HealthRegistry;
+  bus: EventBus;
+  log: Logger;
+  pbx?: PbxCommands;
+}
+
+/** The options from the configuration; `brokers` overrides the configured ones (simulation broker). */
+export function uplinkOptionsFrom(config: Config, version: string, brokers?: string[]): UplinkOptions {
+  const u = config.uplink;
+  return {
+    site: config.site, node: config.node, version, brokers: brokers ?? u.brokers,
+    username: u.username, password: u.password, ca: u.ca, cert: u.cert, key: u.key,
+    keepaliveS: u.keepaliveS, inflight: u.inflight, maxBacklog: u.maxBacklog,
+  };
+}
+
+const minutes = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+
+export class UplinkClient implements Component {
+  readonly name = 'uplink';
+  readonly commands = new CommandRegistry();
+  readonly root: string;
+  private readonly drain: OutboxDrain;
+  private readonly processor: CommandProcessor;
+  private client: MqttClient | undefined;
+  private connectedTo: string | undefined;
+  private lastError = 'not connected yet';
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private lastStatusAt = 0;
+  private offHealth: (() => void) | undefined;
+  private offBuiltins: Array<() => void> = [];
+  private tls: { ca?: Buffer; cert?: Buffer; key?: Buffer } = {};
+  private retentionAt = 0;
+  private overCap = false;
+  private dropped: Dropped = { call: 0, event: 0 };
+  private readonly pendingCommands = new Set<Promise<void>>();
+
+  constructor(
+    private readonly o: UplinkOptions,
+    private readonly d: UplinkDeps,
+  ) {
+    this.root = `callpoint/v1/${o.site}/${o.node}/`;
+    this.drain = new OutboxDrain(d.store.outbox, (type) => this.root + type, o.inflight ?? 20, d.log.child({ part: 'outbox' }));
+    this.processor = new CommandProcessor(this.commands, d.store, d.log.child({ part: 'cmd' }), { timeoutMs: o.commandTimeoutMs });
+  }
+
+  get clientId(): string {
+    return `callpoint-${this.o.site}-${this.o.node}`;
+  }
+
+  get connected(): boolean {
+    return !!this.client?.connected && this.connectedTo !== undefined;
+  }
+
+  /** For services: answer cmd/{name}. Returns the unregister function for their stop(). */
+  registerCommand<S extends z.ZodType>(name: string, schema: S, handler: CommandHandler<z.output<S>>): () => void {
+    return this.commands.register(name, schema, handler);
+  }
+
+  /** Call after committing outbox rows: publishes them now instead of at the next poll. */
+  notify(): void {
+    this.drain.notify();
+    if (Date.now() - this.retentionAt > 1000) void this.checkRetention();
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.offBuiltins = registerBuiltins(this.commands, { health: () => this.d.health.snapshot(), backlog: () => this.backlog(), pbx: this.d.pbx });
+    this.dropped = await droppedSoFar(this.d.store);
+    await this.processor.prune();
+    if (!this.o.brokers.length) {
+      this.d.health.set('uplink', 'disabled', 'no broker configured (uplink.brokers)');
+      return;
+    }
+    try {
+      // Read once: a certificate renewed on disk takes effect at the next restart.
+      const [ca, cert, key] = await Promise.all([this.o.ca, this.o.cert, this.o.key].map((f) => (f ? readFile(f) : Promise.resolve(undefined))));
+      this.tls = { ca, cert, key };
+    } catch (err) {
+      // A configuration fault, not a reason to stop the appliance: say so and stay offline.
+      const msg = `cannot read the uplink TLS files: ${(err as Error).message}`;
+      this.d.log.error({ err }, msg);
+      this.d.health.set('uplink', 'down', msg);
+      return;
+    }
+    this.offHealth = this.d.bus.on('health', () => this.scheduleStatus());
+    this.poll = setInterval(() => {
+      this.drain.notify();
+      void this.checkRetention().then(() => this.refreshHealth());
+    }, this.o.pollMs ?? 3000);
+    this.poll.unref();
+    await this.refreshHealth();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.poll);
+    clearTimeout(this.statusTimer);
+    this.offHealth?.();
+    for (const off of this.offBuiltins) off();
+    this.offBuiltins = [];
+    this.wake?.();
+    const client = this.client;
+    if (client?.connected) {
+      // A clean DISCONNECT does not fire the will: say offline ourselves.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        client.publish(this.root + 'status', JSON.stringify({ online: false, version: this.o.version, ts: new Date().toISOString() }), { qos: 1, retain: true }, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    client?.end(true);
+    await this.loop;
+    // Commands still running (an originate rings up to two minutes) are not waited for long:
+    // their results are stored when they finish, or central retries the id.
+    await Promise.race([Promise.allSettled([...this.pendingCommands]), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await this.drain.settle();
+  }
+
+  /** Tests: drop the TCP connection without DISCONNECT, as a cut cable or a crash would. */
+  severConnection(): void {
+    this.client?.stream.destroy();
+  }
+
+  async backlog(): Promise<Backlog> {
+    const s = await this.d.store.outbox.stats();
+    return { count: s.count, oldestTs: s.oldestTs, dropped: { ...this.dropped } };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    let i = 0;
+    while (!this.stopping) {
+      const url = this.o.brokers[i % this.o.brokers.length]!;
+      const wasUp = await this.session(url);
+      if (this.stopping) return;
+      if (wasUp) {
+        attempt = 0; // retry the broker we just lost first
+      } else {
+        attempt++;
+        i++;
+      }
+      const base = Math.min(this.o.backoffMaxMs ?? 60_000, (this.o.backoffBaseMs ?? 1000) * 2 ** Math.min(Math.max(attempt - 1, 0), 16));
+      const delay = Math.round(base / 2 + Math.random() * (base / 2));
+      const level = attempt <= 1 ? 'warn' : 'debug';
+      this.d.log[level]({ url, attempt, delayMs: delay, reason: this.lastError }, `uplink: ${this.lastError}; retrying in ${(delay / 1000).toFixed(1)} s`);
+      await this.refreshHealth();
+      await this.sleep(delay);
+    }
+  }
+
+  /** One connection, from connect to close. Resolves true if it got as far as CONNACK. */
+  private session(url: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const opts: IClientOptions = {
+        clientId: this.clientId,
+        clean: false,
+        protocolVersion: 4,
+        keepalive: this.o.keepaliveS ?? 30,
+        reconnectPeriod: 0,
+        connectTimeout: this.o.connectTimeoutMs ?? 10_000,
+        resubscribe: false,
+        will: { topic: this.root + 'status', payload: Buffer.from(JSON.stringify({ online: false })), qos: 1, retain: true },
+        ...(this.o.username === undefined ? {} : { username: this.o.username }),
+        ...(this.o.password === undefined ? {} : { password: this.o.password }),
+        ...this.tls,
+      };
+      let client: MqttClient;
+      try {
+        client = mqtt.connect(url, opts);
+      } catch (err) {
+        this.lastError = `cannot connect to ${url}: ${(err as Error).message}`;
+        resolve(false);
+        return;
+      }
+      this.client = client;
+      let up = false;
+      client.on('connect', () => {
+        up = true;
+        this.connectedTo = url;
+        this.lastError = `connection to ${url} lost`;
+        this.d.log.info({ url, clientId: this.clientId }, 'connected to central');
+        this.onConnected(client);
+      });
+      client.on('message', (topic, payload) => this.onMessage(client, topic, payload));
+      client.on('error', (err) => {
+        this.lastError = `${url}: ${err.message}`;
+      });
+      client.once('close', () => {
+        if (this.client === client) {
+          this.client = undefined;
+          this.connectedTo = undefined;
+        }
+        this.drain.detach();
+        if (up && !this.stopping) this.d.log.warn({ url }, 'lost the connection to central');
+        client.removeAllListeners('message');
+        client.on('error', () => undefined);
+        client.end(true);
+        resolve(up);
+      });
+    });
+  }
+
+  private onConnected(client: MqttClient): void {
+    client.subscribe(this.root + 'cmd/+', { qos: 1 }, (err) => {
+      if (err && this.client === client) this.d.log.error({ err: err.message }, 'cannot subscribe to commands');
+    });
+    this.drain.attach((topic, payload, done) => {
+      client.publish(topic, payload, { qos: 1 }, (err) => done(err ?? undefined));
+    });
+    // Health first, so the first status already says the uplink is up.
+    void this.refreshHealth().finally(() => this.publishStatus());
+  }
+
+  private onMessage(client: MqttClient, topic: string, payload: Buffer): void {
+    const prefix = this.root + 'cmd/';
+    if (!topic.startsWith(prefix)) return;
+    const name = topic.slice(prefix.length);
+    const job = this.processor.handle(name, payload).then((reply) => {
+      if (!reply) return;
+      // Published on whichever connection is up now; if none, central retries the id and gets the stored result.
+      const c = this.client ?? client;
+      if (!c.connected) return;
+      c.publish(`${this.root}cmd-result/${reply.id}`, reply.payload, { qos: 1, retain: false }, (err) => {
+        if (err) this.d.log.warn({ id: reply.id, err: err.message }, 'command result not delivered; central will retry');
+      });
+    });
+    this.pendingCommands.add(job);
+    void job.finally(() => this.pendingCommands.delete(job));
+  }
+
+  private publishStatus(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    this.lastStatusAt = Date.now();
+    const body = { online: true, version: this.o.version, health: this.d.health.snapshot(), ts: new Date().toISOString() };
+    client.publish(this.root + 'status', JSON.stringify(body), { qos: 1, retain: true }, (err) => {
+      if (err) this.d.log.debug({ err: err.message }, 'status not delivered');
+    });
+  }
+
+  /** Health changed: publish status now, or when the minimum interval has passed. */
+  private scheduleStatus(): void {
+    if (this.statusTimer || !this.connected) return;
+    const wait = Math.max(0, this.lastStatusAt + (this.o.statusMinIntervalMs ?? 5000) - Date.now());
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = undefined;
+      this.publishStatus();
+    }, wait);
+    this.statusTimer.unref();
+  }
+
+  private async checkRetention(): Promise<void> {
+    this.retentionAt = Date.now();
+    try {
+      const r = await enforceRetention(this.d.store, this.o.maxBacklog ?? 100_000);
+      if (!r) {
+        this.overCap = false;
+        return;
+      }
+      this.dropped = r.total;
+      if (r.dropped.call || r.dropped.event)
+        this.d.log.warn({ dropped: r.dropped, total: r.total, maxBacklog: this.o.maxBacklog }, 'backlog over the cap: oldest call records and events dropped (alarms kept)');
+      // Said once per episode, not at every poll.
+      if (r.stillOver && !this.overCap) this.d.log.error({ maxBacklog: this.o.maxBacklog }, 'backlog over the cap with alarms only: nothing more may be dropped');
+      this.overCap = r.stillOver;
+      this.drain.notify();
+    } catch (err) {
+      this.d.log.error({ err }, 'backlog retention failed');
+    }
+  }
+
+  private async refreshHealth(): Promise<void> {
+    let b: Backlog;
+    try {
+      b = await this.backlog();
+    } catch {
+      return; // the store's own health reports that
+    }
+    const age = b.oldestTs ? Date.now() - Date.parse(b.oldestTs) : 0;
+    const waiting = b.count ? `${b.count} messages waiting, oldest ${minutes(age)}` : 'nothing waiting';
+    const dropped = b.dropped.call || b.dropped.event ? `; ${b.dropped.call} call records and ${b.dropped.event} events dropped over the backlog cap` : '';
+    if (this.stopping) return;
+    if (this.connected) {
+      const big = b.count > (this.o.backlogWarn ?? 1000);
+      this.d.health.set('uplink', big ? 'degraded' : 'ok', `connected to ${this.connectedTo}; ${big ? `draining: ${waiting}` : waiting}${dropped}`);
+    } else {
+      this.d.health.set('uplink', 'degraded', `not connected to central (${this.lastError}); ${waiting}${dropped}`);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+// The whole emergency path with Debian's mosquitto as central's broker: a
+// simulated press reaches a subscriber as `alarm` messages, the dispatcher's
+// key acknowledges, central clears it with cmd/clear-alarm.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import t from 'tap';
+import { stringify } from 'yaml';
+import { cli, freePort, startDaemon } from './helpers/daemon.js';
+import { Client } from './helpers/http.js';
+import { mosquitto } from './helpers/mosquitto.js';
+import { skipUnless } from './helpers/tools.js';
+
+const PW = 'granite-beacon-harbour-3';
+type Msg = { topic: string; body: { id?: string; seq?: number; type?: string; data?: { id?: string; state?: string }; ok?: boolean; online?: boolean } };
+
+t.test('press → alarm on MQTT → acknowledged by the key → cleared by central', { skip: skipUnless('mosquitto') }, async (t) => {
+  const mq = await mosquitto();
+  t.teardown(() => mq.dispose());
+  const dir = t.testdir();
+  const port = await freePort();
+  const configFile = join(dir, 'config.yaml');
+  writeFileSync(configFile, stringify({
+    site: 'tunnel-a', node: 'cab-3', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, uplink: { brokers: [mq.url] },
+    points: [{ id: 'sos-1', input: 'in1', label: 'SOS km 1.2', location: 'Tunnel A', zone: 'tunnel-a', phone: '1001', escalation: { targets: [{ extension: '8000', ringS: 10 }] } }],
+    phones: [{ number: '8000', name: 'Dispatch', zone: 'control' }, { number: '1001', name: 'Intercom', zone: 'tunnel-a' }],
+  }));
+  const sub = await mqtt.connectAsync(mq.url, { clientId: 'central-test' });
+  t.teardown(() => sub.endAsync());
+  const got: Msg[] = [];
+  sub.on('message', (topic, payload) => {
+    // Our own garbage on cmd/ comes back to this subscriber too.
+    try {
+      got.push({ topic, body: JSON.parse(payload.toString()) as Msg['body'] });
+    } catch {
+      got.push({ topic, body: {} });
+    }
+  });
+  await sub.subscribeAsync('callpoint/v1/tunnel-a/cab-3/#', { qos: 1 });
+  const d = await startDaemon(dir, { configFile, port, env: { CALLPOINT_SIMULATE: '1' } });
+  t.teardown(() => d.stop());
+  const until = async (cond: () => boolean, ms: number) => {
+    for (const end = Date.now() + ms; !cond() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    return cond();
+  };
+  t.ok(await until(() => got.some((m) => m.topic.endsWith('/status') && m.body.online === true), 5000), 'status online (retained)');
+
+  const press = await cli(['sim', 'press', 'in1', '--config', configFile]);
+  t.equal(press.code, 0, press.stderr);
+  const id = /alarm (A-\d{8}-\d+)/.exec(press.stdout)?.[1];
+  t.ok(id);
+  const states = () => got.filter((m) => m.topic.endsWith('/alarm') && m.body.data?.id === id).map((m) => m.body.data!.state);
+  t.ok(await until(() => states().includes('connected'), 8000), `raised, calling, connected reach central (${states().join(', ')})`);
+
+  await cli(['user', 'add', 'tech', '--role', 'technician', '--password-stdin', '--config', configFile], { input: `${PW}\n` });
+  const c = new Client(d.url);
+  await c.login('tech', PW);
+  for (let i = 0; i < 9; i++) await cli(['sim', 'press', 'in1', '--config', configFile]);
+  t.equal(((await c.get('/api/alarms')).json.open as unknown[]).length, 1, 'ten presses, one alarm');
+  t.equal((await c.post('/api/sim/phones/8000/dtmf', { digits: '5' })).status, 200);
+  t.ok(await until(() => states().includes('acknowledged'), 4000), 'acknowledged on MQTT');
+  t.match(((await c.get('/api/alarms')).json.open as Array<{ state: string }>)[0], { state: 'acknowledged' }, 'and in the API the UI reads');
+
+  await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/clear-alarm', JSON.stringify({ id: 'central-77', alarmId: id, by: 'duty officer' }), { qos: 1 });
+  t.ok(await until(() => got.some((m) => m.topic.endsWith('/cmd-result/central-77')), 4000), 'central gets a result');
+  t.match(got.find((m) => m.topic.endsWith('/cmd-result/central-77'))?.body, { id: 'central-77', ok: true });
+  t.ok(await until(() => states().includes('cleared'), 4000), 'cleared on MQTT');
+  t.same(states(), ['raised', 'calling', 'connected', 'acknowledged', 'cleared'], 'every state, in order');
+  const alarmMsgs = got.filter((m) => m.topic.endsWith('/alarm') || m.topic.endsWith('/call') || m.topic.endsWith('/event'));
+  const seqs = alarmMsgs.map((m) => m.body.seq!);
+  t.same(seqs, [...seqs].sort((a, b) => a - b), 'seq strictly increasing');
+  t.equal(new Set(alarmMsgs.map((m) => m.body.id)).size, alarmMsgs.length, 'each message once');
+
+  for (const garbage of ['{bad json', JSON.stringify({ id: 'g1', alarmId: '1001\n\napi system id' }), JSON.stringify({ id: 'g2', target: { kind: 'extension', number: 12345678901 } })]) {
+    await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/ack-alarm', garbage, { qos: 1 });
+  }
+  await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/get-status', JSON.stringify({ id: 'after-garbage' }), { qos: 1 });
+  t.ok(await until(() => got.some((m) => m.topic.endsWith('/cmd-result/after-garbage')), 4000), 'still answering after garbage');
+  t.match(got.find((m) => m.topic.endsWith('/cmd-result/g1'))?.body, { ok: false }, 'an injection string as an alarm id is refused');
+});
