@@ -26,12 +26,11 @@ import { FreeswitchGateway } from './pbx/gateway.js';
 import { AlarmService } from './alarms/alarm-service.js';
 import { boardOutputs } from './alarms/board-outputs.js';
 import { registerAlarmCommands } from './alarms/central-commands.js';
-import { SimBroker } from './sim/broker/index.js';
 import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
 import { Board, RealDeviceFactory, SimDeviceFactory, type HardwareEvent } from '../../hardware/src/index.js';
 import { boardProblems } from './config/board-check.js';
 import type { SimInputResult } from './api/route.js';
-import { FreeSwitchEmulator } from './sim/freeswitch/index.js';
+import type { FreeSwitchEmulator } from './sim/freeswitch/index.js';
 import { SIM_TOKEN_FILE } from './sim/control.js';
 import { loadOrCreateDeviceSecrets } from '../../provisioning/src/device-secrets.js';
 import { eslPasswordOf, phonesNeedingSecrets } from '../../provisioning/src/values.js';
@@ -117,6 +116,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       // Simulation swaps the source, not the logic: the emulator speaks the real
       // event-socket protocol on a free loopback port, with the configured
       // phones registered and answering.
+      // Simulation-only modules load only in simulation: a board never carries them in memory.
+      const { FreeSwitchEmulator } = await import('./sim/freeswitch/index.js');
       const emu = new FreeSwitchEmulator({
         password: eslPasswordOf(config, secrets),
         host: '127.0.0.1',
@@ -138,6 +139,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     // (mosquitto_sub -t 'callpoint/v1/#' -v shows the traffic).
     let brokers = config.uplink.brokers;
     if (o.simulate && !brokers.length) {
+      const { SimBroker } = await import('./sim/broker/index.js');
       const simBroker = new SimBroker({ host: '127.0.0.1', port: 1883 }, logger.ns('sim:broker'));
       await life.start(simBroker);
       brokers = [simBroker.url];

@@ -1,13 +1,10 @@
 // The `callpoint` command.
 import { createLogger } from '../log/logger.js';
 import { VERSION } from '../paths.js';
-import { backupCommand } from './backup-cmd.js';
 import { CliError, UsageError } from './common.js';
-import { configCommand } from './config-cmd.js';
-import { PROVISION_USAGE, provisionCommand } from './provision-cmd.js';
-import { runCommand } from './run-cmd.js';
-import { simCommand } from './sim-cmd.js';
-import { userCommand } from './user-cmd.js';
+
+// Each command loads only its own modules: the daemon (`run`) stays small in
+// memory, and `config check` does not load the daemon.
 
 export const USAGE = `Callpoint ${VERSION} — emergency and dispatch telephony appliance
 
@@ -24,7 +21,7 @@ usage:
   callpoint restore FILE [--config FILE] [--with-config]
                                                   restore a snapshot (the daemon must be stopped)
   callpoint sim press|release INPUT [--config FILE] press a simulated call point of the running simulation
-  ${PROVISION_USAGE}
+  callpoint provision freeswitch --out DIR [--config FILE]
                                                   write the FreeSWITCH configuration Callpoint owns
 
 The configuration is read from --config, $CALLPOINT_CONFIG or /etc/callpoint/config.yaml
@@ -36,20 +33,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   try {
     switch (cmd) {
       case 'run':
-        return await runCommand(rest, env);
+        return await (await import('./run-cmd.js')).runCommand(rest, env);
       case 'config':
-        return await configCommand(rest, env, out);
+        return await (await import('./config-cmd.js')).configCommand(rest, env, out);
       case 'user': {
         const logger = await createLogger({ level: 'warn', destination: process.stderr });
-        return await userCommand(rest, env, out, logger.ns('cli'));
+        return await (await import('./user-cmd.js')).userCommand(rest, env, out, logger.ns('cli'));
       }
       case 'sim':
-        return await simCommand(rest, env, out);
+        return await (await import('./sim-cmd.js')).simCommand(rest, env, out);
       case 'provision':
-        return await provisionCommand(rest, env, out);
+        return await (await import('./provision-cmd.js')).provisionCommand(rest, env, out);
       case 'backup':
       case 'restore':
-        return await backupCommand(cmd, rest, env, out);
+        return await (await import('./backup-cmd.js')).backupCommand(cmd, rest, env, out);
       case '--version':
       case 'version':
         out(VERSION);

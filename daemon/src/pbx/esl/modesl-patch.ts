@@ -59,6 +59,23 @@ type ConnectionProto = {
 };
 
 const require = createRequire(import.meta.url);
+// modesl loads xml2js for `event xml` and `show … as xml`, which Callpoint never
+// uses (json everywhere). Putting a stub in its place keeps ~7 MB out of an
+// idle daemon on a small board; any use of XML fails loudly instead.
+const modeslRequire = createRequire(require.resolve('modesl'));
+const xml2jsPath = modeslRequire.resolve('xml2js');
+require.cache[xml2jsPath] ??= {
+  id: xml2jsPath,
+  filename: xml2jsPath,
+  loaded: true,
+  exports: {
+    Parser: class {
+      constructor() {
+        throw new Error('XML from FreeSWITCH is not supported by Callpoint (it subscribes in json)');
+      }
+    },
+  },
+} as unknown as NodeJS.Module;
 const modesl = require('modesl') as ModeslModule;
 let patched = false;
 
