@@ -174,6 +174,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         .catch((err: unknown) => hwLog.error({ err }, 'cannot record a hardware event'));
     };
     const offHardware = board.onEvent(onHardware);
+    // The board first (its outputs must exist when the alarm service restores indications), then the alarms.
+    await life.start({ name: 'hardware', start: async () => { await board.start(); reportBoard(); }, stop: async () => { offHardware(); await board.stop(); } });
     await life.start(fnComponent('alarms', () => alarms.start(), () => alarms.stop()));
     // Central's alarm commands are registered before the uplink connects, so none is answered "unknown".
     const offCommands = registerAlarmCommands((n, s, h) => uplink.registerCommand(n, s, h), alarms);
@@ -185,7 +187,6 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         await uplink.stop();
       },
     });
-    await life.start({ name: 'hardware', start: async () => { await board.start(); reportBoard(); }, stop: async () => { offHardware(); await board.stop(); } });
     const hwTimer = setInterval(reportBoard, 5000);
     hwTimer.unref();
     await life.start(fnComponent('hardware-health', () => undefined, () => clearInterval(hwTimer)));
