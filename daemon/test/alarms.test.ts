@@ -116,6 +116,23 @@ t.test('dispatch busy: the other call is released (强拆), audited', async (t) 
   t.ok(audit.some((e) => e.action === 'alarm.force-release' && e.target === other.value.uuid), 'audited');
 });
 
+t.test('dispatch busy: the point barges into the call after a warning tone (强插), audited', async (t) => {
+  const { emu, store, gw, alarms } = await rig(t, config('barge'));
+  const other = await gw.originate({ target: { kind: 'extension', number: '8000' }, app: { app: 'park' }, timeoutS: 5 });
+  t.ok(other.ok, 'the desk is on another call');
+  if (!other.ok) return;
+  const r = await alarms.press('km1-2');
+  if (!r.ok) return;
+  t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'connected', 4000), 'connected into the busy call');
+  t.equal((await store.alarms.byId(r.alarm.id))?.callUuid, other.value.uuid, 'the alarm follows the desk’s existing call');
+  t.ok(emu.channels().some((c) => c.uuid === other.value.uuid), 'the other call was not released');
+  t.ok(await until(() => emu.channels().some((c) => c.destination === '1001' && c.eavesdrop?.target === other.value.uuid && c.eavesdrop.mode === 'barge'), 2000), 'the intercom joined it three-way');
+  const audit = await store.audit.list(20);
+  t.ok(audit.some((e) => e.action === 'alarm.barge' && e.target === other.value.uuid), 'audited');
+  emu.phone('8000').sendDtmf('5');
+  t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'acknowledged', 2000), 'the desk acknowledges on its own call');
+});
+
 t.test('no answer → the next target; every target failed → failed, and calling goes on', async (t) => {
   const { emu, store, alarms } = await rig(t, config('next', [{ extension: '8000', ringS: 5 }, { extension: '1002', ringS: 5 }]));
   emu.phone('8000').setBehaviour('unregistered');
