@@ -3,6 +3,7 @@
 // point's intercom; if it ends unacknowledged, calling goes on. A busy
 // extension is released (强拆) or barged (强插, after a warning tone) when the
 // plan says so; both are audited.
+import { Sleeper } from '../lifecycle/sleeper.js';
 import type { Target } from '../pbx/commands/builders.js';
 import type { LiveChannel } from '../pbx/live-channels.js';
 import type { Point } from './alarm-message.js';
@@ -45,7 +46,7 @@ export interface EscalationHost {
 
 export class Escalation {
   private cancelled = false;
-  private wakers = new Set<() => void>();
+  private readonly sleeper = new Sleeper();
   /** Calls whose DTMF may acknowledge, and whose end matters. */
   readonly calls = new Set<string>();
   private endWaiter: ((how: 'ended' | 'stopped') => void) | undefined;
@@ -62,7 +63,7 @@ export class Escalation {
 
   stop(): void {
     this.cancelled = true;
-    for (const w of this.wakers) w();
+    this.sleeper.wake();
     this.endWaiter?.('stopped');
   }
 
@@ -75,17 +76,6 @@ export class Escalation {
     if (uuid === this.current) this.endWaiter?.('ended');
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakers.add(done);
-    });
-  }
 
   /** Resume with a call that is already connected (after a daemon restart). */
   async run(connected?: string): Promise<void> {
@@ -105,7 +95,7 @@ export class Escalation {
       }
       if (this.cancelled) return;
       if (!(await this.host.step('round-failed', { target: null, callUuid: null }, `every target tried without acknowledgement; again in ${plan.pauseS} s`))) return this.stop();
-      await this.sleep(plan.pauseS * 1000);
+      await this.sleeper.sleep(plan.pauseS * 1000);
     }
   }
 
@@ -151,7 +141,7 @@ export class Escalation {
         const rel = await this.pbx.forceRelease(busy.uuid);
         await this.host.audit('alarm.force-release', busy.uuid, `强拆: released the call of extension ${t.extension} for alarm ${this.alarmId}: ${rel.ok ? 'done' : rel.message}`);
         if (rel.ok) {
-          await this.sleep(300);
+          await this.sleeper.sleep(300);
           if (!this.cancelled) r = await originate();
         }
       } else if (busy && plan.onBusy === 'barge' && this.point.phone) {

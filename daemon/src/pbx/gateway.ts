@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { EventBus } from '../events/bus.js';
 import type { HealthRegistry } from '../health/health.js';
 import type { Component } from '../lifecycle/components.js';
+import { Sleeper } from '../lifecycle/sleeper.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import * as cmd from './commands/builders.js';
@@ -57,7 +58,7 @@ export class FreeswitchGateway implements Component {
   private client: EslClient | undefined;
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly sleeper = new Sleeper();
   private lastHeartbeat = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private hung = false;
@@ -91,7 +92,7 @@ export class FreeswitchGateway implements Component {
     this.stopping = true;
     clearInterval(this.heartbeatTimer);
     this.client?.close();
-    this.wake?.();
+    this.sleeper.wake();
     await this.loop;
     await this.recorder.flush();
   }
@@ -100,19 +101,6 @@ export class FreeswitchGateway implements Component {
     return this.o.heartbeatTimeoutMs ?? 45_000;
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-    });
-  }
 
   private async run(): Promise<void> {
     let attempt = 0;
@@ -130,7 +118,7 @@ export class FreeswitchGateway implements Component {
         const detail = r.reason === 'auth' ? `event socket refused the password (${where}); retrying in ${Math.round(delay / 1000)} s — check freeswitch.password` : `${r.message}; retry in ${(delay / 1000).toFixed(1)} s`;
         this.d.health.set('freeswitch', 'down', detail);
         (r.reason === 'auth' ? this.d.log.error.bind(this.d.log) : attempt === 1 ? this.d.log.warn.bind(this.d.log) : this.d.log.debug.bind(this.d.log))({ attempt, delayMs: delay, reason: r.reason }, detail);
-        await this.sleep(delay);
+        await this.sleeper.sleep(delay);
         continue;
       }
       attempt = 0;
@@ -156,7 +144,7 @@ export class FreeswitchGateway implements Component {
       if (this.stopping) return;
       this.d.log.warn({ why }, 'lost the FreeSWITCH event socket; reconnecting');
       this.d.health.set('freeswitch', 'down', `connection lost (${why}); reconnecting`);
-      await this.sleep(Math.round(100 + Math.random() * 200));
+      await this.sleeper.sleep(Math.round(100 + Math.random() * 200));
     }
   }
 

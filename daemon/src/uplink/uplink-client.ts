@@ -8,6 +8,7 @@
 // is persistent (clean: false, stable client id), so commands central sends
 // while we are away wait at the broker; the outbox in sqlite, not mqtt.js's
 // in-memory store, is what makes our own messages survive restarts.
+import { Sleeper } from '../lifecycle/sleeper.js';
 import { readFile } from 'node:fs/promises';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { z } from 'zod';
@@ -80,7 +81,7 @@ export class UplinkClient implements Component {
   private lastError = 'not connected yet';
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly sleeper = new Sleeper();
   private poll: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private lastStatusAt = 0;
@@ -157,7 +158,7 @@ export class UplinkClient implements Component {
     this.offHealth?.();
     for (const off of this.offBuiltins) off();
     this.offBuiltins = [];
-    this.wake?.();
+    this.sleeper.wake();
     const client = this.client;
     if (client?.connected) {
       // A clean DISCONNECT does not fire the will: say offline ourselves.
@@ -187,19 +188,6 @@ export class UplinkClient implements Component {
     return { count: s.count, oldestTs: s.oldestTs, dropped: { ...this.dropped } };
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-    });
-  }
 
   private async run(): Promise<void> {
     let attempt = 0;
@@ -219,7 +207,7 @@ export class UplinkClient implements Component {
       const level = attempt <= 1 ? 'warn' : 'debug';
       this.d.log[level]({ url, attempt, delayMs: delay, reason: this.lastError }, `uplink: ${this.lastError}; retrying in ${(delay / 1000).toFixed(1)} s`);
       await this.refreshHealth();
-      await this.sleep(delay);
+      await this.sleeper.sleep(delay);
     }
   }
 

@@ -74,10 +74,16 @@ export function csvCell(v: string | number | boolean | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-function sendBad(res: Response, e: unknown): boolean {
-  if (!(e instanceof BadQuery)) return false;
-  res.status(400).json({ error: e.message });
-  return true;
+/** The parsed filters, or undefined after answering 400 naming the bad one. */
+function queryOrReply(req: Request, res: Response): CallQuery | undefined {
+  try {
+    return parseQuery(req);
+  } catch (e) {
+    if (!(e instanceof BadQuery)) throw e;
+    res.locals.error = e.message;
+    res.status(400).json({ error: e.message });
+    return undefined;
+  }
 }
 
 export function callRoutes(d: ApiDeps): RouteDef[] {
@@ -87,13 +93,8 @@ export function callRoutes(d: ApiDeps): RouteDef[] {
       path: '/api/calls',
       access: 'viewer',
       handler: async (req, res) => {
-        let q: CallQuery;
-        try {
-          q = parseQuery(req);
-        } catch (e) {
-          if (sendBad(res, e)) return;
-          throw e;
-        }
+        const q = queryOrReply(req, res);
+        if (!q) return;
         const limit = q.limit ?? 50;
         const calls = await d.store.calls.search({ ...q, limit });
         res.json({ calls, next: calls.length === limit ? cursor(calls[calls.length - 1]!) : null });
@@ -104,13 +105,8 @@ export function callRoutes(d: ApiDeps): RouteDef[] {
       path: '/api/calls.csv',
       access: 'technician',
       handler: async (req, res) => {
-        let q: CallQuery;
-        try {
-          q = parseQuery(req);
-        } catch (e) {
-          if (sendBad(res, e)) return;
-          throw e;
-        }
+        const q = queryOrReply(req, res);
+        if (!q) return;
         const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
         res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="calls-${stamp}.csv"` });
         // A byte-order mark so spreadsheet programs read Chinese names as UTF-8.
