@@ -24,7 +24,7 @@ const until = async (cond: () => boolean | Promise<boolean>, ms: number) => {
 function config(onBusy: 'release' | 'barge' | 'next' = 'release', targets = [{ extension: '8000', ringS: 5 }, { extension: '1002', ringS: 5 }]): Config {
   return configSchema.parse({
     site: 's', node: 'n',
-    points: [{ id: 'km1-2', input: 'in1', label: 'SOS km 1.2 east', location: 'Tunnel A km 1.2', zone: 'tunnel-a', phone: '1001', escalation: { targets, onBusy, pauseS: 1 } }],
+    points: [{ id: 'km1-2', input: 'in1', label: 'SOS km 1.2 east', location: 'Tunnel A km 1.2', zone: 'tunnel-a', phone: '1001', escalation: { targets, onBusy, pauseS: 5 } }],
   });
 }
 
@@ -76,8 +76,11 @@ t.test('press → raised before any output → calling → connected → acknowl
   t.ok(desk, 'the desk’s leg is live');
   t.ok(emu.channels().some((c) => c.destination === '1001' && c.bridgedTo === desk?.uuid), 'bridged to the intercom at the point');
   t.ok(outputs.some((o) => o.what === 'km1-2:voice-connected'), '"voice connected" lit');
+  emu.phone('1001').sendDtmf('5');
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal((await store.alarms.byId(id))?.state, 'connected', 'the key pressed at the point itself does not acknowledge');
   emu.phone('8000').sendDtmf('5');
-  t.ok(await until(async () => (await store.alarms.byId(id))?.state === 'acknowledged', 2000), 'acknowledged by the key');
+  t.ok(await until(async () => (await store.alarms.byId(id))?.state === 'acknowledged', 2000), 'acknowledged by the dispatcher’s key');
   t.match(await store.alarms.byId(id), { ackSource: 'dtmf', acknowledgedBy: 'ext:8000' });
   const c = await alarms.clear(id, { username: 'tech', role: 'technician', ip: '127.0.0.1' }, 'ui');
   t.ok(c.ok, 'cleared by a technician');
@@ -142,23 +145,47 @@ t.test('no answer → the next target; every target failed → failed, and calli
   t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'failed', 4000), 'failed after every target');
   const before = (await store.alarms.byId(r.alarm.id))!.attempts;
   emu.phone('1002').setBehaviour('answer');
-  t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'connected', 6000), 'the next round reaches someone');
+  t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'connected', 10_000), 'the next round reaches someone');
   t.ok((await store.alarms.byId(r.alarm.id))!.attempts > before, 'calling went on');
   const log = (await store.alarms.history(r.alarm.id)).map((h) => h.kind);
   t.ok(log.includes('call-failed') && log.includes('round-failed'), 'each failure logged');
 });
 
-t.test('an open alarm survives a restart and is called again', async (t) => {
-  const { store, alarms, gw } = await rig(t);
+t.test('a press the database refuses: the lamps go on at once, the write is retried, nothing lost', async (t) => {
+  const { store, alarms, outputs } = await rig(t);
+  outputs.splice(0);
+  const realTx = store.tx.bind(store);
+  let refusals = 2;
+  (store as unknown as { tx: typeof store.tx }).tx = ((body) => (refusals-- > 0 ? Promise.reject(new Error('SQLITE_FULL: database or disk is full')) : realTx(body)));
+  const r = await alarms.press('km1-2');
+  t.same(outputs.slice(0, 2).map((o) => o.what), ['beacons:true', 'km1-2:alarm-sent'], 'indications on while the write failed');
+  t.ok(r.ok, 'the press was stored on a later attempt');
+  t.equal((await store.alarms.open()).length, 1, 'the alarm exists');
+});
+
+t.test('a daemon restart during a connected alarm call keeps the call: not re-placed, not released', async (t) => {
+  const { emu, store, alarms, gw } = await rig(t);
   const r = await alarms.press('km1-2');
   if (!r.ok) return;
-  await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'connected', 3000);
+  t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'connected', 3000));
+  const desk = (await store.alarms.byId(r.alarm.id))!.callUuid!;
   await alarms.stop();
+  // A new daemon: the alarm service starts before its gateway has connected and resynchronised.
+  const bus = new EventBus(log);
+  const port = (gw as unknown as { o: { port: number } }).o.port;
+  const gw2 = new FreeswitchGateway({ host: '127.0.0.1', port, password: PASSWORD, recordingsDir: join(t.testdirName, 'rec2') }, { store, health: new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined), bus, log });
   const outputs: string[] = [];
-  const again = new AlarmService(config(), store, gw, { point: (p, i) => outputs.push(`${p}:${i}`), beacons: (on) => outputs.push(`beacons:${on}`) }, new EventBus(log), log);
+  const again = new AlarmService(config(), store, gw2, { point: (p, i) => outputs.push(`${p}:${i}`), beacons: (on) => outputs.push(`beacons:${on}`) }, bus, log);
   await again.start();
-  t.ok(outputs.includes('beacons:true') && outputs.some((o) => o.startsWith('km1-2:')), 'indications restored at start');
-  await again.acknowledge(r.alarm.id, { username: 'ui-user', role: 'technician', ip: '10.0.0.9' }, 'ui');
-  t.equal((await store.alarms.byId(r.alarm.id))?.state, 'acknowledged');
-  await again.stop();
+  t.ok(outputs.includes('beacons:true') && outputs.includes('km1-2:voice-connected'), 'indications restored at once');
+  await gw2.start();
+  t.teardown(async () => {
+    await again.stop();
+    await gw2.stop();
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  t.equal((await store.alarms.byId(r.alarm.id))?.state, 'connected', 'still connected');
+  t.ok(emu.channels().some((c) => c.uuid === desk), 'the dispatcher’s call was not released');
+  emu.phone('8000').sendDtmf('5');
+  t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'acknowledged', 2000), 'the desk’s key on the same call acknowledges');
 });

@@ -30,6 +30,11 @@ t.test('unknown key is refused with a suggestion', async (t) => {
   t.same(problems(`${base}freeswitch:\n  passwrd: abcdefghij\n`), ['c.yaml:4: freeswitch.passwrd: unknown key (did you mean "password"?)']);
 });
 
+t.test('a secret of the wrong type is not echoed in the error', async (t) => {
+  const p = problems(`${base}freeswitch:\n  password: 987654321\n`);
+  t.same(p, ['c.yaml:4: freeswitch.password: expected a string, got a value (not shown: a secret)']);
+});
+
 t.test('missing required key', async (t) => {
   t.same(problems('site: tunnel-a\n'), ['c.yaml:1: node: is required']);
 });

@@ -21,7 +21,7 @@ t.test('broker down, daemon killed twice, broker back: every message, in order',
   const dir = t.testdir();
   const port = await freePort();
   const configFile = join(dir, 'config.yaml');
-  const plan = { targets: [{ extension: '8000', ringS: 10 }], pauseS: 1 };
+  const plan = { targets: [{ extension: '8000', ringS: 10 }], pauseS: 5 };
   writeFileSync(configFile, stringify({
     site: 't', node: 'n', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, uplink: { brokers: [mq.url] },
     points: ['in1', 'in2', 'in3'].map((input, i) => ({ id: `p${i + 1}`, input, label: `SOS ${i + 1}`, location: 'Tunnel', zone: 'z', escalation: plan })),

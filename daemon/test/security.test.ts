@@ -117,6 +117,19 @@ t.test('repeated bad passwords are slowed, then the account locks; all audited',
   t.ok(mine.some((e) => /locked/.test(e.detail ?? '')), 'the lock is named');
 });
 
+t.test('parallel guesses are counted one by one', async (t) => {
+  // A daemon of its own: no earlier failure from this address counts here.
+  const own = await startDaemon(t.testdir());
+  t.teardown(() => own.stop());
+  const add = await cli(['user', 'add', 'parallel-target', '--role', 'viewer', '--password-stdin', '--config', own.configFile], { input: 'amber-window-garden-6\n' });
+  t.equal(add.code, 0, add.stderr);
+  const guesses = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+    fetch(`${own.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'parallel-target', password: `guess-${i}` }) }).then((r) => r.status),
+  ));
+  t.equal(guesses.filter((s) => s === 401).length, 5, `exactly 5 guesses were checked before the lock (${guesses.join(',')})`);
+  t.ok(guesses.filter((s) => s === 429).length >= 7, 'the rest were refused as throttled');
+});
+
 t.test('no plain-text password anywhere; the hash shows its parameters', async (t) => {
   await d.stop();
   const db = await Db.open(join(d.dataDir, 'callpoint.db'), { readonly: true });

@@ -83,7 +83,31 @@ export class Accounts {
     return (await this.store.users.count()) === 0;
   }
 
-  async login(ip: string, userAgent: string | null, username: unknown, password: unknown): Promise<Result<LoggedIn>> {
+  /** Attempts from one address, and for one account, run one after another. */
+  private readonly loginQueues = new Map<string, Promise<unknown>>();
+
+  private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.loginQueues.get(key) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.loginQueues.set(key, tail);
+    void tail.then(() => {
+      if (this.loginQueues.get(key) === tail) this.loginQueues.delete(key);
+    });
+    return next;
+  }
+
+  /**
+   * Log in. Attempts are serialised per address and per account, so the
+   * throttle and the lock see every earlier failure: parallel guesses cannot
+   * all pass the check before the first one is counted.
+   */
+  login(ip: string, userAgent: string | null, username: unknown, password: unknown): Promise<Result<LoggedIn>> {
+    const account = typeof username === 'string' ? username.toLowerCase().slice(0, 64) : '';
+    return this.serial(`ip:${ip}`, () => this.serial(`user:${account}`, () => this.loginOnce(ip, userAgent, username, password)));
+  }
+
+  private async loginOnce(ip: string, userAgent: string | null, username: unknown, password: unknown): Promise<Result<LoggedIn>> {
     const actor: Actor = { username: typeof username === 'string' ? username.slice(0, 64) : null, role: null, ip };
     const wait = this.throttle.waitMs(ip);
     if (wait > 0) {

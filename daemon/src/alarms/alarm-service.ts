@@ -51,18 +51,29 @@ export class AlarmService {
     this.offs.push(this.bus.on('channel', ({ uuid, channel }) => {
       if (channel === null) for (const e of this.escalations.values()) e.channelGone(uuid);
     }));
-    // After a restart or a power cut: every open alarm is signalled and called again.
-    const open = await this.store.alarms.open();
-    for (const a of open) {
-      if (a.test) continue;
-      this.outputs.point(a.pointId, a.state === 'connected' ? 'voice-connected' : 'alarm-sent');
-      if (!DONE.includes(a.state)) this.escalate(a, a.state === 'connected' ? (a.callUuid ?? undefined) : undefined);
-    }
-    this.outputs.beacons(open.some((a) => !a.test));
-    if (open.length) this.log.warn({ open: open.map((a) => `${a.id} ${a.state}`) }, 'open alarms resumed after start');
+    // After a restart or a power cut: every open alarm is signalled at once, and called again —
+    // once FreeSWITCH's live calls are known, so a call still up is kept, not re-placed or released.
+    const open = (await this.store.alarms.open()).filter((a) => !a.test);
+    for (const a of open) this.outputs.point(a.pointId, a.state === 'connected' ? 'voice-connected' : 'alarm-sent');
+    this.outputs.beacons(open.length > 0);
+    if (!open.length) return;
+    this.log.warn({ open: open.map((a) => `${a.id} ${a.state}`) }, 'open alarms resumed after start');
+    this.resuming = (async () => {
+      const ready = await this.pbx.whenReady(15_000);
+      if (!ready) this.log.error('FreeSWITCH is not reachable: calling for the open alarms anyway (calls will fail and be retried)');
+      for (const a of open) {
+        if (this.stopped) return;
+        const now = await this.store.alarms.byId(a.id);
+        if (now && !DONE.includes(now.state)) this.escalate(now, now.state === 'connected' ? (now.callUuid ?? undefined) : undefined);
+      }
+    })();
   }
 
+  private resuming: Promise<void> | undefined;
+  private stopped = false;
+
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const off of this.offs.splice(0)) off();
     for (const e of this.escalations.values()) e.stop();
     this.escalations.clear();
@@ -88,6 +99,8 @@ export class AlarmService {
     const point = this.pointMap.get(pointId);
     if (!point) return { ok: false, code: 'not_found', message: `no call point ${pointId}` };
     const now = new Date().toISOString();
+    // Presses of one point are serialised (pointQueue), and acknowledgement re-reads inside its
+    // transaction; a press racing an acknowledgement at worst joins it a moment before it is acknowledged.
     const open = await this.store.alarms.openForPoint(pointId);
     if (open && JOINING_STATES.includes(open.state)) {
       await this.store.tx(async (r) => {
@@ -97,7 +110,7 @@ export class AlarmService {
       return { ok: true, alarm: { ...open, presses: open.presses + 1, updatedAt: now } };
     }
     // Durable first: the alarm and its message are on disk before anything signals it.
-    const alarm = await this.store.tx(async (r) => {
+    const alarm = await this.persistPress(pointId, () => this.store.tx(async (r) => {
       const a: Alarm = {
         id: await r.alarms.nextId(new Date(now)), pointId, zone: point.zone, state: 'raised', test: false, raisedAt: now, updatedAt: now, presses: 1, attempts: 0,
         target: null, callUuid: null, connectedAt: null, acknowledgedAt: null, acknowledgedBy: null, ackSource: null, clearedAt: null, clearedBy: null, clearSource: null,
@@ -106,7 +119,7 @@ export class AlarmService {
       await r.alarms.log(a.id, 'raised', `${source}${open ? ` (after ${open.id} was acknowledged)` : ''}`, now);
       await r.outbox.enqueue('alarm', alarmMessage(a, point, 'raised'), a.id);
       return a;
-    });
+    }));
     this.log.warn({ alarm: alarm.id, point: pointId, label: point.label }, 'EMERGENCY ALARM raised');
     this.outputs.beacons(true);
     this.outputs.point(pointId, 'alarm-sent');
@@ -115,7 +128,31 @@ export class AlarmService {
     return { ok: true, alarm };
   }
 
+  /**
+   * Write a press, whatever it takes. If the database refuses (full disk, a
+   * failing SD card), the point's lamp and the beacons go on anyway — someone
+   * pressed for help — and the write is retried until it succeeds; only then
+   * is the dispatch desk called, because the alarm must exist to be handled.
+   */
+  private async persistPress<T>(pointId: string, write: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (attempt === 0) {
+          this.outputs.beacons(true);
+          this.outputs.point(pointId, 'alarm-sent');
+        }
+        const delay = Math.min(10_000, 250 * 2 ** attempt);
+        this.log.fatal({ err, point: pointId, attempt, retryMs: delay }, 'CANNOT STORE AN EMERGENCY PRESS: indications are on, retrying the write');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
   private escalate(a: Alarm, connected?: string): void {
+    // A press during start-up may already have started this alarm's calling.
+    if (this.escalations.has(a.id)) return;
     const point = this.pointMap.get(a.pointId);
     if (!point) {
       this.log.error({ alarm: a.id, point: a.pointId }, 'open alarm of a point no longer configured: not called');
@@ -138,7 +175,10 @@ export class AlarmService {
     const updated = await this.store.tx(async (r) => {
       const a = await r.alarms.byId(id);
       if (!a || DONE.includes(a.state)) return undefined;
-      const state: AlarmState = kind === 'calling' ? 'calling' : kind === 'connected' ? 'connected' : kind === 'round-failed' ? 'failed' : a.state === 'connected' ? 'calling' : a.state;
+      // Once every target failed the alarm stays `failed` while calling goes on (one message, not two per
+      // round), until someone answers.
+      const state: AlarmState =
+        kind === 'calling' ? (a.state === 'failed' ? 'failed' : 'calling') : kind === 'connected' ? 'connected' : kind === 'round-failed' ? 'failed' : a.state === 'connected' ? 'calling' : a.state;
       const next: Alarm = {
         ...a,
         ...patch,
@@ -160,7 +200,7 @@ export class AlarmService {
 
   private async onDtmf(uuid: string, digit: string): Promise<void> {
     for (const esc of this.escalations.values()) {
-      if (!esc.calls.has(uuid)) continue;
+      if (!esc.ackCalls.has(uuid)) continue;
       const point = this.pointMap.get((await this.store.alarms.byId(esc.alarmId))?.pointId ?? '');
       if (point && digit === point.escalation.ackDigit) {
         const who = this.pbx.channels.get(uuid);

@@ -47,8 +47,13 @@ export interface EscalationHost {
 export class Escalation {
   private cancelled = false;
   private readonly sleeper = new Sleeper();
-  /** Calls whose DTMF may acknowledge, and whose end matters. */
+  /** Every call this alarm placed or joined: never released as "the other call" when the desk is busy. */
   readonly calls = new Set<string>();
+  /** The dispatcher's side only: its key acknowledges. The intercom at the point is not in here —
+   *  the person who raised the alarm (or a vandal) must not be able to acknowledge it. */
+  readonly ackCalls = new Set<string>();
+  /** Rounds in a row in which no call got through: the pause between rounds grows. */
+  private failedRounds = 0;
   private endWaiter: ((how: 'ended' | 'stopped') => void) | undefined;
   private current: string | undefined;
   /** The point's intercom leg bridged to the current call. */
@@ -80,8 +85,11 @@ export class Escalation {
   /** Resume with a call that is already connected (after a daemon restart). */
   async run(connected?: string): Promise<void> {
     const plan = this.point.escalation;
-    if (connected && this.pbx.channels.get(connected)) {
-      if ((await this.talk(connected)) === 'stopped') return;
+    if (connected) {
+      // Ours whether or not it is still up: never release it as "the busy desk's other call".
+      this.calls.add(connected);
+      this.ackCalls.add(connected);
+      if (this.pbx.channels.get(connected) && (await this.talk(connected)) === 'stopped') return;
     }
     while (!this.cancelled) {
       for (const t of plan.targets) {
@@ -90,12 +98,17 @@ export class Escalation {
         const uuid = await this.call(t);
         if (this.cancelled) return;
         if (!uuid) continue;
+        this.failedRounds = 0;
         if ((await this.talk(uuid)) === 'stopped') return;
         if (!(await this.host.step('call-ended', { callUuid: null }, `${describeTarget(t)} hung up before acknowledging; calling on`))) return this.stop();
       }
       if (this.cancelled) return;
-      if (!(await this.host.step('round-failed', { target: null, callUuid: null }, `every target tried without acknowledgement; again in ${plan.pauseS} s`))) return this.stop();
-      await this.sleeper.sleep(plan.pauseS * 1000);
+      // When nothing gets through (FreeSWITCH down, every phone unregistered), calling goes on but
+      // the pause doubles up to a minute: no tight loop of failed calls and database writes.
+      const pauseS = Math.min(60, plan.pauseS * 2 ** Math.min(this.failedRounds, 6));
+      this.failedRounds++;
+      if (!(await this.host.step('round-failed', { target: null, callUuid: null }, `every target tried without acknowledgement; again in ${pauseS} s`))) return this.stop();
+      await this.sleeper.sleep(pauseS * 1000);
     }
   }
 
@@ -103,6 +116,7 @@ export class Escalation {
   private async talk(uuid: string): Promise<'ended' | 'stopped'> {
     this.current = uuid;
     this.calls.add(uuid);
+    this.ackCalls.add(uuid);
     if (!(await this.host.step('connected', { callUuid: uuid }, `connected (${uuid})`))) {
       this.stop();
       return 'stopped';
@@ -157,6 +171,8 @@ export class Escalation {
         if (barge.ok) {
           // The dispatcher acknowledges on their own call; its end ends the barge.
           this.calls.add(busy.uuid);
+          this.ackCalls.add(busy.uuid);
+          if (barge.ok) this.calls.add(barge.value.uuid);
           return busy.uuid;
         }
       }

@@ -11,6 +11,8 @@ export interface AlarmPbx {
   hangup(uuid: string): Promise<CommandOutcome<void>>;
   playTone(uuid: string, tone: ToneName, leg?: 'aleg' | 'bleg' | 'both'): Promise<CommandOutcome<void>>;
   onDtmf(fn: (uuid: string, digit: string) => void): () => void;
+  /** True once connected and the live channel table is current; false after `ms`. */
+  whenReady(ms: number): Promise<boolean>;
   readonly channels: { list(): LiveChannel[]; get(uuid: string): LiveChannel | undefined };
 }
 

@@ -123,7 +123,7 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
           res.status(401).json({ error: 'not logged in' });
           return;
         }
-        if (mutating && req.get('x-csrf-token') !== ctx.session.csrfToken) {
+        if (mutating && !safeEqual(req.get('x-csrf-token') ?? '', ctx.session.csrfToken)) {
           res.locals.error = 'missing or wrong CSRF token';
           res.status(403).json({ error: 'missing or wrong CSRF token; reload the page' });
           return;

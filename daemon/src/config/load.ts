@@ -22,6 +22,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  if (value === '[redacted]') return 'a value (not shown: a secret)';
   if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
   return `${typeof value} ${typeof value === "symbol" ? value.toString() : (value as number | boolean | bigint).toString()}`;
 }
@@ -56,8 +57,13 @@ function distance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** Keys whose values never appear in a message (the schema marks them secret). */
+const SECRET_LEAF = /^(password|secret|key|pin)$/;
+
 function messageFor(issue: z.core.$ZodIssue, input: unknown): string {
-  const value = valueAt(input, issue.path);
+  const leaf = issue.path[issue.path.length - 1];
+  const raw = valueAt(input, issue.path);
+  const value = typeof leaf === 'string' && SECRET_LEAF.test(leaf) && raw !== undefined ? '[redacted]' : raw;
   switch (issue.code) {
     case 'invalid_type':
       if (value === undefined) return 'is required';

@@ -87,7 +87,7 @@ const escalation = z
     targets: z.array(escalationTarget).min(1, 'an escalation plan needs at least one target').max(16).meta(meta({ title: 'Targets', description: 'Called in order; after the last, the first again, until the alarm is acknowledged.' })),
     onBusy: z.enum(['barge', 'release', 'next']).default('release').meta(meta({ title: 'When the target is busy', description: 'barge (强插: the point joins the busy call after a warning tone), release (强拆: the other call is ended), next (try the next target). Both are audited.' })),
     ackDigit: z.string().regex(/^[0-9*#]$/, 'one DTMF key').default('5').meta(meta({ title: 'Acknowledge key', description: 'The key the answering dispatcher presses to acknowledge the alarm.' })),
-    pauseS: z.number().int().min(0).max(600).default(10).meta(meta({ title: 'Pause between rounds (s)', description: 'After every target failed, wait this long before calling the first again.' })),
+    pauseS: z.number().int().min(5).max(600).default(10).meta(meta({ title: 'Pause between rounds (s)', description: 'After every target failed, wait this long before calling the first again.' })),
   })
   .meta(meta({ title: 'Escalation plan', description: 'Who is called for an alarm, in which order. Share one plan between points with a YAML anchor (&plan / *plan).' }));
 

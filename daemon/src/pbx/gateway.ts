@@ -79,6 +79,26 @@ export class FreeswitchGateway implements Component {
     return !!this.client?.connected;
   }
 
+  private synced = false;
+  private readonly syncWaiters = new Set<() => void>();
+
+  /** Resolves true once connected and the live table resynchronised (now, if already), false after `ms`. */
+  whenReady(ms: number): Promise<boolean> {
+    if (this.synced && this.connected) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.syncWaiters.delete(done);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.syncWaiters.delete(done);
+        resolve(false);
+      }, ms);
+      this.syncWaiters.add(done);
+    });
+  }
+
   async start(): Promise<void> {
     await mkdir(this.o.recordingsDir, { recursive: true, mode: 0o750 });
     this.d.health.set('freeswitch', 'down', `connecting to ${this.o.host}:${this.o.port}`);
@@ -135,12 +155,15 @@ export class FreeswitchGateway implements Component {
       } else {
         await this.resync(client);
         if (client.connected) {
+          this.synced = true;
+          for (const w of [...this.syncWaiters]) w();
           this.d.log.info({ host: this.o.host, port: this.o.port, channels: this.channels.size }, 'connected to FreeSWITCH');
           this.reportUp();
         }
       }
       const why = await closed;
       this.client = undefined;
+      this.synced = false;
       if (this.stopping) return;
       this.d.log.warn({ why }, 'lost the FreeSWITCH event socket; reconnecting');
       this.d.health.set('freeswitch', 'down', `connection lost (${why}); reconnecting`);

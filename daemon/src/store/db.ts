@@ -2,9 +2,10 @@
 //
 // Durability: WAL with synchronous=FULL, so a transaction that has returned is
 // on disk when the call returns — an alarm or an audit row that was
-// acknowledged survives a power cut. Writes are serialised through one queue
-// so a transaction never interleaves with another statement on the shared
-// connection; reads run freely (WAL lets them see the last commit).
+// acknowledged survives a power cut. Every statement outside a transaction
+// goes through one queue with the transactions: on the one shared connection
+// a read running beside an open transaction would see its uncommitted rows
+// (and could publish an outbox message that is then rolled back).
 import sqlite3 from 'sqlite3';
 
 /** 'CPNT' — marks a file as a Callpoint database (PRAGMA application_id). */
@@ -71,12 +72,21 @@ export class Db implements Queryable {
     );
   }
 
-  get<T>(sql: string, params: Params = []): Promise<T | undefined> {
+  private rawGet<T>(sql: string, params: Params = []): Promise<T | undefined> {
     return new Promise((resolve, reject) => this.conn.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as T | undefined))));
   }
 
-  all<T>(sql: string, params: Params = []): Promise<T[]> {
+  private rawAll<T>(sql: string, params: Params = []): Promise<T[]> {
     return new Promise((resolve, reject) => this.conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+  }
+
+  /** A read outside any transaction: it sees only committed rows. Do not call from inside a tx body (use its Queryable). */
+  get<T>(sql: string, params: Params = []): Promise<T | undefined> {
+    return this.enqueue(() => this.rawGet<T>(sql, params));
+  }
+
+  all<T>(sql: string, params: Params = []): Promise<T[]> {
+    return this.enqueue(() => this.rawAll<T>(sql, params));
   }
 
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
@@ -98,7 +108,7 @@ export class Db implements Queryable {
   tx<T>(body: (q: Queryable) => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
       await this.exec('BEGIN IMMEDIATE');
-      const q: Queryable = { run: (s, p) => this.rawRun(s, p), get: (s, p) => this.get(s, p), all: (s, p) => this.all(s, p) };
+      const q: Queryable = { run: (s, p) => this.rawRun(s, p), get: (s, p) => this.rawGet(s, p), all: (s, p) => this.rawAll(s, p) };
       try {
         const out = await body(q);
         await this.exec('COMMIT');

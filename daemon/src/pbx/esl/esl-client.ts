@@ -121,6 +121,8 @@ export class EslClient {
   private shutdown(why: string): void {
     if (this.closed) return;
     this.closed = true;
+    // An error need not close the socket: make sure no event of this connection arrives after it.
+    this.conn.socket?.destroy();
     for (const fail of [...this.pending]) fail(why);
     this.pending.clear();
     this.closeListener?.(why);
