@@ -26,6 +26,7 @@ import { FreeswitchGateway } from './pbx/gateway.js';
 import { AlarmService } from './alarms/alarm-service.js';
 import { boardOutputs } from './alarms/board-outputs.js';
 import { registerAlarmCommands } from './alarms/central-commands.js';
+import { SelfTest } from './alarms/self-test.js';
 import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
 import { Board, RealDeviceFactory, SimDeviceFactory, type HardwareEvent } from '../../hardware/src/index.js';
 import { boardProblems } from './config/board-check.js';
@@ -177,8 +178,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     // The board first (its outputs must exist when the alarm service restores indications), then the alarms.
     await life.start({ name: 'hardware', start: async () => { await board.start(); reportBoard(); }, stop: async () => { offHardware(); await board.stop(); } });
     await life.start(fnComponent('alarms', () => alarms.start(), () => alarms.stop()));
+    const selfTest = new SelfTest(config.points, st, bus, logger.ns('alarms:self-test'), () => uplink.notify());
+    await life.start({ name: 'self-test', start: () => selfTest.start(), stop: () => selfTest.stop() });
     // Central's alarm commands are registered before the uplink connects, so none is answered "unknown".
-    const offCommands = registerAlarmCommands((n, s, h) => uplink.registerCommand(n, s, h), alarms);
+    const offCommands = registerAlarmCommands((n, s, h) => uplink.registerCommand(n, s, h), alarms, selfTest);
     await life.start({
       name: 'uplink',
       start: () => uplink.start(),
@@ -230,7 +233,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     if (!tls && config.http.host !== '127.0.0.1' && config.http.host !== 'localhost')
       log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
     const app = createApp(
-      { store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate, pbx: gateway, alarms, simInputs, simToken },
+      { store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate, pbx: gateway, alarms, selfTest, simInputs, simToken },
       { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
     );
     const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(health, capturedSecurityHeaders(cookie.secure)));

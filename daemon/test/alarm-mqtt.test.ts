@@ -77,4 +77,16 @@ t.test('press → alarm on MQTT → acknowledged by the key → cleared by centr
   await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/get-status', JSON.stringify({ id: 'after-garbage' }), { qos: 1 });
   t.ok(await until(() => got.some((m) => m.topic.endsWith('/cmd-result/after-garbage')), 4000), 'still answering after garbage');
   t.match(got.find((m) => m.topic.endsWith('/cmd-result/g1'))?.body, { ok: false }, 'an injection string as an alarm id is refused');
+
+  // Central asks for a self-test: a test alarm comes back over the same path, nobody is called.
+  await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/self-test', JSON.stringify({ id: 'st-1', pointId: 'sos-1' }), { qos: 1 });
+  t.ok(await until(() => got.some((m) => m.topic.endsWith('/cmd-result/st-1')), 4000), 'self-test accepted');
+  const testId = (got.find((m) => m.topic.endsWith('/cmd-result/st-1'))?.body as { result?: { alarmId?: string } }).result?.alarmId;
+  t.ok(await until(() => got.some((m) => m.topic.endsWith('/alarm') && m.body.data?.id === testId && m.body.data?.state === 'test'), 4000), 'the test alarm reached central');
+  for (let i = 0; i < 40; i++) {
+    const st = (await c.get('/api/alarms')).json.selfTest as { alarmId?: string; ok?: boolean | null } | null;
+    if (st?.alarmId === testId && st?.ok === true) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  t.match((await c.get('/api/alarms')).json.selfTest, { alarmId: testId, ok: true }, 'passed: central’s broker took it');
 });

@@ -189,3 +189,31 @@ t.test('a daemon restart during a connected alarm call keeps the call: not re-pl
   emu.phone('8000').sendDtmf('5');
   t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'acknowledged', 2000), 'the desk’s key on the same call acknowledges');
 });
+
+t.test('self-test: a test alarm to central without calling anyone; passed when the broker took it, a fault when not', async (t) => {
+  const { emu, store } = await rig(t);
+  const { SelfTest, SELF_TEST_KEY } = await import('../src/alarms/self-test.js');
+  const bus = new EventBus(log);
+  const st = new SelfTest(config().points, store, bus, log, () => undefined, { deadlineMs: 800, pollMs: 50, firstAfterMs: 3_600_000 });
+  await st.start();
+  t.teardown(() => st.stop());
+  const before = emu.channels().length;
+  // Passed: central's broker acknowledges the message (the uplink deletes the row on PUBACK).
+  const a = await st.begin('km1-2', 'technician', 'tech');
+  const row = (await store.outbox.peek(100)).find((r) => r.orderKey === a.alarmId)!;
+  t.match(row.envelope, { type: 'alarm', data: { id: a.alarmId, state: 'test', test: true, event: 'self-test' } }, 'the test alarm is queued for central');
+  t.equal((await store.alarms.byId(a.alarmId))?.state, 'test');
+  await store.outbox.acknowledge(row.seq);
+  const ok = await a.done;
+  t.match(ok, { ok: true, source: 'technician', pointId: 'km1-2' });
+  t.match(await store.alarms.byId(a.alarmId), { state: 'cleared', clearSource: 'self-test' }, 'closed once delivered');
+  t.equal(emu.channels().length, before, 'nobody was called');
+  // Failed: nothing takes it within the deadline.
+  const b = await st.begin(undefined, 'periodic', 'system');
+  const bad = await b.done;
+  t.match(bad, { ok: false, detail: /not delivered to central/ });
+  t.match(await store.settings.get(SELF_TEST_KEY), { alarmId: b.alarmId, ok: false }, 'the result is kept for the UI');
+  const events = (await store.outbox.peek(100)).filter((r) => r.type === 'event').map((r) => r.envelope.data as { kind: string });
+  t.ok(events.some((e) => e.kind === 'self-test-failed'), 'and reported to central as a fault event');
+  t.equal((await store.alarms.open()).filter((x) => !x.test).length, 0, 'no real alarm was raised');
+});

@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import type { Role } from '../store/users-repo.js';
 import type { LiveChannel } from '../pbx/live-channels.js';
 import type { AlarmService } from '../alarms/alarm-service.js';
+import type { SelfTest } from '../alarms/self-test.js';
 
 export type SimInputResult = { ok: true; input: string; alarmId?: string } | { ok: false; error: string };
 
@@ -50,6 +51,7 @@ export interface ApiDeps {
   simulate: boolean;
   /** The alarm service, when call points are configured. */
   alarms?: AlarmService;
+  selfTest?: SelfTest;
   /** Simulation mode only: drive simulated inputs. */
   /** Simulation mode: the token `callpoint sim press` reads from the data directory. */
   simToken?: string;

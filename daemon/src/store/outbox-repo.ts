@@ -95,6 +95,11 @@ export class OutboxRepo {
     ).changes;
   }
 
+  /** Still waiting for the broker's PUBACK? */
+  async has(seq: number): Promise<boolean> {
+    return !!(await this.db.get<{ one: number }>('SELECT 1 AS one FROM outbox WHERE seq = ?', [seq]));
+  }
+
   async stats(): Promise<OutboxStats> {
     const r = await this.db.get<{ n: number; oldest: string | null }>('SELECT count(*) AS n, min(created_at) AS oldest FROM outbox');
     return { count: r?.n ?? 0, oldestTs: r?.oldest ?? null };

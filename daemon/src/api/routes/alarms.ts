@@ -32,7 +32,7 @@ export function alarmRoutes(d: ApiDeps): RouteDef[] {
       path: '/api/alarms',
       access: 'viewer',
       handler: async (_req, res) => {
-        const [open, recent] = await Promise.all([alarms.open(), d.store.alarms.recent(50)]);
+        const [open, recent, selfTest] = await Promise.all([alarms.open(), d.store.alarms.recent(50), d.selfTest?.last()]);
         const first = alarms.points()[0]?.escalation;
         const desk = first?.targets.find((x): x is { extension: string; ringS: number } => 'extension' in x);
         res.json({
@@ -41,12 +41,35 @@ export function alarmRoutes(d: ApiDeps): RouteDef[] {
           points: alarms.points().map((p) => ({ id: p.id, label: p.label, location: p.location, zone: p.zone, input: p.input })),
           // In simulation: whose keys the UI may press for the dispatcher, and which key acknowledges.
           simulation: d.simInputs ? { dispatcher: desk?.extension ?? null, ackDigit: first?.ackDigit ?? '5' } : null,
+          // The last self-test: when, which point, passed (true), failed (false) or still waiting (null).
+          selfTest: selfTest ?? null,
         });
       },
     },
     finish('ack'),
     finish('clear'),
   ];
+  const selfTest = d.selfTest;
+  if (selfTest) {
+    routes.push({
+      method: 'post',
+      path: '/api/points/:id/test',
+      access: 'technician',
+      action: 'point.test',
+      handler: async (req, res, ctx) => {
+        const id = String(req.params.id);
+        if (!alarms.pointOf(id)) {
+          res.locals.error = 'no such point';
+          res.status(404).json({ error: `no call point ${id}` });
+          return;
+        }
+        // A test alarm through the store to central, nobody called; the outcome shows in GET /api/alarms.
+        const t = await selfTest.begin(id, 'technician', ctx.actor.username ?? 'technician');
+        void t.done.catch(() => undefined);
+        res.status(202).json({ alarmId: t.alarmId });
+      },
+    });
+  }
   const sim = d.simInputs;
   if (sim) {
     for (const edge of ['press', 'release'] as const) {

@@ -1,0 +1,149 @@
+// The self-test (EN 81-28: a periodic test alarm, at most every 3 days): a
+// test alarm goes the same way as a real one — stored, then published to
+// central — without calling anyone. It passes when central's broker has
+// acknowledged its message (the outbox row is gone after PUBACK) within the
+// deadline; then the test alarm is cleared. A test that is not delivered in
+// time, or is overdue because the daemon was down, is a fault: logged, kept
+// in the settings (shown by GET /api/alarms) and sent to central as an event.
+// Technicians run one for a point from the UI; central with cmd/self-test.
+import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../log/logger.js';
+import type { Alarm } from '../store/alarms-repo.js';
+import type { Store } from '../store/store.js';
+import { Sleeper } from '../lifecycle/sleeper.js';
+import { alarmMessage, type Point } from './alarm-message.js';
+
+export const SELF_TEST_KEY = 'system.self-test';
+
+export interface SelfTestResult {
+  alarmId: string;
+  pointId: string;
+  source: string;
+  startedAt: string;
+  /** null while waiting for central's broker. */
+  ok: boolean | null;
+  detail: string;
+}
+
+export interface SelfTestOptions {
+  everyMs?: number;
+  /** How long central's broker has to take the test message. */
+  deadlineMs?: number;
+  /** The first test after installation comes this soon. */
+  firstAfterMs?: number;
+  pollMs?: number;
+}
+
+export class SelfTest {
+  private readonly sleeper = new Sleeper();
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private readonly everyMs: number;
+  private readonly deadlineMs: number;
+  private readonly firstAfterMs: number;
+  private readonly pollMs: number;
+
+  constructor(
+    private readonly points: Point[],
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    private readonly notify: () => void,
+    o: SelfTestOptions = {},
+  ) {
+    this.everyMs = o.everyMs ?? 72 * 3_600_000;
+    this.deadlineMs = o.deadlineMs ?? 10 * 60_000;
+    this.firstAfterMs = o.firstAfterMs ?? 10 * 60_000;
+    this.pollMs = o.pollMs ?? 2000;
+  }
+
+  async last(): Promise<SelfTestResult | undefined> {
+    return this.store.settings.get<SelfTestResult>(SELF_TEST_KEY);
+  }
+
+  async start(): Promise<void> {
+    // Test alarms a shutdown interrupted: their message is still queued for central; close them.
+    const now = new Date().toISOString();
+    for (const a of (await this.store.alarms.open()).filter((x) => x.test)) {
+      await this.store.tx(async (r) => {
+        await r.alarms.update(a.id, { state: 'cleared', updatedAt: now, clearedAt: now, clearedBy: 'self-test', clearSource: 'self-test' });
+        await r.alarms.log(a.id, 'self-test-interrupted', 'the daemon stopped before central took the test alarm', now);
+      });
+    }
+    this.loop = this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sleeper.wake();
+    await this.loop;
+  }
+
+  private async schedule(): Promise<void> {
+    while (!this.stopped) {
+      const last = await this.last();
+      const due = last ? Date.parse(last.startedAt) + this.everyMs : Date.now() + this.firstAfterMs;
+      if (last && Date.now() - Date.parse(last.startedAt) > this.everyMs + this.deadlineMs) {
+        this.log.error({ lastAt: last.startedAt }, 'the periodic self-test is overdue (the daemon was down?): running it now');
+      }
+      await this.sleeper.sleep(Math.max(0, due - Date.now()));
+      if (this.stopped) return;
+      await this.begin(undefined, 'periodic', 'system')
+        .then((t) => t.done)
+        .catch((err: unknown) => this.log.error({ err }, 'self-test could not run'));
+    }
+  }
+
+  /**
+   * Send one test alarm for a point (the first configured one for the
+   * periodic test). Resolves once it is stored and queued for central;
+   * `done` resolves with the outcome when central's broker took it, or the
+   * deadline passed.
+   */
+  async begin(pointId: string | undefined, source: 'periodic' | 'technician' | 'central', by: string): Promise<{ alarmId: string; done: Promise<SelfTestResult> }> {
+    const point = pointId === undefined ? this.points[0] : this.points.find((p) => p.id === pointId);
+    if (pointId !== undefined && !point) throw new Error(`no call point ${pointId}`);
+    const now = new Date().toISOString();
+    const { alarm, seq } = await this.store.tx(async (r) => {
+      const a: Alarm = {
+        id: await r.alarms.nextId(new Date(now)), pointId: point?.id ?? 'system', zone: point?.zone ?? 'system', state: 'test', test: true, raisedAt: now, updatedAt: now,
+        presses: 0, attempts: 0, target: null, callUuid: null, connectedAt: null, acknowledgedAt: null, acknowledgedBy: null, ackSource: null, clearedAt: null, clearedBy: null, clearSource: null,
+      };
+      await r.alarms.insert(a);
+      await r.alarms.log(a.id, 'self-test', `${source} by ${by}`, now);
+      const env = await r.outbox.enqueue('alarm', alarmMessage(a, point, 'self-test'), a.id);
+      const result: SelfTestResult = { alarmId: a.id, pointId: a.pointId, source, startedAt: now, ok: null, detail: 'waiting for central' };
+      await r.settings.set(SELF_TEST_KEY, result, by);
+      return { alarm: a, seq: env.seq };
+    });
+    this.log.info({ alarm: alarm.id, source }, 'self-test alarm sent');
+    this.bus.emit('alarm', alarm);
+    this.notify();
+    return { alarmId: alarm.id, done: this.outcome(alarm, seq, source, by, now) };
+  }
+
+  private async outcome(alarm: Alarm, seq: number, source: string, by: string, now: string): Promise<SelfTestResult> {
+    const end = Date.now() + this.deadlineMs;
+    while (!this.stopped && Date.now() < end && (await this.store.outbox.has(seq))) await this.sleeper.sleep(this.pollMs);
+    const delivered = !(await this.store.outbox.has(seq));
+    if (this.stopped && !delivered) {
+      // Shutting down: not a failure; the next start closes the test alarm (its message stays in the outbox).
+      return { alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: null, detail: 'interrupted by a shutdown' };
+    }
+    const done = new Date().toISOString();
+    const result: SelfTestResult = {
+      alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: delivered,
+      detail: delivered ? `central's broker took the test alarm after ${Math.round((Date.parse(done) - Date.parse(now)) / 1000)} s` : `not delivered to central within ${Math.round(this.deadlineMs / 60_000)} min`,
+    };
+    const cleared = await this.store.tx(async (r) => {
+      await r.settings.set(SELF_TEST_KEY, result, by);
+      await r.alarms.update(alarm.id, { state: 'cleared', updatedAt: done, clearedAt: done, clearedBy: 'self-test', clearSource: 'self-test' });
+      await r.alarms.log(alarm.id, delivered ? 'self-test-passed' : 'self-test-failed', result.detail, done);
+      if (!delivered) await r.outbox.enqueue('event', { kind: 'self-test-failed', alarmId: alarm.id, detail: result.detail }, null);
+      return r.alarms.byId(alarm.id);
+    });
+    if (cleared) this.bus.emit('alarm', cleared);
+    (delivered ? this.log.info.bind(this.log) : this.log.error.bind(this.log))({ alarm: alarm.id }, `self-test ${delivered ? 'passed' : 'FAILED'}: ${result.detail}`);
+    return result;
+  }
+}
