@@ -111,16 +111,17 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.start(fnComponent('sessions', () => sessions.purgeExpired().then(() => undefined), () => clearInterval(purge)));
     const accounts = new Accounts(st, sessions, bus, logger.ns('api:auth'));
 
+    const eslPassword = eslPasswordOf(config, secrets);
     const fsTarget = { host: config.freeswitch.host, port: config.freeswitch.port };
     let emulator: FreeSwitchEmulator | undefined;
     if (o.simulate) {
       // Simulation swaps the source, not the logic: the emulator speaks the real
       // event-socket protocol on a free loopback port, with the configured
-      // phones registered and answering.
-      // Simulation-only modules load only in simulation: a board never carries them in memory.
+      // phones registered and answering. It is loaded only in simulation, so a
+      // board never carries it in memory.
       const { FreeSwitchEmulator } = await import('./sim/freeswitch/index.js');
       const emu = new FreeSwitchEmulator({
-        password: eslPasswordOf(config, secrets),
+        password: eslPassword,
         host: '127.0.0.1',
         port: 0,
         recordingsDir: join(config.dataDir, 'recordings'),
@@ -131,7 +132,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       logger.ns('sim').info({ port: fsTarget.port, phones: config.phones.map((p) => p.number) }, 'FreeSWITCH emulator listening');
     }
     const gateway = new FreeswitchGateway(
-      { ...fsTarget, password: eslPasswordOf(config, secrets), recordingsDir: join(config.dataDir, 'recordings') },
+      { ...fsTarget, password: eslPassword, recordingsDir: join(config.dataDir, 'recordings') },
       { store: st, health, bus, log: logger.ns('pbx') },
     );
     await life.start(gateway);
