@@ -27,6 +27,9 @@ import { AlarmService } from './alarms/alarm-service.js';
 import { boardOutputs } from './alarms/board-outputs.js';
 import { registerAlarmCommands } from './alarms/central-commands.js';
 import { SelfTest } from './alarms/self-test.js';
+import { FaultBook } from './alarms/faults.js';
+import { Supervision } from './alarms/supervision.js';
+import { boardSnapshot } from './alarms/board-view.js';
 import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
 import { Board, RealDeviceFactory, SimDeviceFactory, type HardwareEvent } from '../../hardware/src/index.js';
 import { boardProblems } from './config/board-check.js';
@@ -148,6 +151,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     }
     const uplink = new UplinkClient(uplinkOptionsFrom(config, VERSION, brokers), { store: st, health, bus, log: logger.ns('uplink'), pbx: gateway });
     const offNotify = [bus.on('call', () => uplink.notify()), bus.on('alarm', () => uplink.notify())];
+    const faults = new FaultBook(st, bus, logger.ns('alarms:faults'), () => uplink.notify());
 
     // The board: call-point inputs and the indications. A missing chip or GPIO is a fault in health, never a crash.
     const checked = await boardProblems(config);
@@ -160,26 +164,20 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       const h = board.health();
       health.set('hardware', h.status, h.detail);
     };
+    const supervision = new Supervision(config, faults, health, gateway, brokers.length ? uplink : undefined, board, logger.ns('alarms:supervision'));
     const onHardware = (e: HardwareEvent) => {
       if (e.kind === 'pressed') {
         for (const p of config.points.filter((x) => x.input === e.input)) void alarms.press(p.id, 'button').catch((err: unknown) => hwLog.error({ err, point: p.id }, 'press not handled'));
-        return;
       }
-      if (e.kind === 'released' || e.kind === 'long-press') return;
-      // Supervision: stuck buttons, cut or shorted wiring, chips that stop answering — to the log, health and central.
-      const bad = e.kind === 'stuck' || e.kind === 'wiring-fault' || e.kind === 'device-fault';
-      (bad ? hwLog.error.bind(hwLog) : hwLog.info.bind(hwLog))({ event: e }, `hardware: ${e.kind} ${'input' in e ? e.input : e.device}${e.detail ? `: ${e.detail}` : ''}`);
-      reportBoard();
-      void st
-        .tx((r) => r.outbox.enqueue('event', { ...e, kind: `hardware.${e.kind}`, at: new Date().toISOString() }))
-        .then(() => uplink.notify())
-        .catch((err: unknown) => hwLog.error({ err }, 'cannot record a hardware event'));
+      // Supervision: stuck buttons, cut or shorted wiring, chips that stop answering — fault records, to central and the UI.
+      supervision.hardware(e);
+      if (e.kind !== 'pressed' && e.kind !== 'released' && e.kind !== 'long-press') reportBoard();
     };
     const offHardware = board.onEvent(onHardware);
     // The board first (its outputs must exist when the alarm service restores indications), then the alarms.
     await life.start({ name: 'hardware', start: async () => { await board.start(); reportBoard(); }, stop: async () => { offHardware(); await board.stop(); } });
     await life.start(fnComponent('alarms', () => alarms.start(), () => alarms.stop()));
-    const selfTest = new SelfTest(config.points, st, bus, logger.ns('alarms:self-test'), () => uplink.notify());
+    const selfTest = new SelfTest(config.points, st, bus, logger.ns('alarms:self-test'), () => uplink.notify(), faults);
     await life.start({ name: 'self-test', start: () => selfTest.start(), stop: () => selfTest.stop() });
     // Central's alarm commands are registered before the uplink connects, so none is answered "unknown".
     const offCommands = registerAlarmCommands((n, s, h) => uplink.registerCommand(n, s, h), alarms, selfTest);
@@ -191,9 +189,22 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
         await uplink.stop();
       },
     });
+    await life.start(fnComponent('supervision', () => supervision.start(), () => supervision.stop()));
     const hwTimer = setInterval(reportBoard, 5000);
     hwTimer.unref();
-    await life.start(fnComponent('hardware-health', () => undefined, () => clearInterval(hwTimer)));
+    // The board view for the UI: pushed when an input or a lamp changes (polled: outputs flash on their own timers).
+    const boardView = { snapshot: () => boardSnapshot(board, profile, config.points) };
+    let lastBoard = '';
+    const boardTimer = setInterval(() => {
+      const snap = boardView.snapshot();
+      const text = JSON.stringify({ i: snap.inputs, o: snap.outputs.map((o) => [o.id, o.mode]), d: snap.devices.map((x) => x.status) });
+      if (text !== lastBoard) {
+        lastBoard = text;
+        bus.emit('board', snap);
+      }
+    }, 250);
+    boardTimer.unref();
+    await life.start(fnComponent('hardware-health', () => undefined, () => { clearInterval(hwTimer); clearInterval(boardTimer); }));
     const simToken = o.simulate ? randomBytes(24).toString('base64url') : undefined;
     if (simToken) await writeFile(join(config.dataDir, SIM_TOKEN_FILE), simToken, { mode: 0o600 });
     const simInputs = o.simulate
@@ -234,7 +245,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     if (!tls && config.http.host !== '127.0.0.1' && config.http.host !== 'localhost')
       log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
     const app = createApp(
-      { store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate, pbx: gateway, alarms, selfTest, simInputs, simToken },
+      { store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate, pbx: gateway, alarms, selfTest, faults, board: boardView, simInputs, simToken },
       { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
     );
     const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(health, capturedSecurityHeaders(cookie.secure)));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import pino from 'pino';
 import { AlarmService } from '../src/alarms/alarm-service.js';
+import { FaultBook } from '../src/alarms/faults.js';
 import type { AlarmOutputs } from '../src/alarms/ports.js';
 import { configSchema, type Config } from '../src/config/schema.js';
 import { EventBus } from '../src/events/bus.js';
@@ -194,7 +195,7 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   const { emu, store } = await rig(t);
   const { SelfTest, SELF_TEST_KEY } = await import('../src/alarms/self-test.js');
   const bus = new EventBus(log);
-  const st = new SelfTest(config().points, store, bus, log, () => undefined, { deadlineMs: 800, pollMs: 50, firstAfterMs: 3_600_000 });
+  const st = new SelfTest(config().points, store, bus, log, () => undefined, new FaultBook(store, bus, log, () => undefined), { deadlineMs: 800, pollMs: 50, firstAfterMs: 3_600_000 });
   await st.start();
   t.teardown(() => st.stop());
   const before = emu.channels().length;
@@ -213,7 +214,15 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   const bad = await b.done;
   t.match(bad, { ok: false, detail: /not delivered to central/ });
   t.match(await store.settings.get(SELF_TEST_KEY), { alarmId: b.alarmId, ok: false }, 'the result is kept for the UI');
-  const events = (await store.outbox.peek(100)).filter((r) => r.type === 'event').map((r) => r.envelope.data as { kind: string });
-  t.ok(events.some((e) => e.kind === 'self-test-failed'), 'and reported to central as a fault event');
+  const events = (await store.outbox.peek(100)).filter((r) => r.type === 'event').map((r) => r.envelope.data as { kind: string; code: string; state: string });
+  t.ok(events.some((e) => e.kind === 'fault' && e.code === 'failed' && e.state === 'raised'), 'and reported to central as a fault event');
+  t.match(await store.faults.open(), [{ key: 'self-test:failed', source: 'self-test', detail: /not delivered to central/ }], 'a fault record is open');
+  // The next test that passes clears the fault.
+  const c = await st.begin('km1-2', 'technician', 'tech');
+  const crow = (await store.outbox.peek(100)).find((r) => r.orderKey === c.alarmId)!;
+  await store.outbox.acknowledge(crow.seq);
+  t.match(await c.done, { ok: true });
+  t.same(await store.faults.open(), [], 'a passing test clears the fault');
+  t.match(await store.faults.recent(5), [{ key: 'self-test:failed', clearedAt: /^20/ }], 'and the record keeps when it was cleared');
   t.equal((await store.alarms.open()).filter((x) => !x.test).length, 0, 'no real alarm was raised');
 });

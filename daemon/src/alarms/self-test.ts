@@ -12,6 +12,12 @@ import type { Alarm } from '../store/alarms-repo.js';
 import type { Store } from '../store/store.js';
 import { Sleeper } from '../lifecycle/sleeper.js';
 import { alarmMessage, type Point } from './alarm-message.js';
+import type { FaultBook } from './faults.js';
+import type { Fault } from '../store/faults-repo.js';
+
+/** Fault keys: the last test failed; a periodic test was missed (the daemon was down when it was due). */
+export const SELF_TEST_FAILED = 'self-test:failed';
+export const SELF_TEST_MISSED = 'self-test:missed';
 
 export const SELF_TEST_KEY = 'system.self-test';
 
@@ -49,6 +55,7 @@ export class SelfTest {
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly notify: () => void,
+    private readonly faults: FaultBook,
     o: SelfTestOptions = {},
   ) {
     this.everyMs = o.everyMs ?? 72 * 3_600_000;
@@ -85,6 +92,7 @@ export class SelfTest {
       const due = last ? Date.parse(last.startedAt) + this.everyMs : Date.now() + this.firstAfterMs;
       if (last && Date.now() - Date.parse(last.startedAt) > this.everyMs + this.deadlineMs) {
         this.log.error({ lastAt: last.startedAt }, 'the periodic self-test is overdue (the daemon was down?): running it now');
+        await this.faults.raise({ key: SELF_TEST_MISSED, source: 'self-test', code: 'missed', detail: `the periodic self-test was missed (last one ${last.startedAt}); the daemon was probably down` });
       }
       await this.sleeper.sleep(Math.max(0, due - Date.now()));
       if (this.stopped) return;
@@ -135,14 +143,18 @@ export class SelfTest {
       alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: delivered,
       detail: delivered ? `central's broker took the test alarm after ${Math.round((Date.parse(done) - Date.parse(now)) / 1000)} s` : `not delivered to central within ${Math.round(this.deadlineMs / 60_000)} min`,
     };
-    const cleared = await this.store.tx(async (r) => {
+    const { cleared, changed } = await this.store.tx(async (r) => {
       await r.settings.set(SELF_TEST_KEY, result, by);
       await r.alarms.update(alarm.id, { state: 'cleared', updatedAt: done, clearedAt: done, clearedBy: 'self-test', clearSource: 'self-test' });
       await r.alarms.log(alarm.id, delivered ? 'self-test-passed' : 'self-test-failed', result.detail, done);
-      if (!delivered) await r.outbox.enqueue('event', { kind: 'self-test-failed', alarmId: alarm.id, detail: result.detail }, null);
-      return r.alarms.byId(alarm.id);
+      // A failed test is a fault (an `event` to central, and in the UI) until a test passes.
+      const changed: Array<Fault | undefined> = delivered
+        ? [await this.faults.clearIn(r, SELF_TEST_FAILED, done), await this.faults.clearIn(r, SELF_TEST_MISSED, done)]
+        : [await this.faults.raiseIn(r, { key: SELF_TEST_FAILED, source: 'self-test', code: 'failed', subject: alarm.pointId, detail: `self-test ${alarm.id} (${alarm.pointId}): ${result.detail}` }, done)];
+      return { cleared: await r.alarms.byId(alarm.id), changed };
     });
     if (cleared) this.bus.emit('alarm', cleared);
+    for (const f of changed) if (f) this.faults.announce(f);
     (delivered ? this.log.info.bind(this.log) : this.log.error.bind(this.log))({ alarm: alarm.id }, `self-test ${delivered ? 'passed' : 'FAILED'}: ${result.detail}`);
     return result;
   }

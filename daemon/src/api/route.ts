@@ -13,6 +13,8 @@ import type { Role } from '../store/users-repo.js';
 import type { LiveChannel } from '../pbx/live-channels.js';
 import type { AlarmService } from '../alarms/alarm-service.js';
 import type { SelfTest } from '../alarms/self-test.js';
+import type { FaultBook } from '../alarms/faults.js';
+import type { BoardSnapshot } from '../alarms/board-view.js';
 
 export type SimInputResult = { ok: true; input: string; alarmId?: string } | { ok: false; error: string };
 
@@ -52,6 +54,10 @@ export interface ApiDeps {
   /** The alarm service, when call points are configured. */
   alarms?: AlarmService;
   selfTest?: SelfTest;
+  /** Supervision faults. */
+  faults?: FaultBook;
+  /** The board's inputs, outputs and devices. */
+  board?: { snapshot(): BoardSnapshot };
   /** Simulation mode only: drive simulated inputs. */
   /** Simulation mode: the token `callpoint sim press` reads from the data directory. */
   simToken?: string;

@@ -7,6 +7,8 @@ import type { Logger } from '../log/logger.js';
 import type { CallRecord } from '../store/calls-repo.js';
 import type { Alarm } from '../store/alarms-repo.js';
 import type { LiveChannel } from '../pbx/live-channels.js';
+import type { Fault } from '../store/faults-repo.js';
+import type { BoardSnapshot } from '../alarms/board-view.js';
 
 export interface EventMap {
   health: Health;
@@ -17,6 +19,10 @@ export interface EventMap {
   call: CallRecord;
   /** An alarm changed state. */
   alarm: Alarm;
+  /** A supervision fault was raised or cleared (`clearedAt` set). */
+  fault: Fault;
+  /** The board's inputs/outputs changed (a press, a lamp). */
+  board: BoardSnapshot;
 }
 
 type Listener<K extends keyof EventMap> = (payload: EventMap[K]) => void;

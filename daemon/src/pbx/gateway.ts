@@ -279,6 +279,12 @@ export class FreeswitchGateway implements Component {
     return { ok: true, value: { uuid: built.uuid } };
   }
 
+  /** Is this extension registered (a SIP phone that could ring now)? */
+  async registered(extension: string): Promise<CommandOutcome<boolean>> {
+    const r = await this.send(() => cmd.sofiaContact(extension));
+    return r.ok ? { ok: true, value: !r.value.trim().startsWith('error/') } : r;
+  }
+
   hangup(uuid: string, cause?: Parameters<typeof cmd.hangup>[1]) {
     return this.ok(() => cmd.hangup(uuid, cause));
   }

@@ -158,6 +158,45 @@ export const migrations: Migration[] = [
       INSERT INTO counters(name, value) VALUES ('alarm_day', 0);
     `,
   },
+  {
+    version: 5,
+    name: 'supervision faults and SMS',
+    sql: `
+      -- A fault is a condition a technician must fix: a stuck button, a cut
+      -- wire, a chip or FreeSWITCH or the uplink gone, a modem without signal.
+      -- One row per occurrence; at most one open row per key (the partial
+      -- unique index), so a flapping cause never piles up duplicates.
+      CREATE TABLE faults (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        key        TEXT NOT NULL,              -- what is faulty: 'hardware:stuck:in1', 'freeswitch:down', 'gsm:gsm1:no-signal'
+        source     TEXT NOT NULL,              -- hardware | freeswitch | phone | uplink | self-test | gsm | line-card
+        code       TEXT NOT NULL,              -- stuck | wiring | device | down | unregistered | no-signal | line-cut | …
+        subject    TEXT,                       -- the input, device, phone, modem or port concerned
+        detail     TEXT NOT NULL,              -- what a technician reads
+        raised_at  TEXT NOT NULL,
+        cleared_at TEXT
+      );
+      CREATE UNIQUE INDEX faults_open_key ON faults(key) WHERE cleared_at IS NULL;
+      CREATE INDEX faults_raised ON faults(raised_at);
+      -- Every SMS sent or received, written before it is sent or before the
+      -- modem's copy is deleted: a message is never only in the modem.
+      CREATE TABLE sms (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        direction   TEXT NOT NULL CHECK (direction IN ('in','out')),
+        modem       TEXT NOT NULL,
+        peer        TEXT NOT NULL,             -- the other number (+ and digits, or an alphanumeric sender)
+        text        TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('queued','sent','delivered','failed','received','ignored','handled')),
+        alarm_id    TEXT,                      -- the alarm it notifies about or acknowledged
+        refs        TEXT,                      -- JSON array of the network's message references (out)
+        detail      TEXT,                      -- error, or what was done with an inbound command
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE INDEX sms_created ON sms(created_at);
+      CREATE INDEX sms_status ON sms(direction, status);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

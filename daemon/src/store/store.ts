@@ -8,9 +8,11 @@ import { AlarmsRepo } from './alarms-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { CallsRepo } from './calls-repo.js';
 import { CommandsRepo } from './commands-repo.js';
+import { FaultsRepo } from './faults-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { SettingsRepo } from './settings-repo.js';
+import { SmsRepo } from './sms-repo.js';
 import { UsersRepo } from './users-repo.js';
 
 export const DB_FILE = 'callpoint.db';
@@ -24,6 +26,8 @@ export interface Repos {
   calls: CallsRepo;
   alarms: AlarmsRepo;
   commands: CommandsRepo;
+  faults: FaultsRepo;
+  sms: SmsRepo;
 }
 
 export interface Origin {
@@ -32,7 +36,7 @@ export interface Origin {
 }
 
 function reposOver(q: Queryable, origin: Origin): Repos {
-  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q) };
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q) };
 }
 
 export class Store implements Repos {
@@ -44,6 +48,8 @@ export class Store implements Repos {
   readonly calls: CallsRepo;
   readonly alarms: AlarmsRepo;
   readonly commands: CommandsRepo;
+  readonly faults: FaultsRepo;
+  readonly sms: SmsRepo;
 
   private constructor(
     readonly db: Db,
@@ -59,6 +65,8 @@ export class Store implements Repos {
     this.calls = r.calls;
     this.alarms = r.alarms;
     this.commands = r.commands;
+    this.faults = r.faults;
+    this.sms = r.sms;
   }
 
   static async open(dataDir: string, origin: Origin): Promise<Store> {

@@ -98,6 +98,9 @@ export function originate(o: OriginateOptions): { command: SafeCommand; uuid: st
   return { command: mark(`originate {${vars.join(',')}}${dial} ${appText(o.app)}`), uuid: id };
 }
 
+/** Where a registered extension can be reached; FreeSWITCH answers `error/user_not_registered` when it is not registered. */
+export const sofiaContact = (extension: string) => mark(`sofia_contact ${g.extension('extension', extension)}`);
+
 export const hangup = (uuid: string, cause: g.HangupCause = 'NORMAL_CLEARING') => mark(`uuid_kill ${g.uuid('uuid', uuid)} ${g.hangupCause('cause', cause)}`);
 
 /** 强拆 force-release: end a lower-priority call so an emergency call gets the line. */

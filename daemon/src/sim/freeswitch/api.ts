@@ -16,6 +16,8 @@ export interface ApiContext {
   conferences: Conferences;
   startedAt: number;
   hostname: string;
+  /** Registration state of the simulated phones (for sofia_contact). */
+  isRegistered: (user: string) => boolean | undefined;
 }
 
 function uptime(ms: number): string {
@@ -107,6 +109,14 @@ export async function runApi(ctx: ApiContext, command: string, args: string): Pr
       const what = argv[0] ?? '';
       if (what !== 'channels' && what !== 'calls') return '-USAGE: show <channels|calls|...> [as json]\n';
       return show(ctx, what, argv[1] === 'as' && argv[2] === 'json');
+    }
+    case 'sofia_contact': {
+      // mod_sofia: `sofia_contact [profile/]user[@domain]` answers the contact
+      // URL(s) of a registered user, or exactly "error/user_not_registered"
+      // (no newline) when there is none. The contact's form is sofia/<profile>/sip:…
+      const user = (argv[0] ?? '').replace(/^[^/]*\//, '').replace(/@.*$/, '');
+      if (!user) return '-USAGE: [profile/]<user>@<domain>\n';
+      return ctx.isRegistered(user) ? `sofia/internal/sip:${user}@127.0.0.1:5072` : 'error/user_not_registered';
     }
     case 'originate': {
       const req = parseOriginate(args);

@@ -209,6 +209,7 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
     return {
       engine: this.engine, originator: this.originator, features: this.features, conferences: this.conferences,
       startedAt: this.startedAt, hostname: this.hostname,
+      isRegistered: (user) => this.phoneMap.get(user)?.isRegistered,
     };
   }
 

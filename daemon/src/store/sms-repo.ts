@@ -1,0 +1,72 @@
+// SMS sent and received (table sms, migration 5). An outgoing message is a
+// row before the modem sees it; an incoming one is a row before the modem's
+// copy is deleted.
+import type { Queryable } from './db.js';
+
+export type SmsStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'received' | 'ignored' | 'handled';
+
+export interface Sms {
+  id: number;
+  direction: 'in' | 'out';
+  modem: string;
+  peer: string;
+  text: string;
+  status: SmsStatus;
+  alarmId: string | null;
+  refs: number[];
+  detail: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Raw {
+  id: number; direction: 'in' | 'out'; modem: string; peer: string; text: string; status: SmsStatus; alarm_id: string | null; refs: string | null; detail: string | null; created_at: string; updated_at: string;
+}
+const fromRaw = (r: Raw): Sms => ({
+  id: r.id, direction: r.direction, modem: r.modem, peer: r.peer, text: r.text, status: r.status, alarmId: r.alarm_id,
+  refs: r.refs ? (JSON.parse(r.refs) as number[]) : [], detail: r.detail, createdAt: r.created_at, updatedAt: r.updated_at,
+});
+
+export class SmsRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async insert(m: Pick<Sms, 'direction' | 'modem' | 'peer' | 'text' | 'status'> & { alarmId?: string | null; detail?: string | null }, at = new Date().toISOString()): Promise<Sms> {
+    const r = await this.db.get<Raw>(
+      'INSERT INTO sms(direction, modem, peer, text, status, alarm_id, detail, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *',
+      [m.direction, m.modem, m.peer, m.text, m.status, m.alarmId ?? null, m.detail ?? null, at, at],
+    );
+    return fromRaw(r!);
+  }
+
+  async update(id: number, patch: { status?: SmsStatus; refs?: number[]; detail?: string | null; alarmId?: string | null }, at = new Date().toISOString()): Promise<void> {
+    const cols: Array<[string, unknown]> = [['updated_at', at]];
+    if (patch.status) cols.push(['status', patch.status]);
+    if (patch.refs) cols.push(['refs', JSON.stringify(patch.refs)]);
+    if (patch.detail !== undefined) cols.push(['detail', patch.detail]);
+    if (patch.alarmId !== undefined) cols.push(['alarm_id', patch.alarmId]);
+    await this.db.run(`UPDATE sms SET ${cols.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...cols.map(([, v]) => v), id]);
+  }
+
+  async byId(id: number): Promise<Sms | undefined> {
+    const r = await this.db.get<Raw>('SELECT * FROM sms WHERE id = ?', [id]);
+    return r && fromRaw(r);
+  }
+
+  /** Outgoing messages not yet handed to a modem (after a restart or while no modem was ready), oldest first. */
+  async queued(modem: string): Promise<Sms[]> {
+    return (await this.db.all<Raw>("SELECT * FROM sms WHERE direction = 'out' AND status = 'queued' AND modem = ? ORDER BY id", [modem])).map(fromRaw);
+  }
+
+  /** The sent message carrying this network reference (the newest, references wrap at 256). */
+  async byRef(modem: string, ref: number): Promise<Sms | undefined> {
+    const r = await this.db.get<Raw>(
+      "SELECT * FROM sms WHERE direction = 'out' AND modem = ? AND status = 'sent' AND EXISTS (SELECT 1 FROM json_each(sms.refs) WHERE value = ?) ORDER BY id DESC LIMIT 1",
+      [modem, ref],
+    );
+    return r && fromRaw(r);
+  }
+
+  async recent(limit: number): Promise<Sms[]> {
+    return (await this.db.all<Raw>('SELECT * FROM sms ORDER BY id DESC LIMIT ?', [limit])).map(fromRaw);
+  }
+}
