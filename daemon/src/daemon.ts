@@ -30,6 +30,8 @@ import { SelfTest } from './alarms/self-test.js';
 import { FaultBook } from './alarms/faults.js';
 import { Supervision } from './alarms/supervision.js';
 import { boardSnapshot } from './alarms/board-view.js';
+import { LinesService } from './lines/lines-service.js';
+import { withGsmTrunk } from './lines/gsm-trunk.js';
 import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
 import { Board, RealDeviceFactory, SimDeviceFactory, type HardwareEvent } from '../../hardware/src/index.js';
 import { boardProblems } from './config/board-check.js';
@@ -102,8 +104,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const probe = setInterval(() => void st.ping(2000).then((alive) => health.set('store', alive ? 'ok' : 'down', alive ? storeOk : 'the database does not answer')), 10_000);
     probe.unref();
     await life.start(fnComponent('store-probe', () => undefined, () => clearInterval(probe)));
-    // Parts that later issues bring; say so rather than pretend.
-    health.set('gsm', 'disabled', config.lines.modems.length ? 'GSM driver not in this build yet' : 'no modem configured');
+    health.set('gsm', 'disabled', config.lines.modems.length ? 'starting' : 'no modem configured');
+    health.set('lines', 'disabled', config.lines.lineCards.length ? 'starting' : 'no line card configured');
 
     const sampler = new SystemSampler(config.dataDir, logger.ns('health'), (r) => health.setSystem(r));
     await life.start(fnComponent('system-sampler', () => sampler.start(), () => sampler.stop()));
@@ -159,7 +161,12 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const profile = checked.profile;
     const hwLog = logger.ns('hardware');
     const board = new Board(profile, o.simulate ? new SimDeviceFactory(profile) : new RealDeviceFactory(), { log: hwLog });
-    const alarms = new AlarmService(config, st, gateway, boardOutputs(board, profile, config.points, logger.ns('alarms:outputs')), bus, logger.ns('alarms'));
+    // The alarm service asks the lines about the GSM trunk; SMS commands acknowledge alarms.
+    // eslint-disable-next-line prefer-const -- assigned once the alarm service exists
+    let alarms: AlarmService | undefined;
+    const lineService = new LinesService(config, { store: st, bus, faults, health, alarms: () => alarms, logger, notify: () => uplink.notify(), simulate: o.simulate });
+    const pbxForAlarms = withGsmTrunk(gateway, () => lineService.gsmTrunk());
+    alarms = new AlarmService(config, st, pbxForAlarms, boardOutputs(board, profile, config.points, logger.ns('alarms:outputs')), bus, logger.ns('alarms'));
     const reportBoard = () => {
       const h = board.health();
       health.set('hardware', h.status, h.detail);
@@ -177,6 +184,13 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     // The board first (its outputs must exist when the alarm service restores indications), then the alarms.
     await life.start({ name: 'hardware', start: async () => { await board.start(); reportBoard(); }, stop: async () => { offHardware(); await board.stop(); } });
     await life.start(fnComponent('alarms', () => alarms.start(), () => alarms.stop()));
+    await life.start(lineService);
+    const linesApi = {
+      view: () => lineService.view(),
+      queueSms: (to: string, text: string, opts: { tag?: string }, modemId?: string) => lineService.queueSms(to, text, opts, modemId),
+      ussd: (modemId: string, code: string) => lineService.ussd(modemId, code),
+      sim: o.simulate ? lineService.simControls() : undefined,
+    };
     const selfTest = new SelfTest(config.points, st, bus, logger.ns('alarms:self-test'), () => uplink.notify(), faults);
     await life.start({ name: 'self-test', start: () => selfTest.start(), stop: () => selfTest.stop() });
     // Central's alarm commands are registered before the uplink connects, so none is answered "unknown".
@@ -245,7 +259,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     if (!tls && config.http.host !== '127.0.0.1' && config.http.host !== 'localhost')
       log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
     const app = createApp(
-      { store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate, pbx: gateway, alarms, selfTest, faults, board: boardView, simInputs, simToken },
+      { store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate, pbx: gateway, alarms, selfTest, faults, board: boardView, lines: linesApi, simInputs, simToken },
       { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
     );
     const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(health, capturedSecurityHeaders(cookie.secure)));

@@ -19,7 +19,7 @@ export function boardSnapshot(board: Board, profile: BoardProfile, points: Point
     inputs: profile.inputs.map((i) => {
       const p = byInput.get(i.id);
       const s = i.source;
-      const source = s.kind === 'gpio' ? `GPIO BCM${s.bcm}` : s.kind === 'mcp23017' ? `${s.device} pin ${s.pin}` : `${s.kind} ${JSON.stringify(s).replace(/[{}"]/g, '').replace(/kind:[a-z0-9]+,?/, '')}`;
+      const source = s.kind === 'gpio' ? `GPIO BCM${s.bcm}` : s.kind === 'mcp23017' ? `${s.device} pin ${s.pin}` : `${s.device} AIN${s.channel} (supervised loop)`;
       return { id: i.id, point: p?.id ?? null, label: p?.label ?? i.label ?? null, source, pressed: board.isPressed(i.id) };
     }),
     outputs: profile.outputs

@@ -19,6 +19,8 @@ export function faultMessage(f: Fault, state: 'raised' | 'cleared') {
 
 export class FaultBook {
   private chain: Promise<unknown> = Promise.resolve();
+  /** Faults whose detail was refreshed in a transaction not yet announced. */
+  private readonly refreshed = new Set<number>();
 
   constructor(
     private readonly store: Store,
@@ -27,11 +29,16 @@ export class FaultBook {
     private readonly notify: () => void,
   ) {}
 
-  /** Inside a caller's transaction: open a fault. Returns it when it is new (then call `announce` after the commit). */
+  /**
+   * Inside a caller's transaction: open a fault. Returns it when it is new, or
+   * when an open one got a new detail (then call `announce` after the commit).
+   */
   async raiseIn(r: Repos, f: FaultReport, at = new Date().toISOString()): Promise<Fault | undefined> {
-    const fault = await r.faults.raise({ ...f, subject: f.subject ?? null }, at);
-    if (fault) await r.outbox.enqueue('event', faultMessage(fault, 'raised'), null);
-    return fault;
+    const res = await r.faults.raise({ ...f, subject: f.subject ?? null }, at);
+    if (!res) return undefined;
+    if (res.fresh) await r.outbox.enqueue('event', faultMessage(res.fault, 'raised'), null);
+    else this.refreshed.add(res.fault.id);
+    return res.fault;
   }
 
   /** Inside a caller's transaction: close a fault. Returns it when one was open. */
@@ -43,6 +50,11 @@ export class FaultBook {
 
   /** After the commit of raiseIn/clearIn: log, UI, uplink. */
   announce(f: Fault): void {
+    if (this.refreshed.delete(f.id)) {
+      // Only the detail changed (e.g. "unreachable for 3 min" → "for 4 min"): the UI, not the log or central.
+      this.bus.emit('fault', f);
+      return;
+    }
     if (f.clearedAt) this.log.info({ fault: f.key, id: f.id }, `fault cleared: ${f.detail}`);
     else this.log.error({ fault: f.key, id: f.id, code: f.code }, `FAULT: ${f.detail}`);
     this.bus.emit('fault', f);

@@ -75,6 +75,10 @@ export class SelfTest {
       await this.store.tx(async (r) => {
         await r.alarms.update(a.id, { state: 'cleared', updatedAt: now, clearedAt: now, clearedBy: 'self-test', clearSource: 'self-test' });
         await r.alarms.log(a.id, 'self-test-interrupted', 'the daemon stopped before central took the test alarm', now);
+        // The result the UI shows must not stay "waiting" for ever.
+        const last = await r.settings.get<SelfTestResult>(SELF_TEST_KEY);
+        if (last?.alarmId === a.id && last.ok === null)
+          await r.settings.set(SELF_TEST_KEY, { ...last, ok: false, detail: 'interrupted: the daemon stopped before central took the test alarm; run it again' }, 'system');
       });
     }
     this.loop = this.schedule();

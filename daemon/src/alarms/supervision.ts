@@ -51,6 +51,8 @@ export function dispatchExtensions(config: Pick<Config, 'points'>): string[] {
   return [...new Set(all)].sort();
 }
 
+const dur = (ms: number) => (ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+
 export class Supervision {
   private timer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -144,7 +146,7 @@ export class Supervision {
     } else {
       this.fsDownSince ??= now;
       if (now - this.fsDownSince >= this.o.freeswitchGraceMs)
-        await this.faults.raise({ key: FAULT_KEYS.freeswitch, source: 'freeswitch', code: 'down', detail: `FreeSWITCH unreachable for ${Math.round((now - this.fsDownSince) / 1000)} s: ${comps.freeswitch.detail}. Emergency calls cannot be placed.` });
+        await this.faults.raise({ key: FAULT_KEYS.freeswitch, source: 'freeswitch', code: 'down', detail: `FreeSWITCH unreachable for more than ${dur(this.o.freeswitchGraceMs)}: ${comps.freeswitch.detail}. Emergency calls cannot be placed.` });
     }
     // The uplink to central.
     if (this.uplink) {
@@ -154,7 +156,7 @@ export class Supervision {
       } else {
         this.uplinkDownSince ??= now;
         if (now - this.uplinkDownSince >= this.o.uplinkGraceMs)
-          await this.faults.raise({ key: FAULT_KEYS.uplink, source: 'uplink', code: 'down', detail: `no connection to central for ${Math.round((now - this.uplinkDownSince) / 60_000)} min: ${comps.uplink.detail}. Alarms are kept and sent when it returns.` });
+          await this.faults.raise({ key: FAULT_KEYS.uplink, source: 'uplink', code: 'down', detail: `no connection to central for more than ${dur(this.o.uplinkGraceMs)} (${comps.uplink.detail.replace(/;.*$/, '')}). Alarms are kept and sent when it returns.` });
       }
     }
     // Dispatch phones: only answerable while FreeSWITCH is there (its loss is its own fault).

@@ -14,6 +14,7 @@ import type { LiveChannel } from '../pbx/live-channels.js';
 import type { AlarmService } from '../alarms/alarm-service.js';
 import type { SelfTest } from '../alarms/self-test.js';
 import type { FaultBook } from '../alarms/faults.js';
+import type { LinesApi } from './routes/lines.js';
 import type { BoardSnapshot } from '../alarms/board-view.js';
 
 export type SimInputResult = { ok: true; input: string; alarmId?: string } | { ok: false; error: string };
@@ -56,6 +57,8 @@ export interface ApiDeps {
   selfTest?: SelfTest;
   /** Supervision faults. */
   faults?: FaultBook;
+  /** GSM modems and line cards, when configured. */
+  lines?: LinesApi;
   /** The board's inputs, outputs and devices. */
   board?: { snapshot(): BoardSnapshot };
   /** Simulation mode only: drive simulated inputs. */

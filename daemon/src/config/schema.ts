@@ -88,6 +88,18 @@ const escalation = z
     onBusy: z.enum(['barge', 'release', 'next']).default('release').meta(meta({ title: 'When the target is busy', description: 'barge (强插: the point joins the busy call after a warning tone), release (强拆: the other call is ended), next (try the next target). Both are audited.' })),
     ackDigit: z.string().regex(/^[0-9*#]$/, 'one DTMF key').default('5').meta(meta({ title: 'Acknowledge key', description: 'The key the answering dispatcher presses to acknowledge the alarm.' })),
     pauseS: z.number().int().min(5).max(600).default(10).meta(meta({ title: 'Pause between rounds (s)', description: 'After every target failed, wait this long before calling the first again.' })),
+    sms: z
+      .strictObject({
+        to: z.array(trunkNumber).min(1, 'an SMS notification needs at least one number').max(16).meta(meta({ title: 'On-call numbers', description: 'Mobile numbers that get an SMS, international form (+8613800138000).' })),
+        language: z.enum(['en', 'zh-CN']).default('en').meta(meta({ title: 'Language', description: 'Language of the SMS text: en or zh-CN.' })),
+        on: z
+          .array(z.enum(['raised', 'failed', 'acknowledged', 'cleared']))
+          .min(1)
+          .default(['raised'])
+          .meta(meta({ title: 'Send on', description: 'Alarm changes that send an SMS: raised, failed (a round without answer), acknowledged, cleared.' })),
+      })
+      .optional()
+      .meta(meta({ title: 'SMS notification', description: 'Send an SMS through the GSM modem when an alarm of this plan changes; the text names the point, its location and the time, and says how to acknowledge by SMS.' })),
   })
   .meta(meta({ title: 'Escalation plan', description: 'Who is called for an alarm, in which order. Share one plan between points with a YAML anchor (&plan / *plan).' }));
 
@@ -113,7 +125,8 @@ const lines = z
           id: ident('a modem id'),
           port: serialPort,
           baud: z.number().int().positive().default(115200),
-          pin: z.string().regex(/^\d{4,8}$/, 'a SIM PIN is 4–8 digits').optional().meta(meta({ title: 'SIM PIN', description: 'Entered once at start; never retried after a failure.', secret: true })),
+          pin: z.string().regex(/^\d{4,8}$/, 'a SIM PIN is 4–8 digits').optional().meta(meta({ title: 'SIM PIN', description: 'Entered once at start; never retried after a failure (a SIM locks after three wrong PINs).', secret: true })),
+          pollS: z.number().int().min(5).max(3600).default(30).meta(meta({ title: 'Poll interval (s)', description: 'How often signal, registration and operator are read.' })),
         }),
       )
       .default([])
@@ -122,6 +135,13 @@ const lines = z
       .array(z.strictObject({ id: ident('a line card id'), port: serialPort, baud: z.number().int().positive().default(115200) }))
       .default([])
       .meta(meta({ title: 'Analog line cards', description: 'FXS/FXO line-card controllers on serial ports.', restart: true })),
+    smsCommands: z
+      .strictObject({
+        allowFrom: z.array(trunkNumber).max(64).default([]).meta(meta({ title: 'Allowed senders', description: 'Numbers whose SMS commands are obeyed: STATUS, ACK <alarm id>. Messages from any other number are stored, logged and ignored.' })),
+        reply: z.boolean().default(true).meta(meta({ title: 'Reply', description: 'Answer each command by SMS.' })),
+      })
+      .prefault({})
+      .meta(meta({ title: 'SMS commands', description: 'Commands accepted by SMS from the allow-list; each is audited.' })),
   })
   .meta(meta({ title: 'Lines', description: 'GSM modems and analog line cards.' }));
 

@@ -9,6 +9,8 @@ import type { Alarm } from '../store/alarms-repo.js';
 import type { LiveChannel } from '../pbx/live-channels.js';
 import type { Fault } from '../store/faults-repo.js';
 import type { BoardSnapshot } from '../alarms/board-view.js';
+import type { Sms } from '../store/sms-repo.js';
+import type { LinesView } from '../lines/view.js';
 
 export interface EventMap {
   health: Health;
@@ -23,6 +25,10 @@ export interface EventMap {
   fault: Fault;
   /** The board's inputs/outputs changed (a press, a lamp). */
   board: BoardSnapshot;
+  /** An SMS was stored or changed state. */
+  sms: Sms;
+  /** A modem or line card changed state. */
+  lines: LinesView;
 }
 
 type Listener<K extends keyof EventMap> = (payload: EventMap[K]) => void;

@@ -3,7 +3,7 @@
 import type { SystemReadings } from './system-sampler.js';
 
 export type ComponentStatus = 'ok' | 'degraded' | 'down' | 'disabled';
-export const COMPONENTS = ['freeswitch', 'uplink', 'store', 'hardware', 'gsm'] as const;
+export const COMPONENTS = ['freeswitch', 'uplink', 'store', 'hardware', 'gsm', 'lines'] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
 
 export interface ComponentHealth {

@@ -22,18 +22,22 @@ export type NewFault = Omit<Fault, 'id' | 'raisedAt' | 'clearedAt'>;
 export class FaultsRepo {
   constructor(private readonly db: Queryable) {}
 
-  /** Open a fault; when one is already open under this key, only its detail is refreshed and nothing new is returned. */
-  async raise(f: NewFault, at: string): Promise<Fault | undefined> {
+  /**
+   * Open a fault. When one is already open under this key only its detail is
+   * refreshed: `fresh` false, and undefined when nothing changed at all.
+   */
+  async raise(f: NewFault, at: string): Promise<{ fault: Fault; fresh: boolean } | undefined> {
     const open = await this.openByKey(f.key);
     if (open) {
-      if (open.detail !== f.detail) await this.db.run('UPDATE faults SET detail = ? WHERE id = ?', [f.detail, open.id]);
-      return undefined;
+      if (open.detail === f.detail) return undefined;
+      await this.db.run('UPDATE faults SET detail = ? WHERE id = ?', [f.detail, open.id]);
+      return { fault: { ...open, detail: f.detail }, fresh: false };
     }
     const r = await this.db.get<Raw>(
       'INSERT INTO faults(key, source, code, subject, detail, raised_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
       [f.key, f.source, f.code, f.subject, f.detail, at],
     );
-    return fromRaw(r!);
+    return { fault: fromRaw(r!), fresh: true };
   }
 
   /** Close the open fault under this key; undefined when none was open. */

@@ -197,6 +197,17 @@ export const migrations: Migration[] = [
       CREATE INDEX sms_status ON sms(direction, status);
     `,
   },
+  {
+    version: 6,
+    name: 'sms: the network timestamp, to recognise a message offered twice',
+    sql: `
+      -- A modem offers a stored SMS again when the daemon stopped between
+      -- storing it and deleting the modem's copy: same sender, same text,
+      -- same service-centre timestamp is the same message.
+      ALTER TABLE sms ADD COLUMN sent_at TEXT;
+      CREATE INDEX sms_inbound_dedupe ON sms(peer, sent_at) WHERE direction = 'in';
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -15,25 +15,27 @@ export interface Sms {
   alarmId: string | null;
   refs: number[];
   detail: string | null;
+  /** Inbound: the service centre's timestamp. */
+  sentAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
 interface Raw {
-  id: number; direction: 'in' | 'out'; modem: string; peer: string; text: string; status: SmsStatus; alarm_id: string | null; refs: string | null; detail: string | null; created_at: string; updated_at: string;
+  id: number; direction: 'in' | 'out'; modem: string; peer: string; text: string; status: SmsStatus; alarm_id: string | null; refs: string | null; detail: string | null; sent_at: string | null; created_at: string; updated_at: string;
 }
 const fromRaw = (r: Raw): Sms => ({
   id: r.id, direction: r.direction, modem: r.modem, peer: r.peer, text: r.text, status: r.status, alarmId: r.alarm_id,
-  refs: r.refs ? (JSON.parse(r.refs) as number[]) : [], detail: r.detail, createdAt: r.created_at, updatedAt: r.updated_at,
+  refs: r.refs ? (JSON.parse(r.refs) as number[]) : [], detail: r.detail, sentAt: r.sent_at, createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
 export class SmsRepo {
   constructor(private readonly db: Queryable) {}
 
-  async insert(m: Pick<Sms, 'direction' | 'modem' | 'peer' | 'text' | 'status'> & { alarmId?: string | null; detail?: string | null }, at = new Date().toISOString()): Promise<Sms> {
+  async insert(m: Pick<Sms, 'direction' | 'modem' | 'peer' | 'text' | 'status'> & { alarmId?: string | null; detail?: string | null; sentAt?: string | null }, at = new Date().toISOString()): Promise<Sms> {
     const r = await this.db.get<Raw>(
-      'INSERT INTO sms(direction, modem, peer, text, status, alarm_id, detail, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *',
-      [m.direction, m.modem, m.peer, m.text, m.status, m.alarmId ?? null, m.detail ?? null, at, at],
+      'INSERT INTO sms(direction, modem, peer, text, status, alarm_id, detail, sent_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *',
+      [m.direction, m.modem, m.peer, m.text, m.status, m.alarmId ?? null, m.detail ?? null, m.sentAt ?? null, at, at],
     );
     return fromRaw(r!);
   }
@@ -63,6 +65,12 @@ export class SmsRepo {
       "SELECT * FROM sms WHERE direction = 'out' AND modem = ? AND status = 'sent' AND EXISTS (SELECT 1 FROM json_each(sms.refs) WHERE value = ?) ORDER BY id DESC LIMIT 1",
       [modem, ref],
     );
+    return r && fromRaw(r);
+  }
+
+  /** The same inbound message stored before (offered again by the modem). */
+  async sameInbound(peer: string, sentAt: string, text: string): Promise<Sms | undefined> {
+    const r = await this.db.get<Raw>("SELECT * FROM sms WHERE direction = 'in' AND peer = ? AND sent_at = ? AND text = ? ORDER BY id DESC LIMIT 1", [peer, sentAt, text]);
     return r && fromRaw(r);
   }
 

@@ -1,0 +1,116 @@
+// GSM modems and analog line cards for the UI: their state, the SMS log, a
+// test SMS and a USSD query for technicians; in simulation, an SMS arriving
+// and line-card ports changing, to watch the whole path.
+import type { LinesView } from '../../lines/view.js';
+import type { ApiDeps, RouteDef } from '../route.js';
+
+export interface LinesApi {
+  view(): LinesView;
+  queueSms(to: string, text: string, o: { tag?: string }, modemId?: string): Promise<{ ok: true; id: number } | { ok: false; error: string }>;
+  ussd(modemId: string, code: string): Promise<{ ok: true; text: string } | { ok: false; error: string }>;
+  /** Simulation only. */
+  sim?: {
+    smsIn(modemId: string, from: string, text: string, order?: number[]): { ok: true; slots: number[] } | { ok: false; error: string };
+    port(cardId: string, port: number, action: PortAction): { ok: true } | { ok: false; error: string };
+    /** What the simulated network received from the modem: to, text, parts. */
+    sent(modemId: string): Array<{ to: string; text: string; parts: number }> | undefined;
+  };
+}
+
+export const PORT_ACTIONS = ['off-hook', 'on-hook', 'ring', 'stop-ring', 'cut', 'restore', 'no-battery', 'battery'] as const;
+export type PortAction = (typeof PORT_ACTIONS)[number];
+
+const body = (req: { body?: unknown }) => (req.body ?? {}) as Record<string, unknown>;
+const PHONE = /^\+?[0-9]{3,20}$/;
+
+export function lineRoutes(d: ApiDeps): RouteDef[] {
+  const lines = d.lines;
+  if (!lines) return [];
+  const routes: RouteDef[] = [
+    {
+      method: 'get',
+      path: '/api/lines',
+      access: 'viewer',
+      handler: async (_req, res) => void res.json({ ...lines.view(), sms: await d.store.sms.recent(50) }),
+    },
+    {
+      method: 'post',
+      path: '/api/lines/modems/:id/sms',
+      access: 'technician',
+      action: 'sms.send',
+      handler: async (req, res, ctx) => {
+        const { to, text } = body(req);
+        if (typeof to !== 'string' || !PHONE.test(to)) return void res.status(400).json({ error: 'to: a phone number, an optional + and 3–20 digits' });
+        if (typeof text !== 'string' || !text.trim() || [...text].length > 1000) return void res.status(400).json({ error: 'text: 1–1000 characters' });
+        const r = await lines.queueSms(to, text, { tag: `test by ${ctx.actor.username ?? '?'}` }, String(req.params.id));
+        if (r.ok) res.status(202).json({ id: r.id });
+        else {
+          res.locals.error = r.error;
+          res.status(/no modem/.test(r.error) ? 404 : 400).json({ error: r.error });
+        }
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/lines/modems/:id/ussd',
+      access: 'technician',
+      action: 'gsm.ussd',
+      handler: async (req, res) => {
+        const { code } = body(req);
+        if (typeof code !== 'string' || !/^[0-9*#]{2,20}$/.test(code)) return void res.status(400).json({ error: 'code: 2–20 of 0-9 * #, e.g. *100#' });
+        const r = await lines.ussd(String(req.params.id), code);
+        if (r.ok) res.json({ text: r.text });
+        else {
+          res.locals.error = r.error;
+          res.status(/no modem/.test(r.error) ? 404 : 502).json({ error: r.error });
+        }
+      },
+    },
+  ];
+  const sim = lines.sim;
+  if (sim) {
+    routes.push(
+      {
+        method: 'post',
+        path: '/api/sim/modems/:id/sms',
+        access: 'technician',
+        action: 'sim.sms',
+        handler: (req, res) => {
+          const { from, text, order } = body(req);
+          if (typeof from !== 'string' || !/^\+?[0-9]{3,20}$/.test(from)) return void res.status(400).json({ error: 'from: a phone number' });
+          if (typeof text !== 'string' || !text || text.length > 2000) return void res.status(400).json({ error: 'text: 1–2000 characters' });
+          if (order !== undefined && !(Array.isArray(order) && order.every((n) => Number.isInteger(n)))) return void res.status(400).json({ error: 'order: part numbers, e.g. [3,1,2]' });
+          const r = sim.smsIn(String(req.params.id), from, text, order as number[] | undefined);
+          if (r.ok) res.json(r);
+          else res.status(404).json({ error: r.error });
+        },
+      },
+      {
+        method: 'get',
+        path: '/api/sim/modems/:id/sent',
+        access: 'technician',
+        handler: (req, res) => {
+          const sent = sim.sent(String(req.params.id));
+          if (sent) res.json({ sent });
+          else res.status(404).json({ error: `no simulated modem ${String(req.params.id)}` });
+        },
+      },
+      {
+        method: 'post',
+        path: '/api/sim/line-cards/:id/ports/:n',
+        access: 'technician',
+        action: 'sim.line-port',
+        handler: (req, res) => {
+          const { action } = body(req);
+          const n = Number(req.params.n);
+          if (!PORT_ACTIONS.includes(action as PortAction)) return void res.status(400).json({ error: `action: one of ${PORT_ACTIONS.join(', ')}` });
+          if (!Number.isInteger(n) || n < 1) return void res.status(400).json({ error: 'port: a number from 1' });
+          const r = sim.port(String(req.params.id), n, action as PortAction);
+          if (r.ok) res.json(r);
+          else res.status(404).json({ error: r.error });
+        },
+      },
+    );
+  }
+  return routes;
+}

@@ -1,0 +1,216 @@
+// The line services: every configured GSM modem and analog line card, on its
+// serial port (or, in simulation, on a simulated device at the far end of a
+// pseudo-terminal), wired to the store, faults, health, the UI and central.
+import type { AlarmService } from '../alarms/alarm-service.js';
+import type { FaultBook } from '../alarms/faults.js';
+import type { Config } from '../config/schema.js';
+import type { EventBus } from '../events/bus.js';
+import type { ComponentStatus, HealthRegistry } from '../health/health.js';
+import type { Component } from '../lifecycle/components.js';
+import type { RootLogger } from '../log/logger.js';
+import type { Store } from '../store/store.js';
+import { AtEngine } from '../../../hardware/src/serial/at/index.js';
+import { GsmModem } from '../../../hardware/src/serial/gsm/index.js';
+import type { SerialLink } from '../../../hardware/src/serial/link.js';
+import { LineCard } from '../../../hardware/src/serial/linecard/index.js';
+import { SerialPortLink } from '../../../hardware/src/serial/serialport-link.js';
+import type { GsmModemSim } from '../../../hardware/src/sim/serial/gsm-modem-sim.js';
+import type { LineCardSim } from '../../../hardware/src/sim/serial/line-card-sim.js';
+import { AlarmSms } from './alarm-sms.js';
+import { CardLine } from './card-line.js';
+import { GsmLine, type QueueResult } from './gsm-line.js';
+import { simSerialPort, type SimPort } from './sim-serial.js';
+import { SmsInbox } from './sms-inbox.js';
+import type { LinesView } from './view.js';
+import type { LinesApi } from '../api/routes/lines.js';
+
+export interface LinesDeps {
+  store: Store;
+  bus: EventBus;
+  faults: FaultBook;
+  health: HealthRegistry;
+  /** The alarm service (built after the lines: it asks them about the GSM trunk). */
+  alarms: () => AlarmService | undefined;
+  logger: RootLogger;
+  /** Wake the uplink: an `event` was queued. */
+  notify: () => void;
+  simulate: boolean;
+}
+
+/** After a start, faults of modems and cards that the drivers do not report again by then are closed. */
+const RECONCILE_MS = 60_000;
+
+export class LinesService implements Component {
+  readonly name = 'lines';
+  readonly modems = new Map<string, GsmLine>();
+  readonly cards = new Map<string, CardLine>();
+  /** Simulation only: the devices at the far end, for the sim API and tests. */
+  readonly modemSims = new Map<string, GsmModemSim>();
+  readonly cardSims = new Map<string, LineCardSim>();
+  private readonly simPorts: SimPort[] = [];
+  private alarmSms: AlarmSms | undefined;
+  private inbox: SmsInbox | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private viewTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly d: LinesDeps,
+  ) {}
+
+  private async linkFor(kind: 'modem' | 'card', id: string, port: string, baud: number): Promise<{ link: SerialLink; path: string }> {
+    const log = this.d.logger.ns(kind === 'modem' ? 'lines:gsm:port' : 'lines:card:port');
+    if (!port.startsWith('sim:')) return { link: new SerialPortLink({ path: port, baudRate: baud, log }), path: port };
+    if (!this.d.simulate) throw new Error(`lines: ${kind} ${id} has port ${port}, which exists in simulation mode only`);
+    const name = port.slice(4);
+    let attach: (far: import('node:stream').Duplex) => void;
+    if (kind === 'modem') {
+      const { GsmModemSim } = await import('../../../hardware/src/sim/serial/gsm-modem-sim.js');
+      const sim = new GsmModemSim({ echo: true });
+      this.modemSims.set(id, sim);
+      attach = (far) => sim.attach(far);
+    } else {
+      const { LineCardSim } = await import('../../../hardware/src/sim/serial/line-card-sim.js');
+      attach = (far) => {
+        const sim = new LineCardSim(far, { ports: ['FXS', 'FXS', 'FXS', 'FXS', 'FXO', 'FXO'] });
+        this.cardSims.set(id, sim);
+        sim.start();
+      };
+    }
+    const sp = await simSerialPort(name, this.config.dataDir, baud, log, attach);
+    this.simPorts.push(sp);
+    return sp;
+  }
+
+  async start(): Promise<void> {
+    const { store, bus, faults, logger } = this.d;
+    const changed = () => this.changed();
+    for (const m of this.config.lines.modems) {
+      const { link, path } = await this.linkFor('modem', m.id, m.port, m.baud);
+      const engine = new AtEngine(link, { log: logger.ns('lines:gsm:at') });
+      const modem = new GsmModem(engine, link, { id: m.id, log: logger.ns('lines:gsm'), pin: m.pin, pollMs: m.pollS * 1000 });
+      this.modems.set(m.id, new GsmLine(m.id, path, modem, store, bus, faults, logger.ns('lines:gsm'), changed, this.d.notify));
+    }
+    for (const c of this.config.lines.lineCards) {
+      const { link, path } = await this.linkFor('card', c.id, c.port, c.baud);
+      const card = new LineCard(link, { id: c.id, log: logger.ns('lines:card') });
+      this.cards.set(c.id, new CardLine(c.id, path, card, store, faults, logger.ns('lines:card'), changed, this.d.notify));
+    }
+    const sender = { queue: (to: string, text: string, o: { alarmId?: string; tag?: string }) => this.queueSms(to, text, o) };
+    this.inbox = new SmsInbox(this.config, store, bus, this.d.alarms(), faults, this.d.health, sender, logger.ns('lines:sms'), this.d.notify);
+    const inbox = this.inbox;
+    for (const g of this.modems.values()) {
+      g.onReceive((modem, m) => inbox.receive(modem, m));
+      g.start();
+    }
+    for (const c of this.cards.values()) c.start();
+    if (this.modems.size) {
+      this.alarmSms = new AlarmSms(this.config, store, bus, sender, logger.ns('lines:sms'));
+      await this.alarmSms.start();
+    }
+    this.reconcileTimer = setTimeout(() => void this.reconcile(), RECONCILE_MS);
+    this.reconcileTimer.unref();
+    this.changed();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.reconcileTimer);
+    clearTimeout(this.viewTimer);
+    await this.alarmSms?.stop();
+    await Promise.all([...this.modems.values()].map((m) => m.stop()));
+    await Promise.all([...this.cards.values()].map((c) => c.stop()));
+    for (const sp of this.simPorts) await sp.stop().catch(() => undefined);
+  }
+
+  /** SMS go out through the first modem (a second one is a spare for the trunk and for receiving). */
+  queueSms(to: string, text: string, o: { alarmId?: string; tag?: string } = {}, modemId?: string): Promise<QueueResult> {
+    const g = modemId ? this.modems.get(modemId) : this.modems.values().next().value;
+    if (!g) return Promise.resolve({ ok: false, error: modemId ? `no modem ${modemId}` : 'no GSM modem configured (lines.modems)' });
+    return g.queue(to, text, o);
+  }
+
+  async ussd(modemId: string, code: string): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+    const g = this.modems.get(modemId);
+    if (!g) return { ok: false, error: `no modem ${modemId}` };
+    return g.modem.ussd(code);
+  }
+
+  /** Simulation only: drive the simulated devices (sim API, tests, a newcomer). */
+  simControls(): NonNullable<LinesApi['sim']> {
+    return {
+      smsIn: (modemId, from, text, order) => {
+        const sim = this.modemSims.get(modemId);
+        if (!sim) return { ok: false, error: `no simulated modem ${modemId}` };
+        return { ok: true, slots: sim.receiveSms(from, text, order ? { order } : {}) };
+      },
+      sent: (modemId) => this.modemSims.get(modemId)?.sent.map((m) => ({ to: m.to, text: m.text, parts: m.parts })),
+      port: (cardId, n, action) => {
+        const sim = this.cardSims.get(cardId);
+        if (!sim) return { ok: false, error: `no simulated line card ${cardId}` };
+        try {
+          switch (action) {
+            case 'off-hook': sim.setHook(n, 'off'); break;
+            case 'on-hook': sim.setHook(n, 'on'); break;
+            case 'ring': sim.ring(n, true); break;
+            case 'stop-ring': sim.ring(n, false); break;
+            case 'cut': sim.cutLine(n); break;
+            case 'restore': sim.setLineVoltage(n, 48); break;
+            case 'no-battery': sim.setBattery(n, false); break;
+            case 'battery': sim.setBattery(n, true); break;
+          }
+        } catch (e) {
+          return { ok: false, error: (e as Error).message };
+        }
+        return { ok: true };
+      },
+    };
+  }
+
+  /** Failover trunk for routing: a modem that can take a GSM call now. */
+  gsmTrunk(): { available: boolean; reason: string } {
+    const lines = [...this.modems.values()];
+    if (!lines.length) return { available: false, reason: 'no GSM modem configured' };
+    const up = lines.find((l) => l.available());
+    return up ? { available: true, reason: `through ${up.id}` } : { available: false, reason: lines.map((l) => l.unavailableReason()).join('; ') };
+  }
+
+  view(): LinesView {
+    return { modems: [...this.modems.values()].map((m) => m.view()), lineCards: [...this.cards.values()].map((c) => c.view()) };
+  }
+
+  /** Coalesce bursts of changes into one health update and one UI event. */
+  private changed(): void {
+    if (this.viewTimer) return;
+    this.viewTimer = setTimeout(() => {
+      this.viewTimer = undefined;
+      const v = this.view();
+      this.reportHealth(v);
+      this.d.bus.emit('lines', v);
+    }, 100);
+    this.viewTimer.unref();
+  }
+
+  private reportHealth(v: LinesView): void {
+    const { health } = this.d;
+    if (!v.modems.length) health.set('gsm', 'disabled', 'no modem configured');
+    else {
+      const ready = v.modems.filter((m) => m.state === 'ready');
+      const status: ComponentStatus = ready.length === v.modems.length && v.modems.every((m) => !m.faults.length) ? 'ok' : ready.length ? 'degraded' : 'down';
+      health.set('gsm', status, v.modems.map((m) => (m.state === 'ready' ? `${m.id}: ${m.operator ?? '?'}, ${m.dbm ?? '?'} dBm (${m.bars}/5), ${m.registration}` : `${m.id}: ${m.state}${m.faults.length ? ` — ${m.faults.map((f) => f.detail).join('; ')}` : ''}`)).join('; '));
+    }
+    if (!v.lineCards.length) health.set('lines', 'disabled', 'no line card configured');
+    else {
+      const ok = v.lineCards.filter((c) => c.status === 'ok');
+      const portFaults = v.lineCards.flatMap((c) => c.ports.flatMap((p) => p.faults.map((f) => f.detail)));
+      const status: ComponentStatus = ok.length === v.lineCards.length ? (portFaults.length ? 'degraded' : 'ok') : ok.length ? 'degraded' : 'down';
+      health.set('lines', status, [...v.lineCards.map((c) => `${c.id}: ${c.detail}`), ...portFaults].join('; '));
+    }
+  }
+
+  private async reconcile(): Promise<void> {
+    const active = new Set([...[...this.modems.values()].flatMap((m) => m.activeFaultKeys()), ...[...this.cards.values()].flatMap((c) => c.activeFaultKeys())]);
+    for (const f of await this.d.faults.open()) {
+      if ((f.source === 'gsm' || f.source === 'line-card') && !active.has(f.key)) await this.d.faults.clear(f.key);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// Inbound SMS: every message is stored first (then the modem may delete its
+// copy), then, when it comes from a number on the allow-list, obeyed as a
+// command (STATUS, ACK <alarm id>) and answered by SMS. Each command is
+// audited under the user "sms:<number>"; a message from anyone else is kept,
+// logged and ignored — never answered, so the appliance cannot be made to
+// send SMS to strangers.
+import type { AlarmService } from '../alarms/alarm-service.js';
+import type { FaultBook } from '../alarms/faults.js';
+import type { Config } from '../config/schema.js';
+import type { EventBus } from '../events/bus.js';
+import type { HealthRegistry } from '../health/health.js';
+import type { Logger } from '../log/logger.js';
+import type { Sms } from '../store/sms-repo.js';
+import type { Store } from '../store/store.js';
+import type { SmsQueue } from './alarm-sms.js';
+import { parseSmsCommand, sameNumber } from './sms-commands.js';
+
+export interface InboundSms {
+  from: string;
+  text: string;
+  sentAt: string;
+  parts: number;
+}
+
+export class SmsInbox {
+  constructor(
+    private readonly config: Pick<Config, 'site' | 'node' | 'lines'>,
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly alarms: AlarmService | undefined,
+    private readonly faults: FaultBook | undefined,
+    private readonly health: HealthRegistry,
+    private readonly replies: SmsQueue,
+    private readonly log: Logger,
+    private readonly notify: () => void,
+  ) {}
+
+  /** Resolves once the message is durable (the modem may then delete its copy); the command runs after. */
+  async receive(modem: string, m: InboundSms): Promise<{ row: Sms; handled: Promise<void> }> {
+    const allowed = this.config.lines.smsCommands.allowFrom.some((n) => sameNumber(n, m.from));
+    // At least once from the modem: a message offered again (the daemon stopped before the modem deleted it) is not obeyed twice.
+    const seen = m.sentAt ? await this.store.sms.sameInbound(m.from, m.sentAt, m.text) : undefined;
+    if (seen) {
+      this.log.info({ sms: seen.id, from: m.from }, 'an SMS already stored was offered again by the modem: not handled twice');
+      return { row: seen, handled: Promise.resolve() };
+    }
+    const row = await this.store.tx(async (r) => {
+      const s = await r.sms.insert({ direction: 'in', modem, peer: m.from, text: m.text, sentAt: m.sentAt || null, status: allowed ? 'received' : 'ignored', detail: allowed ? null : 'sender not on the allow-list (lines.smsCommands.allowFrom)' });
+      await r.outbox.enqueue('event', { kind: 'sms', direction: 'in', modem, from: m.from, text: m.text, sentAt: m.sentAt, parts: m.parts, status: s.status }, null);
+      return s;
+    });
+    this.bus.emit('sms', row);
+    this.notify();
+    if (!allowed) {
+      this.log.warn({ from: m.from, modem, sms: row.id }, `SMS from ${m.from}, a number not on the allow-list: stored and ignored`);
+      return { row, handled: Promise.resolve() };
+    }
+    return { row, handled: this.obey(modem, row).catch((err: unknown) => this.log.error({ err, sms: row.id }, 'SMS command failed')) };
+  }
+
+  private async obey(modem: string, row: Sms): Promise<void> {
+    const cmd = parseSmsCommand(row.text);
+    const actor = { username: `sms:${row.peer}`, role: null, ip: null };
+    let reply: string;
+    let detail: string;
+    switch (cmd.kind) {
+      case 'status': {
+        const open = (await this.store.alarms.open()).filter((a) => !a.test);
+        const faults = this.faults ? await this.faults.open() : [];
+        const h = this.health.snapshot();
+        reply = `${this.config.site}/${this.config.node} ${h.status.toUpperCase()}: ${open.length} open alarm(s)${open.length ? ` ${open.slice(0, 5).map((a) => `${a.id} ${a.pointId} ${a.state}`).join('; ')}` : ''}; ${faults.length} fault(s)${faults.length ? ` ${faults.slice(0, 3).map((f) => f.key).join(', ')}` : ''}.`;
+        detail = 'STATUS answered';
+        const entry = await this.store.audit.insert({ username: actor.username, role: null, ip: null, action: 'sms.status', target: modem, outcome: 'ok', detail: `from ${row.peer}` });
+        this.bus.emit('audit', entry);
+        break;
+      }
+      case 'ack': {
+        if (!this.alarms) {
+          reply = 'No call points configured.';
+          detail = 'ACK refused: no alarm service';
+          break;
+        }
+        // AlarmService.acknowledge writes the audit entry (alarm.acknowledge, source sms).
+        const r = await this.alarms.acknowledge(cmd.alarmId, actor, 'sms');
+        reply = r.ok ? `Alarm ${cmd.alarmId} acknowledged by ${row.peer}.` : `Not acknowledged: ${r.message}.`;
+        detail = r.ok ? `acknowledged ${cmd.alarmId}` : `ACK ${cmd.alarmId} refused: ${r.message}`;
+        if (r.ok) await this.store.sms.update(row.id, { alarmId: cmd.alarmId });
+        break;
+      }
+      case 'unknown': {
+        reply = 'Commands: STATUS, or ACK <alarm id> (e.g. ACK A-20261125-3).';
+        detail = `not a command: "${cmd.text}"`;
+        const entry = await this.store.audit.insert({ username: actor.username, role: null, ip: null, action: 'sms.command', target: modem, outcome: 'failed', detail });
+        this.bus.emit('audit', entry);
+        break;
+      }
+    }
+    this.log.info({ from: row.peer, sms: row.id, command: cmd.kind }, `SMS command from ${row.peer}: ${detail}`);
+    await this.store.sms.update(row.id, { status: 'handled', detail });
+    const updated = await this.store.sms.byId(row.id);
+    if (updated) this.bus.emit('sms', updated);
+    if (this.config.lines.smsCommands.reply) {
+      const r = await this.replies.queue(row.peer, reply, { tag: `reply to ${row.id}` });
+      if (!r.ok) this.log.error({ error: r.error }, 'cannot queue the SMS reply');
+    }
+  }
+}

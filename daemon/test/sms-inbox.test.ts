@@ -1,0 +1,71 @@
+// SMS commands: parsing as phones send them, the allow-list, the reply, and a
+// message the modem offers twice is obeyed once.
+import { join } from 'node:path';
+import t from 'tap';
+import pino from 'pino';
+import { configSchema } from '../src/config/schema.js';
+import { EventBus } from '../src/events/bus.js';
+import { HealthRegistry } from '../src/health/health.js';
+import { parseSmsCommand, sameNumber } from '../src/lines/sms-commands.js';
+import { SmsInbox } from '../src/lines/sms-inbox.js';
+import { alarmSms } from '../src/lines/sms-text.js';
+import { Store } from '../src/store/store.js';
+import type { Alarm } from '../src/store/alarms-repo.js';
+
+const log = pino({ level: 'silent' });
+
+t.test('commands as phones send them', async (t) => {
+  t.same(parseSmsCommand('STATUS'), { kind: 'status' });
+  t.same(parseSmsCommand('  status \n'), { kind: 'status' });
+  t.same(parseSmsCommand('状态'), { kind: 'status' });
+  t.same(parseSmsCommand('ack A-20261125-3'), { kind: 'ack', alarmId: 'A-20261125-3' });
+  t.same(parseSmsCommand('ACK：A-20261125-3'), { kind: 'ack', alarmId: 'A-20261125-3' }, 'a full-width colon from a Chinese keyboard');
+  t.same(parseSmsCommand('ＡＣＫ　Ａ-20261125-3'), { kind: 'ack', alarmId: 'A-20261125-3' }, 'full-width letters and space');
+  t.same(parseSmsCommand('确认 A-20261125-12'), { kind: 'ack', alarmId: 'A-20261125-12' });
+  t.match(parseSmsCommand('ACK 3'), { kind: 'unknown' }, 'an ACK without a valid alarm id is not a command');
+  t.match(parseSmsCommand('ACK A-20261125-3; DROP TABLE'), { kind: 'unknown' });
+  t.match(parseSmsCommand('STATUS please'), { kind: 'unknown' });
+  t.ok(sameNumber('+86 138-0013-8000', '008613800138000'));
+  t.notOk(sameNumber('+8613800138000', '13800138000'), 'national and international forms are not guessed equal');
+});
+
+t.test('alarm texts in both languages fit what a phone shows', async (t) => {
+  const a = { id: 'A-20261125-3', pointId: 'p', raisedAt: '2026-11-25T06:07:00Z', updatedAt: '2026-11-25T06:09:00Z', acknowledgedBy: 'sms:+8613800138000' } as Alarm;
+  const point = configSchema.parse({ site: 's', node: 'n', points: [{ id: 'p', input: 'in1', label: 'SOS km 1.2', location: 'Tunnel A', zone: 'z', escalation: { targets: [{ extension: '8000' }] } }] }).points[0];
+  t.equal(alarmSms(a, point, 'raised', 'en', 'tunnel-a', 'UTC'), 'EMERGENCY tunnel-a: SOS km 1.2, Tunnel A at 2026-11-25 06:07, alarm A-20261125-3. Reply ACK A-20261125-3 to acknowledge.');
+  t.equal(alarmSms(a, point, 'raised', 'zh-CN', 'tunnel-a', 'Asia/Shanghai'), '【紧急报警】tunnel-a SOS km 1.2, Tunnel A 2026-11-25 14:07 报警 A-20261125-3。回复 ACK A-20261125-3 确认。', 'local time of the site');
+  t.ok([...alarmSms(a, point, 'raised', 'zh-CN', 'tunnel-a')].length <= 70 * 2, 'at most two UCS2 parts');
+});
+
+t.test('the inbox: allow-list, reply, once only', async (t) => {
+  const dir = t.testdir();
+  const store = await Store.open(join(dir, 'data'), { site: 's', node: 'n' });
+  t.teardown(() => store.close());
+  const bus = new EventBus(log);
+  const health = new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined);
+  const replies: Array<{ to: string; text: string }> = [];
+  const config = configSchema.parse({ site: 'tunnel-a', node: 'c3', lines: { smsCommands: { allowFrom: ['+8613800138000'] } } });
+  const inbox = new SmsInbox(config, store, bus, undefined, undefined, health, { queue: async (to, text) => (replies.push({ to, text }), { ok: true, id: 1 }) }, log, () => undefined);
+
+  const stranger = await inbox.receive('gsm0', { from: '+8613999999999', text: 'STATUS', sentAt: '2026-11-25T10:00:00+08:00', parts: 1 });
+  await stranger.handled;
+  t.match(stranger.row, { status: 'ignored' });
+  t.same(replies, [], 'a stranger gets no answer');
+
+  const m = { from: '+8613800138000', text: 'status', sentAt: '2026-11-25T10:01:00+08:00', parts: 1 };
+  const first = await inbox.receive('gsm0', m);
+  await first.handled;
+  t.match(await store.sms.byId(first.row.id), { status: 'handled', detail: 'STATUS answered' });
+  t.match(replies, [{ to: '+8613800138000', text: /^tunnel-a\/c3 .*: 0 open alarm\(s\); 0 fault\(s\)\.$/ }]);
+  const again = await inbox.receive('gsm0', m);
+  await again.handled;
+  t.equal(again.row.id, first.row.id, 'offered again by the modem: the stored message, not a new one');
+  t.equal(replies.length, 1, 'and not answered twice');
+  t.equal((await store.sms.recent(10)).filter((x) => x.direction === 'in').length, 2);
+  const bad = await inbox.receive('gsm0', { ...m, text: 'hello', sentAt: '2026-11-25T10:02:00+08:00' });
+  await bad.handled;
+  t.match(replies[1], { text: /^Commands: STATUS, or ACK <alarm id>/ }, 'not a command: the usage');
+  const audit = await store.audit.list(10);
+  t.ok(audit.some((e) => e.action === 'sms.status' && e.username === 'sms:+8613800138000'), 'commands are audited');
+  t.ok(audit.some((e) => e.action === 'sms.command' && e.outcome === 'failed'));
+});
