@@ -4,6 +4,7 @@ import { detectSimulation, forgetSimulation, isRealOpen, useAlarmStore } from '.
 import * as api from './api';
 import { FeedbackView, type Feedback } from './components/Feedback';
 import { Header } from './components/Header';
+import { useFaultStore } from './faults';
 import { getLang, onLangChange, t } from './i18n';
 import { HREF, isSetupPath, parseRoute, replaceUrl, useRoute, useSetupToken } from './router';
 import { openEventStream, type StreamStatus } from './sse';
@@ -11,6 +12,7 @@ import {
   canHandleAlarms,
   canSeeAudit,
   canSeeUsers,
+  canTest,
   type Health,
   type Session,
   type SessionUser,
@@ -20,8 +22,11 @@ import {
 import { Account } from './views/Account';
 import { Alarms } from './views/Alarms';
 import { Audit } from './views/Audit';
+import { Board } from './views/Board';
 import { Calls } from './views/Calls';
 import { Dashboard } from './views/Dashboard';
+import { Faults } from './views/Faults';
+import { Lines } from './views/Lines';
 import { Live } from './views/Live';
 import { Login } from './views/Login';
 import { NotAvailable } from './views/NotAvailable';
@@ -31,7 +36,7 @@ import { Users } from './views/Users';
 type Mode = 'loading' | 'setup' | 'login' | 'app';
 
 /** Stream events handed to pages (health is handled here). */
-const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm'];
+const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms'];
 
 function isHealth(v: unknown): v is Health {
   return typeof v === 'object' && v !== null && typeof (v as Health).status === 'string';
@@ -137,6 +142,7 @@ export function App() {
 
   const alarms = useAlarmStore(mode === 'app', subscribe, streamEpoch);
   const openCount = alarms.alarms.filter(isRealOpen).length;
+  const faults = useFaultStore(mode === 'app', subscribe, streamEpoch);
 
   useEffect(() => {
     if (!landing || !alarms.settled) return;
@@ -165,6 +171,7 @@ export function App() {
       live={live}
       route={route}
       openAlarms={mode === 'app' ? openCount : 0}
+      openFaults={mode === 'app' ? faults.open.length : 0}
       onLogout={logout}
     />
   );
@@ -206,8 +213,18 @@ export function App() {
           store={alarms}
           canHandle={canHandleAlarms(user.role)}
           detectSimulation={canHandleAlarms(user.role) ? detectSimulation : null}
+          canTest={canTest(user.role)}
         />
       );
+      break;
+    case 'faults':
+      page = <Faults store={faults} />;
+      break;
+    case 'board':
+      page = <Board subscribe={subscribe} streamEpoch={streamEpoch} />;
+      break;
+    case 'lines':
+      page = <Lines subscribe={subscribe} streamEpoch={streamEpoch} canTest={canTest(user.role)} />;
       break;
     case 'dashboard':
       // Until the alarm list answers: it may send this sign-in to the Alarms page instead.

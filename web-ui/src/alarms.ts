@@ -1,9 +1,10 @@
 // Alarm state for the whole app: the header banner, the landing page and the
 // Alarms page all read it. Loaded from GET /api/alarms, kept current by the
-// `alarm` stream event, reloaded after each stream (re)connect.
+// `alarm` stream event, reloaded after each stream (re)connect. It also holds
+// the last self-test, reloaded when a test alarm ends.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import * as api from './api';
-import type { Alarm, AlarmList, AlarmState, CallPoint, Subscribe } from './types';
+import type { Alarm, AlarmList, AlarmState, CallPoint, SelfTestResult, Subscribe } from './types';
 
 /** As many recent alarms as the server sends. */
 export const RECENT_MAX = 50;
@@ -65,6 +66,8 @@ export interface AlarmStore {
   /** Every alarm known (open ones and the recent ones). */
   alarms: Alarm[];
   points: CallPoint[];
+  /** The last self-test, as the last load saw it. */
+  selfTest: SelfTestResult | null;
   /** The first load has answered (well or not). */
   settled: boolean;
   error: api.ApiErr | null;
@@ -80,6 +83,7 @@ export interface AlarmStore {
 export function useAlarmStore(active: boolean, subscribe: Subscribe, streamEpoch: number): AlarmStore {
   const [table, setTable] = useState<Map<string, Alarm>>(new Map());
   const [points, setPoints] = useState<CallPoint[]>([]);
+  const [selfTest, setSelfTest] = useState<SelfTestResult | null>(null);
   const [settled, setSettled] = useState(false);
   const [error, setError] = useState<api.ApiErr | null>(null);
   /** Events that arrive while the list is being fetched, applied on top of it. */
@@ -108,6 +112,8 @@ export function useAlarmStore(active: boolean, subscribe: Subscribe, streamEpoch
     for (const a of mine) upsert(next, a);
     setTable(next);
     setPoints(Array.isArray(r.data.points) ? r.data.points : []);
+    const st = r.data.selfTest;
+    setSelfTest(st && typeof st.alarmId === 'string' && typeof st.startedAt === 'string' ? st : null);
   }, []);
 
   useEffect(() => {
@@ -118,14 +124,23 @@ export function useAlarmStore(active: boolean, subscribe: Subscribe, streamEpoch
     pending.current = null;
     setTable(new Map());
     setPoints([]);
+    setSelfTest(null);
     setSettled(false);
     setError(null);
   }, [active, streamEpoch, load]);
 
-  useEffect(() => subscribe('alarm', apply), [subscribe, apply]);
+  useEffect(
+    () =>
+      subscribe('alarm', (a) => {
+        apply(a);
+        // A test alarm is cleared when its self-test has an outcome: fetch it.
+        if (looksLikeAlarm(a) && a.test && a.state === 'cleared') void load();
+      }),
+    [subscribe, apply, load],
+  );
 
   const reload = useCallback(() => void load(), [load]);
-  return { alarms: [...table.values()], points, settled, error, apply, reload };
+  return { alarms: [...table.values()], points, selfTest, settled, error, apply, reload };
 }
 
 /** Simulation mode, as GET /api/alarms reports it; asked once per sign-in. */

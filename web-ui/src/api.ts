@@ -5,11 +5,14 @@ import type {
   Alarm,
   AlarmList,
   AuditPage,
+  BoardSnapshot,
   CallFilters,
   CallPage,
   ChannelList,
   ErrorBody,
+  FaultList,
   Health,
+  LinesList,
   Role,
   Session,
   SimPressResult,
@@ -180,3 +183,21 @@ export const simPress = (input: string) => request<SimPressResult>('POST', `/api
 /** Simulation mode only: a simulated phone presses keys on its current call. */
 export const simPhoneKeys = (phone: string, digits: string) =>
   request<{ ok: boolean }>('POST', `/api/sim/phones/${enc(phone)}/dtmf`, { body: { digits } });
+
+/** A self-test of one call point: a test alarm to central, nobody called (202; the outcome shows in listAlarms). */
+export const testPoint = (pointId: string) => request<{ alarmId: string }>('POST', `/api/points/${enc(pointId)}/test`);
+
+export const listFaults = () => request<FaultList>('GET', '/api/faults');
+
+export const getBoard = () => request<BoardSnapshot>('GET', '/api/board');
+
+/** 404 while the daemon has no lines support (or none is configured). */
+export const getLines = () => request<LinesList>('GET', '/api/lines');
+
+/** A test SMS from one modem (202 { id }; its progress comes as `sms` events). */
+export const sendTestSms = (modem: string, to: string, text: string) =>
+  request<{ id: number }>('POST', `/api/lines/modems/${enc(modem)}/sms`, { body: { to, text } });
+
+/** A USSD code (e.g. the balance); the network can take a while to answer. */
+export const sendUssd = (modem: string, code: string) =>
+  request<{ text: string }>('POST', `/api/lines/modems/${enc(modem)}/ussd`, { body: { code }, timeoutMs: 45_000 });

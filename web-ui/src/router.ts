@@ -1,13 +1,16 @@
-// Hash routing (#/alarms, #/, #/calls, #/live, #/users, #/audit, #/account) and the /setup entry URL.
+// Hash routing (#/alarms, #/, #/faults, #/board, #/lines, #/calls, #/live, #/users, #/audit, #/account) and the /setup entry URL.
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = 'alarms' | 'dashboard' | 'calls' | 'live' | 'users' | 'audit' | 'account' | 'notfound';
+export type Route = 'alarms' | 'dashboard' | 'faults' | 'board' | 'lines' | 'calls' | 'live' | 'users' | 'audit' | 'account' | 'notfound';
 
 const ROUTES: Record<string, Route> = {
   '': 'dashboard',
   '#': 'dashboard',
   '#/': 'dashboard',
   '#/alarms': 'alarms',
+  '#/faults': 'faults',
+  '#/board': 'board',
+  '#/lines': 'lines',
   '#/calls': 'calls',
   '#/live': 'live',
   '#/users': 'users',
@@ -18,6 +21,9 @@ const ROUTES: Record<string, Route> = {
 export const HREF: Record<Exclude<Route, 'notfound'>, string> = {
   alarms: '#/alarms',
   dashboard: '#/',
+  faults: '#/faults',
+  board: '#/board',
+  lines: '#/lines',
   calls: '#/calls',
   live: '#/live',
   users: '#/users',

@@ -5,8 +5,8 @@ export const ROLES: readonly Role[] = ['admin', 'technician', 'viewer'];
 
 export type HealthStatus = 'ok' | 'degraded' | 'down';
 export type ComponentStatus = HealthStatus | 'disabled';
-export type ComponentName = 'freeswitch' | 'uplink' | 'store' | 'hardware' | 'gsm';
-export const COMPONENTS: readonly ComponentName[] = ['freeswitch', 'uplink', 'store', 'hardware', 'gsm'];
+export type ComponentName = 'freeswitch' | 'uplink' | 'store' | 'hardware' | 'gsm' | 'lines';
+export const COMPONENTS: readonly ComponentName[] = ['freeswitch', 'uplink', 'store', 'hardware', 'gsm', 'lines'];
 
 export interface ComponentHealth {
   status: ComponentStatus;
@@ -182,6 +182,134 @@ export interface AlarmList {
   points: CallPoint[];
   /** Simulation mode: the simulated dispatch desk and the key that acknowledges; null on a real installation. */
   simulation: { dispatcher: string; ackDigit: string } | null;
+  /** The last self-test (any point, any source); null before the first. */
+  selfTest?: SelfTestResult | null;
+}
+
+export type SelfTestSource = 'periodic' | 'technician' | 'central';
+
+/** The last self-test: a test alarm sent to central without calling anyone. */
+export interface SelfTestResult {
+  alarmId: string;
+  pointId: string;
+  source: SelfTestSource | string;
+  startedAt: string;
+  /** true passed, false failed, null still waiting for central's broker. */
+  ok: boolean | null;
+  /** From the daemon, in English. */
+  detail: string;
+}
+
+/** A supervision fault (GET /api/faults, SSE `fault`): open while clearedAt is null. */
+export interface Fault {
+  id: number;
+  key: string;
+  /** hardware, freeswitch, phone, uplink, self-test, gsm, line-card, … */
+  source: string;
+  code: string;
+  subject: string | null;
+  /** From the daemon, in English. */
+  detail: string;
+  raisedAt: string;
+  clearedAt: string | null;
+}
+
+export interface FaultList {
+  open: Fault[];
+  recent: Fault[];
+}
+
+/** GET /api/board, SSE `board` (the whole snapshot on each change). */
+export interface BoardSnapshot {
+  name: string;
+  inputs: Array<{ id: string; point: string | null; label: string | null; source: string; pressed: boolean }>;
+  outputs: Array<{ id: string; role: string; point: string | null; mode: 'on' | 'off' | 'flash' | string; on: boolean }>;
+  /** `since`: ms since the epoch of the last status change. */
+  devices: Array<{ id: string; status: 'starting' | 'ok' | 'fault' | 'stopped' | string; detail: string; since: number }>;
+  temperatures: Record<string, number | null>;
+}
+
+// ---- lines (mirrors daemon/src/lines/view.ts) ----
+
+export interface LineFault {
+  code: string;
+  detail: string;
+}
+
+export interface ModemView {
+  id: string;
+  /** Serial device, e.g. /dev/ttyUSB2. */
+  port: string;
+  state: 'starting' | 'ready' | 'fault' | 'stopped';
+  sim: 'ready' | 'pin' | 'puk' | 'absent' | 'unknown';
+  registration: 'home' | 'roaming' | 'searching' | 'denied' | 'not-registered' | 'unknown';
+  operator: string | null;
+  /** 27.007 +CSQ rssi (0–31, 99 unknown). */
+  rssi: number | null;
+  dbm: number | null;
+  /** 0–5. */
+  bars: number;
+  imei: string | null;
+  iccid: string | null;
+  imsi: string | null;
+  /** The failover trunk: can a GSM call be placed now; the voice call state. */
+  trunk: { available: boolean; call: 'idle' | 'ringing' | 'in-call'; number: string | null };
+  faults: LineFault[];
+  /** ms since epoch of the last state change. */
+  since: number;
+}
+
+export type PortKind = 'fxs' | 'fxo';
+export type PortState = 'on-hook' | 'off-hook' | 'ringing' | 'idle' | 'in-use' | 'no-line' | 'unknown';
+
+export interface LinePortView {
+  n: number;
+  kind: PortKind;
+  state: PortState;
+  /** FXS: loop battery present. */
+  battery: boolean | null;
+  /** FXO: tip-ring voltage. */
+  voltage: number | null;
+  faults: LineFault[];
+}
+
+export interface LineCardView {
+  id: string;
+  port: string;
+  status: 'starting' | 'ok' | 'fault' | 'stopped';
+  detail: string;
+  model: string | null;
+  firmware: string | null;
+  ports: LinePortView[];
+}
+
+/** SSE `lines`: every modem and line card, on each change. */
+export interface LinesView {
+  modems: ModemView[];
+  lineCards: LineCardView[];
+}
+
+export type SmsStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'received' | 'ignored' | 'handled';
+
+/** One SMS in or out (GET /api/lines `sms`, SSE `sms`). */
+export interface Sms {
+  id: number;
+  direction: 'in' | 'out';
+  modem: string;
+  peer: string;
+  text: string;
+  status: SmsStatus;
+  alarmId: string | null;
+  /** The network's message references (out). */
+  refs: number[];
+  detail: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** GET /api/lines: SMS newest first, at most 50. */
+export interface LinesList extends LinesView {
+  sms: Sms[];
 }
 
 /** POST /api/sim/inputs/:input/press */
@@ -197,6 +325,10 @@ export interface StreamEvents {
   call: CallRecord;
   channel: ChannelChange;
   alarm: Alarm;
+  fault: Fault;
+  board: BoardSnapshot;
+  lines: LinesView;
+  sms: Sms;
 }
 
 /** Listen to one event type; returns the unsubscribe function. */
@@ -219,6 +351,11 @@ export function canSeeAudit(role: Role | undefined): boolean {
 
 /** Acknowledge and clear alarms; simulation controls. */
 export function canHandleAlarms(role: Role | undefined): boolean {
+  return role === 'admin' || role === 'technician';
+}
+
+/** Run self-tests, send test SMS and USSD codes. */
+export function canTest(role: Role | undefined): boolean {
   return role === 'admin' || role === 'technician';
 }
 

@@ -1,11 +1,13 @@
-// The call points with their state and, in simulation mode, buttons that
-// stand in for the points and for the dispatcher's phone.
+// The call points with their state, the self-test of each (technicians) and,
+// in simulation mode, buttons that stand in for the points and for the
+// dispatcher's phone.
 import { useState } from 'preact/hooks';
 import * as api from '../api';
 import { t } from '../i18n';
-import type { Alarm, CallPoint } from '../types';
+import type { Alarm, CallPoint, SelfTestResult } from '../types';
 import { AlarmStateBadge } from './AlarmParts';
 import { FeedbackView, type Feedback } from './Feedback';
+import { SelfTestPanel } from './SelfTest';
 
 import { currentSimulation } from '../alarms';
 
@@ -15,11 +17,15 @@ interface AlarmPointsProps {
   open: Alarm[];
   /** Simulation mode, and the user may use it. */
   sim: boolean;
-  /** An alarm the server named in its answer (the stream event follows). */
+  /** The user may run self-tests. */
+  canTest: boolean;
+  /** The last self-test. */
+  selfTest: SelfTestResult | null;
+  /** A press or a test started: fetch the alarms (and the self-test) again. */
   onPressed(): void;
 }
 
-export function AlarmPoints({ points, open, sim, onPressed }: AlarmPointsProps) {
+export function AlarmPoints({ points, open, sim, canTest, selfTest, onPressed }: AlarmPointsProps) {
   // The simulated dispatch desk and the key that acknowledges, as the daemon reports them.
   const DISPATCHER = currentSimulation()?.dispatcher ?? '8000';
   const ACK_KEY = currentSimulation()?.ackDigit ?? '5';
@@ -40,6 +46,16 @@ export function AlarmPoints({ points, open, sim, onPressed }: AlarmPointsProps) 
     );
   }
 
+  async function selfTestPoint(p: CallPoint) {
+    if (busy) return;
+    setBusy(true);
+    const r = await api.testPoint(p.id);
+    setBusy(false);
+    if (!r.ok) return setFeedback({ kind: 'error', err: r });
+    onPressed();
+    setFeedback({ kind: 'ok', key: 'selfTest.started', vars: { label: p.label || p.id, id: r.data?.alarmId ?? '' } });
+  }
+
   async function dispatcherAck() {
     if (busy) return;
     setBusy(true);
@@ -57,6 +73,7 @@ export function AlarmPoints({ points, open, sim, onPressed }: AlarmPointsProps) 
           {t('alarms.simIntro')}
         </p>
       )}
+      <SelfTestPanel result={selfTest} points={points} />
       <div class="table-wrap">
         <table class="table points">
           <thead>
@@ -66,13 +83,14 @@ export function AlarmPoints({ points, open, sim, onPressed }: AlarmPointsProps) 
               <th scope="col">{t('alarms.zone')}</th>
               <th scope="col">{t('alarms.input')}</th>
               <th scope="col">{t('alarms.state')}</th>
+              {canTest && <th scope="col">{t('selfTest.column')}</th>}
               {sim && <th scope="col">{t('alarms.sim')}</th>}
             </tr>
           </thead>
           <tbody>
             {points.length === 0 && (
               <tr>
-                <td colSpan={sim ? 6 : 5} class="muted" data-testid="points-empty">
+                <td colSpan={5 + (sim ? 1 : 0) + (canTest ? 1 : 0)} class="muted" data-testid="points-empty">
                   {t('alarms.pointsEmpty')}
                 </td>
               </tr>
@@ -80,13 +98,18 @@ export function AlarmPoints({ points, open, sim, onPressed }: AlarmPointsProps) 
             {points.map((p) => {
               const alarm = open.find((a) => a.pointId === p.id);
               return (
-                <tr key={p.id} data-testid="point-row" data-id={p.id} data-state={alarm ? 'alarm' : 'idle'}>
+                <tr key={p.id} data-testid="point-row" data-id={p.id} data-state={alarm ? (alarm.test ? 'test' : 'alarm') : 'idle'}>
                   <th scope="row">{p.label || p.id}</th>
                   <td>{p.location || <span class="muted">{t('common.none')}</span>}</td>
                   <td>{p.zone || <span class="muted">{t('common.none')}</span>}</td>
                   <td class="mono">{p.input}</td>
                   <td>
-                    {alarm ? (
+                    {alarm?.test ? (
+                      <span class="badges">
+                        <span class="badge badge-info">{t('selfTest.testing')}</span>
+                        <span class="mono">{alarm.id}</span>
+                      </span>
+                    ) : alarm ? (
                       <span class="badges">
                         <span class="badge badge-alarm">{t('alarms.pointInAlarm')}</span>
                         <AlarmStateBadge state={alarm.state} />
@@ -96,6 +119,19 @@ export function AlarmPoints({ points, open, sim, onPressed }: AlarmPointsProps) 
                       <span class="badge badge-ok">{t('alarms.pointIdle')}</span>
                     )}
                   </td>
+                  {canTest && (
+                    <td>
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        data-testid={`point-test-${p.id}`}
+                        disabled={busy}
+                        onClick={() => void selfTestPoint(p)}
+                      >
+                        {t('selfTest.run')}
+                      </button>
+                    </td>
+                  )}
                   {sim && (
                     <td>
                       <button

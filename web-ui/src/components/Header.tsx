@@ -12,10 +12,12 @@ interface HeaderProps {
   route: Route;
   /** Open alarms (not tests): a red banner on every page while there are any. */
   openAlarms: number;
+  /** Open supervision faults: an amber count beside the status (less urgent than an alarm). */
+  openFaults: number;
   onLogout(): void;
 }
 
-export function Header({ health, user, live, route, openAlarms, onLogout }: HeaderProps) {
+export function Header({ health, user, live, route, openAlarms, openFaults, onLogout }: HeaderProps) {
   return (
     <header class="topbar">
       <div class="topbar-row">
@@ -32,6 +34,11 @@ export function Header({ health, user, live, route, openAlarms, onLogout }: Head
         {user && health && (
           <a href={HREF.dashboard} class="topbar-status" title={t('dashboard.overall')}>
             <StatusBadge status={health.status} />
+          </a>
+        )}
+        {user && openFaults > 0 && (
+          <a href={HREF.faults} class="fault-count" data-testid="fault-indicator" data-count={openFaults}>
+            {t(openFaults === 1 ? 'faults.countOne' : 'faults.count', { count: openFaults })}
           </a>
         )}
         {user && <LiveIndicator status={live} />}
@@ -52,7 +59,7 @@ export function Header({ health, user, live, route, openAlarms, onLogout }: Head
         )}
       </div>
       {user && openAlarms > 0 && <AlarmBanner count={openAlarms} />}
-      {user && <Nav role={user.role} route={route} />}
+      {user && <Nav role={user.role} route={route} openFaults={openFaults} />}
     </header>
   );
 }
@@ -75,11 +82,19 @@ function AlarmBanner({ count }: { count: number }) {
   );
 }
 
-function Nav({ role, route }: { role: SessionUser['role']; route: Route }) {
-  const item = (r: keyof typeof HREF, label: string) => (
+function Nav({ role, route, openFaults }: { role: SessionUser['role']; route: Route; openFaults: number }) {
+  const item = (r: keyof typeof HREF, label: string, count = 0) => (
     <li>
       <a href={HREF[r]} data-testid={`nav-${r}`} aria-current={route === r ? 'page' : undefined}>
         {label}
+        {count > 0 && (
+          <>
+            <span class="nav-count" aria-hidden="true">
+              {count}
+            </span>
+            <span class="sr-only">{t(count === 1 ? 'faults.countOne' : 'faults.count', { count })}</span>
+          </>
+        )}
       </a>
     </li>
   );
@@ -87,7 +102,10 @@ function Nav({ role, route }: { role: SessionUser['role']; route: Route }) {
     <nav class="tabs" aria-label={t('nav.label')}>
       <ul>
         {item('alarms', t('nav.alarms'))}
+        {item('faults', t('nav.faults'), openFaults)}
         {item('dashboard', t('nav.dashboard'))}
+        {item('board', t('nav.board'))}
+        {item('lines', t('nav.lines'))}
         {item('calls', t('nav.calls'))}
         {item('live', t('nav.live'))}
         {canSeeUsers(role) && item('users', t('nav.users'))}

@@ -4,6 +4,7 @@ import { AlarmCard } from '../components/AlarmCard';
 import { AlarmPoints } from '../components/AlarmPoints';
 import { AlarmRow } from '../components/AlarmRow';
 import { FeedbackView, type Feedback } from '../components/Feedback';
+import { useSelfTestPoll } from '../components/SelfTest';
 import { useTick, useTitle } from '../hooks';
 import { t } from '../i18n';
 import type { Alarm, CallPoint } from '../types';
@@ -15,6 +16,8 @@ interface AlarmsProps {
   canHandle: boolean;
   /** Whether the simulation routes exist; null when the user may not use them. */
   detectSimulation: (() => Promise<boolean | null>) | null;
+  /** Technician or admin: self-test a point. */
+  canTest: boolean;
 }
 
 /** GET /api/alarms answers 404 when no call points are configured (the routes are not mounted). */
@@ -22,7 +25,7 @@ function notConfigured(store: AlarmStore): boolean {
   return store.error?.status === 404 && store.error.error.startsWith('no such API route');
 }
 
-export function Alarms({ store, canHandle, detectSimulation }: AlarmsProps) {
+export function Alarms({ store, canHandle, detectSimulation, canTest }: AlarmsProps) {
   useTitle(t('alarms.title'));
   const [feedback, setFeedback] = useState<Feedback | null>(null);
   const [sim, setSim] = useState(false);
@@ -35,6 +38,8 @@ export function Alarms({ store, canHandle, detectSimulation }: AlarmsProps) {
       live = false;
     };
   }, [detectSimulation]);
+
+  useSelfTestPoll(store.selfTest, store.reload);
 
   const open = openAlarms(store.alarms);
   const recent = recentAlarms(store.alarms);
@@ -110,7 +115,14 @@ export function Alarms({ store, canHandle, detectSimulation }: AlarmsProps) {
       </div>
 
       <h2>{t('alarms.points')}</h2>
-      <AlarmPoints points={store.points} open={open} sim={sim} onPressed={store.reload} />
+      <AlarmPoints
+        points={store.points}
+        open={open}
+        sim={sim}
+        canTest={canTest}
+        selfTest={store.selfTest}
+        onPressed={store.reload}
+      />
     </section>
   );
 }
