@@ -210,6 +210,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const boardView = { snapshot: () => boardSnapshot(board, profile, config.points) };
     let lastBoard = '';
     const boardTimer = setInterval(() => {
+      if (!bus.listenerCount('board')) {
+        lastBoard = '';
+        return;
+      }
       const snap = boardView.snapshot();
       const text = JSON.stringify({ i: snap.inputs, o: snap.outputs.map((o) => [o.id, o.mode]), d: snap.devices.map((x) => x.status) });
       if (text !== lastBoard) {

@@ -56,8 +56,8 @@ t.test('an alarm committed just before a power cut still gets its SMS at the nex
   await store.tx((r) => r.alarms.insert(alarm('A-20261125-7', 'km1', 'calling')));
   const bus = new EventBus(log);
   const queued: string[] = [];
-  const queue = { queue: async (to: string, text: string, o: { alarmId?: string }) => {
-    const row = await store.sms.insert({ direction: 'out', modem: 'gsm0', peer: to, text, status: 'queued', alarmId: o.alarmId ?? null });
+  const queue = { queue: async (to: string, text: string, o: { alarmId?: string; tag?: string }) => {
+    const row = await store.sms.insert({ direction: 'out', modem: 'gsm0', peer: to, text, status: 'queued', alarmId: o.alarmId ?? null, tag: o.tag ?? null });
     queued.push(to);
     return { ok: true as const, id: row.id };
   } };
@@ -69,6 +69,16 @@ t.test('an alarm committed just before a power cut still gets its SMS at the nex
   await second.start();
   await second.stop();
   t.equal(queued.length, 2, 'not again after another restart');
+  // Power failed after the first of two numbers was queued: only the second is queued at the next start.
+  await store.tx((r) => r.alarms.insert(alarm('A-20261125-8', 'km1', 'raised')));
+  await store.sms.insert({ direction: 'out', modem: 'gsm0', peer: '+8613800138000', text: 'x', status: 'sent', alarmId: 'A-20261125-8', tag: 'alarm A-20261125-8 raised' });
+  // An acknowledged alarm gets no late "EMERGENCY … reply ACK".
+  await store.tx((r) => r.alarms.insert(alarm('A-20261125-9', 'km1', 'acknowledged')));
+  queued.splice(0);
+  const third = new AlarmSms(config, store, bus, queue, log);
+  await third.start();
+  await third.stop();
+  t.same(queued, ['+8613900139000'], 'only the number that had not got it, and nothing for the acknowledged alarm');
 });
 
 t.test('routing: a GSM target is refused at once, with the reason, while no modem can take the call', async (t) => {

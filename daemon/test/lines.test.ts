@@ -91,6 +91,19 @@ t.test('GSM modem and line card over ptys: SMS alarm, ACK by SMS, faults', { ski
   const ussd = await c.post('/api/lines/modems/gsm0/ussd', { code: '*100#' });
   t.match(ussd, { status: 200, json: { text: /Balance: 12\.30 CNY/ } }, 'USSD balance');
 
+  t.equal((await c.post('/api/lines/modems/gsm0/ussd', { code: '**21*13800000000#' })).status, 403, 'a technician cannot forward the trunk SIM\'s calls');
+  const audit2 = (await c.get('/api/audit?limit=50')).json as { entries?: Array<{ action: string; detail: string | null }> } | Array<{ action: string; detail: string | null }>;
+  const entries2 = Array.isArray(audit2) ? audit2 : (audit2.entries ?? []);
+  t.ok(entries2.some((e) => e.action === 'sms.send' && /to \+8613700000000, 7 characters, sms \d+/.test(e.detail ?? '')), 'the test SMS is audited with its number');
+  t.ok(entries2.some((e) => e.action === 'gsm.ussd' && e.detail === '*100#'), 'the USSD code is audited');
+  // A viewer sees the state, not the SIM identities or the texts.
+  t.equal((await cli(['user', 'add', 'watcher', '--role', 'viewer', '--password-stdin', '--config', configFile], { input: `${PW}\n` })).code, 0);
+  const v = new Client(d.url);
+  await v.login('watcher', PW);
+  const seen = (await v.get('/api/lines')).json as unknown as Lines;
+  t.match(seen.modems[0], { state: 'ready', imsi: null, iccid: null });
+  t.same(seen.sms, [], 'no SMS texts for a viewer');
+
   // A cut FXO line is a fault; restored, it clears.
   const fxo = l0.lineCards[0]!.ports.find((p) => p.kind === 'fxo')!;
   t.equal((await c.post(`/api/sim/line-cards/lc0/ports/${fxo.n}`, { action: 'cut' })).status, 200);

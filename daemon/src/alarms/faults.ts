@@ -20,7 +20,7 @@ export function faultMessage(f: Fault, state: 'raised' | 'cleared') {
 export class FaultBook {
   private chain: Promise<unknown> = Promise.resolve();
   /** Faults whose detail was refreshed in a transaction not yet announced. */
-  private readonly refreshed = new Set<number>();
+  private readonly refreshed = new WeakSet<Fault>();
 
   constructor(
     private readonly store: Store,
@@ -37,7 +37,7 @@ export class FaultBook {
     const res = await r.faults.raise({ ...f, subject: f.subject ?? null }, at);
     if (!res) return undefined;
     if (res.fresh) await r.outbox.enqueue('event', faultMessage(res.fault, 'raised'), null);
-    else this.refreshed.add(res.fault.id);
+    else this.refreshed.add(res.fault);
     return res.fault;
   }
 
@@ -50,7 +50,7 @@ export class FaultBook {
 
   /** After the commit of raiseIn/clearIn: log, UI, uplink. */
   announce(f: Fault): void {
-    if (this.refreshed.delete(f.id)) {
+    if (this.refreshed.delete(f)) {
       // Only the detail changed (e.g. "unreachable for 3 min" → "for 4 min"): the UI, not the log or central.
       this.bus.emit('fault', f);
       return;

@@ -63,6 +63,8 @@ export class Supervision {
   /** Hardware fault keys seen during this run. */
   private readonly seen = new Set<string>();
   private readonly o: Required<SupervisionOptions>;
+  /** After the first reconcile, every poll looks for leftovers whose cause has gone (a device still starting at first). */
+  private reconciling = false;
 
   constructor(
     private readonly config: Pick<Config, 'points'>,
@@ -81,7 +83,7 @@ export class Supervision {
   start(): void {
     this.timer = setInterval(() => void this.poll(), this.o.pollMs);
     this.timer.unref();
-    this.reconcileTimer = setTimeout(() => void this.reconcile(), this.o.reconcileAfterMs);
+    this.reconcileTimer = setTimeout(() => void this.reconcile().catch((err: unknown) => this.log.error({ err }, 'fault reconcile failed')), this.o.reconcileAfterMs);
     this.reconcileTimer.unref();
   }
 
@@ -138,6 +140,7 @@ export class Supervision {
   }
 
   private async checkAll(now: number): Promise<void> {
+    if (this.reconciling) await this.reconcile();
     const comps = this.health.snapshot().components;
     // FreeSWITCH.
     if (this.pbx.connected) {
@@ -176,10 +179,17 @@ export class Supervision {
     }
   }
 
-  /** Close hardware faults the previous run left open whose cause is gone. */
+  /** Close faults the previous run left open whose cause is gone (checked again on every poll after the first). */
   private async reconcile(): Promise<void> {
+    this.reconciling = true;
     const status = this.board.status();
+    const desks = new Set(dispatchExtensions(this.config));
     for (const f of await this.faults.open()) {
+      // What the configuration no longer has cannot be faulty.
+      if ((f.source === 'phone' && f.subject && !desks.has(f.subject)) || (f.key === FAULT_KEYS.uplink && !this.uplink)) {
+        await this.faults.clear(f.key);
+        continue;
+      }
       if (f.source !== 'hardware' || this.seen.has(f.key) || !f.subject) continue;
       const gone =
         f.code === 'stuck' ? !this.board.isPressed(f.subject) : f.code === 'device' ? status[f.subject]?.status === 'ok' : true;

@@ -3,7 +3,8 @@
 // on-call number through the GSM line service. The text is queued in the
 // store first, so a modem that is down, or a restart, delays it but never
 // loses it. A power cut between the alarm's commit and the queueing is
-// covered at start: an open alarm with no "raised" SMS yet gets one.
+// covered at start: an unanswered alarm whose "raised" text is not yet
+// queued for a number gets it.
 import type { Point } from '../alarms/alarm-message.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
@@ -16,6 +17,9 @@ export interface SmsQueue {
   /** Store the message as queued and hand it to a modem when one is ready. */
   queue(to: string, text: string, opts: { alarmId?: string; tag?: string }): Promise<{ ok: true; id: number } | { ok: false; error: string }>;
 }
+
+/** Alarms that nobody has answered yet: their "raised" text is still worth sending after a restart. */
+const STILL_CALLING = new Set<AlarmState>(['raised', 'calling', 'connected', 'failed']);
 
 const EVENT_OF: Partial<Record<AlarmState, AlarmSmsEvent>> = { raised: 'raised', failed: 'failed', acknowledged: 'acknowledged', cleared: 'cleared' };
 
@@ -41,11 +45,10 @@ export class AlarmSms {
 
   async start(): Promise<void> {
     this.off = this.bus.on('alarm', (a) => void this.onAlarm(a));
-    // Alarms raised just before a power cut may not have their SMS queued yet.
+    // Alarms raised just before a power cut may not have their SMS queued yet (or only to some numbers).
     for (const a of await this.store.alarms.open()) {
-      if (a.test || !this.points.get(a.pointId)?.escalation.sms) continue;
-      const already = (await this.store.sms.recent(500)).some((m) => m.alarmId === a.id && m.direction === 'out');
-      if (!already) await this.notify(a, 'raised');
+      if (a.test || !STILL_CALLING.has(a.state) || !this.points.get(a.pointId)?.escalation.sms) continue;
+      await this.notify(a, 'raised');
     }
   }
 
@@ -70,10 +73,15 @@ export class AlarmSms {
     if (this.sent.has(key)) return; // "failed" comes once per round: one SMS per alarm is enough
     this.sent.add(key);
     const text = alarmSms(a, point, ev, plan.language, this.config.site);
+    const tag = tagOf(a.id, ev);
+    let queued = 0;
     for (const to of plan.to) {
-      const r = await this.sms.queue(to, text, { alarmId: a.id, tag: tagOf(a.id, ev) });
-      if (!r.ok) this.log.error({ alarm: a.id, to, error: r.error }, 'alarm SMS refused');
+      // Durable once-only per number: a restart, or a second "failed" round, does not text again.
+      if (await this.store.sms.hasOut(a.id, to, tag)) continue;
+      const r = await this.sms.queue(to, text, { alarmId: a.id, tag });
+      if (r.ok) queued++;
+      else this.log.error({ alarm: a.id, to, error: r.error }, 'alarm SMS refused');
     }
-    this.log.info({ alarm: a.id, event: ev, to: plan.to.length }, 'alarm SMS queued');
+    if (queued) this.log.info({ alarm: a.id, event: ev, to: queued }, 'alarm SMS queued');
   }
 }

@@ -37,9 +37,12 @@ export class CardLine {
       this.card.on('status', () => this.changed()),
       this.card.on('port', (s, prev) => {
         this.changed();
-        // The first report after (re)initialisation is not a change worth a message to central.
+        // The first report after (re)initialisation is not a change worth a message to central, and
+        // neither is a voltage drifting (reported every 2 V): only the state and the battery are.
         if (!prev) return;
         const v = portView(s, []);
+        const was = portView(prev, []);
+        if (v.kind === was.kind && v.state === was.state && v.battery === was.battery) return;
         void this.store
           .tx((r) => r.outbox.enqueue('event', { kind: 'line-state', card: this.id, port: v.n, type: v.kind, state: v.state, battery: v.battery, voltage: v.voltage, at: new Date().toISOString() }, null))
           .then(() => this.notify())

@@ -9,17 +9,14 @@ import type { ComponentStatus, HealthRegistry } from '../health/health.js';
 import type { Component } from '../lifecycle/components.js';
 import type { RootLogger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
-import { AtEngine } from '../../../hardware/src/serial/at/index.js';
-import { GsmModem } from '../../../hardware/src/serial/gsm/index.js';
 import type { SerialLink } from '../../../hardware/src/serial/link.js';
-import { LineCard } from '../../../hardware/src/serial/linecard/index.js';
-import { SerialPortLink } from '../../../hardware/src/serial/serialport-link.js';
 import type { GsmModemSim } from '../../../hardware/src/sim/serial/gsm-modem-sim.js';
 import type { LineCardSim } from '../../../hardware/src/sim/serial/line-card-sim.js';
 import { AlarmSms } from './alarm-sms.js';
 import { CardLine } from './card-line.js';
-import { GsmLine, type QueueResult } from './gsm-line.js';
-import { simSerialPort, type SimPort } from './sim-serial.js';
+import { GsmLine } from './gsm-line.js';
+import { SmsDispatch, SMS_STUCK_KEY, type QueueResult } from './sms-dispatch.js';
+import type { SimPort } from './sim-serial.js';
 import { SmsInbox } from './sms-inbox.js';
 import type { LinesView } from './view.js';
 import type { LinesApi } from '../api/routes/lines.js';
@@ -49,6 +46,7 @@ export class LinesService implements Component {
   readonly cardSims = new Map<string, LineCardSim>();
   private readonly simPorts: SimPort[] = [];
   private alarmSms: AlarmSms | undefined;
+  private dispatch: SmsDispatch | undefined;
   private inbox: SmsInbox | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private viewTimer: NodeJS.Timeout | undefined;
@@ -60,7 +58,10 @@ export class LinesService implements Component {
 
   private async linkFor(kind: 'modem' | 'card', id: string, port: string, baud: number): Promise<{ link: SerialLink; path: string }> {
     const log = this.d.logger.ns(kind === 'modem' ? 'lines:gsm:port' : 'lines:card:port');
-    if (!port.startsWith('sim:')) return { link: new SerialPortLink({ path: port, baudRate: baud, log }), path: port };
+    if (!port.startsWith('sim:')) {
+      const { SerialPortLink } = await import('../../../hardware/src/serial/serialport-link.js');
+      return { link: new SerialPortLink({ path: port, baudRate: baud, log }), path: port };
+    }
     if (!this.d.simulate) throw new Error(`lines: ${kind} ${id} has port ${port}, which exists in simulation mode only`);
     const name = port.slice(4);
     let attach: (far: import('node:stream').Duplex) => void;
@@ -77,21 +78,40 @@ export class LinesService implements Component {
         sim.start();
       };
     }
+    const { simSerialPort } = await import('./sim-serial.js');
     const sp = await simSerialPort(name, this.config.dataDir, baud, log, attach);
     this.simPorts.push(sp);
     return sp;
   }
 
   async start(): Promise<void> {
+    try {
+      await this.startAll();
+    } catch (e) {
+      // Nothing half-started is left running: ports, simulators, drivers.
+      await this.stop().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async startAll(): Promise<void> {
     const { store, bus, faults, logger } = this.d;
+    const dispatch = new SmsDispatch(store, bus, faults, logger.ns('lines:sms'), this.d.notify);
+    this.dispatch = dispatch;
     const changed = () => this.changed();
+    // The drivers are loaded only when something is configured: a board without lines does not carry them in memory.
+    const { AtEngine } = this.config.lines.modems.length ? await import('../../../hardware/src/serial/at/index.js') : { AtEngine: undefined };
+    const { GsmModem } = this.config.lines.modems.length ? await import('../../../hardware/src/serial/gsm/index.js') : { GsmModem: undefined };
+    const { LineCard } = this.config.lines.lineCards.length ? await import('../../../hardware/src/serial/linecard/index.js') : { LineCard: undefined };
     for (const m of this.config.lines.modems) {
+      if (!AtEngine || !GsmModem) break;
       const { link, path } = await this.linkFor('modem', m.id, m.port, m.baud);
       const engine = new AtEngine(link, { log: logger.ns('lines:gsm:at') });
       const modem = new GsmModem(engine, link, { id: m.id, log: logger.ns('lines:gsm'), pin: m.pin, pollMs: m.pollS * 1000 });
-      this.modems.set(m.id, new GsmLine(m.id, path, modem, store, bus, faults, logger.ns('lines:gsm'), changed, this.d.notify));
+      this.modems.set(m.id, new GsmLine(m.id, path, modem, store, bus, faults, dispatch, logger.ns('lines:gsm'), changed, this.d.notify));
     }
     for (const c of this.config.lines.lineCards) {
+      if (!LineCard) break;
       const { link, path } = await this.linkFor('card', c.id, c.port, c.baud);
       const card = new LineCard(link, { id: c.id, log: logger.ns('lines:card') });
       this.cards.set(c.id, new CardLine(c.id, path, card, store, faults, logger.ns('lines:card'), changed, this.d.notify));
@@ -101,32 +121,34 @@ export class LinesService implements Component {
     const inbox = this.inbox;
     for (const g of this.modems.values()) {
       g.onReceive((modem, m) => inbox.receive(modem, m));
+      dispatch.add(g);
       g.start();
     }
+    dispatch.start();
     for (const c of this.cards.values()) c.start();
     if (this.modems.size) {
       this.alarmSms = new AlarmSms(this.config, store, bus, sender, logger.ns('lines:sms'));
       await this.alarmSms.start();
     }
-    this.reconcileTimer = setTimeout(() => void this.reconcile(), RECONCILE_MS);
+    this.reconcileTimer = setInterval(() => void this.reconcile().catch((err: unknown) => logger.ns('lines').error({ err }, 'fault reconcile failed')), RECONCILE_MS);
     this.reconcileTimer.unref();
     this.changed();
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.reconcileTimer);
+    clearInterval(this.reconcileTimer);
     clearTimeout(this.viewTimer);
     await this.alarmSms?.stop();
+    await this.dispatch?.stop();
     await Promise.all([...this.modems.values()].map((m) => m.stop()));
     await Promise.all([...this.cards.values()].map((c) => c.stop()));
     for (const sp of this.simPorts) await sp.stop().catch(() => undefined);
   }
 
-  /** SMS go out through the first modem (a second one is a spare for the trunk and for receiving). */
+  /** Queue an SMS: on the given modem, else the first one that is ready; any ready modem sends it. */
   queueSms(to: string, text: string, o: { alarmId?: string; tag?: string } = {}, modemId?: string): Promise<QueueResult> {
-    const g = modemId ? this.modems.get(modemId) : this.modems.values().next().value;
-    if (!g) return Promise.resolve({ ok: false, error: modemId ? `no modem ${modemId}` : 'no GSM modem configured (lines.modems)' });
-    return g.queue(to, text, o);
+    if (!this.dispatch) return Promise.resolve({ ok: false, error: 'the line services are not running' });
+    return this.dispatch.queue(to, text, { ...o, ...(modemId ? { modem: modemId } : {}) });
   }
 
   async ussd(modemId: string, code: string): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
@@ -169,7 +191,8 @@ export class LinesService implements Component {
   /** Failover trunk for routing: a modem that can take a GSM call now. */
   gsmTrunk(): { available: boolean; reason: string } {
     const lines = [...this.modems.values()];
-    if (!lines.length) return { available: false, reason: 'no GSM modem configured' };
+    // No modem of ours: the gsm gateway is someone else's (a SIP-GSM box); FreeSWITCH decides.
+    if (!lines.length) return { available: true, reason: 'not supervised by Callpoint (no modem in lines.modems)' };
     const up = lines.find((l) => l.available());
     return up ? { available: true, reason: `through ${up.id}` } : { available: false, reason: lines.map((l) => l.unavailableReason()).join('; ') };
   }
@@ -207,10 +230,47 @@ export class LinesService implements Component {
     }
   }
 
+  /**
+   * Faults of modems and cards left open by a previous run (or of devices no
+   * longer configured) are closed only on positive evidence that their cause
+   * is gone — registered, signal, the SIM ready, the port back on hook — not
+   * merely because the driver has not reported them again yet (its grace
+   * periods run longer than a minute).
+   */
   private async reconcile(): Promise<void> {
     const active = new Set([...[...this.modems.values()].flatMap((m) => m.activeFaultKeys()), ...[...this.cards.values()].flatMap((c) => c.activeFaultKeys())]);
     for (const f of await this.d.faults.open()) {
-      if ((f.source === 'gsm' || f.source === 'line-card') && !active.has(f.key)) await this.d.faults.clear(f.key);
+      if ((f.source !== 'gsm' && f.source !== 'line-card') || active.has(f.key) || f.key === SMS_STUCK_KEY) continue;
+      const [, owner, where] = f.key.split(':');
+      const gone = f.source === 'gsm' ? this.modemFaultGone(owner ?? '', f.code) : this.cardFaultGone(owner ?? '', where ?? '', f.code);
+      if (gone) await this.d.faults.clear(f.key);
+    }
+  }
+
+  private modemFaultGone(id: string, code: string): boolean {
+    const m = this.modems.get(id);
+    if (!m) return true; // no longer configured
+    const v = m.view();
+    switch (code) {
+      case 'no-sim': case 'pin-required': case 'wrong-pin': case 'sim-puk': return v.sim === 'ready';
+      case 'not-registered': return v.registration === 'home' || v.registration === 'roaming';
+      case 'no-signal': return v.rssi !== null && v.rssi !== 99 && v.rssi > 0;
+      default: return v.state === 'ready';
+    }
+  }
+
+  private cardFaultGone(id: string, where: string, code: string): boolean {
+    const c = this.cards.get(id);
+    if (!c) return true;
+    const v = c.view();
+    if (where === 'card') return v.status === 'ok';
+    const p = v.ports.find((x) => String(x.n) === where);
+    if (!p) return v.status === 'ok' && v.ports.length > 0; // the port no longer exists
+    switch (code) {
+      case 'line-cut': return p.state !== 'no-line' && p.state !== 'unknown';
+      case 'no-battery': return p.battery === true;
+      case 'stuck-off-hook': return p.state === 'on-hook';
+      default: return v.status === 'ok';
     }
   }
 }

@@ -24,7 +24,7 @@ export interface InboundSms {
 
 export class SmsInbox {
   constructor(
-    private readonly config: Pick<Config, 'site' | 'node' | 'lines'>,
+    private readonly config: Pick<Config, 'site' | 'node' | 'lines' | 'points'>,
     private readonly store: Store,
     private readonly bus: EventBus,
     private readonly alarms: AlarmService | undefined,
@@ -35,17 +35,25 @@ export class SmsInbox {
     private readonly notify: () => void,
   ) {}
 
+  /** Who may command by SMS: the allow-list, and every on-call number a plan texts (they are told to reply ACK). */
+  private allowed(): string[] {
+    const oncall = this.config.points.flatMap((p) => p.escalation.sms?.to ?? []);
+    return [...this.config.lines.smsCommands.allowFrom, ...oncall];
+  }
+
   /** Resolves once the message is durable (the modem may then delete its copy); the command runs after. */
   async receive(modem: string, m: InboundSms): Promise<{ row: Sms; handled: Promise<void> }> {
-    const allowed = this.config.lines.smsCommands.allowFrom.some((n) => sameNumber(n, m.from));
+    const allowed = this.allowed().some((n) => sameNumber(n, m.from));
     // At least once from the modem: a message offered again (the daemon stopped before the modem deleted it) is not obeyed twice.
-    const seen = m.sentAt ? await this.store.sms.sameInbound(m.from, m.sentAt, m.text) : undefined;
+    const seen = await this.store.sms.sameInbound(m.from, m.sentAt || null, m.text);
     if (seen) {
       this.log.info({ sms: seen.id, from: m.from }, 'an SMS already stored was offered again by the modem: not handled twice');
+      // Stored but never obeyed (the daemon stopped in between): obey it now. ACK and STATUS are safe to repeat.
+      if (seen.status === 'received') return { row: seen, handled: this.obey(modem, seen).catch((err: unknown) => this.log.error({ err, sms: seen.id }, 'SMS command failed')) };
       return { row: seen, handled: Promise.resolve() };
     }
     const row = await this.store.tx(async (r) => {
-      const s = await r.sms.insert({ direction: 'in', modem, peer: m.from, text: m.text, sentAt: m.sentAt || null, status: allowed ? 'received' : 'ignored', detail: allowed ? null : 'sender not on the allow-list (lines.smsCommands.allowFrom)' });
+      const s = await r.sms.insert({ direction: 'in', modem, peer: m.from, text: m.text, sentAt: m.sentAt || null, status: allowed ? 'received' : 'ignored', detail: allowed ? null : 'sender not on the allow-list (lines.smsCommands.allowFrom, or an on-call number of a plan)' });
       await r.outbox.enqueue('event', { kind: 'sms', direction: 'in', modem, from: m.from, text: m.text, sentAt: m.sentAt, parts: m.parts, status: s.status }, null);
       return s;
     });

@@ -208,6 +208,16 @@ export const migrations: Migration[] = [
       CREATE INDEX sms_inbound_dedupe ON sms(peer, sent_at) WHERE direction = 'in';
     `,
   },
+  {
+    version: 7,
+    name: 'sms: what an outgoing message is for, kept apart from its status detail',
+    sql: `
+      -- 'alarm A-20261125-3 raised', 'reply to 12', 'test by tech': lets a restart
+      -- tell which alarm texts already went to which number.
+      ALTER TABLE sms ADD COLUMN tag TEXT;
+      CREATE INDEX sms_alarm_out ON sms(alarm_id, peer) WHERE direction = 'out';
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

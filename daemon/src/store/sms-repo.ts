@@ -17,35 +17,38 @@ export interface Sms {
   detail: string | null;
   /** Inbound: the service centre's timestamp. */
   sentAt: string | null;
+  /** Outbound: what it is for ('alarm A-… raised', 'reply to 12', 'test by tech'). */
+  tag: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
 interface Raw {
-  id: number; direction: 'in' | 'out'; modem: string; peer: string; text: string; status: SmsStatus; alarm_id: string | null; refs: string | null; detail: string | null; sent_at: string | null; created_at: string; updated_at: string;
+  id: number; direction: 'in' | 'out'; modem: string; peer: string; text: string; status: SmsStatus; alarm_id: string | null; refs: string | null; detail: string | null; sent_at: string | null; tag: string | null; created_at: string; updated_at: string;
 }
 const fromRaw = (r: Raw): Sms => ({
   id: r.id, direction: r.direction, modem: r.modem, peer: r.peer, text: r.text, status: r.status, alarmId: r.alarm_id,
-  refs: r.refs ? (JSON.parse(r.refs) as number[]) : [], detail: r.detail, sentAt: r.sent_at, createdAt: r.created_at, updatedAt: r.updated_at,
+  refs: r.refs ? (JSON.parse(r.refs) as number[]) : [], detail: r.detail, sentAt: r.sent_at, tag: r.tag, createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
 export class SmsRepo {
   constructor(private readonly db: Queryable) {}
 
-  async insert(m: Pick<Sms, 'direction' | 'modem' | 'peer' | 'text' | 'status'> & { alarmId?: string | null; detail?: string | null; sentAt?: string | null }, at = new Date().toISOString()): Promise<Sms> {
+  async insert(m: Pick<Sms, 'direction' | 'modem' | 'peer' | 'text' | 'status'> & { alarmId?: string | null; detail?: string | null; sentAt?: string | null; tag?: string | null }, at = new Date().toISOString()): Promise<Sms> {
     const r = await this.db.get<Raw>(
-      'INSERT INTO sms(direction, modem, peer, text, status, alarm_id, detail, sent_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *',
-      [m.direction, m.modem, m.peer, m.text, m.status, m.alarmId ?? null, m.detail ?? null, m.sentAt ?? null, at, at],
+      'INSERT INTO sms(direction, modem, peer, text, status, alarm_id, detail, sent_at, tag, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *',
+      [m.direction, m.modem, m.peer, m.text, m.status, m.alarmId ?? null, m.detail ?? null, m.sentAt ?? null, m.tag ?? null, at, at],
     );
     return fromRaw(r!);
   }
 
-  async update(id: number, patch: { status?: SmsStatus; refs?: number[]; detail?: string | null; alarmId?: string | null }, at = new Date().toISOString()): Promise<void> {
+  async update(id: number, patch: { status?: SmsStatus; refs?: number[]; detail?: string | null; alarmId?: string | null; modem?: string }, at = new Date().toISOString()): Promise<void> {
     const cols: Array<[string, unknown]> = [['updated_at', at]];
     if (patch.status) cols.push(['status', patch.status]);
     if (patch.refs) cols.push(['refs', JSON.stringify(patch.refs)]);
     if (patch.detail !== undefined) cols.push(['detail', patch.detail]);
     if (patch.alarmId !== undefined) cols.push(['alarm_id', patch.alarmId]);
+    if (patch.modem !== undefined) cols.push(['modem', patch.modem]);
     await this.db.run(`UPDATE sms SET ${cols.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...cols.map(([, v]) => v), id]);
   }
 
@@ -54,9 +57,14 @@ export class SmsRepo {
     return r && fromRaw(r);
   }
 
-  /** Outgoing messages not yet handed to a modem (after a restart or while no modem was ready), oldest first. */
-  async queued(modem: string): Promise<Sms[]> {
-    return (await this.db.all<Raw>("SELECT * FROM sms WHERE direction = 'out' AND status = 'queued' AND modem = ? ORDER BY id", [modem])).map(fromRaw);
+  /** Outgoing messages not yet handed to a modem, alarm texts first, then oldest first. */
+  async queued(): Promise<Sms[]> {
+    return (await this.db.all<Raw>("SELECT * FROM sms WHERE direction = 'out' AND status = 'queued' ORDER BY alarm_id IS NULL, id")).map(fromRaw);
+  }
+
+  /** Whether this text (by tag) was already queued for this number. */
+  async hasOut(alarmId: string, peer: string, tag: string): Promise<boolean> {
+    return !!(await this.db.get("SELECT 1 FROM sms WHERE direction = 'out' AND alarm_id = ? AND peer = ? AND tag = ? LIMIT 1", [alarmId, peer, tag]));
   }
 
   /** The sent message carrying this network reference (the newest, references wrap at 256). */
@@ -68,9 +76,15 @@ export class SmsRepo {
     return r && fromRaw(r);
   }
 
-  /** The same inbound message stored before (offered again by the modem). */
-  async sameInbound(peer: string, sentAt: string, text: string): Promise<Sms | undefined> {
-    const r = await this.db.get<Raw>("SELECT * FROM sms WHERE direction = 'in' AND peer = ? AND sent_at = ? AND text = ? ORDER BY id DESC LIMIT 1", [peer, sentAt, text]);
+  /**
+   * The same inbound message stored before (offered again by the modem): same
+   * sender, text and service-centre timestamp; without a timestamp, the same
+   * sender and text within the last 10 minutes.
+   */
+  async sameInbound(peer: string, sentAt: string | null, text: string, now = Date.now()): Promise<Sms | undefined> {
+    const r = sentAt
+      ? await this.db.get<Raw>("SELECT * FROM sms WHERE direction = 'in' AND peer = ? AND sent_at = ? AND text = ? ORDER BY id DESC LIMIT 1", [peer, sentAt, text])
+      : await this.db.get<Raw>("SELECT * FROM sms WHERE direction = 'in' AND peer = ? AND sent_at IS NULL AND text = ? AND created_at > ? ORDER BY id DESC LIMIT 1", [peer, text, new Date(now - 10 * 60_000).toISOString()]);
     return r && fromRaw(r);
   }
 

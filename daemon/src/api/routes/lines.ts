@@ -2,6 +2,7 @@
 // test SMS and a USSD query for technicians; in simulation, an SMS arriving
 // and line-card ports changing, to watch the whole path.
 import type { LinesView } from '../../lines/view.js';
+import { hasRole } from '../../accounts/actor.js';
 import type { ApiDeps, RouteDef } from '../route.js';
 
 export interface LinesApi {
@@ -20,6 +21,14 @@ export interface LinesApi {
 export const PORT_ACTIONS = ['off-hook', 'on-hook', 'ring', 'stop-ring', 'cut', 'restore', 'no-battery', 'battery'] as const;
 export type PortAction = (typeof PORT_ACTIONS)[number];
 
+/** *100#, #123#, *101*1#: queries; anything starting ** or ## (registration, erasure of services) is not. */
+const BALANCE_QUERY = /^[*#][0-9]{2,4}(\*[0-9]{1,2})?#$/;
+
+/** The view without SIM identities. */
+export function forViewer(v: LinesView): LinesView {
+  return { ...v, modems: v.modems.map((m) => ({ ...m, imsi: null, iccid: null })) };
+}
+
 const body = (req: { body?: unknown }) => (req.body ?? {}) as Record<string, unknown>;
 const PHONE = /^\+?[0-9]{3,20}$/;
 
@@ -31,7 +40,11 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
       method: 'get',
       path: '/api/lines',
       access: 'viewer',
-      handler: async (_req, res) => void res.json({ ...lines.view(), sms: await d.store.sms.recent(50) }),
+      handler: async (_req, res, ctx) => {
+        // SIM identities and SMS texts are for technicians; a viewer sees the state.
+        if (hasRole(ctx.actor, 'technician')) return void res.json({ ...lines.view(), sms: await d.store.sms.recent(50) });
+        res.json({ ...forViewer(lines.view()), sms: [] });
+      },
     },
     {
       method: 'post',
@@ -42,12 +55,13 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
         const { to, text } = body(req);
         if (typeof to !== 'string' || !PHONE.test(to)) return void res.status(400).json({ error: 'to: a phone number, an optional + and 3–20 digits' });
         if (typeof text !== 'string' || !text.trim() || [...text].length > 1000) return void res.status(400).json({ error: 'text: 1–1000 characters' });
-        const r = await lines.queueSms(to, text, { tag: `test by ${ctx.actor.username ?? '?'}` }, String(req.params.id));
+        const modem = String(req.params.id);
+        const r = await lines.queueSms(to, text, { tag: `test by ${ctx.actor.username ?? '?'}` }, modem);
+        // Who sent what to whom: the audit names the number and the message.
+        await d.accounts.audit(ctx.actor, { action: 'sms.send', target: modem, outcome: r.ok ? 'ok' : 'failed', detail: `to ${to}, ${[...text].length} characters${r.ok ? `, sms ${r.id}` : `: ${r.error}`}` });
+        res.locals.audited = true;
         if (r.ok) res.status(202).json({ id: r.id });
-        else {
-          res.locals.error = r.error;
-          res.status(/no modem/.test(r.error) ? 404 : 400).json({ error: r.error });
-        }
+        else res.status(/no modem/.test(r.error) ? 404 : 400).json({ error: r.error });
       },
     },
     {
@@ -55,15 +69,20 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
       path: '/api/lines/modems/:id/ussd',
       access: 'technician',
       action: 'gsm.ussd',
-      handler: async (req, res) => {
+      handler: async (req, res, ctx) => {
         const { code } = body(req);
         if (typeof code !== 'string' || !/^[0-9*#]{2,20}$/.test(code)) return void res.status(400).json({ error: 'code: 2–20 of 0-9 * #, e.g. *100#' });
-        const r = await lines.ussd(String(req.params.id), code);
-        if (r.ok) res.json({ text: r.text });
-        else {
-          res.locals.error = r.error;
-          res.status(/no modem/.test(r.error) ? 404 : 502).json({ error: r.error });
+        // Balance-style queries for technicians; codes that change the SIM's services (call forwarding **21*…#, ##002#) for admins only.
+        if (!BALANCE_QUERY.test(code) && !hasRole(ctx.actor, 'admin')) {
+          res.locals.error = `USSD ${code} needs the admin role`;
+          return void res.status(403).json({ error: 'technicians may send balance-style codes such as *100# or #123#; other codes need an admin' });
         }
+        const modem = String(req.params.id);
+        const r = await lines.ussd(modem, code);
+        await d.accounts.audit(ctx.actor, { action: 'gsm.ussd', target: modem, outcome: r.ok ? 'ok' : 'failed', detail: `${code}${r.ok ? '' : `: ${r.error}`}` });
+        res.locals.audited = true;
+        if (r.ok) res.json({ text: r.text });
+        else res.status(/no modem/.test(r.error) ? 404 : 502).json({ error: r.error });
       },
     },
   ];
