@@ -137,7 +137,7 @@ const lines = z
       .meta(meta({ title: 'Analog line cards', description: 'FXS/FXO line-card controllers on serial ports.', restart: true })),
     smsCommands: z
       .strictObject({
-        allowFrom: z.array(trunkNumber).max(64).default([]).meta(meta({ title: 'Allowed senders', description: 'Numbers whose SMS commands are obeyed: STATUS, ACK <alarm id>. Messages from any other number are stored, logged and ignored.' })),
+        allowFrom: z.array(trunkNumber).max(64).default([]).meta(meta({ title: 'Allowed senders', description: 'Numbers whose SMS commands are obeyed (STATUS, ACK <alarm id>), besides the on-call numbers of the plans. Messages from any other number are stored, logged and ignored.' })),
         reply: z.boolean().default(true).meta(meta({ title: 'Reply', description: 'Answer each command by SMS.' })),
       })
       .prefault({})
