@@ -179,6 +179,7 @@ const en = {
   'faultCode.sim-puk': 'SIM locked (PUK needed)',
   'faultCode.not-registered': 'Not registered on the network',
   'faultCode.no-signal': 'No signal',
+  'faultCode.sms-stuck': 'Alarm SMS not sent',
   'faultCode.modem-silent': 'Modem not answering',
   'faultCode.power-down': 'Modem powered down',
   'faultCode.line-cut': 'Line cut',
