@@ -48,6 +48,7 @@ export class GsmLine {
       this.modem.on('status', (s) => {
         this.changed();
         if (s.state === 'ready') this.sms.kick();
+        this.reportState();
       }),
       this.modem.on('delivery', (d) => void this.sms.delivered(this.id, d.ref, d.delivered, d.final, d.status).catch((err: unknown) => this.log.error({ err }, 'cannot record a delivery report'))),
       this.modem.on('call', (c) => {
@@ -65,6 +66,26 @@ export class GsmLine {
     ];
     // The driver owns its AT engine and serial link: it starts and stops both.
     this.modem.start();
+  }
+
+  /** The last state sent to central, to send only what changed. */
+  private reported: { state: string; sim: string; registration: string; operator: string | null; bars: number } | undefined;
+
+  /**
+   * Signal and registration to central as `event` messages (kind gsm-state):
+   * when the state, SIM, registration or operator changes, or the signal
+   * moves by two bars or more — not on every poll, not on a bar flickering.
+   */
+  private reportState(): void {
+    const v = this.view();
+    const now = { state: v.state, sim: v.sim, registration: v.registration, operator: v.operator, bars: v.bars };
+    const was = this.reported;
+    if (was && was.state === now.state && was.sim === now.sim && was.registration === now.registration && was.operator === now.operator && Math.abs(was.bars - now.bars) < 2) return;
+    this.reported = now;
+    void this.store
+      .tx((r) => r.outbox.enqueue('event', { kind: 'gsm-state', modem: this.id, ...now, dbm: v.dbm, at: new Date().toISOString() }, null))
+      .then(() => this.notify())
+      .catch((err: unknown) => this.log.error({ err }, 'cannot record the modem state'));
   }
 
   async stop(): Promise<void> {
