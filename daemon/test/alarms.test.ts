@@ -226,3 +226,17 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   t.match(await store.faults.recent(5), [{ key: 'self-test:failed', clearedAt: /^20/ }], 'and the record keeps when it was cleared');
   t.equal((await store.alarms.open()).filter((x) => !x.test).length, 0, 'no real alarm was raised');
 });
+
+t.test('acknowledged while the desk still rings: the call, once answered, is not left up', async (t) => {
+  const { emu, alarms } = await rig(t, config(), [
+    { number: '8000', name: 'Dispatch', behaviour: 'answer' as const, answerAfterMs: 700, busyWhenInCall: true },
+    { number: '1001', name: 'Intercom', behaviour: 'answer' as const, answerAfterMs: 50 },
+    { number: '1002', name: 'Backup', behaviour: 'answer' as const, answerAfterMs: 150 },
+  ]);
+  const r = await alarms.press('km1-2');
+  if (!r.ok) return t.fail('press refused');
+  t.ok(await until(() => emu.channels().some((c) => c.destination === '8000'), 2000), 'the desk rings');
+  t.match(await alarms.acknowledge(r.alarm.id, { username: 'tech', role: 'technician', ip: null }, 'ui'), { ok: true }, 'acknowledged on site meanwhile');
+  await new Promise((res) => setTimeout(res, 1500));
+  t.same(emu.channels().map((c) => c.destination), [], 'the answered desk and the intercom were hung up');
+});

@@ -64,7 +64,8 @@ t.test('a lost socket: reconnect within 2 s; resync keeps live calls and closes 
   const esl = new FakeEsl('right-password-1');
   const { gw, store, health } = await setup(t, esl);
   await gw.start();
-  t.ok(await until(() => gw.connected, 3000), 'connected');
+  // Connected, subscribed and resynchronised (FreeSWITCH sends no events before the subscription).
+  t.ok(await until(() => health.snapshot().components.freeswitch.status === 'ok', 3000), 'connected');
   esl.push(created(UUID_A, '1001') + created(UUID_B, '1002'));
   t.ok(await until(() => gw.channels.size === 2, 2000), 'two live channels from events');
   // While we are away, B ends (no event reaches us) and A stays up.

@@ -99,18 +99,17 @@ export class AlarmService {
     const point = this.pointMap.get(pointId);
     if (!point) return { ok: false, code: 'not_found', message: `no call point ${pointId}` };
     const now = new Date().toISOString();
-    // Presses of one point are serialised (pointQueue), and acknowledgement re-reads inside its
+    // One urgent transaction decides join-or-raise and writes it: an emergency waits for the disk once.
+    // Presses of one point are serialised (pointQueue), and acknowledgement re-reads inside its own
     // transaction; a press racing an acknowledgement at worst joins it a moment before it is acknowledged.
-    const open = await this.store.alarms.openForPoint(pointId);
-    if (open && JOINING_STATES.includes(open.state)) {
-      await this.store.tx(async (r) => {
+    // Durable first: the alarm and its message are on disk before anything signals it.
+    const outcome = await this.persistPress(pointId, () => this.store.tx(async (r): Promise<{ joined: Alarm } | { raised: Alarm }> => {
+      const open = await r.alarms.openForPoint(pointId);
+      if (open && JOINING_STATES.includes(open.state)) {
         await r.alarms.update(open.id, { presses: open.presses + 1, updatedAt: now });
         await r.alarms.log(open.id, 'pressed-again', `${source}; joined the open alarm`, now);
-      });
-      return { ok: true, alarm: { ...open, presses: open.presses + 1, updatedAt: now } };
-    }
-    // Durable first: the alarm and its message are on disk before anything signals it.
-    const alarm = await this.persistPress(pointId, () => this.store.tx(async (r) => {
+        return { joined: { ...open, presses: open.presses + 1, updatedAt: now } };
+      }
       const a: Alarm = {
         id: await r.alarms.nextId(new Date(now)), pointId, zone: point.zone, state: 'raised', test: false, raisedAt: now, updatedAt: now, presses: 1, attempts: 0,
         target: null, callUuid: null, connectedAt: null, acknowledgedAt: null, acknowledgedBy: null, ackSource: null, clearedAt: null, clearedBy: null, clearSource: null,
@@ -118,13 +117,16 @@ export class AlarmService {
       await r.alarms.insert(a);
       await r.alarms.log(a.id, 'raised', `${source}${open ? ` (after ${open.id} was acknowledged)` : ''}`, now);
       await r.outbox.enqueue('alarm', alarmMessage(a, point, 'raised'), a.id);
-      return a;
-    }));
-    this.log.warn({ alarm: alarm.id, point: pointId, label: point.label }, 'EMERGENCY ALARM raised');
+      return { raised: a };
+    }, { urgent: true }));
+    if ('joined' in outcome) return { ok: true, alarm: outcome.joined };
+    const alarm = outcome.raised;
+    // Stored: now the call (its command is on the wire before this returns), the lamps, the message, the log.
+    this.escalate(alarm);
     this.outputs.beacons(true);
     this.outputs.point(pointId, 'alarm-sent');
     this.bus.emit('alarm', alarm);
-    this.escalate(alarm);
+    this.log.warn({ alarm: alarm.id, point: pointId, label: point.label }, 'EMERGENCY ALARM raised');
     return { ok: true, alarm };
   }
 
@@ -191,7 +193,7 @@ export class AlarmService {
       await r.alarms.log(id, kind, detail, now);
       if (state !== a.state) await r.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), state), id);
       return next;
-    });
+    }, { urgent: true });
     if (!updated) return false;
     if (updated.state !== 'calling' || kind === 'calling') this.bus.emit('alarm', updated);
     this.log.info({ alarm: id, step: kind }, detail);
@@ -235,13 +237,13 @@ export class AlarmService {
       await q.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), to), id);
       const entry = await q.audit.insert({ username: actor.username, role: actor.role, ip: actor.ip, action: to === 'acknowledged' ? 'alarm.acknowledge' : 'alarm.clear', target: id, outcome: 'ok', detail: `${source}; point ${a.pointId}` });
       return { ok: true as const, alarm: next, entry };
-    });
+    }, { urgent: true });
     if (!r.ok) return r;
     this.bus.emit('audit', r.entry);
     this.log.warn({ alarm: id, by, source }, `alarm ${to}`);
     const esc = this.escalations.get(id);
     if (esc) {
-      esc.stop();
+      esc.stop(true);
       this.escalations.delete(id);
     }
     this.bus.emit('alarm', r.alarm);

@@ -46,6 +46,7 @@ export interface EscalationHost {
 
 export class Escalation {
   private cancelled = false;
+  private finished = false;
   private readonly sleeper = new Sleeper();
   /** Every call this alarm placed or joined: never released as "the other call" when the desk is busy. */
   readonly calls = new Set<string>();
@@ -66,7 +67,9 @@ export class Escalation {
     private readonly host: EscalationHost,
   ) {}
 
-  stop(): void {
+  /** `finished`: the alarm was acknowledged or cleared (a call still ringing is then hung up); otherwise the daemon is stopping. */
+  stop(finished = false): void {
+    this.finished ||= finished;
     this.cancelled = true;
     this.sleeper.wake();
     this.endWaiter?.('stopped');
@@ -91,12 +94,31 @@ export class Escalation {
       this.ackCalls.add(connected);
       if (this.pbx.channels.get(connected) && (await this.talk(connected)) === 'stopped') return;
     }
+    let first = !connected;
     while (!this.cancelled) {
       for (const t of plan.targets) {
         if (this.cancelled) return;
-        if (!(await this.host.step('calling', { target: describeTarget(t), callUuid: null }, `calling ${describeTarget(t)}`))) return this.stop();
-        const uuid = await this.call(t);
-        if (this.cancelled) return;
+        const calling = this.host.step('calling', { target: describeTarget(t), callUuid: null }, `calling ${describeTarget(t)}`);
+        let uuid: string | undefined;
+        if (first) {
+          // The first call of an alarm goes out while its `calling` step commits: the alarm itself
+          // is already durable, and an emergency call must not wait for a second disk sync.
+          first = false;
+          const [ok, u] = await Promise.all([calling, this.call(t)]);
+          if (!ok) {
+            await this.hangUp(u);
+            return this.stop();
+          }
+          uuid = u;
+        } else {
+          if (!(await calling)) return this.stop();
+          uuid = await this.call(t);
+        }
+        if (this.cancelled) {
+          // Acknowledged or cleared while the target rang: its call, just answered, is not left up.
+          if (this.finished) await this.hangUp(uuid);
+          return;
+        }
         if (!uuid) continue;
         this.failedRounds = 0;
         if ((await this.talk(uuid)) === 'stopped') return;
@@ -110,6 +132,12 @@ export class Escalation {
       if (!(await this.host.step('round-failed', { target: null, callUuid: null }, `every target tried without acknowledgement; again in ${pauseS} s`))) return this.stop();
       await this.sleeper.sleep(pauseS * 1000);
     }
+  }
+
+  private async hangUp(uuid: string | undefined): Promise<void> {
+    if (uuid) await this.pbx.hangup(uuid);
+    if (this.intercom) await this.pbx.hangup(this.intercom);
+    this.intercom = undefined;
   }
 
   /** Connected: wait until acknowledged (stop) or the call ends. */

@@ -32,8 +32,23 @@ export class StoreError extends Error {
   }
 }
 
+interface Job {
+  fn: () => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  urgent: boolean;
+}
+
 export class Db implements Queryable {
-  private writeQueue: Promise<unknown> = Promise.resolve();
+  /**
+   * Every statement outside a transaction, and every transaction, runs one at
+   * a time through this queue (so no read sees uncommitted rows). Urgent jobs
+   * — an emergency press — go ahead of the waiting ordinary ones (call-record
+   * batches, outbox reads), never ahead of the one already running.
+   */
+  private readonly jobs: Job[] = [];
+  private running = false;
+  private idleWaiters: Array<() => void> = [];
   private closed = false;
 
   private constructor(
@@ -89,11 +104,39 @@ export class Db implements Queryable {
     return this.enqueue(() => this.rawAll<T>(sql, params));
   }
 
-  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+  /** The same statements, queued as urgent. */
+  readonly urgent: Queryable = {
+    run: (sql, params = []) => this.enqueue(() => this.rawRun(sql, params), true),
+    get: <T>(sql: string, params: Params = []) => this.enqueue(() => this.rawGet<T>(sql, params), true),
+    all: <T>(sql: string, params: Params = []) => this.enqueue(() => this.rawAll<T>(sql, params), true),
+  };
+
+  private enqueue<T>(fn: () => Promise<T>, urgent = false): Promise<T> {
     if (this.closed) return Promise.reject(new StoreError('the store is closed'));
-    const next = this.writeQueue.then(fn, fn);
-    this.writeQueue = next.catch(() => undefined);
-    return next;
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { fn, resolve: resolve as (v: unknown) => void, reject, urgent };
+      const at = urgent ? this.jobs.findIndex((j) => !j.urgent) : -1;
+      if (at < 0) this.jobs.push(job);
+      else this.jobs.splice(at, 0, job);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.running) return;
+    const job = this.jobs.shift();
+    if (!job) {
+      for (const w of this.idleWaiters.splice(0)) w();
+      return;
+    }
+    this.running = true;
+    void job
+      .fn()
+      .then(job.resolve, job.reject)
+      .finally(() => {
+        this.running = false;
+        this.pump();
+      });
   }
 
   /** A single write statement, in its own implicit transaction. */
@@ -105,7 +148,7 @@ export class Db implements Queryable {
    * Run `body` in one IMMEDIATE transaction: all of it is committed (and
    * synced) before the promise resolves, or none of it.
    */
-  tx<T>(body: (q: Queryable) => Promise<T>): Promise<T> {
+  tx<T>(body: (q: Queryable) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
     return this.enqueue(async () => {
       await this.exec('BEGIN IMMEDIATE');
       const q: Queryable = { run: (s, p) => this.rawRun(s, p), get: (s, p) => this.rawGet(s, p), all: (s, p) => this.rawAll(s, p) };
@@ -117,13 +160,13 @@ export class Db implements Queryable {
         await this.exec('ROLLBACK').catch(() => undefined);
         throw e;
       }
-    });
+    }, opts.urgent);
   }
 
   /** Wait for queued writes, then close. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.writeQueue;
+    if (this.running || this.jobs.length) await new Promise<void>((r) => this.idleWaiters.push(r));
     this.closed = true;
     await new Promise<void>((resolve, reject) => this.conn.close((err) => (err ? reject(err) : resolve())));
   }

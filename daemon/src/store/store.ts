@@ -82,9 +82,14 @@ export class Store implements Repos {
     }
   }
 
-  /** Everything in `body` commits together, durably, or not at all. */
-  tx<T>(body: (repos: Repos) => Promise<T>): Promise<T> {
-    return this.db.tx((q) => body(reposOver(q, this.origin)));
+  /** Everything in `body` commits together, durably, or not at all. `urgent`: ahead of waiting ordinary work (an emergency). */
+  tx<T>(body: (repos: Repos) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
+    return this.db.tx((q) => body(reposOver(q, this.origin)), opts);
+  }
+
+  /** The repositories with their statements queued as urgent (reads on an emergency's path). */
+  get urgent(): Repos {
+    return reposOver(this.db.urgent, this.origin);
   }
 
   /** A cheap liveness probe for the watchdog and health: the connection answers. */

@@ -110,6 +110,10 @@ export function patchedModesl(): ModeslModule {
       else if (reply?.startsWith('+OK')) (event as unknown as { addHeader(n: string, v: string): void }).addHeader('Modesl-Reply-OK', reply.slice(4));
       this._onEvent(event, outer, f.body);
     };
+    // An emergency originate must not wait for Nagle: modesl wrote each command
+    // in pieces, and the last piece sat in the kernel until the peer's delayed
+    // ACK (up to 40 ms). Commands are one write now (send below), and go at once.
+    (socket as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     const parser = new FrameParser(toEvent, (message) => this.emit('esl::parse-error', message));
     this.parser = parser;
     // libuv reads a busy socket many times in one loop turn; during a burst
@@ -136,7 +140,15 @@ export function patchedModesl(): ModeslModule {
       this.emit('error', new EslInjectionError('refused to send a command containing a line break'));
       return;
     }
-    originalSend.call(this, command, args);
+    // One write per command (modesl's own send wrote the command, each header and
+    // the blank line separately): one segment on the wire, no partial command waiting.
+    const socket = (this as unknown as { socket?: { write(s: string): boolean } }).socket;
+    if (!socket) return originalSend.call(this, command, args);
+    try {
+      socket.write(`${command}\n${Object.entries(args ?? {}).map(([k, v]) => `${k}: ${String(v)}\n`).join('')}\n`);
+    } catch (e) {
+      this.emit('error', e);
+    }
   };
   return modesl;
 }
