@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
+import { alarmLatencyFigures } from './alarm-latency.js';
 import { gatewayFigures } from './gateway.js';
+import { UNIT_NODE_FLAGS } from './node-flags.js';
 import { uplinkFigures } from './uplink.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-// Node flags exactly as the systemd unit starts the daemon on a board.
-const UNIT_NODE_FLAGS = (/^ExecStart=\S*node((?:\s+--\S+)*)\s/m.exec(readFileSync(join(ROOT, 'systemd', 'callpoint.service'), 'utf8'))?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 const BIN = join(ROOT, 'daemon', 'bin', 'callpoint.js');
 const require = createRequire(import.meta.url);
 const unix = require('unix-dgram') as { createSocket(t: 'unix_dgram'): { bind(p: string): void; on(e: 'message', f: (b: Buffer) => void): void; close(): void } };
@@ -76,6 +76,7 @@ async function main() {
 
     for (const f of await gatewayFigures()) report(f);
     for (const f of await uplinkFigures()) report(f);
+    for (const f of await alarmLatencyFigures()) report(f);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
