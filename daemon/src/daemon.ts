@@ -191,7 +191,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       ussd: (modemId: string, code: string) => lineService.ussd(modemId, code),
       sim: o.simulate ? lineService.simControls() : undefined,
     };
-    const selfTest = new SelfTest(config.points, st, bus, logger.ns('alarms:self-test'), () => uplink.notify(), faults);
+    const selfTest = new SelfTest(config.points, st, bus, logger.ns('alarms:self-test'), () => uplink.notify(), faults, { pbx: pbxForAlarms });
     await life.start({ name: 'self-test', start: () => selfTest.start(), stop: () => selfTest.stop() });
     // Central's alarm commands are registered before the uplink connects, so none is answered "unknown".
     const offCommands = registerAlarmCommands((n, s, h) => uplink.registerCommand(n, s, h), alarms, selfTest);

@@ -240,3 +240,34 @@ t.test('acknowledged while the desk still rings: the call, once answered, is not
   await new Promise((res) => setTimeout(res, 1500));
   t.same(emu.channels().map((c) => c.destination), [], 'the answered desk and the intercom were hung up');
 });
+
+t.test('self-test with a test line: the call must be answered too, and nobody else is called', async (t) => {
+  const cfg = config();
+  cfg.points[0]!.testCall = '8099';
+  const { emu, store, gw } = await rig(t, cfg, [
+    { number: '8000', name: 'Dispatch', behaviour: 'answer' as const, answerAfterMs: 150, busyWhenInCall: true },
+    { number: '1001', name: 'Intercom', behaviour: 'answer' as const, answerAfterMs: 50 },
+    { number: '1002', name: 'Backup', behaviour: 'answer' as const, answerAfterMs: 150 },
+    { number: '8099', name: 'Test line', behaviour: 'answer' as const, answerAfterMs: 100 },
+  ]);
+  const { SelfTest } = await import('../src/alarms/self-test.js');
+  const bus = new EventBus(log);
+  const st = new SelfTest(cfg.points, store, bus, log, () => undefined, new FaultBook(store, bus, log, () => undefined), { deadlineMs: 3000, pollMs: 50, firstAfterMs: 3_600_000, pbx: gw, testCallRingS: 5 });
+  const dialled: string[] = [];
+  emu.on('command', (c: string) => { const m = /originate .*user\/(\d+)/.exec(c); if (m) dialled.push(m[1]!); });
+  const ack = async (id: string) => {
+    const row = (await store.outbox.peek(100)).find((r) => r.orderKey === id)!;
+    await store.outbox.acknowledge(row.seq);
+  };
+  const a = await st.begin('km1-2', 'technician', 'tech');
+  await ack(a.alarmId);
+  t.match(await a.done, { ok: true, detail: /central's broker took the test alarm.*; the test line answered/ });
+  t.same(dialled, ['8099'], 'only the test line was called');
+  t.ok(await until(() => emu.channels().length === 0, 2000), 'and hung up');
+  emu.phone('8099').unregister();
+  const b = await st.begin('km1-2', 'technician', 'tech');
+  await ack(b.alarmId);
+  t.match(await b.done, { ok: false, detail: /delivered|took/ });
+  t.match((await st.last())?.detail, /the test call to 8099 failed/, 'a test line that does not answer fails the test');
+  t.match(await store.faults.open(), [{ key: 'self-test:failed' }]);
+});

@@ -12,6 +12,7 @@ import type { Alarm } from '../store/alarms-repo.js';
 import type { Store } from '../store/store.js';
 import { Sleeper } from '../lifecycle/sleeper.js';
 import { alarmMessage, type Point } from './alarm-message.js';
+import type { AlarmPbx } from './ports.js';
 import type { FaultBook } from './faults.js';
 import type { Fault } from '../store/faults-repo.js';
 
@@ -38,6 +39,10 @@ export interface SelfTestOptions {
   /** The first test after installation comes this soon. */
   firstAfterMs?: number;
   pollMs?: number;
+  /** Places the test call of a point with `testCall`. */
+  pbx?: Pick<AlarmPbx, 'originate' | 'hangup'>;
+  /** How long the test line may take to answer. */
+  testCallRingS?: number;
 }
 
 export class SelfTest {
@@ -48,6 +53,8 @@ export class SelfTest {
   private readonly deadlineMs: number;
   private readonly firstAfterMs: number;
   private readonly pollMs: number;
+  private readonly pbx: Pick<AlarmPbx, 'originate' | 'hangup'> | undefined;
+  private readonly testCallRingS: number;
 
   constructor(
     private readonly points: Point[],
@@ -62,6 +69,8 @@ export class SelfTest {
     this.deadlineMs = o.deadlineMs ?? 10 * 60_000;
     this.firstAfterMs = o.firstAfterMs ?? 10 * 60_000;
     this.pollMs = o.pollMs ?? 2000;
+    this.pbx = o.pbx;
+    this.testCallRingS = o.testCallRingS ?? 20;
   }
 
   async last(): Promise<SelfTestResult | undefined> {
@@ -131,35 +140,52 @@ export class SelfTest {
     this.log.info({ alarm: alarm.id, source }, 'self-test alarm sent');
     this.bus.emit('alarm', alarm);
     this.notify();
-    return { alarmId: alarm.id, done: this.outcome(alarm, seq, source, by, now) };
+    const call = point?.testCall ? this.testCall(alarm, point.testCall) : Promise.resolve(undefined);
+    return { alarmId: alarm.id, done: this.outcome(alarm, seq, source, by, now, call) };
   }
 
-  private async outcome(alarm: Alarm, seq: number, source: string, by: string, now: string): Promise<SelfTestResult> {
+  /** The voice path: a call to the point's test line, hung up once answered. undefined = passed, else why not. */
+  private async testCall(alarm: Alarm, extension: string): Promise<string | undefined> {
+    if (!this.pbx) return 'no telephony to place the test call';
+    const r = await this.pbx.originate({
+      target: { kind: 'extension', number: extension }, app: { app: 'park' }, callerIdName: 'Callpoint_self-test', timeoutS: this.testCallRingS,
+      variables: { callpoint_alarm_id: alarm.id, callpoint_self_test: 'true' },
+    });
+    if (!r.ok) return `the test call to ${extension} failed: ${r.message}`;
+    await this.pbx.hangup(r.value.uuid);
+    await this.store.alarms.log(alarm.id, 'self-test-call', `test line ${extension} answered`).catch(() => undefined);
+    return undefined;
+  }
+
+  private async outcome(alarm: Alarm, seq: number, source: string, by: string, now: string, call: Promise<string | undefined>): Promise<SelfTestResult> {
     const end = Date.now() + this.deadlineMs;
     while (!this.stopped && Date.now() < end && (await this.store.outbox.has(seq))) await this.sleeper.sleep(this.pollMs);
     const delivered = !(await this.store.outbox.has(seq));
+    const callProblem = await call;
     if (this.stopped && !delivered) {
       // Shutting down: not a failure; the next start closes the test alarm (its message stays in the outbox).
       return { alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: null, detail: 'interrupted by a shutdown' };
     }
     const done = new Date().toISOString();
-    const result: SelfTestResult = {
-      alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: delivered,
-      detail: delivered ? `central's broker took the test alarm after ${Math.round((Date.parse(done) - Date.parse(now)) / 1000)} s` : `not delivered to central within ${Math.round(this.deadlineMs / 60_000)} min`,
-    };
+    const passed = delivered && !callProblem;
+    const parts = [
+      delivered ? `central's broker took the test alarm after ${Math.round((Date.parse(done) - Date.parse(now)) / 1000)} s` : `not delivered to central within ${Math.round(this.deadlineMs / 60_000)} min`,
+      ...(callProblem ? [callProblem] : this.points.find((p) => p.id === alarm.pointId)?.testCall ? ['the test line answered'] : []),
+    ];
+    const result: SelfTestResult = { alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: passed, detail: parts.join('; ') };
     const { cleared, changed } = await this.store.tx(async (r) => {
       await r.settings.set(SELF_TEST_KEY, result, by);
       await r.alarms.update(alarm.id, { state: 'cleared', updatedAt: done, clearedAt: done, clearedBy: 'self-test', clearSource: 'self-test' });
-      await r.alarms.log(alarm.id, delivered ? 'self-test-passed' : 'self-test-failed', result.detail, done);
+      await r.alarms.log(alarm.id, passed ? 'self-test-passed' : 'self-test-failed', result.detail, done);
       // A failed test is a fault (an `event` to central, and in the UI) until a test passes.
-      const changed: Array<Fault | undefined> = delivered
+      const changed: Array<Fault | undefined> = passed
         ? [await this.faults.clearIn(r, SELF_TEST_FAILED, done), await this.faults.clearIn(r, SELF_TEST_MISSED, done)]
         : [await this.faults.raiseIn(r, { key: SELF_TEST_FAILED, source: 'self-test', code: 'failed', subject: alarm.pointId, detail: `self-test ${alarm.id} (${alarm.pointId}): ${result.detail}` }, done)];
       return { cleared: await r.alarms.byId(alarm.id), changed };
     });
     if (cleared) this.bus.emit('alarm', cleared);
     for (const f of changed) if (f) this.faults.announce(f);
-    (delivered ? this.log.info.bind(this.log) : this.log.error.bind(this.log))({ alarm: alarm.id }, `self-test ${delivered ? 'passed' : 'FAILED'}: ${result.detail}`);
+    (passed ? this.log.info.bind(this.log) : this.log.error.bind(this.log))({ alarm: alarm.id }, `self-test ${passed ? 'passed' : 'FAILED'}: ${result.detail}`);
     return result;
   }
 }
