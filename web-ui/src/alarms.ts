@@ -2,7 +2,8 @@
 // Alarms page all read it. Loaded from GET /api/alarms, kept current by the
 // `alarm` stream event, reloaded after each stream (re)connect. It also holds
 // the last self-test, reloaded when a test alarm ends.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect } from 'preact/hooks';
+import { useLiveTable, type LiveTableSpec } from './live-table';
 import * as api from './api';
 import type { Alarm, AlarmList, AlarmState, CallPoint, SelfTestResult, Subscribe } from './types';
 
@@ -80,54 +81,15 @@ export interface AlarmStore {
  * `active`: signed in. `streamEpoch` increases on each stream (re)connect:
  * changes may have been missed, so the list is fetched again.
  */
+const ALARMS: LiveTableSpec<string, Alarm, AlarmList> = {
+  valid: looksLikeAlarm,
+  merge: upsert,
+  fetch: api.listAlarms,
+  rows: (d) => [...(d.recent ?? []), ...(d.open ?? [])],
+};
+
 export function useAlarmStore(active: boolean, subscribe: Subscribe, streamEpoch: number): AlarmStore {
-  const [table, setTable] = useState<Map<string, Alarm>>(new Map());
-  const [points, setPoints] = useState<CallPoint[]>([]);
-  const [selfTest, setSelfTest] = useState<SelfTestResult | null>(null);
-  const [settled, setSettled] = useState(false);
-  const [error, setError] = useState<api.ApiErr | null>(null);
-  /** Events that arrive while the list is being fetched, applied on top of it. */
-  const pending = useRef<Alarm[] | null>(null);
-
-  const apply = useCallback((a: Alarm) => {
-    if (!looksLikeAlarm(a)) return;
-    pending.current?.push(a);
-    setTable((prev) => {
-      const next = new Map(prev);
-      return upsert(next, a) ? next : prev;
-    });
-  }, []);
-
-  const load = useCallback(async () => {
-    const mine: Alarm[] = [];
-    pending.current = mine;
-    const r = await api.listAlarms();
-    if (pending.current !== mine) return; // a newer load started, or signed out
-    pending.current = null;
-    setSettled(true);
-    if (!r.ok) return setError(r);
-    setError(null);
-    const next = new Map<string, Alarm>();
-    for (const a of [...(r.data.recent ?? []), ...(r.data.open ?? [])]) if (looksLikeAlarm(a)) upsert(next, a);
-    for (const a of mine) upsert(next, a);
-    setTable(next);
-    setPoints(Array.isArray(r.data.points) ? r.data.points : []);
-    const st = r.data.selfTest;
-    setSelfTest(st && typeof st.alarmId === 'string' && typeof st.startedAt === 'string' ? st : null);
-  }, []);
-
-  useEffect(() => {
-    if (active) {
-      void load();
-      return;
-    }
-    pending.current = null;
-    setTable(new Map());
-    setPoints([]);
-    setSelfTest(null);
-    setSettled(false);
-    setError(null);
-  }, [active, streamEpoch, load]);
+  const { table, settled, error, last, apply, load } = useLiveTable(ALARMS, active, streamEpoch);
 
   useEffect(
     () =>
@@ -140,7 +102,16 @@ export function useAlarmStore(active: boolean, subscribe: Subscribe, streamEpoch
   );
 
   const reload = useCallback(() => void load(), [load]);
-  return { alarms: [...table.values()], points, selfTest, settled, error, apply, reload };
+  const st = last?.selfTest;
+  return {
+    alarms: [...table.values()],
+    points: Array.isArray(last?.points) ? last.points : [],
+    selfTest: st && typeof st.alarmId === 'string' && typeof st.startedAt === 'string' ? st : null,
+    settled,
+    error,
+    apply,
+    reload,
+  };
 }
 
 /** Simulation mode, as GET /api/alarms reports it; asked once per sign-in. */

@@ -2,9 +2,10 @@
 // read them. Loaded from GET /api/faults, kept current by the `fault` stream
 // event (a raise, or the same fault with clearedAt set), reloaded after each
 // stream (re)connect.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
+import { useLiveTable, type LiveTableSpec } from './live-table';
 import * as api from './api';
-import type { Fault, Subscribe } from './types';
+import type { Fault, FaultList, Subscribe } from './types';
 
 /** As many as the server sends in `recent`. */
 export const FAULTS_MAX = 100;
@@ -36,48 +37,15 @@ export interface FaultStore {
   error: api.ApiErr | null;
 }
 
+const FAULTS: LiveTableSpec<number, Fault, FaultList> = {
+  valid: looksLikeFault,
+  merge: upsert,
+  fetch: api.listFaults,
+  rows: (d) => [...(d.recent ?? []), ...(d.open ?? [])],
+};
+
 export function useFaultStore(active: boolean, subscribe: Subscribe, streamEpoch: number): FaultStore {
-  const [table, setTable] = useState<Map<number, Fault>>(new Map());
-  const [settled, setSettled] = useState(false);
-  const [error, setError] = useState<api.ApiErr | null>(null);
-  /** Events that arrive while the list is being fetched, applied on top of it. */
-  const pending = useRef<Fault[] | null>(null);
-
-  const apply = useCallback((f: Fault) => {
-    if (!looksLikeFault(f)) return;
-    pending.current?.push(f);
-    setTable((prev) => {
-      const next = new Map(prev);
-      return upsert(next, f) ? next : prev;
-    });
-  }, []);
-
-  const load = useCallback(async () => {
-    const mine: Fault[] = [];
-    pending.current = mine;
-    const r = await api.listFaults();
-    if (pending.current !== mine) return; // a newer load started, or signed out
-    pending.current = null;
-    setSettled(true);
-    if (!r.ok) return setError(r);
-    setError(null);
-    const next = new Map<number, Fault>();
-    for (const f of [...(r.data.recent ?? []), ...(r.data.open ?? [])]) if (looksLikeFault(f)) upsert(next, f);
-    for (const f of mine) upsert(next, f);
-    setTable(next);
-  }, []);
-
-  useEffect(() => {
-    if (active) {
-      void load();
-      return;
-    }
-    pending.current = null;
-    setTable(new Map());
-    setSettled(false);
-    setError(null);
-  }, [active, streamEpoch, load]);
-
+  const { table, settled, error, apply } = useLiveTable(FAULTS, active, streamEpoch);
   useEffect(() => subscribe('fault', apply), [subscribe, apply]);
 
   const all = [...table.values()];

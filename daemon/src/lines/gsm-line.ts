@@ -3,7 +3,6 @@
 // SMS queue (sms-dispatch.ts) and reports deliveries to it; the voice call
 // state and availability are tracked for the failover trunk.
 import type { FaultBook } from '../alarms/faults.js';
-import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import type { GsmModem } from '../../../hardware/src/serial/gsm/index.js';
@@ -24,7 +23,6 @@ export class GsmLine {
     readonly port: string,
     readonly modem: GsmModem,
     private readonly store: Store,
-    private readonly bus: EventBus,
     private readonly faults: FaultBook,
     private readonly sms: SmsDispatch,
     private readonly log: Logger,

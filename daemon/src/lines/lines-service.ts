@@ -108,7 +108,7 @@ export class LinesService implements Component {
       const { link, path } = await this.linkFor('modem', m.id, m.port, m.baud);
       const engine = new AtEngine(link, { log: logger.ns('lines:gsm:at') });
       const modem = new GsmModem(engine, link, { id: m.id, log: logger.ns('lines:gsm'), pin: m.pin, pollMs: m.pollS * 1000 });
-      this.modems.set(m.id, new GsmLine(m.id, path, modem, store, bus, faults, dispatch, logger.ns('lines:gsm'), changed, this.d.notify));
+      this.modems.set(m.id, new GsmLine(m.id, path, modem, store, faults, dispatch, logger.ns('lines:gsm'), changed, this.d.notify));
     }
     for (const c of this.config.lines.lineCards) {
       if (!LineCard) break;

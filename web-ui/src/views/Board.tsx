@@ -12,8 +12,6 @@ import type { BoardSnapshot, Subscribe } from '../types';
 
 const DEVICE_CLASS: Record<string, string> = { ok: 'badge-ok', fault: 'badge-down', starting: 'badge-degraded' };
 
-/** The daemon spells out a supervised loop's wiring and thresholds: the device and channel are what a technician looks for. */
-const shortSource = (s: string) => s.replace(/,wiring:.*$/, '');
 
 function looksLikeBoard(v: unknown): v is BoardSnapshot {
   const b = v as BoardSnapshot;
@@ -114,7 +112,7 @@ export function Board({ subscribe, streamEpoch }: BoardProps) {
                       )}
                     </td>
                     <td class="mono source" title={i.source}>
-                      {shortSource(i.source)}
+                      {i.source}
                     </td>
                     <td>
                       {i.pressed ? (

@@ -1,0 +1,76 @@
+// A table the server sends as a snapshot and then keeps current with stream
+// events (alarms, faults). Events that arrive while the snapshot is being
+// fetched are applied on top of it; the table is fetched again after each
+// stream (re)connect (`streamEpoch`) and emptied on sign-out.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type * as api from './api';
+
+export interface LiveTableSpec<K, T, D> {
+  /** Is this a row (events and answers are checked, not trusted)? */
+  valid: (v: unknown) => v is T;
+  /** Put the row in the table unless what is there is newer; true when the table changed. */
+  merge: (table: Map<K, T>, row: T) => boolean;
+  fetch: () => Promise<api.ApiResult<D>>;
+  /** The rows in an answer. */
+  rows: (data: D) => unknown[];
+}
+
+export interface LiveTable<K, T, D> {
+  table: Map<K, T>;
+  /** The first load has answered (well or not). */
+  settled: boolean;
+  error: api.ApiErr | null;
+  /** The last answer, for what else it carries (points, the last self-test…); null before one and after sign-out. */
+  last: D | null;
+  apply(row: T): void;
+  load(): Promise<void>;
+}
+
+/** `spec` must not change between renders (define it at module level). */
+export function useLiveTable<K, T, D>(spec: LiveTableSpec<K, T, D>, active: boolean, streamEpoch: number): LiveTable<K, T, D> {
+  const [table, setTable] = useState<Map<K, T>>(new Map());
+  const [settled, setSettled] = useState(false);
+  const [error, setError] = useState<api.ApiErr | null>(null);
+  const [last, setLast] = useState<D | null>(null);
+  /** Events that arrive while the table is being fetched, applied on top of it. */
+  const pending = useRef<T[] | null>(null);
+
+  const apply = useCallback((row: T) => {
+    if (!spec.valid(row)) return;
+    pending.current?.push(row);
+    setTable((prev) => {
+      const next = new Map(prev);
+      return spec.merge(next, row) ? next : prev;
+    });
+  }, [spec]);
+
+  const load = useCallback(async () => {
+    const mine: T[] = [];
+    pending.current = mine;
+    const r = await spec.fetch();
+    if (pending.current !== mine) return; // a newer load started, or signed out
+    pending.current = null;
+    setSettled(true);
+    if (!r.ok) return setError(r);
+    setError(null);
+    const next = new Map<K, T>();
+    for (const row of spec.rows(r.data)) if (spec.valid(row)) spec.merge(next, row);
+    for (const row of mine) spec.merge(next, row);
+    setTable(next);
+    setLast(r.data);
+  }, [spec]);
+
+  useEffect(() => {
+    if (active) {
+      void load();
+      return;
+    }
+    pending.current = null;
+    setTable(new Map());
+    setSettled(false);
+    setError(null);
+    setLast(null);
+  }, [active, streamEpoch, load, spec]);
+
+  return { table, settled, error, last, apply, load };
+}
