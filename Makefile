@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 TS_SOURCES := $(shell find daemon/src hardware/src provisioning/src -name '*.ts' 2>/dev/null)
-UI_SOURCES := $(shell find web-ui/src -type f 2>/dev/null) web-ui/build.mjs
+UI_SOURCES := $(shell find web-ui/src daemon/src/contracts -type f 2>/dev/null) web-ui/build.mjs web-ui/tsconfig.json
 
 .PHONY: run test build bench lint docs clean install
 
@@ -18,7 +18,10 @@ dist/.built: $(NODE_MODULES) $(TS_SOURCES) tsconfig.json
 	npx tsc -p tsconfig.json
 	@touch $@
 
+# The UI is type-checked against the daemon's contracts before it is bundled
+# (esbuild only strips types): a renamed field in a contract stops the build.
 web-ui/dist/index.html: $(NODE_MODULES) $(UI_SOURCES)
+	npx tsc -p web-ui/tsconfig.json
 	node web-ui/build.mjs
 
 build: dist/.built web-ui/dist/index.html
@@ -32,10 +35,13 @@ run: build
 test: $(NODE_MODULES) web-ui/dist/index.html
 	node scripts/run-tests.mjs
 
+# Types, lint rules (the web UI included) and the import graph: no cycle, no
+# import from a higher layer of daemon/src (the order is in daemon/README.md).
 lint: $(NODE_MODULES)
 	npx tsc -p tsconfig.check.json
-	npx tsc -p web-ui/tsconfig.json
+	npx tsc -p web-ui/test/tsconfig.json
 	npx eslint .
+	npx depcruise daemon/src hardware/src provisioning/src web-ui/src --config .dependency-cruiser.cjs
 
 bench: build
 	node --import tsx scripts/bench/run.ts

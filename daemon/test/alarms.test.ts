@@ -11,7 +11,7 @@ import { EventBus } from '../src/events/bus.js';
 import { HealthRegistry } from '../src/health/health.js';
 import { FreeswitchGateway } from '../src/pbx/gateway.js';
 import { FreeSwitchEmulator } from '../src/sim/freeswitch/index.js';
-import type { Envelope } from '../src/store/outbox-repo.js';
+import type { OutboxEnvelope as Envelope } from '../src/contracts/index.js';
 import { Store } from '../src/store/store.js';
 
 const log = pino({ level: 'silent' });
@@ -47,7 +47,7 @@ async function rig(t: Test, cfg = config(), phones = [
     point: (p, ind) => outputs.push({ what: `${p}:${ind}`, alarmRowExists: store.alarms.openForPoint(p).then((a) => !!a) }),
     beacons: (on) => outputs.push({ what: `beacons:${on}`, alarmRowExists: store.alarms.open().then((a) => a.length > 0) }),
   };
-  const alarms = new AlarmService(cfg, store, gw, out, bus, log);
+  const alarms = new AlarmService({ config: cfg, store, pbx: gw, outputs: out, bus, log });
   await alarms.start();
   t.teardown(async () => {
     await alarms.stop();
@@ -176,7 +176,7 @@ t.test('a daemon restart during a connected alarm call keeps the call: not re-pl
   const port = (gw as unknown as { o: { port: number } }).o.port;
   const gw2 = new FreeswitchGateway({ host: '127.0.0.1', port, password: PASSWORD, recordingsDir: join(t.testdirName, 'rec2') }, { store, health: new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined), bus, log });
   const outputs: string[] = [];
-  const again = new AlarmService(config(), store, gw2, { point: (p, i) => outputs.push(`${p}:${i}`), beacons: (on) => outputs.push(`beacons:${on}`) }, bus, log);
+  const again = new AlarmService({ config: config(), store, pbx: gw2, outputs: { point: (p, i) => outputs.push(`${p}:${i}`), beacons: (on) => outputs.push(`beacons:${on}`) }, bus, log });
   await again.start();
   t.ok(outputs.includes('beacons:true') && outputs.includes('km1-2:voice-connected'), 'indications restored at once');
   await gw2.start();
@@ -195,7 +195,7 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   const { emu, store } = await rig(t);
   const { SelfTest, SELF_TEST_KEY } = await import('../src/alarms/self-test.js');
   const bus = new EventBus(log);
-  const st = new SelfTest(config().points, store, bus, log, () => undefined, new FaultBook(store, bus, log, () => undefined), { deadlineMs: 800, pollMs: 50, firstAfterMs: 3_600_000 });
+  const st = new SelfTest({ points: config().points, store, bus, log, notify: () => undefined, faults: new FaultBook({ store, bus, log, notify: () => undefined }) }, { deadlineMs: 800, pollMs: 50, firstAfterMs: 3_600_000 });
   await st.start();
   t.teardown(() => st.stop());
   const before = emu.channels().length;
@@ -252,7 +252,7 @@ t.test('self-test with a test line: the call must be answered too, and nobody el
   ]);
   const { SelfTest } = await import('../src/alarms/self-test.js');
   const bus = new EventBus(log);
-  const st = new SelfTest(cfg.points, store, bus, log, () => undefined, new FaultBook(store, bus, log, () => undefined), { deadlineMs: 3000, pollMs: 50, firstAfterMs: 3_600_000, pbx: gw, testCallRingS: 5 });
+  const st = new SelfTest({ points: cfg.points, store, bus, log, notify: () => undefined, faults: new FaultBook({ store, bus, log, notify: () => undefined }) }, { deadlineMs: 3000, pollMs: 50, firstAfterMs: 3_600_000, pbx: gw, testCallRingS: 5 });
   const dialled: string[] = [];
   emu.on('command', (c: string) => { const m = /originate .*user\/(\d+)/.exec(c); if (m) dialled.push(m[1]!); });
   const ack = async (id: string) => {

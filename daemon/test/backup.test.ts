@@ -8,6 +8,7 @@ import * as tar from 'tar';
 import { Store } from '../src/store/store.js';
 import { LATEST_SCHEMA } from '../src/store/migrations.js';
 import { cli, writeConfig } from './helpers/daemon.js';
+import { sampleEvent } from './helpers/messages.js';
 
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
@@ -17,7 +18,7 @@ async function seeded(t: Test) {
   const dataDir = join(dir, 'data');
   const s = await Store.open(dataDir, { site: 'test-site', node: 'test-node' });
   await s.settings.set('greeting', 'before', 'test');
-  for (let i = 0; i < 5; i++) await s.tx((r) => r.outbox.enqueue('event', { i }));
+  for (let i = 0; i < 5; i++) await s.tx((r) => r.outbox.enqueue('event', sampleEvent(i)));
   await s.close();
   return { dir, config, dataDir, db: join(dataDir, 'callpoint.db') };
 }
@@ -30,7 +31,7 @@ t.test('backup then restore brings back the data; seq is carried forward', async
   t.match(b.stdout, /backup written to/);
   let s = await Store.open(dataDir, { site: 'test-site', node: 'test-node' });
   await s.settings.set('greeting', 'after', 'test');
-  for (let i = 0; i < 3; i++) await s.tx((r) => r.outbox.enqueue('event', { i }));
+  for (let i = 0; i < 3; i++) await s.tx((r) => r.outbox.enqueue('event', sampleEvent(i)));
   const seqBefore = await s.outbox.lastSeq();
   await s.close();
   const r = await cli(['restore', file, '--config', config]);
@@ -39,7 +40,7 @@ t.test('backup then restore brings back the data; seq is carried forward', async
   s = await Store.open(dataDir, { site: 'test-site', node: 'test-node' });
   t.equal(await s.settings.get('greeting'), 'before', 'the snapshot’s data is back');
   t.equal(await s.outbox.lastSeq(), seqBefore, 'seq does not go back: central would see reused numbers');
-  const e = await s.tx((q) => q.outbox.enqueue('event', {}));
+  const e = await s.tx((q) => q.outbox.enqueue('event', sampleEvent(0)));
   t.ok(e.seq > seqBefore);
   t.equal((await s.db.get<{ integrity_check: string }>('PRAGMA integrity_check'))?.integrity_check, 'ok');
   await s.close();

@@ -2,7 +2,7 @@
 // export (streamed, spreadsheet-safe), who may see what.
 import t from 'tap';
 import { Store } from '../src/store/store.js';
-import type { CallRecord } from '../src/store/calls-repo.js';
+import type { CallRecord } from '../src/contracts/calls.js';
 import { csvCell } from '../src/api/routes/calls.js';
 import { cli, startDaemon, type DaemonHandle } from './helpers/daemon.js';
 import { Client } from './helpers/http.js';

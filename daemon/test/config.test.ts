@@ -8,7 +8,7 @@ import { parseConfig } from '../src/config/load.js';
 import { formatProblem } from '../src/config/errors.js';
 import { envLeaves } from '../src/config/env.js';
 import { CONFIG_VERSION } from '../src/config/schema.js';
-import { boardProblems } from '../src/config/board-check.js';
+import { boardProblems } from '../src/alarms/board-check.js';
 import { cli, ROOT } from './helpers/daemon.js';
 
 const base = 'site: tunnel-a\nnode: cabinet-3\n';
@@ -50,7 +50,7 @@ t.test('every problem is reported, not just the first', async (t) => {
   t.ok(p.some((l) => l.startsWith('c.yaml:1: site:')), 'site');
   t.ok(p.some((l) => l.includes('node: is required')), 'node');
   t.ok(p.some((l) => l.startsWith('c.yaml:3: http.port:')), 'port');
-  t.ok(p.some((l) => l.startsWith('c.yaml:5: phones[0].number: an extension number is 2–8 digits')), 'phone number');
+  t.ok(p.some((l) => l.startsWith('c.yaml:5: phones[0].number: an extension is 2–8 digits')), 'phone number');
 });
 
 t.test('environment overrides, named in errors', async (t) => {

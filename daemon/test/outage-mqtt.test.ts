@@ -63,13 +63,18 @@ t.test('broker down, daemon killed twice, broker back: every message, in order',
   }
   t.teardown(() => d.stop());
   const store = await Store.open(join(dir, 'data'), { site: 't', node: 'n' });
-  const written = await store.outbox.lastSeq();
-  t.ok((await store.outbox.stats()).count > 20, `a backlog waited for the broker (${written} messages written)`);
-  await store.close();
+  t.teardown(() => store.close());
+  t.ok((await store.outbox.stats()).count > 20, `a backlog waited for the broker (${await store.outbox.lastSeq()} messages written)`);
 
   await mq.start();
+  // Calls still ringing when their alarm was acknowledged end meanwhile and add their records:
+  // wait until everything written so far has arrived and the outbox is empty.
   const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && new Set([...got.values()].map((e) => e.seq)).size < written) await new Promise((r) => setTimeout(r, 200));
+  let written = await store.outbox.lastSeq();
+  while (Date.now() < deadline && (new Set([...got.values()].map((e) => e.seq)).size < written || (await store.outbox.stats()).count > 0)) {
+    await new Promise((r) => setTimeout(r, 200));
+    written = await store.outbox.lastSeq();
+  }
   const seqs = [...new Set([...got.values()].map((e) => e.seq))].sort((a, b) => a - b);
   t.equal(seqs.length, written, 'every message arrived');
   t.same(seqs, Array.from({ length: written }, (_, i) => i + 1), 'no seq missing, none reused');

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { FaultBook } from '../src/alarms/faults.js';
 import { EventBus } from '../src/events/bus.js';
 import { SmsDispatch, SMS_STUCK_KEY, type SmsModem } from '../src/lines/sms-dispatch.js';
-import type { Alarm } from '../src/store/alarms-repo.js';
+import type { Alarm } from '../src/contracts/alarms.js';
 import { Store } from '../src/store/store.js';
 
 const log = pino({ level: 'silent' });
@@ -27,8 +27,8 @@ function fakeModem(id: string, ready: boolean) {
 async function rig(t: Test) {
   const store = await Store.open(join(t.testdir(), 'd'), { site: 's', node: 'n' });
   const bus = new EventBus(log);
-  const faults = new FaultBook(store, bus, log, () => undefined);
-  const d = new SmsDispatch(store, bus, faults, log, () => undefined);
+  const faults = new FaultBook({ store, bus, log, notify: () => undefined });
+  const d = new SmsDispatch({ store, bus, faults, log, notify: () => undefined });
   t.teardown(async () => {
     await d.stop();
     await store.close();

@@ -10,7 +10,7 @@ import { parseSmsCommand, sameNumber } from '../src/lines/sms-commands.js';
 import { SmsInbox } from '../src/lines/sms-inbox.js';
 import { alarmSms } from '../src/lines/sms-text.js';
 import { Store } from '../src/store/store.js';
-import type { Alarm } from '../src/store/alarms-repo.js';
+import type { Alarm } from '../src/contracts/alarms.js';
 
 const log = pino({ level: 'silent' });
 
@@ -45,7 +45,7 @@ t.test('the inbox: allow-list, reply, once only', async (t) => {
   const health = new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined);
   const replies: Array<{ to: string; text: string }> = [];
   const config = configSchema.parse({ site: 'tunnel-a', node: 'c3', lines: { smsCommands: { allowFrom: ['+8613800138000'] } } });
-  const inbox = new SmsInbox(config, store, bus, undefined, undefined, health, { queue: async (to, text) => (replies.push({ to, text }), { ok: true, id: 1 }) }, log, () => undefined);
+  const inbox = new SmsInbox({ config, store, bus, alarms: undefined, faults: undefined, health, replies: { queue: async (to, text) => (replies.push({ to, text }), { ok: true, id: 1 }) }, log, notify: () => undefined });
 
   const stranger = await inbox.receive('gsm0', { from: '+8613999999999', text: 'STATUS', sentAt: '2026-11-25T10:00:00+08:00', parts: 1 });
   await stranger.handled;

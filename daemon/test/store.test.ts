@@ -7,6 +7,7 @@ import { Db } from '../src/store/db.js';
 import { migrate, schemaInfo } from '../src/store/migrate.js';
 import { LATEST_SCHEMA, migrations } from '../src/store/migrations.js';
 import { Store } from '../src/store/store.js';
+import { sampleAlarm, sampleCall, sampleEvent } from './helpers/messages.js';
 
 const origin = { site: 's', node: 'n' };
 
@@ -63,7 +64,7 @@ t.test('transactions commit all or nothing', async (t) => {
   await t.rejects(
     s.tx(async (r) => {
       await r.settings.set('a', 1, 'x');
-      await r.outbox.enqueue('event', { x: 1 });
+      await r.outbox.enqueue('event', sampleEvent(1));
       throw new Error('boom');
     }),
     /boom/,
@@ -72,7 +73,7 @@ t.test('transactions commit all or nothing', async (t) => {
   t.equal((await s.outbox.stats()).count, 0);
   await s.tx(async (r) => {
     await r.settings.set('a', 2, 'x');
-    await r.outbox.enqueue('event', { x: 2 });
+    await r.outbox.enqueue('event', sampleEvent(2));
   });
   t.equal(await s.settings.get('a'), 2);
   t.equal((await s.outbox.stats()).count, 1);
@@ -83,18 +84,18 @@ t.test('outbox seq is strictly increasing and never reused, across deletes and r
   const dir = t.testdir();
   let s = await Store.open(dir, origin);
   const seen: number[] = [];
-  const all = await Promise.all(Array.from({ length: 50 }, (_, i) => s.tx((r) => r.outbox.enqueue('call', { i }, `k${i % 3}`))));
+  const all = await Promise.all(Array.from({ length: 50 }, (_, i) => s.tx((r) => r.outbox.enqueue('call', sampleCall(i), `k${i % 3}`))));
   for (const e of all) seen.push(e.seq);
   for (const row of await s.outbox.peek(100)) await s.outbox.acknowledge(row.seq);
   t.equal((await s.outbox.stats()).count, 0, 'all acknowledged and deleted');
   await s.close();
   s = await Store.open(dir, origin);
-  const next = await s.tx((r) => r.outbox.enqueue('alarm', { a: 1 }, 'alarm-1'));
+  const next = await s.tx((r) => r.outbox.enqueue('alarm', sampleAlarm(1), 'alarm-1'));
   seen.push(next.seq);
   t.same([...seen].sort((a, b) => a - b), seen, 'in order of commit');
   t.equal(new Set(seen).size, seen.length, 'no duplicates');
   t.ok(next.seq > Math.max(...seen.slice(0, -1)), 'after a restart seq continues above every earlier one');
-  t.match(next, { site: 's', node: 'n', type: 'alarm', data: { a: 1 } });
+  t.match(next, { site: 's', node: 'n', type: 'alarm', data: sampleAlarm(1) });
   t.match(next.ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   t.match(next.id, /^[0-9a-f-]{36}$/);
   await s.close();

@@ -11,7 +11,7 @@ import { EventBus } from '../src/events/bus.js';
 import { HealthRegistry } from '../src/health/health.js';
 import { FreeswitchGateway } from '../src/pbx/gateway.js';
 import { FreeSwitchEmulator } from '../src/sim/freeswitch/index.js';
-import type { Fault } from '../src/store/faults-repo.js';
+import type { Fault } from '../src/contracts/faults.js';
 import { Store } from '../src/store/store.js';
 
 const log = pino({ level: 'silent' });
@@ -42,11 +42,11 @@ async function rig(t: Test) {
   const gw = new FreeswitchGateway({ host: '127.0.0.1', port, password: PASSWORD, recordingsDir: join(dir, 'recordings'), backoffBaseMs: 50, backoffMaxMs: 200 }, { store, health, bus, log });
   await gw.start();
   await until(() => gw.connected, 3000);
-  const faults = new FaultBook(store, bus, log, () => undefined);
+  const faults = new FaultBook({ store, bus, log, notify: () => undefined });
   const uplink = { connected: true };
   const pressed = new Set<string>();
   const board = { isPressed: (i: string) => pressed.has(i), status: () => ({ mcp0: { status: 'ok', detail: 'answers' } }) };
-  const sup = new Supervision(config, faults, health, gw, uplink, board, log, { freeswitchGraceMs: 1000, uplinkGraceMs: 1000, reconcileAfterMs: 60_000 });
+  const sup = new Supervision({ config, faults, health, pbx: gw, uplink, board, log }, { freeswitchGraceMs: 1000, uplinkGraceMs: 1000, reconcileAfterMs: 60_000 });
   t.teardown(async () => {
     await sup.stop();
     await gw.stop();
@@ -140,7 +140,7 @@ t.test('faults the previous run left open are closed when their cause is gone, k
   // A new run: in2 is still held down; mcp0 answers again.
   const health = new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined);
   const board = { isPressed: (i: string) => i === 'in2', status: () => ({ mcp0: { status: 'ok', detail: 'answers' } }) };
-  const sup = new Supervision(config, faults, health, gw, undefined, board, log, { reconcileAfterMs: 10 });
+  const sup = new Supervision({ config, faults, health, pbx: gw, uplink: undefined, board, log }, { reconcileAfterMs: 10 });
   sup.start();
   t.ok(await until(async () => (await store.faults.open()).length === 1, 3000));
   t.match(await store.faults.open(), [{ key: 'hardware:stuck:in2' }], 'the button still held stays a fault');

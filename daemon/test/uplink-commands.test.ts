@@ -11,7 +11,9 @@ import { HealthRegistry } from '../src/health/health.js';
 import { FreeswitchGateway } from '../src/pbx/gateway.js';
 import { SimBroker } from '../src/sim/broker/index.js';
 import { Store } from '../src/store/store.js';
-import { UplinkClient, type ResultMessage } from '../src/uplink/index.js';
+import { UplinkClient } from '../src/uplink/index.js';
+import { registerPbxCommands } from '../src/pbx/central-commands.js';
+import type { CommandResultMessage as ResultMessage, Envelope } from '../src/contracts/index.js';
 
 const SITE = 's1';
 const NODE = 'n1';
@@ -39,15 +41,20 @@ async function rig(t: Test) {
   const health = new HealthRegistry({ version: '1.2.3', site: SITE, node: NODE }, (h) => bus.emit('health', h));
   // The real gateway, never connected: its command grammar answers first, then "not connected".
   const pbx = new FreeswitchGateway({ host: '127.0.0.1', port: 1, password: 'unused-password', recordingsDir: join(dir, 'rec') }, { store, health, bus, log: quiet });
-  const up = new UplinkClient({ site: SITE, node: NODE, version: '1.2.3', brokers: [broker.url], backoffBaseMs: 50, backoffMaxMs: 200, pollMs: 200 }, { store, health, bus, log, pbx });
+  const up = new UplinkClient({ site: SITE, node: NODE, version: '1.2.3', brokers: [broker.url], backoffBaseMs: 50, backoffMaxMs: 200, pollMs: 200 }, { store, health, bus, log });
+  registerPbxCommands(up.registerCommand, pbx);
   await up.start();
   t.teardown(() => up.stop());
   await until(() => up.connected, 5000, 'uplink connected');
   const central = await mqtt.connectAsync(broker.url, { clientId: 'central' });
   t.teardown(() => central.endAsync());
   const results: ResultMessage[] = [];
+  const envelopes: Envelope[] = [];
   central.on('message', (topic, payload) => {
-    if (topic.startsWith(`${ROOT}cmd-result/`)) results.push(JSON.parse(payload.toString()) as ResultMessage);
+    if (!topic.startsWith(`${ROOT}cmd-result/`)) return;
+    const env = JSON.parse(payload.toString()) as Envelope<ResultMessage>;
+    envelopes.push(env);
+    results.push(env.data);
   });
   await central.subscribeAsync(`${ROOT}cmd-result/#`, { qos: 1 });
   const send = (name: string, payload: string | Buffer) => central.publishAsync(`${ROOT}cmd/${name}`, payload, { qos: 1 });
@@ -55,7 +62,7 @@ async function rig(t: Test) {
     await until(() => results.filter((r) => r.id === id).length >= n, 5000, `result ${id}`);
     return results.filter((r) => r.id === id)[n - 1]!;
   };
-  return { up, store, health, broker, central, results, lines, send, answer };
+  return { up, store, health, broker, central, results, envelopes, lines, send, answer };
 }
 
 t.test('garbage on cmd/ is refused or answered with an error; the client keeps working', async (t) => {
@@ -107,7 +114,11 @@ t.test('garbage on cmd/ is refused or answered with an error; the client keeps w
   const st = await r.answer('st-1');
   t.equal(st.ok, true);
   t.match(st.result, { health: { site: SITE, node: NODE, components: { uplink: { status: 'ok' } } }, backlog: { count: 0, dropped: { call: 0, event: 0 } } });
-  t.match(st.ts, /^\d{4}-\d\d-\d\dT/);
+  // Results travel in the envelope every message has (version 2), numbered from the outbox.
+  const env = r.envelopes.find((e) => (e.data as { id?: string }).id === 'st-1');
+  t.match(env, { v: 2, type: 'cmd-result', site: SITE, node: NODE, data: { id: 'st-1', name: 'get-status', ok: true } });
+  t.ok(typeof env?.seq === 'number' && env.seq > 0, 'a numbered message, like every other from the outbox');
+  t.match(env?.ts, /^\d{4}-\d\d-\d\dT/);
   t.ok(r.up.connected, 'still connected');
 
   // No reply was published for the refused payloads.

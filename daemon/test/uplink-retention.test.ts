@@ -9,19 +9,21 @@ import { HealthRegistry } from '../src/health/health.js';
 import { Store } from '../src/store/store.js';
 import { DROPPED_KEY, enforceRetention, UplinkClient } from '../src/uplink/index.js';
 import { freePort } from './helpers/daemon.js';
+import { sampleEvent, sampleOf } from './helpers/messages.js';
+import type { OutboxType } from '../src/contracts/index.js';
 
 const log = pino({ level: 'silent' });
 const origin = { site: 's', node: 'n' };
 
-async function fill(store: Store, pattern: string[]) {
-  return store.tx((r) => r.outbox.enqueueMany(pattern.map((type, i) => ({ type, data: { i }, orderKey: null }))));
+async function fill(store: Store, pattern: OutboxType[]) {
+  return store.tx((r) => r.outbox.enqueueMany(pattern.map((type, i) => ({ type, data: sampleOf(type, i), orderKey: null }))));
 }
 
 t.test('over the cap: calls first, then events, never alarms; counted and reported', async (t) => {
   const store = await Store.open(join(t.testdir(), 'data'), origin);
   t.teardown(() => store.close());
   // 5 of each, interleaved: alarm call event alarm call event …
-  await fill(store, Array.from({ length: 15 }, (_, i) => ['alarm', 'call', 'event'][i % 3]!));
+  await fill(store, Array.from({ length: 15 }, (_, i) => (['alarm', 'call', 'event'] as const)[i % 3]!));
 
   t.equal(await enforceRetention(store, 20), undefined, 'under the cap: nothing happens');
   const r1 = await enforceRetention(store, 8);
@@ -34,7 +36,7 @@ t.test('over the cap: calls first, then events, never alarms; counted and report
   t.equal(rows.filter((x) => x.type === 'alarm').length, 5, 'every alarm kept');
   t.equal(rows.filter((x) => x.type === 'call').length, 0);
   const kept = rows.filter((x) => x.type === 'event');
-  t.same(kept.slice(0, 2).map((x) => x.envelope.data), [{ i: 11 }, { i: 14 }], 'the newest events survived');
+  t.same(kept.slice(0, 2).map((x) => x.envelope.data), [sampleEvent(11), sampleEvent(14)], 'the newest events survived');
   t.match(kept[2]!.envelope.data, { kind: 'backlog-trimmed', dropped: { call: 5, event: 3 }, total: { call: 5, event: 3 }, maxBacklog: 8 }, 'central is told');
   t.same(await store.settings.get(DROPPED_KEY), { call: 5, event: 3 }, 'persisted');
 
@@ -61,7 +63,7 @@ t.test('the uplink trims on notify while central is unreachable, and health says
   const up = new UplinkClient({ ...origin, version: 'x', brokers: [`mqtt://127.0.0.1:${port}`], maxBacklog: 100, pollMs: 100, backoffBaseMs: 50, backoffMaxMs: 100 }, { store, health, bus, log });
   await up.start();
   t.teardown(() => up.stop());
-  await fill(store, Array.from({ length: 150 }, (_, i) => (i % 10 === 0 ? 'alarm' : i % 2 ? 'call' : 'event')));
+  await fill(store, Array.from({ length: 150 }, (_, i): OutboxType => (i % 10 === 0 ? 'alarm' : i % 2 ? 'call' : 'event')));
   up.notify();
   const end = Date.now() + 5000;
   while (!/dropped over the backlog cap/.test(health.snapshot().components.uplink.detail) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));

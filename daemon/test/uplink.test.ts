@@ -9,11 +9,12 @@ import pino from 'pino';
 import t, { type Test } from 'tap';
 import { EventBus } from '../src/events/bus.js';
 import { HealthRegistry } from '../src/health/health.js';
-import type { Envelope } from '../src/store/outbox-repo.js';
+import type { OutboxEnvelope as Envelope, OutboxType } from '../src/contracts/index.js';
 import { Store } from '../src/store/store.js';
 import { UplinkClient, type UplinkOptions } from '../src/uplink/index.js';
 import { mosquitto } from './helpers/mosquitto.js';
 import { skipUnless } from './helpers/tools.js';
+import { sampleAlarm, sampleOf } from './helpers/messages.js';
 
 const log = pino({ level: 'silent' });
 const SITE = 'tunnel-a';
@@ -48,10 +49,14 @@ function uplink(r: Awaited<ReturnType<typeof rigStore>>, brokers: string[], extr
 async function central(url: string, opts: { clientId?: string; clean?: boolean } = {}) {
   const c = await mqtt.connectAsync(url, { clientId: opts.clientId ?? `central-${Math.random().toString(16).slice(2)}`, clean: opts.clean ?? true, reconnectPeriod: 100 });
   const envelopes: Envelope[] = [];
-  const statuses: Array<{ retain: boolean; body: Record<string, unknown> }> = [];
+  const statuses: Array<{ retain: boolean; body: Record<string, unknown>; envelope: Record<string, unknown> }> = [];
   c.on('message', (topic, payload, packet) => {
     const kind = topic.slice(ROOT.length);
-    if (kind === 'status') statuses.push({ retain: packet.retain, body: JSON.parse(payload.toString()) as Record<string, unknown> });
+    if (kind === 'status') {
+      // Status travels in the envelope too (version 2): state, not an event, so no seq.
+      const envelope = JSON.parse(payload.toString()) as { data: Record<string, unknown> } & Record<string, unknown>;
+      statuses.push({ retain: packet.retain, body: envelope.data, envelope });
+    }
     else if (['alarm', 'call', 'event'].includes(kind)) envelopes.push(JSON.parse(payload.toString()) as Envelope);
   });
   await c.subscribeAsync(`${ROOT}+`, { qos: 1 });
@@ -117,8 +122,8 @@ t.test('rows written before connecting all arrive in seq order, each deleted onl
   const mq = await mosquitto();
   t.teardown(() => mq.dispose());
   const r = await rigStore(t);
-  const types = ['alarm', 'call', 'event'];
-  const written = await r.store.tx((x) => x.outbox.enqueueMany(Array.from({ length: 60 }, (_, i) => ({ type: types[i % 3]!, data: { n: i }, orderKey: i % 3 === 0 ? 'alarm-1' : null }))));
+  const types: OutboxType[] = ['alarm', 'call', 'event'];
+  const written = await r.store.tx((x) => x.outbox.enqueueMany(Array.from({ length: 60 }, (_, i) => ({ type: types[i % 3]!, data: sampleOf(types[i % 3]!, i), orderKey: i % 3 === 0 ? 'alarm-1' : null }))));
   const stored = new Map((await r.store.outbox.peek(1000)).map((row) => [row.seq, row]));
   const sub = await central(mq.url);
   t.teardown(() => sub.c.endAsync());
@@ -152,7 +157,7 @@ t.test('a connection lost with messages in flight: they are sent again after rec
   const mq = await mosquitto();
   t.teardown(() => mq.dispose());
   const r = await rigStore(t);
-  const written = await r.store.tx((x) => x.outbox.enqueueMany(Array.from({ length: 30 }, (_, i) => ({ type: 'alarm', data: { n: i }, orderKey: 'a-1' }))));
+  const written = await r.store.tx((x) => x.outbox.enqueueMany(Array.from({ length: 30 }, (_, i) => ({ type: 'alarm' as const, data: sampleAlarm(i), orderKey: 'a-1' }))));
   const sub = await central(mq.url);
   t.teardown(() => sub.c.endAsync());
   const proxy = await pubackHolder(mq.port);
@@ -190,6 +195,7 @@ t.test('status is retained online:true; a cut connection fires the will online:f
   t.equal(first.retain, true, 'status is retained');
   t.equal(first.body.online, true);
   t.equal(first.body.version, '9.9.9');
+  t.match(first.envelope, { v: 2, type: 'status', seq: null, site: SITE, node: NODE, id: /^[0-9a-f-]{36}$/, ts: /^\d{4}-/ }, 'in the envelope every message has');
   t.match(first.body.health, { site: SITE, node: NODE, components: { store: {}, uplink: {} } }, 'carries the health snapshot');
 
   // Health changes are re-published (throttled).
@@ -202,7 +208,7 @@ t.test('status is retained online:true; a cut connection fires the will online:f
   const mark = late.statuses.length;
   up.severConnection();
   await until(() => late.statuses.slice(mark).some((s) => s.body.online === false), 5000, 'the last will');
-  t.same(late.statuses.slice(mark).find((s) => s.body.online === false)!.body, { online: false }, 'the will is {online:false}');
+  t.same(late.statuses.slice(mark).find((s) => s.body.online === false)!.body, { online: false, version: '9.9.9' }, 'the will says offline, in an envelope');
   // … and the uplink comes back by itself and says so.
   await until(() => late.statuses.slice(mark).some((s) => s.body.online === true), 5000, 'back online');
   t.pass('reconnected and online:true again');
@@ -224,8 +230,8 @@ t.test('broker down during a burst, the client rebuilt twice, broker back: every
   const all: Envelope[] = [];
   const burst = async (up: UplinkClient, n: number) => {
     for (let i = 0; i < n; i += 25) {
-      const types = ['alarm', 'call', 'event'];
-      all.push(...(await r.store.tx((x) => x.outbox.enqueueMany(Array.from({ length: 25 }, (_, j) => ({ type: types[(i + j) % 3]!, data: { i: i + j }, orderKey: null }))))));
+      const types: OutboxType[] = ['alarm', 'call', 'event'];
+      all.push(...(await r.store.tx((x) => x.outbox.enqueueMany(Array.from({ length: 25 }, (_, j) => ({ type: types[(i + j) % 3]!, data: sampleOf(types[(i + j) % 3]!, i + j), orderKey: null }))))));
       up.notify();
     }
   };
@@ -328,7 +334,7 @@ t.test('mqtts with a private CA, a client certificate and a password', needs, as
     listener: ['listener PORT 127.0.0.1', `cafile ${f('ca.pem')}`, `certfile ${f('server.pem')}`, `keyfile ${f('server.key')}`, 'require_certificate true', `password_file ${f('passwd')}`],
   });
   t.teardown(() => mq.dispose());
-  const [env] = await r.store.tx((x) => x.outbox.enqueueMany([{ type: 'alarm', data: { tls: true }, orderKey: null }]));
+  const [env] = await r.store.tx((x) => x.outbox.enqueueMany([{ type: 'alarm' as const, data: sampleAlarm(7), orderKey: null }]));
   const opts = { ca: f('ca.pem'), cert: f('client.pem'), key: f('client.key'), username: 'cab3' };
 
   const wrong = uplink(r, [mq.url], { ...opts, password: 'wrong-pass' });

@@ -12,7 +12,7 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { Emitter } from './emitter.js';
 import type { BoardProfile, I2cDeviceProfile, InputProfile } from './boards/schema.js';
-import { SimDeviceFactory, type DeviceFactory } from './devices.js';
+import type { DeviceFactory } from './devices.js';
 import { DebouncedInput, type DebouncedInputEvents } from './gpio/debounced-input.js';
 import type { GpioLine, Level } from './gpio/line.js';
 import { Output } from './gpio/output.js';
@@ -233,21 +233,6 @@ export class Board extends Emitter<{ event: [HardwareEvent] }> {
   /** Last temperature of each LM75 (°C), null before a reading or while it is faulty. */
   temperatures(): Record<string, number | null> {
     return Object.fromEntries([...this.temps].map(([id, t]) => [id, this.supervisors.get(id)?.status.status === 'ok' ? t.lastCelsius : null]));
-  }
-
-  /** Simulation only: press an input; the simulated line goes through the same debounce. */
-  press(inputId: string): void {
-    this.simFactory().drive(inputId, true);
-  }
-
-  /** Simulation only: let an input go. */
-  release(inputId: string): void {
-    this.simFactory().drive(inputId, false);
-  }
-
-  private simFactory(): SimDeviceFactory {
-    if (!(this.factory instanceof SimDeviceFactory)) throw new Error('press/release exist in simulation mode only');
-    return this.factory;
   }
 
   private deviceOf(i: InputProfile): string {

@@ -52,20 +52,20 @@ t.test('start: every device ok, outputs in their safe state, temperature read', 
 });
 
 t.test('press and release through GPIO, the MCP23017 and the supervised loop', async (t) => {
-  const { board, clock, events, raw, t0, stop } = await setup();
-  board.press('in1');
-  board.press('in5');
+  const { board, clock, factory, events, raw, t0, stop } = await setup();
+  factory.drive('in1', true);
+  factory.drive('in5', true);
   await clock.advance(30);
   t.same(events, ['pressed in1', 'pressed in5'], 'both after the 30 ms debounce');
   t.ok(board.isPressed('in1') && board.isPressed('in5'));
-  board.release('in1');
-  board.release('in5');
+  factory.drive('in1', false);
+  factory.drive('in5', false);
   await clock.advance(30);
   t.same(events.slice(2), ['released in1', 'released in5']);
-  board.press('sup1');
+  factory.drive('sup1', true);
   await clock.advance(50 + 30 + 10); // next sample, then debounce
   t.same(events.slice(4), ['pressed sup1']);
-  board.release('sup1');
+  factory.drive('sup1', false);
   await clock.advance(100);
   t.same(events.slice(5), ['released sup1']);
   const e = raw[0]!;
@@ -86,7 +86,7 @@ t.test('supervised loop: open and short circuits are wiring faults, then ok', as
   await clock.advance(200);
   t.same(events.slice(1), ['wiring-fault sup1']);
   t.match(raw[1], { detail: /^short circuit at 0\.01 V$/ });
-  board.release('sup1'); // back to the normal loop voltage
+  factory.drive('sup1', false); // back to the normal loop voltage
   await clock.advance(60);
   t.same(events.slice(2), ['wiring-ok sup1']);
   t.notOk(board.isPressed('sup1'));
@@ -110,7 +110,7 @@ t.test('a chip that stops answering is a device fault, retried until it answers 
   t.equal(board.status().mcp0?.status, 'ok');
   t.equal(board.health().status, 'ok');
   t.equal(factory.mcp('mcp0').reg(R.OLATB) & 0x01, 0x01, 'the output set during the fault is applied on recovery');
-  board.press('in6');
+  factory.drive('in6', true);
   await clock.advance(30);
   t.same(events.slice(2), ['pressed in6'], 'inputs work again');
   await stop();
@@ -125,7 +125,7 @@ t.test('a chip missing at start is a fault from the start, and its absence does 
   t.same(events.sort(), ['device-fault ads0', 'device-fault mcp0', 'device-fault temp0']);
   t.match(board.status().temp0, { status: 'fault', detail: 'LM75 at 0x49 on bus 1 does not answer' });
   t.same(board.temperatures(), { temp0: null });
-  board.press('in2');
+  factory.drive('in2', true);
   await clock.advance(30);
   t.ok(board.isPressed('in2'));
   board.output('in1.sent').set({ mode: 'on' });
@@ -169,18 +169,18 @@ t.test('outputs by id with patterns; stop applies the safe state everywhere', as
 });
 
 t.test('a listener that throws does not stop the others', async (t) => {
-  const { board, clock, events, stop } = await setup();
+  const { board, clock, factory, events, stop } = await setup();
   board.onEvent(() => {
     throw new Error('listener bug');
   });
   const later: string[] = [];
   const off = board.onEvent((e) => later.push(e.kind));
-  board.press('in3');
+  factory.drive('in3', true);
   await clock.advance(30);
   t.same(events, ['pressed in3']);
   t.same(later, ['pressed']);
   off();
-  board.release('in3');
+  factory.drive('in3', false);
   await clock.advance(30);
   t.same(later, ['pressed'], 'unsubscribed');
   await stop();

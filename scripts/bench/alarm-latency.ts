@@ -144,8 +144,10 @@ async function daemonSide(dir: string, broker: string): Promise<void> {
   const config = parsed.config;
   // Production logging: JSON lines at the configured level on stdout (a file here, journald on a board).
   const logger = await createLogger({ level: config.log.level, namespaces: config.log.namespaces, pretty: false });
-  const d = await startDaemon({ config, logger, simulate: true, env: {} });
-  const emu = d.emulator!;
+  const { FULL_SIMULATION } = await import('../../daemon/src/sim/parts.js');
+  const d = await startDaemon({ config, logger, simulate: FULL_SIMULATION, env: {} });
+  const sim = d.sim!;
+  const emu = sim.emulator!;
   if (!board) throw new Error('the board was not captured (Board.prototype.onEvent is no longer how the daemon subscribes)');
   const theBoard = board;
   const debounces = theBoard.profile.inputs.filter((i) => INPUTS.includes(i.id)).map((i) => i.debounceMs);
@@ -221,7 +223,7 @@ async function daemonSide(dir: string, broker: string): Promise<void> {
     };
     const originated = new Promise<string>((r) => (onOriginate = r));
     const injected = now();
-    theBoard.press(input);
+    sim.drive(input, true);
     const alarmId = await withTimeout(originated, 10_000, `no originate within 10 s of pressing ${input}`);
     onOriginate = onPressed = undefined;
     if (pressed === undefined) throw new Error(`an originate for ${alarmId} without a pressed event of ${input}`);
@@ -255,7 +257,7 @@ async function daemonSide(dir: string, broker: string): Promise<void> {
     const reply = await withTimeout(nextFromCentral(), 15_000, `central did not clear ${sample.alarmId}`);
     if (reply.alarmId !== sample.alarmId) throw new Error(`central cleared ${reply.alarmId}, expected ${sample.alarmId}`);
     // The button is let go, the dispatch desk's phone (still ringing) hangs up, a pause.
-    theBoard.release(input);
+    sim.drive(input, false);
     emu.phone(DESK).hangup();
     if (!warm) {
       const chans = emu.channels();

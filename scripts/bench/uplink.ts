@@ -14,6 +14,8 @@ import { UplinkClient } from '../../daemon/src/uplink/index.js';
 import { mosquitto } from '../../daemon/test/helpers/mosquitto.js';
 import { toolPath } from '../../daemon/test/helpers/tools.js';
 import type { Figure } from './gateway.js';
+import type { OutboxType } from '../../daemon/src/contracts/index.js';
+import { sampleOf } from '../../daemon/test/helpers/messages.js';
 
 const N = 20_000;
 const WINDOW = 20;
@@ -27,10 +29,9 @@ export async function uplinkFigures(): Promise<Figure[]> {
   const mq = await mosquitto();
   const dir = mkdtempSync(join(tmpdir(), 'cp-upbench-'));
   try {
-    const data = { point: 'p-km12-east', state: 'calling', target: 'extension 8000', attempts: 2, note: 'x'.repeat(120) };
     const store = await Store.open(dir, { site: 's', node: 'n' });
-    const types = ['alarm', 'call', 'event'];
-    for (let i = 0; i < N; i += 1000) await store.tx((r) => r.outbox.enqueueMany(Array.from({ length: 1000 }, (_, j) => ({ type: types[(i + j) % 3]!, data, orderKey: null }))));
+    const types: OutboxType[] = ['alarm', 'call', 'event'];
+    for (let i = 0; i < N; i += 1000) await store.tx((r) => r.outbox.enqueueMany(Array.from({ length: 1000 }, (_, j) => ({ type: types[(i + j) % 3]!, data: sampleOf(types[(i + j) % 3]!, i + j), orderKey: null }))));
     const bus = new EventBus(log);
     const health = new HealthRegistry({ version: 'b', site: 's', node: 'n' }, (h) => bus.emit('health', h));
     const up = new UplinkClient({ site: 's', node: 'n', version: 'b', brokers: [mq.url], inflight: WINDOW, pollMs: 1000 }, { store, health, bus, log });
@@ -41,7 +42,7 @@ export async function uplinkFigures(): Promise<Figure[]> {
     await up.stop();
     await store.close();
 
-    const envelopes = Array.from({ length: N }, (_, i) => JSON.stringify({ id: crypto.randomUUID(), seq: i + 1, ts: new Date().toISOString(), site: 's', node: 'n', type: 'alarm', data }));
+    const envelopes = Array.from({ length: N }, (_, i) => JSON.stringify({ id: crypto.randomUUID(), seq: i + 1, ts: new Date().toISOString(), site: 's', node: 'n', type: types[i % 3]!, data: sampleOf(types[i % 3]!, i) }));
     const c = await mqtt.connectAsync(mq.url, { clientId: 'bench-plain' });
     const t1 = performance.now();
     await new Promise<void>((resolve) => {

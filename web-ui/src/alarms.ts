@@ -5,12 +5,12 @@
 import { useCallback, useEffect } from 'preact/hooks';
 import { useLiveTable, type LiveTableSpec } from './live-table';
 import * as api from './api';
-import type { Alarm, AlarmList, AlarmState, CallPoint, SelfTestResult, Subscribe } from './types';
+import { isOpenAlarm, type Alarm, type AlarmList, type AlarmState, type CallPoint, type SelfTestResult, type Subscribe } from './types';
 
 /** As many recent alarms as the server sends. */
 export const RECENT_MAX = 50;
 
-export const isOpen = (a: Alarm) => a.state !== 'cleared';
+export const isOpen = (a: Alarm) => isOpenAlarm(a);
 
 /** Counts for the banner and the landing page (test alarms don't, as for the beacons). */
 export const isRealOpen = (a: Alarm) => isOpen(a) && !a.test && a.state !== 'test';
@@ -43,18 +43,6 @@ export function recentAlarms(all: Iterable<Alarm>): Alarm[] {
     .slice(0, RECENT_MAX);
 }
 
-function looksLikeAlarm(v: unknown): v is Alarm {
-  const a = v as Alarm;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof a.id === 'string' &&
-    typeof a.state === 'string' &&
-    typeof a.raisedAt === 'string' &&
-    typeof a.updatedAt === 'string'
-  );
-}
-
 /** Put `a` in the table unless what we have is newer (events and answers can cross). */
 export function upsert(table: Map<string, Alarm>, a: Alarm): boolean {
   const have = table.get(a.id);
@@ -73,8 +61,8 @@ export interface AlarmStore {
   settled: boolean;
   error: api.ApiErr | null;
   /** Apply an alarm as returned by ack/clear (the stream event follows). */
-  apply(a: Alarm): void;
-  reload(): void;
+  apply: (a: Alarm) => void;
+  reload: () => void;
 }
 
 /**
@@ -82,10 +70,9 @@ export interface AlarmStore {
  * changes may have been missed, so the list is fetched again.
  */
 const ALARMS: LiveTableSpec<string, Alarm, AlarmList> = {
-  valid: looksLikeAlarm,
   merge: upsert,
   fetch: api.listAlarms,
-  rows: (d) => [...(d.recent ?? []), ...(d.open ?? [])],
+  rows: (d) => [...d.recent, ...d.open],
 };
 
 export function useAlarmStore(active: boolean, subscribe: Subscribe, streamEpoch: number): AlarmStore {
@@ -96,7 +83,7 @@ export function useAlarmStore(active: boolean, subscribe: Subscribe, streamEpoch
       subscribe('alarm', (a) => {
         apply(a);
         // A test alarm is cleared when its self-test has an outcome: fetch it.
-        if (looksLikeAlarm(a) && a.test && a.state === 'cleared') void load();
+        if (a.test && a.state === 'cleared') void load();
       }),
     [subscribe, apply, load],
   );
@@ -105,8 +92,8 @@ export function useAlarmStore(active: boolean, subscribe: Subscribe, streamEpoch
   const st = last?.selfTest;
   return {
     alarms: [...table.values()],
-    points: Array.isArray(last?.points) ? last.points : [],
-    selfTest: st && typeof st.alarmId === 'string' && typeof st.startedAt === 'string' ? st : null,
+    points: last?.points ?? [],
+    selfTest: st ?? null,
     settled,
     error,
     apply,

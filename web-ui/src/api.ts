@@ -15,7 +15,7 @@ import type {
   LinesList,
   Role,
   Session,
-  SimPressResult,
+  SimInputResult,
   UserRecord,
 } from './types';
 
@@ -30,7 +30,7 @@ export interface ApiErr {
   /** Server's `error` text ('' if it gave none), or 'network' / 'timeout' when status is 0. */
   error: string;
   /** Parsed error body ({} if absent or not JSON) — e.g. retryAfterS, field. */
-  body: ErrorBody;
+  body: Partial<ErrorBody>;
 }
 export type ApiResult<T> = ApiOk<T> | ApiErr;
 
@@ -105,7 +105,7 @@ export async function request<T>(
     return { ok: true, status: res.status, data: parsed as T };
   }
 
-  const body: ErrorBody = isObject(parsed) ? (parsed as ErrorBody) : {};
+  const body: Partial<ErrorBody> = isObject(parsed) ? parsed : {};
   if (res.status === 401 && opts.sessionRequired !== false) unauthorizedHandler?.();
   return {
     ok: false,
@@ -153,7 +153,7 @@ export const listAudit = (limit: number, before?: number | string | null) =>
 /** Query string of the set filters ('' when none), for /api/calls and /api/calls.csv. */
 export function callQuery(f: CallFilters): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(f)) if (v) q.set(k, v);
+  for (const [k, v] of Object.entries(f) as Array<[string, string]>) if (v) q.set(k, v);
   return q.toString();
 }
 
@@ -178,7 +178,7 @@ export const acknowledgeAlarm = (id: string) => request<Alarm>('POST', `/api/ala
 export const clearAlarm = (id: string) => request<Alarm>('POST', `/api/alarms/${enc(id)}/clear`);
 
 /** Simulation mode only: a press of the call point on `input`. */
-export const simPress = (input: string) => request<SimPressResult>('POST', `/api/sim/inputs/${enc(input)}/press`);
+export const simPress = (input: string) => request<Extract<SimInputResult, { ok: true }>>('POST', `/api/sim/inputs/${enc(input)}/press`);
 
 /** Simulation mode only: a simulated phone presses keys on its current call. */
 export const simPhoneKeys = (phone: string, digits: string) =>

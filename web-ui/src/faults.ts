@@ -12,11 +12,6 @@ export const FAULTS_MAX = 100;
 
 export const isOpenFault = (f: Fault) => !f.clearedAt;
 
-function looksLikeFault(v: unknown): v is Fault {
-  const f = v as Fault;
-  return typeof v === 'object' && v !== null && typeof f.id === 'number' && typeof f.raisedAt === 'string' && typeof f.code === 'string';
-}
-
 /** A cleared fault stays cleared: an event and an answer can cross. */
 function upsert(table: Map<number, Fault>, f: Fault): boolean {
   const have = table.get(f.id);
@@ -38,7 +33,6 @@ export interface FaultStore {
 }
 
 const FAULTS: LiveTableSpec<number, Fault, FaultList> = {
-  valid: looksLikeFault,
   merge: upsert,
   fetch: api.listFaults,
   rows: (d) => [...(d.recent ?? []), ...(d.open ?? [])],

@@ -81,7 +81,7 @@ export function setLang(lang: Lang, remember = true): void {
 
 /** Startup: stored choice, else browser preference. */
 export function initLang(): Lang {
-  let stored: string | null = null;
+  let stored: string | null;
   try {
     stored = storage()?.getItem(STORAGE_KEY) ?? null;
   } catch {

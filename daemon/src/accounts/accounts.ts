@@ -4,9 +4,10 @@
 // transaction, so what was acknowledged was also audited.
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
-import type { AuditEntry, AuditOutcome } from '../store/audit-repo.js';
 import type { Repos, Store } from '../store/store.js';
-import { ROLES, type Role, type UserRow } from '../store/users-repo.js';
+import type { UserRow } from '../store/users-repo.js';
+import { type AuditEntry, type AuditOutcome, type Role, type UserRecord } from '../contracts/accounts.js';
+import { ROLES, USERNAME_RE } from '../contracts/values.js';
 import { hasRole, type Actor } from './actor.js';
 import { AddressThrottle, accountLockMs } from './login-throttle.js';
 import { dummyHash, hashPassword, verifyPassword } from './password-hash.js';
@@ -15,15 +16,8 @@ import { fail, invalid, ok, type Result } from './result.js';
 import { checkSetupToken, consumeSetupToken } from './setup-token.js';
 import type { Sessions } from './sessions.js';
 
-export const USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$/;
-
-export interface UserView {
-  username: string;
-  role: Role;
-  createdAt: string;
-  lastLoginAt: string | null;
-  locked: boolean;
-}
+/** A user as the admin's list shows it. */
+export type UserView = UserRecord;
 
 export interface LoggedIn {
   user: { username: string; role: Role };

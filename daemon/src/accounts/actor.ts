@@ -1,4 +1,5 @@
-import type { Role } from '../store/users-repo.js';
+import { type Role } from '../contracts/accounts.js';
+import { roleAtLeast } from '../contracts/values.js';
 
 /** Who is acting, for authorisation and the audit log (an HTTP user, the CLI, central). */
 export interface Actor {
@@ -7,8 +8,6 @@ export interface Actor {
   ip: string | null;
 }
 
-export const ROLE_RANK: Record<Role, number> = { viewer: 1, technician: 2, admin: 3 };
-
 export function hasRole(actor: Actor, min: Role): boolean {
-  return actor.role !== null && ROLE_RANK[actor.role] >= ROLE_RANK[min];
+  return roleAtLeast(actor.role, min);
 }

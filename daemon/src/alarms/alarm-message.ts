@@ -1,14 +1,10 @@
 // The `alarm` message for central: the alarm as it now stands, what just
 // happened, and where the point is.
 import type { Config } from '../config/schema.js';
-import type { Alarm } from '../store/alarms-repo.js';
+import type { Alarm } from '../contracts/alarms.js';
+import type { AlarmMessage } from '../contracts/mqtt.js';
 
 export type Point = Config['points'][number];
-
-export interface AlarmMessage extends Alarm {
-  event: string;
-  point: { id: string; label: string; location: string; zone: string };
-}
 
 export function alarmMessage(a: Alarm, point: Point | undefined, event: string): AlarmMessage {
   return { ...a, event, point: { id: a.pointId, label: point?.label ?? a.pointId, location: point?.location ?? '', zone: a.zone } };

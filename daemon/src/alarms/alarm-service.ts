@@ -16,9 +16,9 @@ import type { Actor } from '../accounts/actor.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
-import type { Alarm, AckSource, AlarmState, ClearSource } from '../store/alarms-repo.js';
-import type { AuditEntry } from '../store/audit-repo.js';
-import { JOINING_STATES } from '../store/alarms-repo.js';
+import type { Alarm, AckSource, AlarmState, ClearSource } from '../contracts/alarms.js';
+import type { AuditEntry } from '../contracts/accounts.js';
+import { HANDLED_STATES, JOINING_STATES } from '../contracts/values.js';
 import type { Repos, Store } from '../store/store.js';
 import { alarmMessage, type Point } from './alarm-message.js';
 import { Escalation } from './escalation.js';
@@ -26,7 +26,17 @@ import type { AlarmOutputs, AlarmPbx } from './ports.js';
 
 export type AlarmResult = { ok: true; alarm: Alarm } | { ok: false; code: 'not_found' | 'conflict'; message: string };
 
-const DONE: readonly AlarmState[] = ['acknowledged', 'cleared'];
+/** Nobody needs calling any more. */
+const DONE = HANDLED_STATES;
+
+export interface AlarmServiceContext {
+  config: Pick<Config, 'points'>;
+  store: Store;
+  pbx: AlarmPbx;
+  outputs: AlarmOutputs;
+  bus: EventBus;
+  log: Logger;
+}
 
 export class AlarmService {
   private readonly pointMap: Map<string, Point>;
@@ -35,14 +45,15 @@ export class AlarmService {
   /** Presses are handled one at a time per point, so ten quick presses cannot raise two alarms. */
   private readonly pointQueue = new Map<string, Promise<unknown>>();
 
-  constructor(
-    config: Pick<Config, 'points'>,
-    private readonly store: Store,
-    private readonly pbx: AlarmPbx,
-    private readonly outputs: AlarmOutputs,
-    private readonly bus: EventBus,
-    private readonly log: Logger,
-  ) {
+  private readonly store: Store;
+  private readonly pbx: AlarmPbx;
+  private readonly outputs: AlarmOutputs;
+  private readonly bus: EventBus;
+  private readonly log: Logger;
+
+  constructor(ctx: AlarmServiceContext) {
+    const { config } = ctx;
+    ({ store: this.store, pbx: this.pbx, outputs: this.outputs, bus: this.bus, log: this.log } = ctx);
     this.pointMap = new Map(config.points.map((p) => [p.id, p]));
   }
 

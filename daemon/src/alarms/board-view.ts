@@ -1,15 +1,8 @@
 // What the UI shows of the board: each input with its call point and state,
 // each output with its role and pattern, each device with its status.
 import type { Board, BoardProfile } from '../../../hardware/src/index.js';
+import type { BoardSnapshot } from '../contracts/board.js';
 import type { Point } from './alarm-message.js';
-
-export interface BoardSnapshot {
-  name: string;
-  inputs: Array<{ id: string; point: string | null; label: string | null; source: string; pressed: boolean }>;
-  outputs: Array<{ id: string; role: string; point: string | null; mode: string; on: boolean }>;
-  devices: Array<{ id: string; status: string; detail: string; since: number }>;
-  temperatures: Record<string, number | null>;
-}
 
 export function boardSnapshot(board: Board, profile: BoardProfile, points: Point[]): BoardSnapshot {
   const byInput = new Map(points.map((p) => [p.input, p]));

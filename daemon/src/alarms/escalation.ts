@@ -5,7 +5,7 @@
 // plan says so; both are audited.
 import { Sleeper } from '../lifecycle/sleeper.js';
 import type { Target } from '../pbx/commands/builders.js';
-import type { LiveChannel } from '../pbx/live-channels.js';
+import type { LiveChannel } from '../contracts/calls.js';
 import type { Point } from './alarm-message.js';
 import type { AlarmPbx } from './ports.js';
 

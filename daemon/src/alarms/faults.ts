@@ -7,14 +7,23 @@
 // raise-clear-raise of the same key can never commit out of order.
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
-import type { Fault, NewFault } from '../store/faults-repo.js';
+import type { NewFault } from '../store/faults-repo.js';
+import type { Fault } from '../contracts/faults.js';
+import type { FaultEventMessage } from '../contracts/mqtt.js';
 import type { Repos, Store } from '../store/store.js';
 
 export type FaultReport = Omit<NewFault, 'subject'> & { subject?: string | null };
 
 /** The `event` message central receives for a fault change. */
-export function faultMessage(f: Fault, state: 'raised' | 'cleared') {
+export function faultMessage(f: Fault, state: 'raised' | 'cleared'): FaultEventMessage {
   return { kind: 'fault', state, id: f.id, key: f.key, source: f.source, code: f.code, subject: f.subject, detail: f.detail, raisedAt: f.raisedAt, clearedAt: f.clearedAt };
+}
+
+export interface FaultBookContext {
+  store: Store;
+  bus: EventBus;
+  log: Logger;
+  notify: () => void;
 }
 
 export class FaultBook {
@@ -22,12 +31,14 @@ export class FaultBook {
   /** Faults whose detail was refreshed in a transaction not yet announced. */
   private readonly refreshed = new WeakSet<Fault>();
 
-  constructor(
-    private readonly store: Store,
-    private readonly bus: EventBus,
-    private readonly log: Logger,
-    private readonly notify: () => void,
-  ) {}
+  private readonly store: Store;
+  private readonly bus: EventBus;
+  private readonly log: Logger;
+  private readonly notify: () => void;
+
+  constructor(ctx: FaultBookContext) {
+    ({ store: this.store, bus: this.bus, log: this.log, notify: this.notify } = ctx);
+  }
 
   /**
    * Inside a caller's transaction: open a fault. Returns it when it is new, or

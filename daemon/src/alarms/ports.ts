@@ -2,7 +2,7 @@
 // the same service runs on the board, in simulation and in tests.
 import type { OriginateOptions, ToneName } from '../pbx/commands/builders.js';
 import type { CommandOutcome } from '../pbx/gateway.js';
-import type { LiveChannel } from '../pbx/live-channels.js';
+import type { LiveChannel } from '../contracts/calls.js';
 
 export interface AlarmPbx {
   originate(o: OriginateOptions): Promise<CommandOutcome<{ uuid: string }>>;

@@ -8,13 +8,13 @@
 // Technicians run one for a point from the UI; central with cmd/self-test.
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
-import type { Alarm } from '../store/alarms-repo.js';
+import type { Alarm } from '../contracts/alarms.js';
 import type { Store } from '../store/store.js';
 import { Sleeper } from '../lifecycle/sleeper.js';
 import { alarmMessage, type Point } from './alarm-message.js';
 import type { AlarmPbx } from './ports.js';
 import type { FaultBook } from './faults.js';
-import type { Fault } from '../store/faults-repo.js';
+import type { Fault } from '../contracts/faults.js';
 
 /** Fault keys: the last test failed; a periodic test was missed (the daemon was down when it was due). */
 export const SELF_TEST_FAILED = 'self-test:failed';
@@ -45,6 +45,15 @@ export interface SelfTestOptions {
   testCallRingS?: number;
 }
 
+export interface SelfTestContext {
+  points: Point[];
+  store: Store;
+  bus: EventBus;
+  log: Logger;
+  notify: () => void;
+  faults: FaultBook;
+}
+
 export class SelfTest {
   private readonly sleeper = new Sleeper();
   private stopped = false;
@@ -56,15 +65,15 @@ export class SelfTest {
   private readonly pbx: Pick<AlarmPbx, 'originate' | 'hangup'> | undefined;
   private readonly testCallRingS: number;
 
-  constructor(
-    private readonly points: Point[],
-    private readonly store: Store,
-    private readonly bus: EventBus,
-    private readonly log: Logger,
-    private readonly notify: () => void,
-    private readonly faults: FaultBook,
-    o: SelfTestOptions = {},
-  ) {
+  private readonly points: Point[];
+  private readonly store: Store;
+  private readonly bus: EventBus;
+  private readonly log: Logger;
+  private readonly notify: () => void;
+  private readonly faults: FaultBook;
+
+  constructor(ctx: SelfTestContext, o: SelfTestOptions = {}) {
+    ({ points: this.points, store: this.store, bus: this.bus, log: this.log, notify: this.notify, faults: this.faults } = ctx);
     this.everyMs = o.everyMs ?? 72 * 3_600_000;
     this.deadlineMs = o.deadlineMs ?? 10 * 60_000;
     this.firstAfterMs = o.firstAfterMs ?? 10 * 60_000;

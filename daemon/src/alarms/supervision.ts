@@ -53,6 +53,17 @@ export function dispatchExtensions(config: Pick<Config, 'points'>): string[] {
 
 const dur = (ms: number) => (ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
 
+export interface SupervisionContext {
+  config: Pick<Config, 'points'>;
+  faults: FaultBook;
+  health: HealthRegistry;
+  pbx: SupervisedPbx;
+  /** Undefined when no broker is configured: then there is nothing to supervise. */
+  uplink: { readonly connected: boolean } | undefined;
+  board: SupervisedBoard;
+  log: Logger;
+}
+
 export class Supervision {
   private timer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -66,17 +77,16 @@ export class Supervision {
   /** After the first reconcile, every poll looks for leftovers whose cause has gone (a device still starting at first). */
   private reconciling = false;
 
-  constructor(
-    private readonly config: Pick<Config, 'points'>,
-    private readonly faults: FaultBook,
-    private readonly health: HealthRegistry,
-    private readonly pbx: SupervisedPbx,
-    /** Undefined when no broker is configured: then there is nothing to supervise. */
-    private readonly uplink: { readonly connected: boolean } | undefined,
-    private readonly board: SupervisedBoard,
-    private readonly log: Logger,
-    o: SupervisionOptions = {},
-  ) {
+  private readonly config: Pick<Config, 'points'>;
+  private readonly faults: FaultBook;
+  private readonly health: HealthRegistry;
+  private readonly pbx: SupervisedPbx;
+  private readonly uplink: { readonly connected: boolean } | undefined;
+  private readonly board: SupervisedBoard;
+  private readonly log: Logger;
+
+  constructor(ctx: SupervisionContext, o: SupervisionOptions = {}) {
+    ({ config: this.config, faults: this.faults, health: this.health, pbx: this.pbx, uplink: this.uplink, board: this.board, log: this.log } = ctx);
     this.o = { pollMs: 15_000, freeswitchGraceMs: 30_000, uplinkGraceMs: 120_000, registrationMisses: 2, reconcileAfterMs: 15_000, ...o };
   }
 

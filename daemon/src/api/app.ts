@@ -102,7 +102,7 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
       // `callpoint sim press` on the same machine, in simulation mode only: a random token from the
       // data directory (a custom header, which no other site's page can send) stands for a technician.
       const simHeader = req.get('x-callpoint-sim-token');
-      if (!ctx.session && d.simToken && simHeader && def.path.startsWith('/api/sim/') && safeEqual(simHeader, d.simToken)) {
+      if (!ctx.session && d.sim && simHeader && def.path.startsWith('/api/sim/') && safeEqual(simHeader, d.sim.token)) {
         res.locals.simCli = true;
         ctx = { session: null, ip, actor: { username: 'sim-cli', role: 'technician', ip } };
       }

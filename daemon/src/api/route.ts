@@ -9,15 +9,44 @@ import type { EventBus } from '../events/bus.js';
 import type { HealthRegistry } from '../health/health.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
-import type { Role } from '../store/users-repo.js';
-import type { LiveChannel } from '../pbx/live-channels.js';
+import type { Role } from '../contracts/accounts.js';
+import type { LiveChannel } from '../contracts/calls.js';
 import type { AlarmService } from '../alarms/alarm-service.js';
 import type { SelfTest } from '../alarms/self-test.js';
 import type { FaultBook } from '../alarms/faults.js';
-import type { LinesApi } from './routes/lines.js';
-import type { BoardSnapshot } from '../alarms/board-view.js';
+import type { PortAction } from '../contracts/lines.js';
+import type { LinesView } from '../contracts/lines.js';
+import type { BoardSnapshot } from '../contracts/board.js';
 
-export type SimInputResult = { ok: true; input: string; alarmId?: string } | { ok: false; error: string };
+import type { SimInputResult } from '../contracts/alarms.js';
+export type { SimInputResult } from '../contracts/alarms.js';
+
+/** The line services as the routes use them. */
+export interface LinesApi {
+  view(): LinesView;
+  queueSms(to: string, text: string, o: { tag?: string }, modemId?: string): Promise<{ ok: true; id: number } | { ok: false; error: string }>;
+  ussd(modemId: string, code: string): Promise<{ ok: true; text: string } | { ok: false; error: string }>;
+}
+
+/** Simulated line devices, driven by hand: an SMS arriving, a line-card port changing. */
+export interface SimLinesApi {
+  smsIn(modemId: string, from: string, text: string, order?: number[]): { ok: true; slots: number[] } | { ok: false; error: string };
+  port(cardId: string, port: number, action: PortAction): { ok: true } | { ok: false; error: string };
+  /** What the simulated network received from the modem: to, text, parts. */
+  sent(modemId: string): Array<{ to: string; text: string; parts: number }> | undefined;
+}
+
+/** Simulation mode: the parts that can be driven from the UI, the API and `callpoint sim`. */
+export interface SimApi {
+  /** The token `callpoint sim press` reads from the data directory (a header no web page can send). */
+  token: string;
+  /** A simulated board: press and release call-point inputs. */
+  inputs?: { press(id: string): Promise<SimInputResult>; release(id: string): Promise<SimInputResult> };
+  /** The FreeSWITCH emulator's phones: press keys on a phone's current call. */
+  phones?: { keys(phone: string, digits: string): SimInputResult };
+  /** Simulated modems and line cards. */
+  lines?: SimLinesApi;
+}
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -51,7 +80,6 @@ export interface ApiDeps {
   bus: EventBus;
   log: Logger;
   cookie: CookiePolicy;
-  simulate: boolean;
   /** The alarm service, when call points are configured. */
   alarms?: AlarmService;
   selfTest?: SelfTest;
@@ -61,10 +89,8 @@ export interface ApiDeps {
   lines?: LinesApi;
   /** The board's inputs, outputs and devices. */
   board?: { snapshot(): BoardSnapshot };
-  /** Simulation mode only: drive simulated inputs. */
-  /** Simulation mode: the token `callpoint sim press` reads from the data directory. */
-  simToken?: string;
-  simInputs?: { press(id: string): Promise<SimInputResult>; release(id: string): Promise<SimInputResult>; phoneKeys(phone: string, digits: string): SimInputResult };
+  /** Simulation mode only: what can be driven by hand (the parts that are simulated). */
+  sim?: SimApi;
   /** The FreeSWITCH gateway's live view, when it runs. */
   pbx?: { channels: { list(): LiveChannel[] }; connected: boolean };
 }

@@ -4,7 +4,7 @@ import { ConfigError, formatProblem } from '../config/errors.js';
 import { loadConfig, parseConfig } from '../config/load.js';
 import { configJsonSchema } from '../config/schema.js';
 import { configReference } from '../config/reference.js';
-import { boardProblems } from '../config/board-check.js';
+import { boardProblems } from '../alarms/board-check.js';
 import { CliError, UsageError, describeConfigError } from './common.js';
 
 export async function configCommand(args: string[], env: NodeJS.ProcessEnv, out: (s: string) => void): Promise<number> {

@@ -9,7 +9,8 @@ import { CliError, UsageError } from './common.js';
 export const USAGE = `Callpoint ${VERSION} — emergency and dispatch telephony appliance
 
 usage:
-  callpoint run [--config FILE] [--simulate]      run the daemon
+  callpoint run [--config FILE] [--simulate[=PARTS]]
+                                                  run the daemon; PARTS: board,freeswitch,broker,lines (default all)
   callpoint config check FILE                     validate a configuration file
   callpoint config schema                         print the JSON Schema of the configuration
   callpoint config migrate FILE                   rewrite an old-format file (a backup is kept)

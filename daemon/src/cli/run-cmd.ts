@@ -1,15 +1,23 @@
-// callpoint run [--config FILE] [--simulate] — the daemon.
+// callpoint run [--config FILE] [--simulate[=PARTS]] — the daemon.
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { startDaemon } from '../daemon.js';
 import { createLogger } from '../log/logger.js';
-import { SIMULATION_DEFAULTS, configPath, describeConfigError } from './common.js';
+import { parseSimParts } from '../sim/parts.js';
+import { SIMULATION_DEFAULTS, UsageError, configPath, describeConfigError } from './common.js';
 
 export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, simulate: { type: 'boolean' } } });
-  const simulate = !!values.simulate || env.CALLPOINT_SIMULATE === '1';
-  const file = configPath(values.config, env, simulate);
+  // --simulate alone is everything; --simulate=board,lines names the parts (sim/parts.ts).
+  const simArg = args.find((a) => a === '--simulate' || a.startsWith('--simulate='));
+  const { values } = parseArgs({ args: args.filter((a) => a !== simArg), options: { config: { type: 'string' } } });
+  let simulate;
+  try {
+    simulate = parseSimParts(simArg === undefined ? undefined : simArg === '--simulate' ? true : simArg.slice('--simulate='.length), env.CALLPOINT_SIMULATE);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const file = configPath(values.config, env, simulate.size > 0);
   let loaded;
   try {
     loaded = await loadConfig(file, env, { defaults: SIMULATION_DEFAULTS });
@@ -22,7 +30,7 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     throw e;
   }
   const { config } = loaded;
-  const logger = await createLogger({ level: config.log.level, namespaces: config.log.namespaces, pretty: config.log.pretty ?? (simulate && !!process.stdout.isTTY) });
+  const logger = await createLogger({ level: config.log.level, namespaces: config.log.namespaces, pretty: config.log.pretty ?? (simulate.size > 0 && !!process.stdout.isTTY) });
   const log = logger.ns('daemon');
   if (loaded.migration) {
     const m = loaded.migration;

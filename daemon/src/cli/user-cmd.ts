@@ -8,7 +8,7 @@ import { Sessions } from '../accounts/sessions.js';
 import { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import { Store } from '../store/store.js';
-import { ROLES } from '../store/users-repo.js';
+import { ROLES } from '../contracts/values.js';
 import { CliError, UsageError, loadForCli } from './common.js';
 import { promptHidden, readStdinLine } from './prompt.js';
 

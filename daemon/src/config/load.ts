@@ -1,13 +1,14 @@
 // Loading the configuration: YAML file → migrations → environment overrides →
 // validation. Every problem is collected and reported with its key path, its
 // line in the file (or the environment variable) and a plain message.
-import { copyFile, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { applyEnv } from './env.js';
 import { ConfigError, formatPath, type ConfigProblem } from './errors.js';
 import { migrations } from './migrations.js';
 import { CONFIG_VERSION, configJsonSchema, configSchema, type Config } from './schema.js';
+import { writeFileAtomic } from '../lifecycle/atomic-file.js';
 
 export interface ParsedConfig {
   config?: Config;
@@ -192,13 +193,6 @@ export interface LoadedConfig {
   file: string | undefined;
   /** Set when the file was older and has been migrated (written back, or in memory only). */
   migration?: { from: number; written: boolean; backup?: string; reason?: string };
-}
-
-/** Write `text` to `file` so that a power cut leaves either the old or the new file. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, text, { mode: 0o640, flush: true });
-  await rename(tmp, file);
 }
 
 /**

@@ -5,6 +5,8 @@
 // Every key carries `title`, `description` and `restart` (does a change need a
 // daemon restart?) in its metadata, for the docs and later the settings UI.
 import { z } from 'zod';
+import { extensionNumber, ident, phoneNumber } from '../contracts/patterns.js';
+import { LOG_LEVELS } from '../log/logger.js';
 
 /** The version of the configuration file format this code writes and reads. */
 export const CONFIG_VERSION = 2;
@@ -17,13 +19,8 @@ export interface KeyMeta {
 }
 const meta = (m: KeyMeta) => m as unknown as Record<string, unknown>;
 
-const ident = (what: string) =>
-  z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, `${what} must be 1–63 characters of a-z, 0-9, '-' or '_', starting with a letter or digit`);
-
-const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
-export type LogLevel = z.infer<typeof logLevel>;
+const logLevel = z.enum(LOG_LEVELS);
+export type { LogLevel } from '../log/logger.js';
 
 const port = z.number().int().min(1).max(65535);
 
@@ -71,14 +68,13 @@ const uplink = z
   })
   .meta(meta({ title: 'Uplink to central', description: 'MQTT connection to the central dispatch server.' }));
 
-const extensionNumber = z.string().regex(/^[0-9]{2,8}$/, 'an extension is 2–8 digits');
-const trunkNumber = z.string().regex(/^\+?[0-9]{3,20}$/, 'a phone number is an optional + and 3–20 digits');
+const trunkNumber = phoneNumber;
 const ringS = z.number().int().min(5).max(300).default(30).meta(meta({ title: 'Ring time (s)', description: 'How long this target rings before the next one is tried.' }));
 
 /** Who an emergency call goes to, in order, round and round until someone acknowledges. */
 const escalationTarget = z.union([
   z.strictObject({ extension: extensionNumber, ringS }).meta(meta({ title: 'Extension', description: 'A phone of this installation (the dispatch desk).' })),
-  z.strictObject({ gateway: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a gateway name'), number: trunkNumber, ringS }).meta(meta({ title: 'Outside number', description: 'A number through a FreeSWITCH gateway (SIP trunk).' })),
+  z.strictObject({ gateway: ident('a gateway name'), number: trunkNumber, ringS }).meta(meta({ title: 'Outside number', description: 'A number through a FreeSWITCH gateway (SIP trunk).' })),
   z.strictObject({ gsm: trunkNumber, ringS }).meta(meta({ title: 'GSM number', description: 'A number through the GSM trunk.' })),
 ]);
 
@@ -148,7 +144,7 @@ const lines = z
 
 const phone = z
   .strictObject({
-    number: z.string().regex(/^[0-9]{2,8}$/, 'an extension number is 2–8 digits').meta(meta({ title: 'Extension', description: 'Extension number.' })),
+    number: extensionNumber.meta(meta({ title: 'Extension', description: 'Extension number.' })),
     name: z.string().min(1).max(64).meta(meta({ title: 'Name', description: 'Display name.' })),
     zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone of the phone.' })),
     secret: z.string().min(12, 'a SIP secret must be at least 12 characters').optional().meta(meta({ title: 'SIP secret', description: 'SIP registration password; generated at provisioning when absent.', secret: true })),

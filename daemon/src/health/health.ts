@@ -1,25 +1,8 @@
 // Component status and the overall health of the appliance, as served on
 // GET /api/health and sent to the UI. Components report; nothing here probes.
+import { type ComponentHealth, type ComponentName, type ComponentStatus, type Health } from '../contracts/health.js';
+import { COMPONENTS } from '../contracts/values.js';
 import type { SystemReadings } from './system-sampler.js';
-
-export type ComponentStatus = 'ok' | 'degraded' | 'down' | 'disabled';
-export const COMPONENTS = ['freeswitch', 'uplink', 'store', 'hardware', 'gsm', 'lines'] as const;
-export type ComponentName = (typeof COMPONENTS)[number];
-
-export interface ComponentHealth {
-  status: ComponentStatus;
-  detail: string;
-}
-
-export interface Health {
-  status: 'ok' | 'degraded' | 'down';
-  version: string;
-  uptimeS: number;
-  site: string;
-  node: string;
-  components: Record<ComponentName, ComponentHealth>;
-  system: Omit<SystemReadings, 'sampledAt'>;
-}
 
 /** Components whose loss means the appliance cannot do its job. */
 const ESSENTIAL: ReadonlySet<ComponentName> = new Set(['store']);

@@ -47,3 +47,16 @@ export class Lifecycle {
     return clean;
   }
 }
+
+/** A component that runs `tick` every `ms` while started (a failing tick is the tick's own business: it must not throw). */
+export function periodic(name: string, ms: number, tick: () => unknown): Component {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    name,
+    start: async () => {
+      timer = setInterval(() => void Promise.resolve().then(tick).catch(() => undefined), ms);
+      timer.unref();
+    },
+    stop: async () => clearInterval(timer),
+  };
+}

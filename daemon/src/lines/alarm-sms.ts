@@ -9,7 +9,7 @@ import type { Point } from '../alarms/alarm-message.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
-import type { Alarm, AlarmState } from '../store/alarms-repo.js';
+import type { Alarm, AlarmState } from '../contracts/alarms.js';
 import type { Store } from '../store/store.js';
 import { alarmSms, type AlarmSmsEvent } from './sms-text.js';
 
@@ -26,6 +26,14 @@ const EVENT_OF: Partial<Record<AlarmState, AlarmSmsEvent>> = { raised: 'raised',
 /** The tag stored in `sms.detail` while queued, to know what was already sent for an alarm. */
 export const tagOf = (alarmId: string, event: AlarmSmsEvent) => `alarm ${alarmId} ${event}`;
 
+export interface AlarmSmsContext {
+  config: Pick<Config, 'site' | 'points'>;
+  store: Store;
+  bus: EventBus;
+  sms: SmsQueue;
+  log: Logger;
+}
+
 export class AlarmSms {
   private off: (() => void) | undefined;
   /** alarm id + event already queued in this run. */
@@ -33,14 +41,15 @@ export class AlarmSms {
   private readonly points: Map<string, Point>;
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly config: Pick<Config, 'site' | 'points'>,
-    private readonly store: Store,
-    private readonly bus: EventBus,
-    private readonly sms: SmsQueue,
-    private readonly log: Logger,
-  ) {
-    this.points = new Map(config.points.map((p) => [p.id, p]));
+  private readonly config: Pick<Config, 'site' | 'points'>;
+  private readonly store: Store;
+  private readonly bus: EventBus;
+  private readonly sms: SmsQueue;
+  private readonly log: Logger;
+
+  constructor(ctx: AlarmSmsContext) {
+    ({ config: this.config, store: this.store, bus: this.bus, sms: this.sms, log: this.log } = ctx);
+    this.points = new Map(this.config.points.map((p) => [p.id, p]));
   }
 
   async start(): Promise<void> {

@@ -5,7 +5,7 @@ import type { FaultBook } from '../alarms/faults.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import type { LineCard, LineCardFault, PortState as CardPortState } from '../../../hardware/src/serial/linecard/index.js';
-import type { LineCardView, LinePortView } from './view.js';
+import type { LineCardView, LinePortView } from '../contracts/lines.js';
 
 export const cardFaultKey = (f: Pick<LineCardFault, 'card' | 'port' | 'code'>) => `line-card:${f.card}:${f.port ?? 'card'}:${f.code}`;
 
@@ -16,19 +16,34 @@ export function portView(p: CardPortState, faults: LineCardFault[]): LinePortVie
     : { n: p.port, kind: 'fxo', state: p.line, battery: null, voltage: p.volts, faults: mine };
 }
 
+/** What a line card is made of and reports to. */
+export interface CardLineContext {
+  id: string;
+  /** The serial port as the UI shows it. */
+  port: string;
+  card: LineCard;
+  store: Store;
+  faults: FaultBook;
+  log: Logger;
+  changed: () => void;
+  notify: () => void;
+}
+
 export class CardLine {
   private offs: Array<() => void> = [];
 
-  constructor(
-    readonly id: string,
-    readonly port: string,
-    readonly card: LineCard,
-    private readonly store: Store,
-    private readonly faults: FaultBook,
-    private readonly log: Logger,
-    private readonly changed: () => void,
-    private readonly notify: () => void,
-  ) {}
+  readonly id: string;
+  readonly port: string;
+  readonly card: LineCard;
+  private readonly store: Store;
+  private readonly faults: FaultBook;
+  private readonly log: Logger;
+  private readonly changed: () => void;
+  private readonly notify: () => void;
+
+  constructor(ctx: CardLineContext) {
+    ({ id: this.id, port: this.port, card: this.card, store: this.store, faults: this.faults, log: this.log, changed: this.changed, notify: this.notify } = ctx);
+  }
 
   start(): void {
     this.offs = [

@@ -6,29 +6,46 @@ import type { FaultBook } from '../alarms/faults.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import type { GsmModem } from '../../../hardware/src/serial/gsm/index.js';
-import type { ModemView } from './view.js';
+import type { ModemView } from '../contracts/lines.js';
 import type { InboundSms } from './sms-inbox.js';
 import type { SmsDispatch } from './sms-dispatch.js';
 
 export const gsmFaultKey = (modem: string, code: string) => `gsm:${modem}:${code}`;
 
+/** What a GSM line is made of and reports to. */
+export interface GsmLineContext {
+  id: string;
+  /** The serial port as the UI shows it. */
+  port: string;
+  modem: GsmModem;
+  store: Store;
+  faults: FaultBook;
+  sms: SmsDispatch;
+  log: Logger;
+  /** Its view changed (coalesced into one UI event and health update by the line services). */
+  changed: () => void;
+  /** An `event` was queued for central. */
+  notify: () => void;
+}
 
 export class GsmLine {
   private offs: Array<() => void> = [];
   private call: ModemView['trunk'] = { available: false, call: 'idle', number: null };
   private receiver: ((modem: string, m: InboundSms) => Promise<{ handled: Promise<void> }>) | undefined;
 
-  constructor(
-    readonly id: string,
-    readonly port: string,
-    readonly modem: GsmModem,
-    private readonly store: Store,
-    private readonly faults: FaultBook,
-    private readonly sms: SmsDispatch,
-    private readonly log: Logger,
-    private readonly changed: () => void,
-    private readonly notify: () => void,
-  ) {}
+  readonly id: string;
+  readonly port: string;
+  readonly modem: GsmModem;
+  private readonly store: Store;
+  private readonly faults: FaultBook;
+  private readonly sms: SmsDispatch;
+  private readonly log: Logger;
+  private readonly changed: () => void;
+  private readonly notify: () => void;
+
+  constructor(ctx: GsmLineContext) {
+    ({ id: this.id, port: this.port, modem: this.modem, store: this.store, faults: this.faults, sms: this.sms, log: this.log, changed: this.changed, notify: this.notify } = ctx);
+  }
 
   /** Who takes inbound SMS (the SMS inbox). The modem deletes its copy once this resolves. */
   onReceive(fn: (modem: string, m: InboundSms) => Promise<{ handled: Promise<void> }>): void {

@@ -1,25 +1,22 @@
 // The line services: every configured GSM modem and analog line card, on its
-// serial port (or, in simulation, on a simulated device at the far end of a
-// pseudo-terminal), wired to the store, faults, health, the UI and central.
+// serial port (whatever opens it: a board's /dev path, or a simulated device in
+// simulation), wired to the store, faults, health, the UI and central.
 import type { AlarmService } from '../alarms/alarm-service.js';
 import type { FaultBook } from '../alarms/faults.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
-import type { ComponentStatus, HealthRegistry } from '../health/health.js';
+import type { HealthRegistry } from '../health/health.js';
+import type { ComponentStatus } from '../contracts/health.js';
 import type { Component } from '../lifecycle/components.js';
 import type { RootLogger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
-import type { SerialLink } from '../../../hardware/src/serial/link.js';
-import type { GsmModemSim } from '../../../hardware/src/sim/serial/gsm-modem-sim.js';
-import type { LineCardSim } from '../../../hardware/src/sim/serial/line-card-sim.js';
 import { AlarmSms } from './alarm-sms.js';
 import { CardLine } from './card-line.js';
 import { GsmLine } from './gsm-line.js';
 import { SmsDispatch, SMS_STUCK_KEY, type QueueResult } from './sms-dispatch.js';
-import type { SimPort } from './sim-serial.js';
+import type { SerialPortOpener } from './serial-ports.js';
 import { SmsInbox } from './sms-inbox.js';
-import type { LinesView } from './view.js';
-import type { LinesApi } from '../api/routes/lines.js';
+import type { LinesView } from '../contracts/lines.js';
 
 export interface LinesDeps {
   store: Store;
@@ -31,7 +28,8 @@ export interface LinesDeps {
   logger: RootLogger;
   /** Wake the uplink: an `event` was queued. */
   notify: () => void;
-  simulate: boolean;
+  /** Opens the configured serial ports. */
+  ports: SerialPortOpener;
 }
 
 /** After a start, faults of modems and cards that the drivers do not report again by then are closed. */
@@ -41,10 +39,6 @@ export class LinesService implements Component {
   readonly name = 'lines';
   readonly modems = new Map<string, GsmLine>();
   readonly cards = new Map<string, CardLine>();
-  /** Simulation only: the devices at the far end, for the sim API and tests. */
-  readonly modemSims = new Map<string, GsmModemSim>();
-  readonly cardSims = new Map<string, LineCardSim>();
-  private readonly simPorts: SimPort[] = [];
   private alarmSms: AlarmSms | undefined;
   private dispatch: SmsDispatch | undefined;
   private inbox: SmsInbox | undefined;
@@ -55,34 +49,6 @@ export class LinesService implements Component {
     private readonly config: Config,
     private readonly d: LinesDeps,
   ) {}
-
-  private async linkFor(kind: 'modem' | 'card', id: string, port: string, baud: number): Promise<{ link: SerialLink; path: string }> {
-    const log = this.d.logger.ns(kind === 'modem' ? 'lines:gsm:port' : 'lines:card:port');
-    if (!port.startsWith('sim:')) {
-      const { SerialPortLink } = await import('../../../hardware/src/serial/serialport-link.js');
-      return { link: new SerialPortLink({ path: port, baudRate: baud, log }), path: port };
-    }
-    if (!this.d.simulate) throw new Error(`lines: ${kind} ${id} has port ${port}, which exists in simulation mode only`);
-    const name = port.slice(4);
-    let attach: (far: import('node:stream').Duplex) => void;
-    if (kind === 'modem') {
-      const { GsmModemSim } = await import('../../../hardware/src/sim/serial/gsm-modem-sim.js');
-      const sim = new GsmModemSim({ echo: true });
-      this.modemSims.set(id, sim);
-      attach = (far) => sim.attach(far);
-    } else {
-      const { LineCardSim } = await import('../../../hardware/src/sim/serial/line-card-sim.js');
-      attach = (far) => {
-        const sim = new LineCardSim(far, { ports: ['FXS', 'FXS', 'FXS', 'FXS', 'FXO', 'FXO'] });
-        this.cardSims.set(id, sim);
-        sim.start();
-      };
-    }
-    const { simSerialPort } = await import('./sim-serial.js');
-    const sp = await simSerialPort(name, this.config.dataDir, baud, log, attach);
-    this.simPorts.push(sp);
-    return sp;
-  }
 
   async start(): Promise<void> {
     try {
@@ -96,7 +62,7 @@ export class LinesService implements Component {
 
   private async startAll(): Promise<void> {
     const { store, bus, faults, logger } = this.d;
-    const dispatch = new SmsDispatch(store, bus, faults, logger.ns('lines:sms'), this.d.notify);
+    const dispatch = new SmsDispatch({ store, bus, faults, log: logger.ns('lines:sms'), notify: this.d.notify });
     this.dispatch = dispatch;
     const changed = () => this.changed();
     // The drivers are loaded only when something is configured: a board without lines does not carry them in memory.
@@ -105,19 +71,19 @@ export class LinesService implements Component {
     const { LineCard } = this.config.lines.lineCards.length ? await import('../../../hardware/src/serial/linecard/index.js') : { LineCard: undefined };
     for (const m of this.config.lines.modems) {
       if (!AtEngine || !GsmModem) break;
-      const { link, path } = await this.linkFor('modem', m.id, m.port, m.baud);
+      const { link, path } = await this.d.ports.open('modem', m.id, m.port, m.baud);
       const engine = new AtEngine(link, { log: logger.ns('lines:gsm:at') });
       const modem = new GsmModem(engine, link, { id: m.id, log: logger.ns('lines:gsm'), pin: m.pin, pollMs: m.pollS * 1000 });
-      this.modems.set(m.id, new GsmLine(m.id, path, modem, store, faults, dispatch, logger.ns('lines:gsm'), changed, this.d.notify));
+      this.modems.set(m.id, new GsmLine({ id: m.id, port: path, modem, store, faults, sms: dispatch, log: logger.ns('lines:gsm'), changed, notify: this.d.notify }));
     }
     for (const c of this.config.lines.lineCards) {
       if (!LineCard) break;
-      const { link, path } = await this.linkFor('card', c.id, c.port, c.baud);
+      const { link, path } = await this.d.ports.open('card', c.id, c.port, c.baud);
       const card = new LineCard(link, { id: c.id, log: logger.ns('lines:card') });
-      this.cards.set(c.id, new CardLine(c.id, path, card, store, faults, logger.ns('lines:card'), changed, this.d.notify));
+      this.cards.set(c.id, new CardLine({ id: c.id, port: path, card, store, faults, log: logger.ns('lines:card'), changed, notify: this.d.notify }));
     }
     const sender = { queue: (to: string, text: string, o: { alarmId?: string; tag?: string }) => this.queueSms(to, text, o) };
-    this.inbox = new SmsInbox(this.config, store, bus, this.d.alarms(), faults, this.d.health, sender, logger.ns('lines:sms'), this.d.notify);
+    this.inbox = new SmsInbox({ config: this.config, store, bus, alarms: this.d.alarms(), faults, health: this.d.health, replies: sender, log: logger.ns('lines:sms'), notify: this.d.notify });
     const inbox = this.inbox;
     for (const g of this.modems.values()) {
       g.onReceive((modem, m) => inbox.receive(modem, m));
@@ -127,7 +93,7 @@ export class LinesService implements Component {
     dispatch.start();
     for (const c of this.cards.values()) c.start();
     if (this.modems.size) {
-      this.alarmSms = new AlarmSms(this.config, store, bus, sender, logger.ns('lines:sms'));
+      this.alarmSms = new AlarmSms({ config: this.config, store, bus, sms: sender, log: logger.ns('lines:sms') });
       await this.alarmSms.start();
     }
     this.reconcileTimer = setInterval(() => void this.reconcile().catch((err: unknown) => logger.ns('lines').error({ err }, 'fault reconcile failed')), RECONCILE_MS);
@@ -142,7 +108,7 @@ export class LinesService implements Component {
     await this.dispatch?.stop();
     await Promise.all([...this.modems.values()].map((m) => m.stop()));
     await Promise.all([...this.cards.values()].map((c) => c.stop()));
-    for (const sp of this.simPorts) await sp.stop().catch(() => undefined);
+    await this.d.ports.stop().catch(() => undefined);
   }
 
   /** Queue an SMS: on the given modem, else the first one that is ready; any ready modem sends it. */
@@ -155,37 +121,6 @@ export class LinesService implements Component {
     const g = this.modems.get(modemId);
     if (!g) return { ok: false, error: `no modem ${modemId}` };
     return g.modem.ussd(code);
-  }
-
-  /** Simulation only: drive the simulated devices (sim API, tests, a newcomer). */
-  simControls(): NonNullable<LinesApi['sim']> {
-    return {
-      smsIn: (modemId, from, text, order) => {
-        const sim = this.modemSims.get(modemId);
-        if (!sim) return { ok: false, error: `no simulated modem ${modemId}` };
-        return { ok: true, slots: sim.receiveSms(from, text, order ? { order } : {}) };
-      },
-      sent: (modemId) => this.modemSims.get(modemId)?.sent.map((m) => ({ to: m.to, text: m.text, parts: m.parts })),
-      port: (cardId, n, action) => {
-        const sim = this.cardSims.get(cardId);
-        if (!sim) return { ok: false, error: `no simulated line card ${cardId}` };
-        try {
-          switch (action) {
-            case 'off-hook': sim.setHook(n, 'off'); break;
-            case 'on-hook': sim.setHook(n, 'on'); break;
-            case 'ring': sim.ring(n, true); break;
-            case 'stop-ring': sim.ring(n, false); break;
-            case 'cut': sim.cutLine(n); break;
-            case 'restore': sim.setLineVoltage(n, 48); break;
-            case 'no-battery': sim.setBattery(n, false); break;
-            case 'battery': sim.setBattery(n, true); break;
-          }
-        } catch (e) {
-          return { ok: false, error: (e as Error).message };
-        }
-        return { ok: true };
-      },
-    };
   }
 
   /** Failover trunk for routing: a modem that can take a GSM call now. */

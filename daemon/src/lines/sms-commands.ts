@@ -4,7 +4,7 @@
 // "not a command" and gets a short usage reply.
 export type SmsCommand = { kind: 'status' } | { kind: 'ack'; alarmId: string } | { kind: 'unknown'; text: string };
 
-const ALARM_ID = /^A-\d{8}-\d{1,5}$/;
+import { ALARM_ID_RE } from '../contracts/values.js';
 
 export function parseSmsCommand(text: string): SmsCommand {
   const t = text.normalize('NFKC').replace(/[\s:：]+/g, ' ').trim();
@@ -12,7 +12,7 @@ export function parseSmsCommand(text: string): SmsCommand {
   const word = (m?.[1] ?? '').toUpperCase();
   const rest = (m?.[2] ?? '').trim().toUpperCase();
   if ((word === 'STATUS' || word === '状态') && !rest) return { kind: 'status' };
-  if ((word === 'ACK' || word === '确认') && ALARM_ID.test(rest)) return { kind: 'ack', alarmId: rest };
+  if ((word === 'ACK' || word === '确认') && ALARM_ID_RE.test(rest)) return { kind: 'ack', alarmId: rest };
   return { kind: 'unknown', text: t.slice(0, 40) };
 }
 

@@ -10,9 +10,10 @@
 import type { FaultBook } from '../alarms/faults.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
-import type { Sms } from '../store/sms-repo.js';
+import type { Sms } from '../contracts/lines.js';
 import type { Store } from '../store/store.js';
 import type { SendSmsResult } from '../../../hardware/src/serial/gsm/index.js';
+import { PHONE_NUMBER_RE } from '../contracts/values.js';
 
 export type QueueResult = { ok: true; id: number } | { ok: false; error: string };
 
@@ -23,7 +24,6 @@ export interface SmsModem {
   send(to: string, text: string): Promise<SendSmsResult>;
 }
 
-const PHONE = /^\+?[0-9]{3,20}$/;
 /** After a failed send, try again after this long; give up after RETRY_MS.length + 1 attempts. */
 const RETRY_MS = [10_000, 60_000, 300_000];
 /** An alarm text still queued after this long is a fault. */
@@ -31,6 +31,14 @@ export const STUCK_AFTER_MS = 5 * 60_000;
 export const SMS_STUCK_KEY = 'gsm:sms:stuck';
 /** Alarm states in which an "EMERGENCY … reply ACK" text still makes sense. */
 const UNANSWERED = new Set(['raised', 'calling', 'connected', 'failed']);
+
+export interface SmsDispatchContext {
+  store: Store;
+  bus: EventBus;
+  faults: FaultBook;
+  log: Logger;
+  notify: () => void;
+}
 
 export class SmsDispatch {
   private readonly modems = new Map<string, SmsModem>();
@@ -43,13 +51,15 @@ export class SmsDispatch {
   private stuckTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(
-    private readonly store: Store,
-    private readonly bus: EventBus,
-    private readonly faults: FaultBook,
-    private readonly log: Logger,
-    private readonly notify: () => void,
-  ) {}
+  private readonly store: Store;
+  private readonly bus: EventBus;
+  private readonly faults: FaultBook;
+  private readonly log: Logger;
+  private readonly notify: () => void;
+
+  constructor(ctx: SmsDispatchContext) {
+    ({ store: this.store, bus: this.bus, faults: this.faults, log: this.log, notify: this.notify } = ctx);
+  }
 
   add(m: SmsModem): void {
     this.modems.set(m.id, m);
@@ -73,7 +83,7 @@ export class SmsDispatch {
 
   /** Store the message as queued and send it as soon as a modem can. */
   async queue(to: string, text: string, opts: { alarmId?: string; tag?: string; modem?: string } = {}): Promise<QueueResult> {
-    if (!PHONE.test(to)) return { ok: false, error: `"${to}" is not a phone number (an optional + and 3–20 digits)` };
+    if (!PHONE_NUMBER_RE.test(to)) return { ok: false, error: `"${to}" is not a phone number (an optional + and 3–20 digits)` };
     if (!text.trim()) return { ok: false, error: 'the text is empty' };
     if ([...text].length > 1000) return { ok: false, error: 'the text is longer than 1000 characters' };
     const all = [...this.modems.values()];

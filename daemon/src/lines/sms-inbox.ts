@@ -10,7 +10,7 @@ import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { HealthRegistry } from '../health/health.js';
 import type { Logger } from '../log/logger.js';
-import type { Sms } from '../store/sms-repo.js';
+import type { Sms } from '../contracts/lines.js';
 import type { Store } from '../store/store.js';
 import type { SmsQueue } from './alarm-sms.js';
 import { parseSmsCommand, sameNumber } from './sms-commands.js';
@@ -22,18 +22,32 @@ export interface InboundSms {
   parts: number;
 }
 
+export interface SmsInboxContext {
+  config: Pick<Config, 'site' | 'node' | 'lines' | 'points'>;
+  store: Store;
+  bus: EventBus;
+  alarms: AlarmService | undefined;
+  faults: FaultBook | undefined;
+  health: HealthRegistry;
+  replies: SmsQueue;
+  log: Logger;
+  notify: () => void;
+}
+
 export class SmsInbox {
-  constructor(
-    private readonly config: Pick<Config, 'site' | 'node' | 'lines' | 'points'>,
-    private readonly store: Store,
-    private readonly bus: EventBus,
-    private readonly alarms: AlarmService | undefined,
-    private readonly faults: FaultBook | undefined,
-    private readonly health: HealthRegistry,
-    private readonly replies: SmsQueue,
-    private readonly log: Logger,
-    private readonly notify: () => void,
-  ) {}
+  private readonly config: Pick<Config, 'site' | 'node' | 'lines' | 'points'>;
+  private readonly store: Store;
+  private readonly bus: EventBus;
+  private readonly alarms: AlarmService | undefined;
+  private readonly faults: FaultBook | undefined;
+  private readonly health: HealthRegistry;
+  private readonly replies: SmsQueue;
+  private readonly log: Logger;
+  private readonly notify: () => void;
+
+  constructor(ctx: SmsInboxContext) {
+    ({ config: this.config, store: this.store, bus: this.bus, alarms: this.alarms, faults: this.faults, health: this.health, replies: this.replies, log: this.log, notify: this.notify } = ctx);
+  }
 
   /** Who may command by SMS: the allow-list, and every on-call number a plan texts (they are told to reply ACK). */
   private allowed(): string[] {

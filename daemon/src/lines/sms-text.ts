@@ -1,7 +1,7 @@
 // The texts Callpoint sends by SMS, in English or Chinese. Kept short: a
 // GSM 7-bit SMS holds 160 characters, a UCS2 (Chinese) one 70; longer texts
 // go as concatenated parts, which cost more and arrive later.
-import type { Alarm } from '../store/alarms-repo.js';
+import type { Alarm } from '../contracts/alarms.js';
 import type { Point } from '../alarms/alarm-message.js';
 
 export type SmsLanguage = 'en' | 'zh-CN';

@@ -2,7 +2,9 @@
 // module (`pbx:esl`, `store`, `api:auth`) with its own level, secrets
 // redacted. In simulation mode on a terminal, readable coloured lines instead.
 import pino from 'pino';
-import type { LogLevel } from '../config/schema.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export type Logger = pino.Logger;
 

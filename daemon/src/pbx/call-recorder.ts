@@ -14,10 +14,9 @@
 // call that began and ended entirely inside the gap is not seen at all; only
 // FreeSWITCH's own CDR (mod_xml_cdr / mod_cdr_csv) could tell it.
 import type { Logger } from '../log/logger.js';
-import type { CallRecord } from '../store/calls-repo.js';
+import type { CallRecord, LiveChannel } from '../contracts/calls.js';
 import type { Store } from '../store/store.js';
 import { isCallLeg, partiesOf, trunkOf, usToIso } from './channel-event.js';
-import type { LiveChannel } from './live-channels.js';
 
 export function recordFromHangup(h: Record<string, string>, recording: string | null): CallRecord | null {
   const uuid = h['Unique-ID'];

@@ -1,7 +1,7 @@
 // Reading FreeSWITCH channel events: the fields Callpoint uses, from the
 // headers real FreeSWITCH 1.10 sends (see ../shared/fixtures/freeswitch).
 import type { EslEvent } from './esl/frame-parser.js';
-import type { Trunk } from '../store/calls-repo.js';
+import type { Trunk } from '../contracts/calls.js';
 
 /** FreeSWITCH times are microseconds since the epoch; "0" means never. */
 export function usToIso(us: string | undefined): string | null {

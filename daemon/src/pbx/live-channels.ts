@@ -1,26 +1,7 @@
 // The live channel table: what FreeSWITCH has up right now, kept from events
 // and rebuilt from `show channels as json` after every (re)connection.
 import { partiesOf, trunkOf, usToIso } from './channel-event.js';
-import type { Trunk } from '../store/calls-repo.js';
-
-export interface LiveChannel {
-  uuid: string;
-  direction: 'inbound' | 'outbound';
-  name: string;
-  state: string;
-  callState: string;
-  callerNumber: string | null;
-  callerName: string | null;
-  calleeNumber: string | null;
-  createdAt: string;
-  answeredAt: string | null;
-  bridgedTo: string | null;
-  held: boolean;
-  recording: string | null;
-  zone: string | null;
-  alarmId: string | null;
-  trunk: Trunk;
-}
+import type { LiveChannel } from '../contracts/calls.js';
 
 /** One row of `show channels as json`. */
 export interface ShowChannelsRow {

@@ -1,39 +1,16 @@
 // Emergency alarms and their log.
+import { type AckSource, type Alarm, type AlarmState, type ClearSource } from '../contracts/alarms.js';
+import { OPEN_ALARM_STATES } from '../contracts/values.js';
 import type { Queryable } from './db.js';
-
-export const ALARM_STATES = ['raised', 'calling', 'connected', 'acknowledged', 'cleared', 'failed', 'test'] as const;
-export type AlarmState = (typeof ALARM_STATES)[number];
-/** States in which a press of the same point joins the alarm instead of raising a new one. */
-export const JOINING_STATES: readonly AlarmState[] = ['raised', 'calling', 'connected', 'failed'];
-export type AckSource = 'dtmf' | 'central' | 'ui' | 'sms';
-export type ClearSource = 'point' | 'ui' | 'central' | 'self-test';
-
-export interface Alarm {
-  id: string;
-  pointId: string;
-  zone: string;
-  state: AlarmState;
-  test: boolean;
-  raisedAt: string;
-  updatedAt: string;
-  presses: number;
-  attempts: number;
-  target: string | null;
-  callUuid: string | null;
-  connectedAt: string | null;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  ackSource: AckSource | null;
-  clearedAt: string | null;
-  clearedBy: string | null;
-  clearSource: ClearSource | null;
-}
 
 interface Raw {
   id: string; point_id: string; zone: string; state: AlarmState; test: number; raised_at: string; updated_at: string; presses: number; attempts: number;
   target: string | null; call_uuid: string | null; connected_at: string | null; acknowledged_at: string | null; acknowledged_by: string | null;
   ack_source: AckSource | null; cleared_at: string | null; cleared_by: string | null; clear_source: ClearSource | null;
 }
+
+/** The open states as an SQL list (constants of the contract, not input). */
+const OPEN_SQL = OPEN_ALARM_STATES.map((st) => `'${st}'`).join(', ');
 
 const fromRaw = (r: Raw): Alarm => ({
   id: r.id, pointId: r.point_id, zone: r.zone, state: r.state, test: r.test === 1, raisedAt: r.raised_at, updatedAt: r.updated_at, presses: r.presses,
@@ -81,12 +58,12 @@ export class AlarmsRepo {
 
   /** The newest alarm of a point that is not cleared. */
   async openForPoint(pointId: string): Promise<Alarm | undefined> {
-    const r = await this.db.get<Raw>("SELECT * FROM alarms WHERE point_id = ? AND state NOT IN ('cleared') AND test = 0 ORDER BY raised_at DESC, rowid DESC LIMIT 1", [pointId]);
+    const r = await this.db.get<Raw>(`SELECT * FROM alarms WHERE point_id = ? AND state IN (${OPEN_SQL}) AND test = 0 ORDER BY raised_at DESC, rowid DESC LIMIT 1`, [pointId]);
     return r && fromRaw(r);
   }
 
   async open(): Promise<Alarm[]> {
-    return (await this.db.all<Raw>("SELECT * FROM alarms WHERE state NOT IN ('cleared') ORDER BY raised_at")).map(fromRaw);
+    return (await this.db.all<Raw>(`SELECT * FROM alarms WHERE state IN (${OPEN_SQL}) ORDER BY raised_at`)).map(fromRaw);
   }
 
   async recent(limit: number): Promise<Alarm[]> {

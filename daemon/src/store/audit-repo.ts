@@ -1,20 +1,7 @@
 // The audit log: who did what, when, from where, with what outcome.
 // Append-only from the application's side.
+import type { AuditEntry } from '../contracts/accounts.js';
 import type { Queryable } from './db.js';
-
-export type AuditOutcome = 'ok' | 'denied' | 'failed';
-
-export interface AuditEntry {
-  id: number;
-  ts: string;
-  username: string | null;
-  role: string | null;
-  ip: string | null;
-  action: string;
-  target: string | null;
-  outcome: AuditOutcome;
-  detail: string | null;
-}
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'ts'> & { ts?: string };
 

@@ -17,7 +17,7 @@ import { refusal, schemaInfo } from './migrate.js';
 import { LATEST_SCHEMA } from './migrations.js';
 import { DB_FILE } from './store.js';
 import { daemonRunning } from './lock.js';
-import { writeFileAtomic } from '../config/load.js';
+import { writeFileAtomic } from '../lifecycle/atomic-file.js';
 
 export const BACKUP_FORMAT = 'callpoint-backup/1';
 

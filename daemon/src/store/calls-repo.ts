@@ -1,27 +1,6 @@
 // Call records: written once per call, searched by the UI and exported as CSV.
+import type { CallRecord, Direction, Trunk } from '../contracts/calls.js';
 import type { Params, Queryable } from './db.js';
-
-export type Trunk = 'sip' | 'fxs' | 'fxo' | 'gsm' | 'loopback' | 'other';
-
-export interface CallRecord {
-  uuid: string;
-  direction: 'inbound' | 'outbound';
-  callerNumber: string | null;
-  callerName: string | null;
-  calleeNumber: string | null;
-  calleeName: string | null;
-  zone: string | null;
-  trunk: Trunk;
-  createdAt: string;
-  answeredAt: string | null;
-  endedAt: string;
-  durationS: number;
-  billsecS: number;
-  hangupCause: string | null;
-  recordingPath: string | null;
-  alarmId: string | null;
-  recovered: boolean;
-}
 
 export interface CallQuery {
   /** Matches caller or callee number (prefix). */
@@ -29,7 +8,7 @@ export interface CallQuery {
   from?: string;
   to?: string;
   cause?: string;
-  direction?: 'inbound' | 'outbound';
+  direction?: Direction;
   zone?: string;
   limit?: number;
   /** Rows older than this created_at/uuid pair (keyset pagination, newest first). */

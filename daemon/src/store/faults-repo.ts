@@ -1,16 +1,6 @@
 // Supervision faults (table faults, migration 5): at most one open row per key.
+import type { Fault } from '../contracts/faults.js';
 import type { Queryable } from './db.js';
-
-export interface Fault {
-  id: number;
-  key: string;
-  source: string;
-  code: string;
-  subject: string | null;
-  detail: string;
-  raisedAt: string;
-  clearedAt: string | null;
-}
 
 interface Raw {
   id: number; key: string; source: string; code: string; subject: string | null; detail: string; raised_at: string; cleared_at: string | null;

@@ -4,24 +4,14 @@
 // the broker's PUBACK. seq comes from a counter row, so it is strictly
 // increasing and never reused even when rows are deleted or the daemon restarts.
 import { randomUUID } from 'node:crypto';
+import { ENVELOPE_VERSION, type MqttPayloads, type OutboxEnvelope, type OutboxType } from '../contracts/mqtt.js';
 import type { Queryable } from './db.js';
-
-/** The envelope of every message published to central (ARCHITECTURE.md). */
-export interface Envelope<T = unknown> {
-  id: string;
-  seq: number;
-  ts: string;
-  site: string;
-  node: string;
-  type: string;
-  data: T;
-}
 
 export interface OutboxRow {
   seq: number;
-  type: string;
+  type: OutboxType;
   orderKey: string | null;
-  envelope: Envelope;
+  envelope: OutboxEnvelope;
 }
 
 export interface OutboxStats {
@@ -36,10 +26,10 @@ export class OutboxRepo {
   ) {}
 
   /** Call inside the transaction that makes the change being reported. */
-  async enqueue<T>(type: string, data: T, orderKey: string | null = null): Promise<Envelope<T>> {
+  async enqueue<K extends OutboxType>(type: K, data: MqttPayloads[K], orderKey: string | null = null): Promise<OutboxEnvelope<MqttPayloads[K]>> {
     const counter = await this.db.get<{ value: number }>("UPDATE counters SET value = value + 1 WHERE name = 'outbox_seq' RETURNING value");
     if (!counter) throw new Error('outbox counter missing: database not migrated');
-    const env: Envelope<T> = { id: randomUUID(), seq: counter.value, ts: new Date().toISOString(), site: this.origin.site, node: this.origin.node, type, data };
+    const env: OutboxEnvelope<MqttPayloads[K]> = { v: ENVELOPE_VERSION, id: randomUUID(), seq: counter.value, ts: new Date().toISOString(), site: this.origin.site, node: this.origin.node, type, data };
     await this.db.run('INSERT INTO outbox(seq, msg_id, type, order_key, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
       env.seq, env.id, type, orderKey, JSON.stringify(env), env.ts,
     ]);
@@ -47,13 +37,13 @@ export class OutboxRepo {
   }
 
   /** Several messages in one round trip each for the seq range and the rows; seq order follows the list. */
-  async enqueueMany<T>(items: Array<{ type: string; data: T; orderKey: string | null }>): Promise<Array<Envelope<T>>> {
+  async enqueueMany<K extends OutboxType>(items: Array<{ type: K; data: MqttPayloads[K]; orderKey: string | null }>): Promise<Array<OutboxEnvelope<MqttPayloads[K]>>> {
     if (!items.length) return [];
     const counter = await this.db.get<{ value: number }>("UPDATE counters SET value = value + ? WHERE name = 'outbox_seq' RETURNING value", [items.length]);
     if (!counter) throw new Error('outbox counter missing: database not migrated');
     const first = counter.value - items.length + 1;
     const ts = new Date().toISOString();
-    const envs = items.map((it, i): Envelope<T> => ({ id: randomUUID(), seq: first + i, ts, site: this.origin.site, node: this.origin.node, type: it.type, data: it.data }));
+    const envs = items.map((it, i): OutboxEnvelope<MqttPayloads[K]> => ({ v: ENVELOPE_VERSION, id: randomUUID(), seq: first + i, ts, site: this.origin.site, node: this.origin.node, type: it.type, data: it.data }));
     for (let i = 0; i < envs.length; i += 500) {
       const chunk = envs.slice(i, i + 500);
       await this.db.run(
@@ -65,11 +55,11 @@ export class OutboxRepo {
   }
 
   async peek(limit: number, afterSeq = 0): Promise<OutboxRow[]> {
-    const rows = await this.db.all<{ seq: number; type: string; order_key: string | null; envelope: string }>(
+    const rows = await this.db.all<{ seq: number; type: OutboxType; order_key: string | null; envelope: string }>(
       'SELECT seq, type, order_key, envelope FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
       [afterSeq, limit],
     );
-    return rows.map((r) => ({ seq: r.seq, type: r.type, orderKey: r.order_key, envelope: JSON.parse(r.envelope) as Envelope }));
+    return rows.map((r) => ({ seq: r.seq, type: r.type, orderKey: r.order_key, envelope: JSON.parse(r.envelope) as OutboxEnvelope }));
   }
 
   /** After PUBACK. */
@@ -88,7 +78,7 @@ export class OutboxRepo {
   }
 
   /** Retention: delete the `limit` oldest rows of one type, except those with order key `keep`. Returns how many went. */
-  async deleteOldestOfType(type: string, limit: number, keep: string | null = null): Promise<number> {
+  async deleteOldestOfType(type: OutboxType, limit: number, keep: string | null = null): Promise<number> {
     if (limit <= 0) return 0;
     return (
       await this.db.run('DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE type = ? AND order_key IS NOT ? ORDER BY seq LIMIT ?)', [type, keep, limit])

@@ -1,27 +1,8 @@
 // SMS sent and received (table sms, migration 5). An outgoing message is a
 // row before the modem sees it; an incoming one is a row before the modem's
 // copy is deleted.
+import type { Sms, SmsStatus } from '../contracts/lines.js';
 import type { Queryable } from './db.js';
-
-export type SmsStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'received' | 'ignored' | 'handled';
-
-export interface Sms {
-  id: number;
-  direction: 'in' | 'out';
-  modem: string;
-  peer: string;
-  text: string;
-  status: SmsStatus;
-  alarmId: string | null;
-  refs: number[];
-  detail: string | null;
-  /** Inbound: the service centre's timestamp. */
-  sentAt: string | null;
-  /** Outbound: what it is for ('alarm A-… raised', 'reply to 12', 'test by tech'). */
-  tag: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
 
 interface Raw {
   id: number; direction: 'in' | 'out'; modem: string; peer: string; text: string; status: SmsStatus; alarm_id: string | null; refs: string | null; detail: string | null; sent_at: string | null; tag: string | null; created_at: string; updated_at: string;

@@ -1,7 +1,6 @@
 import type { Queryable } from './db.js';
 
-export const ROLES = ['admin', 'technician', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../contracts/accounts.js';
 
 export interface UserRow {
   id: number;

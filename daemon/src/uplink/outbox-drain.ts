@@ -36,7 +36,7 @@ export class OutboxDrain {
 
   constructor(
     private readonly outbox: OutboxRepo,
-    private readonly topicFor: (type: string) => string,
+    private readonly topicFor: (row: OutboxRow) => string,
     private readonly window: number,
     private readonly log: Logger,
   ) {}
@@ -108,7 +108,7 @@ export class OutboxDrain {
         const row = this.ahead.shift()!;
         if (this.acked.has(row.seq)) continue;
         this.inflight.add(row.seq);
-        publish(this.topicFor(row.type), JSON.stringify(row.envelope), (err) => this.done(row.seq, gen, err));
+        publish(this.topicFor(row), JSON.stringify(row.envelope), (err) => this.done(row.seq, gen, err));
       }
     }
   }

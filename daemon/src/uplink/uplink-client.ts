@@ -11,16 +11,19 @@
 import { Sleeper } from '../lifecycle/sleeper.js';
 import { readFile } from 'node:fs/promises';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { HealthRegistry } from '../health/health.js';
 import type { Component } from '../lifecycle/components.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
-import { registerBuiltins, type Backlog, type PbxCommands } from './builtin-commands.js';
-import { CommandProcessor, CommandRegistry, type CommandHandler } from './commands.js';
+import { randomUUID } from 'node:crypto';
+import type { RegisterCommand } from '../contracts/commands.js';
+import { ENVELOPE_VERSION, topicRoot, type Envelope, type StatusMessage } from '../contracts/mqtt.js';
+import { registerBuiltins, type Backlog } from './builtin-commands.js';
+import { CommandProcessor, CommandRegistry } from './commands.js';
 import { OutboxDrain } from './outbox-drain.js';
+import type { OutboxRow } from '../store/outbox-repo.js';
 import { droppedSoFar, enforceRetention, type Dropped } from './retention.js';
 
 export interface UplinkOptions {
@@ -55,7 +58,6 @@ export interface UplinkDeps {
   health: HealthRegistry;
   bus: EventBus;
   log: Logger;
-  pbx?: PbxCommands;
 }
 
 /** The options from the configuration; `brokers` overrides the configured ones (simulation broker). */
@@ -97,9 +99,11 @@ export class UplinkClient implements Component {
     private readonly o: UplinkOptions,
     private readonly d: UplinkDeps,
   ) {
-    this.root = `callpoint/v1/${o.site}/${o.node}/`;
-    this.drain = new OutboxDrain(d.store.outbox, (type) => this.root + type, o.inflight ?? 20, d.log.child({ part: 'outbox' }));
-    this.processor = new CommandProcessor(this.commands, d.store, d.log.child({ part: 'cmd' }), { timeoutMs: o.commandTimeoutMs });
+    this.root = topicRoot(o.site, o.node);
+    // A command's result goes to cmd-result/{its id}; everything else to the topic of its type.
+    const topicFor = (row: OutboxRow) => (row.type === 'cmd-result' ? `${this.root}cmd-result/${(row.envelope.data as { id: string }).id}` : this.root + row.type);
+    this.drain = new OutboxDrain(d.store.outbox, topicFor, o.inflight ?? 20, d.log.child({ part: 'outbox' }));
+    this.processor = new CommandProcessor(this.commands, d.store, d.log.child({ part: 'cmd' }), { timeoutMs: o.commandTimeoutMs, notify: () => this.notify() });
   }
 
   get clientId(): string {
@@ -111,9 +115,7 @@ export class UplinkClient implements Component {
   }
 
   /** For services: answer cmd/{name}. Returns the unregister function for their stop(). */
-  registerCommand<S extends z.ZodType>(name: string, schema: S, handler: CommandHandler<z.output<S>>): () => void {
-    return this.commands.register(name, schema, handler);
-  }
+  readonly registerCommand: RegisterCommand = (name, schema, handler) => this.commands.register(name, schema, handler);
 
   /** Call after committing outbox rows: publishes them now instead of at the next poll. */
   notify(): void {
@@ -123,7 +125,7 @@ export class UplinkClient implements Component {
 
   async start(): Promise<void> {
     this.stopping = false;
-    this.offBuiltins = registerBuiltins(this.commands, { health: () => this.d.health.snapshot(), backlog: () => this.backlog(), pbx: this.d.pbx });
+    this.offBuiltins = registerBuiltins(this.commands.register, { health: () => this.d.health.snapshot(), backlog: () => this.backlog() });
     this.dropped = await droppedSoFar(this.d.store);
     await this.processor.prune();
     if (!this.o.brokers.length) {
@@ -164,7 +166,7 @@ export class UplinkClient implements Component {
       // A clean DISCONNECT does not fire the will: say offline ourselves.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 1000);
-        client.publish(this.root + 'status', JSON.stringify({ online: false, version: this.o.version, ts: new Date().toISOString() }), { qos: 1, retain: true }, () => {
+        client.publish(this.root + 'status', this.statusPayload({ online: false, version: this.o.version }), { qos: 1, retain: true }, () => {
           clearTimeout(timer);
           resolve();
         });
@@ -222,7 +224,7 @@ export class UplinkClient implements Component {
         reconnectPeriod: 0,
         connectTimeout: this.o.connectTimeoutMs ?? 10_000,
         resubscribe: false,
-        will: { topic: this.root + 'status', payload: Buffer.from(JSON.stringify({ online: false })), qos: 1, retain: true },
+        will: { topic: this.root + 'status', payload: Buffer.from(this.statusPayload({ online: false, version: this.o.version })), qos: 1, retain: true },
         ...(this.o.username === undefined ? {} : { username: this.o.username }),
         ...(this.o.password === undefined ? {} : { password: this.o.password }),
         ...this.tls,
@@ -274,19 +276,12 @@ export class UplinkClient implements Component {
     void this.refreshHealth().finally(() => this.publishStatus());
   }
 
-  private onMessage(client: MqttClient, topic: string, payload: Buffer): void {
+  private onMessage(_client: MqttClient, topic: string, payload: Buffer): void {
     const prefix = this.root + 'cmd/';
     if (!topic.startsWith(prefix)) return;
     const name = topic.slice(prefix.length);
-    const job = this.processor.handle(name, payload).then((reply) => {
-      if (!reply) return;
-      // Published on whichever connection is up now; if none, central retries the id and gets the stored result.
-      const c = this.client ?? client;
-      if (!c.connected) return;
-      c.publish(`${this.root}cmd-result/${reply.id}`, reply.payload, { qos: 1, retain: false }, (err) => {
-        if (err) this.d.log.warn({ id: reply.id, err: err.message }, 'command result not delivered; central will retry');
-      });
-    });
+    // The result is written to the outbox with its effect; the drain publishes it on whichever connection is up.
+    const job = this.processor.handle(name, payload);
     this.pendingCommands.add(job);
     void job.finally(() => this.pendingCommands.delete(job));
   }
@@ -295,10 +290,16 @@ export class UplinkClient implements Component {
     const client = this.client;
     if (!client?.connected) return;
     this.lastStatusAt = Date.now();
-    const body = { online: true, version: this.o.version, health: this.d.health.snapshot(), ts: new Date().toISOString() };
-    client.publish(this.root + 'status', JSON.stringify(body), { qos: 1, retain: true }, (err) => {
+    const body = this.statusPayload({ online: true, version: this.o.version, health: this.d.health.snapshot() });
+    client.publish(this.root + 'status', body, { qos: 1, retain: true }, (err) => {
       if (err) this.d.log.debug({ err: err.message }, 'status not delivered');
     });
+  }
+
+  /** The retained status, in the envelope every message travels in (seq null: it is state, not an event). */
+  private statusPayload(data: StatusMessage): string {
+    const env: Envelope<StatusMessage> = { v: ENVELOPE_VERSION, id: randomUUID(), seq: null, ts: new Date().toISOString(), site: this.o.site, node: this.o.node, type: 'status', data };
+    return JSON.stringify(env);
   }
 
   /** Health changed: publish status now, or when the minimum interval has passed. */

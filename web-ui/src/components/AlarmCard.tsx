@@ -15,7 +15,7 @@ interface AlarmCardProps {
   canHandle: boolean;
   now: number;
   /** The server's answer to ack/clear: the changed alarm, or why not. */
-  onResult(fb: Feedback, changed: Alarm | null): void;
+  onResult: (fb: Feedback, changed: Alarm | null) => void;
 }
 
 export function AlarmCard({ alarm: a, point, canHandle, now, onResult }: AlarmCardProps) {

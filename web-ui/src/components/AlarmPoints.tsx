@@ -22,7 +22,7 @@ interface AlarmPointsProps {
   /** The last self-test. */
   selfTest: SelfTestResult | null;
   /** A press or a test started: fetch the alarms (and the self-test) again. */
-  onPressed(): void;
+  onPressed: () => void;
 }
 
 export function AlarmPoints({ points, open, sim, canTest, selfTest, onPressed }: AlarmPointsProps) {

@@ -33,7 +33,7 @@ function toIso(local: string): string {
 
 interface CallFilterFormProps {
   busy: boolean;
-  onSearch(filters: CallFilters): void;
+  onSearch: (filters: CallFilters) => void;
   /** CSV link for the filters shown; null hides it (role). */
   exportHref: string | null;
 }

@@ -14,7 +14,7 @@ interface HeaderProps {
   openAlarms: number;
   /** Open supervision faults: an amber count beside the status (less urgent than an alarm). */
   openFaults: number;
-  onLogout(): void;
+  onLogout: () => void;
 }
 
 export function Header({ health, user, live, route, openAlarms, openFaults, onLogout }: HeaderProps) {

@@ -3,10 +3,10 @@
 import { useState } from 'preact/hooks';
 import * as api from '../api';
 import { t } from '../i18n';
-import type { ModemView } from '../types';
+import { PHONE_NUMBER_RE, type ModemView } from '../types';
 import { FeedbackView, type Feedback } from './Feedback';
 
-const PHONE = /^\+?[0-9]{3,20}$/;
+
 const USSD = /^[0-9*#]{2,20}$/; // as the daemon checks it
 
 function ModemSelect(props: { id: string; modems: ModemView[]; value: string; onChange(v: string): void }) {
@@ -46,7 +46,7 @@ export function LineTests({ modems }: { modems: ModemView[] }) {
     e.preventDefault();
     if (smsBusy) return;
     const number = to.replace(/[\s-]/g, '');
-    if (!PHONE.test(number)) return setSmsFb({ kind: 'error', key: 'lines.smsBadNumber' });
+    if (!PHONE_NUMBER_RE.test(number)) return setSmsFb({ kind: 'error', key: 'lines.smsBadNumber' });
     if (!text.trim()) return setSmsFb({ kind: 'error', key: 'lines.smsNoText' });
     setSmsBusy(true);
     setSmsFb(null);

@@ -10,9 +10,9 @@ import type { SessionUser } from '../types';
 interface AccountProps {
   me: SessionUser;
   /** 204: the server ended every session of this user, this one included. */
-  onPasswordChanged(): void;
+  onPasswordChanged: () => void;
   /** A 401 turned out to be an expired session, not a wrong current password. */
-  onSessionLost(): void;
+  onSessionLost: () => void;
 }
 
 export function Account({ me, onPasswordChanged, onSessionLost }: AccountProps) {

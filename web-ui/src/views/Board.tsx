@@ -13,11 +13,6 @@ import type { BoardSnapshot, Subscribe } from '../types';
 const DEVICE_CLASS: Record<string, string> = { ok: 'badge-ok', fault: 'badge-down', starting: 'badge-degraded' };
 
 
-function looksLikeBoard(v: unknown): v is BoardSnapshot {
-  const b = v as BoardSnapshot;
-  return typeof v === 'object' && v !== null && Array.isArray(b.inputs) && Array.isArray(b.outputs) && Array.isArray(b.devices);
-}
-
 interface BoardProps {
   subscribe: Subscribe;
   streamEpoch: number;
@@ -32,11 +27,11 @@ export function Board({ subscribe, streamEpoch }: BoardProps) {
     const r = await api.getBoard();
     if (!r.ok) return setError(r);
     setError(null);
-    if (looksLikeBoard(r.data)) setBoard(r.data);
+    setBoard(r.data);
   }, []);
 
   useEffect(() => void load(), [load, streamEpoch]);
-  useEffect(() => subscribe('board', (b) => looksLikeBoard(b) && setBoard(b)), [subscribe]);
+  useEffect(() => subscribe('board', (b) => setBoard(b)), [subscribe]);
 
   const title = <h1 id="page-title">{t('board.title')}</h1>;
   if (error?.status === 404) {

@@ -26,16 +26,6 @@ const SMS_CLASS: Record<string, string> = {
   handled: 'badge-ok',
 };
 
-function looksLikeLines(v: unknown): v is LinesView {
-  const l = v as LinesView;
-  return typeof v === 'object' && v !== null && Array.isArray(l.modems) && Array.isArray(l.lineCards);
-}
-
-function looksLikeSms(v: unknown): v is Sms {
-  const s = v as Sms;
-  return typeof v === 'object' && v !== null && (typeof s.id === 'number' || typeof s.id === 'string') && typeof s.createdAt === 'string';
-}
-
 const newestFirst = (a: Sms, b: Sms) =>
   a.createdAt === b.createdAt ? Number(b.id) - Number(a.id) : a.createdAt < b.createdAt ? 1 : -1;
 
@@ -74,8 +64,8 @@ export function Lines({ subscribe, streamEpoch, canTest }: LinesProps) {
       return;
     }
     const data = r.data;
-    setState({ kind: 'ready', lines: looksLikeLines(data) ? { modems: data.modems, lineCards: data.lineCards } : { modems: [], lineCards: [] } });
-    let list = (Array.isArray(data?.sms) ? data.sms.filter(looksLikeSms) : []).sort(newestFirst).slice(0, SMS_MAX);
+    setState({ kind: 'ready', lines: { modems: data.modems, lineCards: data.lineCards } });
+    let list = [...data.sms].sort(newestFirst).slice(0, SMS_MAX);
     for (const s of mine) list = upsertSms(list, s);
     setSms(list);
   }, []);
@@ -84,10 +74,9 @@ export function Lines({ subscribe, streamEpoch, canTest }: LinesProps) {
 
   useEffect(() => {
     const offLines = subscribe('lines', (l) => {
-      if (looksLikeLines(l)) setState({ kind: 'ready', lines: { modems: l.modems, lineCards: l.lineCards } });
+      setState({ kind: 'ready', lines: { modems: l.modems, lineCards: l.lineCards } });
     });
     const offSms = subscribe('sms', (s) => {
-      if (!looksLikeSms(s)) return;
       pending.current?.push(s);
       setSms((prev) => upsertSms(prev, s));
     });

@@ -8,7 +8,7 @@ import type { Session } from '../types';
 interface LoginProps {
   /** Why we are here (signed out, session ended, password changed…). */
   notice: Feedback | null;
-  onLoggedIn(session: Session): void;
+  onLoggedIn: (session: Session) => void;
 }
 
 export function Login({ notice, onLoggedIn }: LoginProps) {

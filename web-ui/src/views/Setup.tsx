@@ -12,7 +12,7 @@ type Field = 'username' | 'password' | 'confirm';
 interface SetupProps {
   /** One-time token from the setup link (#token=…), null if missing. */
   token: string | null;
-  onDone(session: Session): void;
+  onDone: (session: Session) => void;
 }
 
 export function Setup({ token, onDone }: SetupProps) {

@@ -87,8 +87,8 @@ function UserRow(props: {
   user: UserRecord;
   index: number;
   isSelf: boolean;
-  onStart(): void;
-  onResult(fb: Feedback): void;
+  onStart: () => void;
+  onResult: (fb: Feedback) => void;
 }) {
   const { user, isSelf } = props;
   const id = `user-${props.index}`;
@@ -242,7 +242,7 @@ function UserRow(props: {
   );
 }
 
-function AddUser({ onStart, onAdded }: { onStart(): void; onAdded(fb: Feedback): void }) {
+function AddUser({ onStart, onAdded }: { onStart: () => void; onAdded: (fb: Feedback) => void }) {
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const [password, setPassword] = useState('');

@@ -1,5 +1,7 @@
 import type { Response } from 'express';
 import type { LoggedIn } from '../../accounts/accounts.js';
+import { loginBody, passwordChangeBody, setupBody, type Session } from '../../contracts/accounts.js';
+import { parseBody } from '../body.js';
 import { sendFailure } from '../http-util.js';
 import type { ApiDeps, CookiePolicy, RouteDef } from '../route.js';
 
@@ -13,7 +15,8 @@ function clearSessionCookie(res: Response, c: CookiePolicy): void {
 
 function loggedIn(res: Response, d: ApiDeps, v: LoggedIn): void {
   setSessionCookie(res, d.cookie, v.token);
-  res.json({ user: v.user, csrfToken: v.csrfToken });
+  const body: Session = { user: v.user, csrfToken: v.csrfToken };
+  res.json(body);
 }
 
 export function authRoutes(d: ApiDeps): RouteDef[] {
@@ -23,7 +26,8 @@ export function authRoutes(d: ApiDeps): RouteDef[] {
       path: '/api/session',
       access: 'session',
       handler: (_req, res, ctx) => {
-        res.json({ user: { username: ctx.session!.user.username, role: ctx.session!.user.role }, csrfToken: ctx.session!.csrfToken });
+        const body: Session = { user: { username: ctx.session!.user.username, role: ctx.session!.user.role }, csrfToken: ctx.session!.csrfToken };
+        res.json(body);
       },
     },
     {
@@ -32,7 +36,8 @@ export function authRoutes(d: ApiDeps): RouteDef[] {
       access: 'public',
       action: 'login',
       handler: async (req, res, ctx) => {
-        const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
+        const body = parseBody(loginBody, req, res);
+        if (!body) return;
         const r = await d.accounts.login(ctx.ip, req.get('user-agent') ?? null, body.username, body.password);
         res.locals.audited = r.ok || r.code !== 'invalid';
         if (r.ok) loggedIn(res, d, r.value);
@@ -45,7 +50,8 @@ export function authRoutes(d: ApiDeps): RouteDef[] {
       access: 'public',
       action: 'setup',
       handler: async (req, res, ctx) => {
-        const body = (req.body ?? {}) as { token?: unknown; username?: unknown; password?: unknown };
+        const body = parseBody(setupBody, req, res);
+        if (!body) return;
         const r = await d.accounts.setup(ctx.ip, req.get('user-agent') ?? null, body.token, body.username, body.password);
         res.locals.audited = r.ok || r.code === 'unauthorized';
         if (r.ok) loggedIn(res, d, r.value);
@@ -70,7 +76,8 @@ export function authRoutes(d: ApiDeps): RouteDef[] {
       access: 'session',
       action: 'password.change',
       handler: async (req, res, ctx) => {
-        const body = (req.body ?? {}) as { current?: unknown; next?: unknown };
+        const body = parseBody(passwordChangeBody, req, res);
+        if (!body) return;
         const r = await d.accounts.changeOwnPassword(ctx.actor, body.current, body.next);
         res.locals.audited = r.ok || r.code === 'unauthorized';
         if (!r.ok) return sendFailure(res, r);

@@ -1,7 +1,8 @@
 // Call records and live channels for the UI: search with keyset pagination,
 // a CSV export that streams page by page, and the live channel table.
 import type { Request, Response } from 'express';
-import type { CallQuery, CallRecord } from '../../store/calls-repo.js';
+import type { CallQuery } from '../../store/calls-repo.js';
+import type { CallRecord } from '../../contracts/calls.js';
 import type { ApiDeps, RouteDef } from '../route.js';
 
 class BadQuery extends Error {}

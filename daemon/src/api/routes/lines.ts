@@ -1,25 +1,11 @@
 // GSM modems and analog line cards for the UI: their state, the SMS log, a
 // test SMS and a USSD query for technicians; in simulation, an SMS arriving
 // and line-card ports changing, to watch the whole path.
-import type { LinesView } from '../../lines/view.js';
 import { hasRole } from '../../accounts/actor.js';
+import { simPortBody, simSmsBody, testSmsBody, ussdBody, type LinesList, type LinesView } from '../../contracts/lines.js';
+import { IDENT_RE } from '../../contracts/values.js';
+import { paramOf, parseBody } from '../body.js';
 import type { ApiDeps, RouteDef } from '../route.js';
-
-export interface LinesApi {
-  view(): LinesView;
-  queueSms(to: string, text: string, o: { tag?: string }, modemId?: string): Promise<{ ok: true; id: number } | { ok: false; error: string }>;
-  ussd(modemId: string, code: string): Promise<{ ok: true; text: string } | { ok: false; error: string }>;
-  /** Simulation only. */
-  sim?: {
-    smsIn(modemId: string, from: string, text: string, order?: number[]): { ok: true; slots: number[] } | { ok: false; error: string };
-    port(cardId: string, port: number, action: PortAction): { ok: true } | { ok: false; error: string };
-    /** What the simulated network received from the modem: to, text, parts. */
-    sent(modemId: string): Array<{ to: string; text: string; parts: number }> | undefined;
-  };
-}
-
-export const PORT_ACTIONS = ['off-hook', 'on-hook', 'ring', 'stop-ring', 'cut', 'restore', 'no-battery', 'battery'] as const;
-export type PortAction = (typeof PORT_ACTIONS)[number];
 
 /** *100#, #123#, *101*1#: queries; anything starting ** or ## (registration, erasure of services) is not. */
 const BALANCE_QUERY = /^[*#][0-9]{2,4}(\*[0-9]{1,2})?#$/;
@@ -28,9 +14,6 @@ const BALANCE_QUERY = /^[*#][0-9]{2,4}(\*[0-9]{1,2})?#$/;
 export function forViewer(v: LinesView): LinesView {
   return { ...v, modems: v.modems.map((m) => ({ ...m, imsi: null, iccid: null })) };
 }
-
-const body = (req: { body?: unknown }) => (req.body ?? {}) as Record<string, unknown>;
-const PHONE = /^\+?[0-9]{3,20}$/;
 
 export function lineRoutes(d: ApiDeps): RouteDef[] {
   const lines = d.lines;
@@ -42,8 +25,8 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
       access: 'viewer',
       handler: async (_req, res, ctx) => {
         // SIM identities and SMS texts are for technicians; a viewer sees the state.
-        if (hasRole(ctx.actor, 'technician')) return void res.json({ ...lines.view(), sms: await d.store.sms.recent(50) });
-        res.json({ ...forViewer(lines.view()), sms: [] });
+        const body: LinesList = hasRole(ctx.actor, 'technician') ? { ...lines.view(), sms: await d.store.sms.recent(50) } : { ...forViewer(lines.view()), sms: [] };
+        res.json(body);
       },
     },
     {
@@ -52,10 +35,10 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
       access: 'technician',
       action: 'sms.send',
       handler: async (req, res, ctx) => {
-        const { to, text } = body(req);
-        if (typeof to !== 'string' || !PHONE.test(to)) return void res.status(400).json({ error: 'to: a phone number, an optional + and 3–20 digits' });
-        if (typeof text !== 'string' || !text.trim() || [...text].length > 1000) return void res.status(400).json({ error: 'text: 1–1000 characters' });
-        const modem = String(req.params.id);
+        const modem = paramOf(req, res, 'id', IDENT_RE, 'a modem id');
+        const b = modem && parseBody(testSmsBody, req, res);
+        if (!modem || !b) return;
+        const { to, text } = b;
         const r = await lines.queueSms(to, text, { tag: `test by ${ctx.actor.username ?? '?'}` }, modem);
         // Who sent what to whom: the audit names the number and the message.
         await d.accounts.audit(ctx.actor, { action: 'sms.send', target: modem, outcome: r.ok ? 'ok' : 'failed', detail: `to ${to}, ${[...text].length} characters${r.ok ? `, sms ${r.id}` : `: ${r.error}`}` });
@@ -70,14 +53,15 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
       access: 'technician',
       action: 'gsm.ussd',
       handler: async (req, res, ctx) => {
-        const { code } = body(req);
-        if (typeof code !== 'string' || !/^[0-9*#]{2,20}$/.test(code)) return void res.status(400).json({ error: 'code: 2–20 of 0-9 * #, e.g. *100#' });
+        const modem = paramOf(req, res, 'id', IDENT_RE, 'a modem id');
+        const b = modem && parseBody(ussdBody, req, res);
+        if (!modem || !b) return;
+        const { code } = b;
         // Balance-style queries for technicians; codes that change the SIM's services (call forwarding **21*…#, ##002#) for admins only.
         if (!BALANCE_QUERY.test(code) && !hasRole(ctx.actor, 'admin')) {
           res.locals.error = `USSD ${code} needs the admin role`;
           return void res.status(403).json({ error: 'technicians may send balance-style codes such as *100# or #123#; other codes need an admin' });
         }
-        const modem = String(req.params.id);
         const r = await lines.ussd(modem, code);
         await d.accounts.audit(ctx.actor, { action: 'gsm.ussd', target: modem, outcome: r.ok ? 'ok' : 'failed', detail: `${code}${r.ok ? '' : `: ${r.error}`}` });
         res.locals.audited = true;
@@ -86,7 +70,7 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
       },
     },
   ];
-  const sim = lines.sim;
+  const sim = d.sim?.lines;
   if (sim) {
     routes.push(
       {
@@ -95,11 +79,9 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
         access: 'technician',
         action: 'sim.sms',
         handler: (req, res) => {
-          const { from, text, order } = body(req);
-          if (typeof from !== 'string' || !/^\+?[0-9]{3,20}$/.test(from)) return void res.status(400).json({ error: 'from: a phone number' });
-          if (typeof text !== 'string' || !text || text.length > 2000) return void res.status(400).json({ error: 'text: 1–2000 characters' });
-          if (order !== undefined && !(Array.isArray(order) && order.every((n) => Number.isInteger(n)))) return void res.status(400).json({ error: 'order: part numbers, e.g. [3,1,2]' });
-          const r = sim.smsIn(String(req.params.id), from, text, order as number[] | undefined);
+          const b = parseBody(simSmsBody, req, res);
+          if (!b) return;
+          const r = sim.smsIn(String(req.params.id), b.from, b.text, b.order);
           if (r.ok) res.json(r);
           else res.status(404).json({ error: r.error });
         },
@@ -120,11 +102,10 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
         access: 'technician',
         action: 'sim.line-port',
         handler: (req, res) => {
-          const { action } = body(req);
-          const n = Number(req.params.n);
-          if (!PORT_ACTIONS.includes(action as PortAction)) return void res.status(400).json({ error: `action: one of ${PORT_ACTIONS.join(', ')}` });
-          if (!Number.isInteger(n) || n < 1) return void res.status(400).json({ error: 'port: a number from 1' });
-          const r = sim.port(String(req.params.id), n, action as PortAction);
+          const n = paramOf(req, res, 'n', /^[1-9][0-9]{0,2}$/, 'a port number from 1');
+          const b = n && parseBody(simPortBody, req, res);
+          if (!n || !b) return;
+          const r = sim.port(String(req.params.id), Number(n), b.action);
           if (r.ok) res.json(r);
           else res.status(404).json({ error: r.error });
         },

@@ -1,3 +1,6 @@
+import { addUserBody, updateUserBody, type UserRecord } from '../../contracts/accounts.js';
+import { USERNAME_RE } from '../../contracts/values.js';
+import { paramOf, parseBody } from '../body.js';
 import { sendFailure } from '../http-util.js';
 import type { ApiDeps, RouteDef } from '../route.js';
 
@@ -9,7 +12,7 @@ export function userRoutes(d: ApiDeps): RouteDef[] {
       access: 'admin',
       handler: async (_req, res, ctx) => {
         const r = await d.accounts.listUsers(ctx.actor);
-        if (r.ok) res.json({ users: r.value });
+        if (r.ok) res.json({ users: r.value satisfies UserRecord[] });
         else sendFailure(res, r);
       },
     },
@@ -19,7 +22,8 @@ export function userRoutes(d: ApiDeps): RouteDef[] {
       access: 'admin',
       action: 'user.add',
       handler: async (req, res, ctx) => {
-        const b = (req.body ?? {}) as { username?: unknown; password?: unknown; role?: unknown };
+        const b = parseBody(addUserBody, req, res);
+        if (!b) return;
         const r = await d.accounts.addUser(ctx.actor, b.username, b.password, b.role);
         res.locals.audited = r.ok;
         if (r.ok) res.status(201).json(r.value);
@@ -32,8 +36,10 @@ export function userRoutes(d: ApiDeps): RouteDef[] {
       access: 'admin',
       action: 'user.update',
       handler: async (req, res, ctx) => {
-        const b = (req.body ?? {}) as { role?: unknown; password?: unknown };
-        const r = await d.accounts.updateUser(ctx.actor, String(req.params.username), { role: b.role, password: b.password });
+        const username = paramOf(req, res, 'username', USERNAME_RE, 'a user name');
+        const b = username && parseBody(updateUserBody, req, res);
+        if (!username || !b) return;
+        const r = await d.accounts.updateUser(ctx.actor, username, { role: b.role, password: b.password });
         res.locals.audited = r.ok;
         if (r.ok) res.json(r.value);
         else sendFailure(res, r);

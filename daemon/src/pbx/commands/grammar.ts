@@ -7,6 +7,8 @@
 // field has a whitelist of what it can hold, and anything else is refused
 // with a message naming the field, before a single byte is sent.
 
+import { CALLER_NUMBER_MESSAGE, CALLER_NUMBER_RE, EXTENSION_MESSAGE, EXTENSION_RE, IDENT_RE, PHONE_NUMBER_MESSAGE, PHONE_NUMBER_RE } from '../../contracts/values.js';
+
 export class CommandValueError extends Error {
   constructor(
     readonly field: string,
@@ -31,20 +33,20 @@ function check(field: string, value: unknown, re: RegExp, why: string): string {
 }
 
 /** An internal extension: 2–8 digits. */
-export const extension = (field: string, v: unknown) => check(field, v, /^[0-9]{2,8}$/, 'an extension is 2–8 digits');
+export const extension = (field: string, v: unknown) => check(field, v, EXTENSION_RE, EXTENSION_MESSAGE);
 
 /** A number on a trunk: optional leading +, 3–20 digits. */
-export const phoneNumber = (field: string, v: unknown) => check(field, v, /^\+?[0-9]{3,20}$/, 'a phone number is an optional + and 3–20 digits');
+export const phoneNumber = (field: string, v: unknown) => check(field, v, PHONE_NUMBER_RE, PHONE_NUMBER_MESSAGE);
 
 /** A caller-ID number as shown to the called party: optional +, then up to 20 digits, * or #. */
-export const callerNumber = (field: string, v: unknown) => check(field, v, /^\+?[0-9*#]{1,20}$/, 'a caller-ID number is an optional + and 1–20 digits, * or #');
+export const callerNumber = (field: string, v: unknown) => check(field, v, CALLER_NUMBER_RE, CALLER_NUMBER_MESSAGE);
 
 /** A channel or job UUID, lower-case canonical form. */
 export const uuid = (field: string, v: unknown) =>
   check(field, v, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a UUID looks like 0b6f…-…-…-…-… (lower-case hex)');
 
 /** Names we give things in FreeSWITCH: gateways, ring groups, conferences, domains' labels. */
-export const name = (field: string, v: unknown) => check(field, v, /^[a-z0-9][a-z0-9_-]{0,62}$/, 'a name is 1–63 of a-z, 0-9, "_" or "-"');
+export const name = (field: string, v: unknown) => check(field, v, IDENT_RE, 'a name is 1–63 of a-z, 0-9, "_" or "-"');
 
 /** A domain for user/ and group/ dial strings. */
 export const domain = (field: string, v: unknown) => check(field, v, /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, 'a domain is dot-separated labels of a-z, 0-9 and "-"');

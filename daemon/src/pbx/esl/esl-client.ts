@@ -2,10 +2,14 @@
 // api/bgapi commands with a timeout each, subscribe to events. Failures come
 // back as values — timeout | rejected | disconnected — never as a hang or an
 // exception (STYLE.md). Only SafeCommand text, built by the grammar-checked
-// builders, can be sent.
+// builders, can be sent. modesl pairs each reply with its command (api and
+// command replies in order, bgapi results by Job-UUID); the one request
+// matcher of our wire protocols (hardware/src/waitress.ts) gives every
+// command its timeout and ends them all as disconnected when the socket goes.
 import { randomUUID } from 'node:crypto';
 import type { SafeCommand } from '../commands/builders.js';
 import type { EslEvent } from './frame-parser.js';
+import { Waitress } from '../../../../hardware/src/waitress.js';
 import { patchedModesl, type ModeslConnection, type ModeslEvent } from './modesl-patch.js';
 
 export type EslOutcome<T> = { ok: true; value: T } | { ok: false; reason: 'timeout' | 'rejected' | 'disconnected'; message: string };
@@ -19,9 +23,17 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
+/** A command to send; it calls `reply` with the outcome when FreeSWITCH answers. */
+type EslRequest = (reply: (v: EslOutcome<unknown>) => void) => void;
+
 export class EslClient {
   private closed = false;
-  private readonly pending = new Set<(why: string) => void>();
+  private closedWhy = 'not connected to FreeSWITCH';
+  /** Every command on the wire at once (the event socket answers each in turn). */
+  private readonly waitress = new Waitress<EslRequest, EslOutcome<unknown>>({
+    window: Number.POSITIVE_INFINITY,
+    send: (t) => t.request((v) => this.waitress.answer(t, v)),
+  });
   private eventListener: ((e: EslEvent) => void) | undefined;
   private closeListener: ((why: string) => void) | undefined;
 
@@ -77,22 +89,12 @@ export class EslClient {
     this.closeListener = fn;
   }
 
-  private request<T>(timeoutMs: number, what: string, send: (reply: (v: EslOutcome<T>) => void) => void): Promise<EslOutcome<T>> {
-    if (this.closed) return Promise.resolve({ ok: false, reason: 'disconnected', message: 'not connected to FreeSWITCH' });
-    return new Promise((resolve) => {
-      let settled = false;
-      const finish = (v: EslOutcome<T>) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.pending.delete(onGone);
-        resolve(v);
-      };
-      const onGone = (why: string) => finish({ ok: false, reason: 'disconnected', message: why });
-      this.pending.add(onGone);
-      const timer = setTimeout(() => finish({ ok: false, reason: 'timeout', message: `${what}: no answer within ${timeoutMs} ms` }), timeoutMs);
-      send(finish);
-    });
+  private async request<T>(timeoutMs: number, what: string, send: (reply: (v: EslOutcome<T>) => void) => void): Promise<EslOutcome<T>> {
+    if (this.closed) return { ok: false, reason: 'disconnected', message: this.closedWhy };
+    const w = await this.waitress.request(send, timeoutMs);
+    if (w.kind === 'answer') return w.value as EslOutcome<T>;
+    if (w.kind === 'timeout') return { ok: false, reason: 'timeout', message: `${what}: no answer within ${timeoutMs} ms` };
+    return { ok: false, reason: 'disconnected', message: this.closedWhy };
   }
 
   /** `api` — the reply body; a body starting with -ERR is a rejection with FreeSWITCH's words. */
@@ -121,10 +123,10 @@ export class EslClient {
   private shutdown(why: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.closedWhy = why;
     // An error need not close the socket: make sure no event of this connection arrives after it.
     this.conn.socket?.destroy();
-    for (const fail of [...this.pending]) fail(why);
-    this.pending.clear();
+    this.waitress.failAll();
     this.closeListener?.(why);
   }
 

@@ -2,9 +2,10 @@
 // it, a timeout on every command, URCs separated from responses (STYLE.md 1–3).
 //
 // Layers: LineSplitter (bytes → lines and the "> " prompt), classifyUrc (is a
-// line unsolicited?), this matcher (pairs lines with the command in flight
-// until a final result code, ITU-T V.250 §5.7 / 3GPP TS 27.007 §9.2 / 27.005
-// §3.2.5), and a SerialLink underneath. Failures are values: ok / error /
+// line unsolicited?), this engine (collects the lines of the command in
+// flight until a final result code, ITU-T V.250 §5.7 / 3GPP TS 27.007 §9.2 /
+// 27.005 §3.2.5), the Waitress (one in flight, a timeout each, every command
+// ends as a value) and a SerialLink underneath. Failures are values: ok / error /
 // timeout / disconnected; send() never rejects.
 //
 // After a timeout the modem may still answer the timed-out command. Lines
@@ -20,6 +21,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Cancel, type Clock } from '../../clock.js';
 import { Emitter } from '../../emitter.js';
 import type { SerialLink } from '../link.js';
+import { Waitress, type Ticket, type Waited } from '../../waitress.js';
 import { parseErrorLine } from './errors.js';
 import { LineSplitter, type AtToken } from './line-splitter.js';
 import type { AtCommandOptions, AtResult, Urc } from './types.js';
@@ -49,13 +51,11 @@ export interface AtEngineContext {
 interface Pending {
   command: string;
   opts: AtCommandOptions;
-  resolve: (r: AtResult) => void;
   lines: string[];
   /** Information lines beyond maxLines, dropped. */
   dropped: number;
   /** queued → sent (waiting for a result, or the prompt when opts.body) → body (body written). */
   phase: 'queued' | 'sent' | 'body';
-  cancelTimer?: Cancel;
 }
 
 const CTRL_Z = '\x1a';
@@ -113,8 +113,7 @@ export class AtEngine extends Emitter<AtEngineEvents> {
   private readonly urcBodyTimeoutMs: number;
   private readonly maxLines: number;
   private readonly splitter: LineSplitter;
-  private readonly queue: Pending[] = [];
-  private current: Pending | undefined;
+  private readonly waitress: Waitress<Pending, AtResult>;
   private started = false;
   private offLink: (() => void)[] = [];
   /** Set after a timeout until the port is quiet: `stale` is the timed-out command, for classifying its late lines. */
@@ -122,7 +121,6 @@ export class AtEngine extends Emitter<AtEngineEvents> {
   /** A +CMT/+CDS/+CBM header waiting for its body line (27.005 §3.4.1). */
   private awaitingBody: { urc: Urc; cancel: Cancel } | undefined;
   private inData = false;
-  private pumpAfterData = false;
 
   constructor(
     private readonly link: SerialLink,
@@ -137,6 +135,24 @@ export class AtEngine extends Emitter<AtEngineEvents> {
     this.urcBodyTimeoutMs = ctx.urcBodyTimeoutMs ?? 1000;
     this.maxLines = ctx.maxLines ?? 1000;
     this.splitter = new LineSplitter(ctx.maxLineBytes === undefined ? {} : { maxLineBytes: ctx.maxLineBytes });
+    this.waitress = new Waitress<Pending, AtResult>({
+      clock: this.clock,
+      // V.250 §5.2.1: a command line ends with S3 (CR).
+      send: (t) => {
+        t.request.phase = 'sent';
+        return this.write(`${t.request.command}\r`);
+      },
+      // Lines after a final result in the same chunk were sent before the next command existed:
+      // the next command goes only once the chunk is fully handled, so they cannot be taken for
+      // its answer; and not while the port resynchronises after a timeout.
+      ready: () => !this.inData && !this.resync,
+      onTimeout: (t) => this.onTimeout(t),
+    });
+  }
+
+  /** The command on the wire. */
+  private get current(): Pending | undefined {
+    return this.waitress.current?.request;
   }
 
   /** Listen to the link. The link's owner starts and stops the link itself. */
@@ -161,7 +177,7 @@ export class AtEngine extends Emitter<AtEngineEvents> {
 
   /** Commands waiting, including the one in flight. */
   get pending(): number {
-    return this.queue.length + (this.current ? 1 : 0);
+    return this.waitress.pending;
   }
 
   /** Queue a command line (without CR). Resolves when it ends; never rejects. */
@@ -172,52 +188,37 @@ export class AtEngine extends Emitter<AtEngineEvents> {
       return Promise.resolve({ kind: 'error', code: 'ERROR', message: refused, lines: [] });
     }
     if (!this.started || !this.link.isOpen) return Promise.resolve({ kind: 'disconnected' });
-    return new Promise((resolve) => {
-      this.queue.push({ command: command.trim(), opts, resolve, lines: [], dropped: 0, phase: 'queued' });
-      this.pump();
-    });
+    const p: Pending = { command: command.trim(), opts, lines: [], dropped: 0, phase: 'queued' };
+    return this.waitress.request(p, opts.timeoutMs ?? this.defaultTimeoutMs).then((w) => this.outcome(p, w));
   }
 
-  private pump(): void {
-    // Lines after a final result in the same chunk were sent before the next command existed:
-    // write it only once the chunk is fully handled, so they cannot be taken for its answer.
-    if (this.inData) {
-      this.pumpAfterData = true;
-      return;
-    }
-    if (this.current || this.resync) return;
-    const p = this.queue.shift();
-    if (!p) return;
-    this.current = p;
-    p.phase = 'sent';
-    p.cancelTimer = this.clock.setTimeout(() => this.onTimeout(p), p.opts.timeoutMs ?? this.defaultTimeoutMs);
-    // V.250 §5.2.1: a command line ends with S3 (CR).
-    this.write(`${p.command}\r`, p);
-  }
-
-  private write(data: string, p?: Pending): void {
-    if (this.log.isLevelEnabled('trace')) this.log.trace({ tx: redact(String(data)) }, 'AT tx');
-    this.link.write(data).then(undefined, (err: unknown) => {
-      this.log.debug({ err }, 'AT write failed');
-      if (p && p === this.current) this.finish(p, { kind: 'disconnected' });
-    });
-  }
-
-  private finish(p: Pending, result: AtResult): void {
-    p.cancelTimer?.();
-    if (p === this.current) this.current = undefined;
+  private outcome(p: Pending, w: Waited<AtResult>): AtResult {
+    const result: AtResult = w.kind === 'answer' ? w.value : w.kind === 'timeout' ? { kind: 'timeout', lines: p.lines } : { kind: 'disconnected' };
     if (result.kind !== 'ok') this.log.debug({ command: redact(p.command), result }, 'AT command did not succeed');
-    p.resolve(result);
-    this.pump();
+    return result;
   }
 
-  private onTimeout(p: Pending): void {
-    if (p !== this.current) return;
+  /** Write to the port; a failed write rejects (the waitress then ends the command as disconnected). */
+  private write(data: string): Promise<void> {
+    if (this.log.isLevelEnabled('trace')) this.log.trace({ tx: redact(String(data)) }, 'AT tx');
+    return this.link.write(data).catch((err: unknown) => {
+      this.log.debug({ err }, 'AT write failed');
+      throw err;
+    });
+  }
+
+  /** The command in flight ended: its promise resolves with this result. */
+  private finish(result: AtResult): void {
+    const t = this.waitress.current;
+    if (t) this.waitress.answer(t, result);
+  }
+
+  private onTimeout(t: Ticket<Pending>): void {
+    const p = t.request;
     this.log.warn({ command: redact(p.command), phase: p.phase, lines: p.lines.length }, 'AT command timed out');
     // 27.005 §3.5.1: ESC aborts the message entry, so the modem does not take the next command as body.
-    if (p.opts.body !== undefined && p.phase === 'sent') this.write(ESC);
+    if (p.opts.body !== undefined && p.phase === 'sent') void this.write(ESC).catch(() => undefined);
     this.startResync({ command: p.command, prefix: p.opts.prefix });
-    this.finish(p, { kind: 'timeout', lines: p.lines });
   }
 
   private startResync(stale: InFlight): void {
@@ -239,7 +240,7 @@ export class AtEngine extends Emitter<AtEngineEvents> {
     this.resync.cancelQuiet();
     this.resync.cancelMax();
     this.resync = undefined;
-    this.pump();
+    this.waitress.pump();
   }
 
   private onData(chunk: Buffer): void {
@@ -254,10 +255,7 @@ export class AtEngine extends Emitter<AtEngineEvents> {
     } finally {
       this.inData = false;
     }
-    if (this.pumpAfterData) {
-      this.pumpAfterData = false;
-      this.pump();
-    }
+    this.waitress.pump();
   }
 
   private onToken(token: AtToken): void {
@@ -271,14 +269,14 @@ export class AtEngine extends Emitter<AtEngineEvents> {
         const p = this.current;
         if (p && p.opts.body !== undefined && p.phase === 'sent') {
           p.phase = 'body';
-          this.write(p.opts.body + CTRL_Z, p);
+          void this.write(p.opts.body + CTRL_Z).catch(() => this.finish({ kind: 'disconnected' }));
         } else if (p && p.opts.body !== undefined && p.phase === 'body') {
           // Text mode (AT+CMGF=1): the modem prompts again after each CR inside the body.
           this.log.debug('"> " continuation prompt during the SMS body');
         } else {
           // A prompt nobody asked for (a late one after a timeout): the modem would take the next command as text.
           this.log.warn('unexpected "> " prompt from the modem: cancelled with ESC');
-          this.write(ESC);
+          void this.write(ESC).catch(() => undefined);
         }
         return;
       }
@@ -325,7 +323,7 @@ export class AtEngine extends Emitter<AtEngineEvents> {
     if (p.phase === 'body' && p.opts.body?.split(/[\r\n]+/).includes(line)) return; // echo of the SMS body
     const final = finalResult(line, p.lines);
     if (final) {
-      this.finish(p, final);
+      this.finish(final);
       return;
     }
     if (p.lines.length < this.maxLines) p.lines.push(line);
@@ -351,12 +349,7 @@ export class AtEngine extends Emitter<AtEngineEvents> {
     this.resync?.cancelQuiet();
     this.resync?.cancelMax();
     this.resync = undefined;
-    const all = [...(this.current ? [this.current] : []), ...this.queue.splice(0)];
-    this.current = undefined;
-    if (all.length) this.log.debug({ reason, commands: all.length }, 'link closed: pending AT commands end as disconnected');
-    for (const p of all) {
-      p.cancelTimer?.();
-      p.resolve({ kind: 'disconnected' });
-    }
+    if (this.waitress.pending) this.log.debug({ reason, commands: this.waitress.pending }, 'link closed: pending AT commands end as disconnected');
+    this.waitress.failAll();
   }
 }

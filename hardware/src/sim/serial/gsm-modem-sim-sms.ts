@@ -2,7 +2,7 @@
 // (+CMGF=0): +CMGF, +CSMS, +CSMP, +CSCA, +CNMI, +CPMS, +CMGS (the prompt; the
 // PDU itself is taken by gsm-modem-sim.ts), +CMGR, +CMGL, +CMGD. One memory,
 // "SM", stands for every storage name the host may select.
-import { cmsError, ERROR, ok, simBlockCms, tpduLength, type ModemActions, type ModemState, type Reply } from './gsm-modem-sim-commands.js';
+import { cmsError, ERROR, ok, simBlockCms, tpduLength, type ModemActions, type ModemState, type Reply } from './gsm-modem-sim-state.js';
 
 export function smsCommand(s: ModemState, act: ModemActions, name: string, op: string, args: string[]): Reply {
   const a0 = args[0] ?? '';

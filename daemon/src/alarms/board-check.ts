@@ -2,8 +2,8 @@
 // the board profile has, and a plan that texts needs a GSM modem to text
 // with. Used by `config check` and at start.
 import { loadBoardProfile, type BoardProfile } from '../../../hardware/src/index.js';
-import type { ConfigProblem } from './errors.js';
-import type { Config } from './schema.js';
+import type { ConfigProblem } from '../config/errors.js';
+import type { Config } from '../config/schema.js';
 
 export async function boardProblems(config: Pick<Config, 'board' | 'points'> & { lines?: Pick<Config['lines'], 'modems'> }): Promise<{ profile?: BoardProfile; problems: ConfigProblem[] }> {
   let profile: BoardProfile;

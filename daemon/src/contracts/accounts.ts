@@ -1,0 +1,45 @@
+// Accounts and sessions: login, first-run setup, the user list, the audit log.
+import { z } from 'zod';
+import { AUDIT_OUTCOMES, ROLES, USERNAME_RE } from './values.js';
+
+export const role = z.enum(ROLES);
+export type { Role } from './values.js';
+export const username = z.string().regex(USERNAME_RE, 'a user name is 2–32 of A-Z a-z 0-9 . _ -, starting with a letter or digit');
+/** A password as typed: its strength is judged by the password policy, not here. */
+const password = z.string().min(1, 'required').max(1024, 'at most 1024 characters');
+
+export const sessionUser = z.object({ username: z.string(), role });
+export type SessionUser = z.infer<typeof sessionUser>;
+/** GET /api/session, and the answer to login and setup. */
+export const session = z.object({ user: sessionUser, csrfToken: z.string() });
+export type Session = z.infer<typeof session>;
+
+export const loginBody = z.strictObject({ username: z.string().max(64), password });
+export const setupBody = z.strictObject({ token: z.string().max(200), username, password });
+export const passwordChangeBody = z.strictObject({ current: password, next: password });
+export const addUserBody = z.strictObject({ username, password, role });
+export const updateUserBody = z.strictObject({ role: role.optional(), password: password.optional() });
+export type LoginBody = z.infer<typeof loginBody>;
+export type SetupBody = z.infer<typeof setupBody>;
+export type AddUserBody = z.infer<typeof addUserBody>;
+export type UpdateUserBody = z.infer<typeof updateUserBody>;
+
+export const userRecord = z.object({ username: z.string(), role, createdAt: z.string(), lastLoginAt: z.string().nullable(), locked: z.boolean() });
+export type UserRecord = z.infer<typeof userRecord>;
+export const userList = z.object({ users: z.array(userRecord) });
+
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+export const auditEntry = z.object({
+  id: z.number(),
+  ts: z.string(),
+  username: z.string().nullable(),
+  role: z.string().nullable(),
+  ip: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  detail: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntry>;
+export const auditPage = z.object({ entries: z.array(auditEntry), nextBefore: z.number().nullable() });
+export type AuditPage = z.infer<typeof auditPage>;

@@ -1,0 +1,62 @@
+// The plain values of the contracts — enumerations, patterns, role ranks —
+// without zod, so the web UI can import them without bundling a validator.
+// The zod schemas beside this file are built from these.
+
+export const ROLES = ['admin', 'technician', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_RANK: Record<Role, number> = { viewer: 1, technician: 2, admin: 3 };
+/** Does a user of role `have` hold at least `need`? */
+export const roleAtLeast = (have: Role | null | undefined, need: Role) => !!have && ROLE_RANK[have] >= ROLE_RANK[need];
+
+export const HEALTH_STATUSES = ['ok', 'degraded', 'down'] as const;
+export const COMPONENT_STATUSES = ['ok', 'degraded', 'down', 'disabled'] as const;
+export const COMPONENTS = ['freeswitch', 'uplink', 'store', 'hardware', 'gsm', 'lines'] as const;
+
+/** raised → calling → connected → acknowledged → cleared; failed (every target tried, calling goes on); test (self-test). */
+export const ALARM_STATES = ['raised', 'calling', 'connected', 'acknowledged', 'cleared', 'failed', 'test'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
+/** States of an alarm still open: everything until it is cleared. */
+export const OPEN_ALARM_STATES: readonly AlarmState[] = ['raised', 'calling', 'connected', 'acknowledged', 'failed', 'test'];
+/** States in which a new press of the same point joins the alarm instead of raising another. */
+export const JOINING_STATES: readonly AlarmState[] = ['raised', 'calling', 'connected', 'failed'];
+/** States in which nobody needs to be called any more. */
+export const HANDLED_STATES: readonly AlarmState[] = ['acknowledged', 'cleared'];
+export const isOpenAlarm = (a: { state: AlarmState }) => OPEN_ALARM_STATES.includes(a.state);
+export const ACK_SOURCES = ['dtmf', 'central', 'ui', 'sms'] as const;
+export const CLEAR_SOURCES = ['point', 'ui', 'central', 'self-test'] as const;
+export const SELF_TEST_SOURCES = ['periodic', 'technician', 'central'] as const;
+
+export const DIRECTIONS = ['inbound', 'outbound'] as const;
+export const TRUNKS = ['sip', 'fxs', 'fxo', 'gsm', 'loopback', 'other'] as const;
+
+export const MODEM_STATES = ['starting', 'ready', 'fault', 'stopped'] as const;
+export const SIM_STATES = ['ready', 'pin', 'puk', 'absent', 'unknown'] as const;
+export const REGISTRATIONS = ['home', 'roaming', 'searching', 'denied', 'not-registered', 'unknown'] as const;
+export const PORT_KINDS = ['fxs', 'fxo'] as const;
+export const PORT_STATES = ['on-hook', 'off-hook', 'ringing', 'idle', 'in-use', 'no-line', 'unknown'] as const;
+export const SMS_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'received', 'ignored', 'handled'] as const;
+/** Simulation: what a simulated line-card port can be made to do. */
+export const PORT_ACTIONS = ['off-hook', 'on-hook', 'ring', 'stop-ring', 'cut', 'restore', 'no-battery', 'battery'] as const;
+export const AUDIT_OUTCOMES = ['ok', 'denied', 'failed'] as const;
+
+/** Ids we give things (sites, nodes, points, zones, modems, gateways): 1–63 of a-z 0-9 _ -. */
+export const IDENT_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** An internal extension: 2–8 digits. */
+export const EXTENSION_RE = /^[0-9]{2,8}$/;
+/** A number on a trunk (SIP, GSM, FXO): an optional + and 3–20 digits. */
+export const PHONE_NUMBER_RE = /^\+?[0-9]{3,20}$/;
+/** A caller-ID number as shown to the called party: an optional + and 1–20 digits, * or #. */
+export const CALLER_NUMBER_RE = /^\+?[0-9*#]{1,20}$/;
+/** An alarm id: A-<yyyymmdd>-<n of the day>, e.g. A-20261125-3. */
+export const ALARM_ID_RE = /^A-\d{8}-\d{1,5}$/;
+/** The same, found inside a text (an SMS command "ACK A-20261125-3"). */
+export const ALARM_ID_IN_TEXT_RE = /\bA-\d{8}-\d{1,5}\b/i;
+/** DTMF keys a person types on a phone. */
+export const DTMF_RE = /^[0-9*#]{1,16}$/;
+/** A user name. */
+export const USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$/;
+
+export const EXTENSION_MESSAGE = 'an extension is 2–8 digits';
+export const PHONE_NUMBER_MESSAGE = 'a phone number is an optional + and 3–20 digits';
+export const CALLER_NUMBER_MESSAGE = 'a caller-ID number is an optional + and 1–20 digits, * or #';
+export const ALARM_ID_MESSAGE = 'an alarm id looks like A-20261125-3';

@@ -1,0 +1,141 @@
+// Simulation wiring: the simulated parts plug in where the real ones would
+// (STYLE.md 6: simulation swaps the source, not the logic). The composition
+// root asks this module for a source — FreeSWITCH's address, the brokers, the
+// board's device factory, the serial ports — and gets the simulated one for
+// each part that is simulated, the real one otherwise. Loaded only in
+// simulation: a board in a cabinet never carries it in memory.
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SimApi, SimInputResult } from '../api/route.js';
+import type { Point } from '../alarms/alarm-message.js';
+import type { Config } from '../config/schema.js';
+import type { Lifecycle } from '../lifecycle/components.js';
+import type { SerialPortOpener } from '../lines/serial-ports.js';
+import type { RootLogger } from '../log/logger.js';
+import type { Store } from '../store/store.js';
+import { RealDeviceFactory, SimDeviceFactory, type BoardProfile, type DeviceFactory } from '../../../hardware/src/index.js';
+import { SIM_TOKEN_FILE } from './control.js';
+import type { FreeSwitchEmulator } from './freeswitch/index.js';
+import { describeSimParts, type SimPart, type SimParts } from './parts.js';
+import { SimSerialDevices } from './serial-devices.js';
+
+/** How long a simulated press holds the button: longer than any debounce. */
+const PRESS_MS = 300;
+
+export class Simulation {
+  emulator: FreeSwitchEmulator | undefined;
+  private devices: SimDeviceFactory | undefined;
+  private serial: SimSerialDevices | undefined;
+
+  constructor(
+    readonly parts: SimParts,
+    private readonly config: Config,
+    private readonly logger: RootLogger,
+    private readonly life: Lifecycle,
+  ) {}
+
+  has(part: SimPart): boolean {
+    return this.parts.has(part);
+  }
+
+  get description(): string {
+    return describeSimParts(this.parts);
+  }
+
+  /** FreeSWITCH's event socket: the emulator's (started here) when simulated, else the configured one. */
+  async freeswitch(password: string, configured: { host: string; port: number }): Promise<{ host: string; port: number }> {
+    if (!this.has('freeswitch')) return configured;
+    // The emulator speaks the real event-socket protocol on a free loopback port,
+    // with the configured phones registered and answering.
+    const { FreeSwitchEmulator } = await import('./freeswitch/index.js');
+    const emu = new FreeSwitchEmulator({
+      password,
+      host: '127.0.0.1',
+      port: 0,
+      recordingsDir: join(this.config.dataDir, 'recordings'),
+      phones: this.config.phones.map((p) => ({ number: p.number, name: p.name, behaviour: 'answer' as const, answerAfterMs: 1500, busyWhenInCall: true })),
+    });
+    let port = 0;
+    await this.life.start({ name: 'freeswitch-emulator', start: async () => void (port = (await emu.start()).port), stop: () => emu.stop() });
+    this.emulator = emu;
+    this.logger.ns('sim').info({ port, phones: this.config.phones.map((p) => p.number) }, 'FreeSWITCH emulator listening');
+    return { host: '127.0.0.1', port };
+  }
+
+  /** The brokers of central: with none configured, an embedded one on 127.0.0.1:1883 (mosquitto_sub -t 'callpoint/v1/#' -v shows the traffic). */
+  async brokers(configured: string[]): Promise<string[]> {
+    if (!this.has('broker') || configured.length) return configured;
+    const { SimBroker } = await import('./broker/index.js');
+    const broker = new SimBroker({ host: '127.0.0.1', port: 1883 }, this.logger.ns('sim:broker'));
+    await this.life.start(broker);
+    return [broker.url];
+  }
+
+  /** The board's devices: simulated GPIO and I2C chips (pressed from the UI), or the real ones. */
+  deviceFactory(profile: BoardProfile): DeviceFactory {
+    if (!this.has('board')) return new RealDeviceFactory();
+    this.devices = new SimDeviceFactory(profile);
+    return this.devices;
+  }
+
+  /** Serial ports: `sim:NAME` ports get a simulated modem or line card; /dev paths stay real. */
+  serialPorts(real: SerialPortOpener): SerialPortOpener {
+    if (!this.has('lines')) return real;
+    this.serial = new SimSerialDevices(this.config.dataDir, this.logger, real);
+    return this.serial;
+  }
+
+  /** Drive a simulated input directly (held until released), through the same debounce as a real button. */
+  drive(input: string, pressed: boolean): void {
+    if (!this.devices) throw new Error('the board is not simulated (--simulate=board)');
+    this.devices.drive(input, pressed);
+  }
+
+  /** What the UI, the API and `callpoint sim` may drive; the token file for the CLI is written here. */
+  async api(points: Point[], store: Store): Promise<SimApi> {
+    const token = randomBytes(24).toString('base64url');
+    await writeFile(join(this.config.dataDir, SIM_TOKEN_FILE), token, { mode: 0o600 });
+    const api: SimApi = { token };
+    const devices = this.devices;
+    if (devices) {
+      const find = (input: string) => points.find((p) => p.input === input || p.id === input);
+      api.inputs = {
+        // A momentary press of the simulated button; answers with the alarm it raised or joined.
+        press: async (input: string): Promise<SimInputResult> => {
+          const point = find(input);
+          if (!point) return { ok: false, error: `no call point on input ${input} (known: ${points.map((p) => p.input).join(', ') || 'none'})` };
+          const t0 = new Date().toISOString();
+          devices.drive(point.input, true);
+          setTimeout(() => devices.drive(point.input, false), PRESS_MS).unref();
+          for (let i = 0; i < 40; i++) {
+            await new Promise((r) => setTimeout(r, 50));
+            const a = await store.alarms.openForPoint(point.id);
+            if (a && a.updatedAt >= t0) return { ok: true, input: point.input, alarmId: a.id };
+          }
+          return { ok: true, input: point.input };
+        },
+        release: async (input: string): Promise<SimInputResult> => {
+          const point = find(input);
+          if (!point) return { ok: false, error: `no call point on input ${input}` };
+          devices.drive(point.input, false);
+          return { ok: true, input: point.input };
+        },
+      };
+    }
+    const emulator = this.emulator;
+    if (emulator) {
+      const phones = new Set(this.config.phones.map((p) => p.number));
+      api.phones = {
+        /** A simulated phone presses keys on its current call (the dispatcher acknowledging). */
+        keys: (phone: string, digits: string): SimInputResult => {
+          if (!phones.has(phone)) return { ok: false, error: `no simulated phone ${phone}` };
+          emulator.phone(phone).sendDtmf(digits);
+          return { ok: true, input: phone };
+        },
+      };
+    }
+    if (this.serial) api.lines = this.serial.controls();
+    return api;
+  }
+}
