@@ -57,6 +57,27 @@ export interface GsmModemSimOptions {
 }
 
 type Registration = 'home' | 'roaming' | 'searching' | 'denied' | 'not-searching' | 'unknown';
+
+export type PowerNoticeKind = 'normal' | 'under-voltage' | 'over-voltage' | 'over-temperature' | 'under-voltage-warning' | 'over-voltage-warning' | 'over-temperature-warning';
+
+/** The URC a modem of `model` prints for a power event. */
+export function powerNoticeText(model: SimModel, kind: PowerNoticeKind): string {
+  if (model === 'ec25') {
+    const vbatt: Partial<Record<PowerNoticeKind, number>> = { 'under-voltage': -2, 'under-voltage-warning': -1, 'over-voltage-warning': 1, 'over-voltage': 2 };
+    const n = vbatt[kind];
+    if (n !== undefined) return `+QIND: "vbatt",${n}`;
+    if (kind === 'normal') return 'POWERED DOWN';
+  }
+  switch (kind) {
+    case 'normal': return 'NORMAL POWER DOWN';
+    case 'under-voltage': return 'UNDER-VOLTAGE POWER DOWN';
+    case 'over-voltage': return 'OVER-VOLTAGE POWER DOWN';
+    case 'under-voltage-warning': return 'UNDER-VOLTAGE WARNNING';
+    case 'over-voltage-warning': return 'OVER-VOLTAGE WARNNING';
+    case 'over-temperature': return '+CMTE: 2';
+    case 'over-temperature-warning': return '+CMTE: 1';
+  }
+}
 const REG_STAT: Record<Registration, number> = { 'not-searching': 0, home: 1, searching: 2, denied: 3, unknown: 4, roaming: 5 };
 
 export class GsmModemSim extends ModemWire {
@@ -208,16 +229,18 @@ export class GsmModemSim extends ModemWire {
   // ---- power -------------------------------------------------------------
 
   /**
-   * The modem announces a shutdown: "NORMAL POWER DOWN" (SIM800 after AT+CPOWD
-   * or the power key) and "UNDER-VOLTAGE POWER DOWN" switch it off (silent until
-   * powerOn()); "UNDER-VOLTAGE WARNNING" (sic, SIM800) is only a warning.
+   * The modem announces a shutdown or a supply problem in its family's words
+   * (power-notices.ts has the manuals): a power-down ("normal", "under-voltage",
+   * "over-voltage", "over-temperature") switches it off — silent until
+   * powerOn(); a warning ("…-warning") leaves it running.
+   *   SIM800 / SIM7600: "NORMAL POWER DOWN", "UNDER-VOLTAGE POWER DOWN",
+   *     "UNDER-VOLTAGE WARNNING" (sic), "+CMTE: 2" …
+   *   EC25: "POWERED DOWN", '+QIND: "vbatt",-2' (under-voltage power down),
+   *     '+QIND: "vbatt",-1' (warning), 1 and 2 for over-voltage.
    */
-  powerDownNotice(kind: 'normal' | 'under-voltage' | 'under-voltage-warning' = 'normal'): void {
-    if (kind === 'under-voltage-warning') {
-      this.urc('UNDER-VOLTAGE WARNNING');
-      return;
-    }
-    this.urc(kind === 'normal' ? 'NORMAL POWER DOWN' : 'UNDER-VOLTAGE POWER DOWN');
+  powerDownNotice(kind: PowerNoticeKind = 'normal'): void {
+    this.urc(powerNoticeText(this.state.model, kind));
+    if (kind.endsWith('-warning')) return;
     this.powered = false;
     this.state.call = undefined;
   }
