@@ -63,6 +63,26 @@ t.test('delivery reports: stored (+CDSI), read, reported and deleted', async (t)
   await until(() => rig.sim.memory().length === 0, 'reports deleted from memory');
 });
 
+t.test('delivery reports without the SMSC field (27.005 §3.1 <length> counts only the TPDU) are read, not refused', async (t) => {
+  const rig = await started(duplexRig());
+  t.teardown(() => rig.close());
+  const reports: DeliveryReport[] = [];
+  const bad: BadPdu[] = [];
+  rig.gsm.on('delivery', (r) => reports.push(r));
+  rig.gsm.on('bad-pdu', (b) => bad.push(b));
+  const r = await rig.gsm.sendSms('+8613912345678', 'report please', { statusReport: true });
+  if (!r.ok) return t.fail(r.error);
+  const [mr] = r.refs;
+  rig.sim.deliverReport(mr ?? -1, true, { sca: false }); // stored: +CDSI, then AT+CMGR gives "+CMGR: 0,,25" and the bare TPDU
+  await until(() => reports.length + bad.length === 1, 'the stored report');
+  rig.sim.state.cnmi = [2, 1, 0, 1, 0];
+  rig.sim.deliverReport(mr ?? -1, true, { sca: false }); // direct: "+CDS: 25" and the bare TPDU
+  await until(() => reports.length + bad.length === 2, 'the direct report');
+  t.same(bad, [], 'neither refused as undecodable');
+  t.match(reports, [{ ref: mr, delivered: true, recipient: '+8613912345678' }, { ref: mr, delivered: true, recipient: '+8613912345678' }]);
+  await until(() => rig.sim.memory().length === 0, 'the stored one deleted');
+});
+
 t.test('incoming call: RING + CLIP → ringing with the number; NO CARRIER → ended', async (t) => {
   const rig = await started(duplexRig());
   t.teardown(() => rig.close());

@@ -24,7 +24,7 @@ import { PowerWatch } from './power-watch.js';
 import { lineWith } from './results.js';
 import { findIdentity, isRegistered, parseCops, parseCsq, parseRegistration } from './signal.js';
 import { SimUnlocker } from './sim-unlock.js';
-import { SmsInbox } from './sms-inbox.js';
+import { lastNumber, SmsInbox } from './sms-inbox.js';
 import { SmsSender, type SendSmsOptions } from './sms-sender.js';
 import { setupSms } from './sms-setup.js';
 import type { CallResult, GsmModemContext, GsmModemEvents, GsmStatus, SendSmsResult, SmsHandler, UssdResult } from './types.js';
@@ -339,7 +339,8 @@ export class GsmModem extends Emitter<GsmModemEvents> {
       }
       case '+CMT':
       case '+CDS':
-        if (u.pdu !== undefined) void this.inbox.direct(u.pdu);
+        // +CMT: [<alpha>],<length> / +CDS: <length> (27.005 §3.4.1, PDU mode), then the PDU line.
+        if (u.pdu !== undefined) void this.inbox.direct(u.pdu, lastNumber(u.args));
         else this.log.warn({ urc: u.line }, 'SMS indication without its PDU line');
         return;
       case '+CREG':

@@ -15,6 +15,8 @@ export interface SmsSlot {
   /** 27.005 <stat> in PDU mode: 0 REC UNREAD, 1 REC READ, 2 STO UNSENT, 3 STO SENT. */
   stat: 0 | 1 | 2 | 3;
   hex: string;
+  /** 27.005 §3.1 <length>: octets of the TPDU, the SMSC field not counted (also when the firmware leaves that field out). */
+  length: number;
   kind: 'deliver' | 'status-report';
 }
 

@@ -88,7 +88,12 @@ export class GsmModemSim extends ModemWire {
   private readonly ringMs: number;
   private nextMr = 0;
   private nextConcat = 42;
-  private readonly partial = new Map<string, { pdus: string[]; mrs: number[]; texts: (string | undefined)[]; statusReport: boolean }>();
+  /** Messages whose parts have not all arrived: what a recipient's phone holds as incomplete. */
+  private readonly partial = new Map<string, { to: string; ref: number | undefined; pdus: string[]; mrs: number[]; texts: (string | undefined)[]; statusReport: boolean }>();
+  /** Every part the network accepted, in order: to, concatenation reference, part number, TP-MR. */
+  readonly partsSent: { to: string; ref: number | undefined; part: number; parts: number; mr: number }[] = [];
+  /** Submissions the network refuses: the nth PDU from now (counted down) gets this final result. */
+  private readonly refusals: { after: number; final: string }[] = [];
   /** Messages the "network" holds while the memory is full. */
   private readonly held: string[] = [];
 
@@ -159,19 +164,27 @@ export class GsmModemSim extends ModemWire {
     return this.deliver(hex, true);
   }
 
-  /** The network reports on a message the host sent (TP-MR `mr`): +CDS (CNMI ds=1) or stored + +CDSI (ds=2). */
-  deliverReport(mr: number, delivered: boolean): void {
-    const msg = this.sent.find((m) => m.mrs.includes(mr));
-    const hex = encodeStatusReport(msg?.to ?? '+8613800000000', {
+  /**
+   * The network reports on a message the host sent (TP-MR `mr`): +CDS (CNMI
+   * ds=1) or stored + +CDSI (ds=2). `status` is TP-ST (23.040 §9.2.3.15),
+   * default 0x00 delivered or 0x41 (incompatible destination, permanent).
+   * `sca: false` prints the TPDU without the SMSC field in front, as some
+   * firmware does for reports (27.005 §3.1 wants it; <length> never counts it).
+   */
+  deliverReport(mr: number, delivered: boolean, opts: { status?: number; sca?: boolean } = {}): void {
+    const msg = [...this.sent, ...[...this.partial.values()].map((p) => ({ to: p.to, mrs: p.mrs }))].find((m) => m.mrs.includes(mr));
+    const full = encodeStatusReport(msg?.to ?? '+8613800000000', {
       messageRef: mr,
-      status: delivered ? 0x00 : 0x41, // 23.040 §9.2.3.15: 0x41 incompatible destination, a permanent failure
+      status: opts.status ?? (delivered ? 0x00 : 0x41),
       sentAt: new Date(this.clock.now()),
       dischargedAt: new Date(this.clock.now()),
     });
+    const length = tpduLength(full);
+    const hex = opts.sca === false ? full.slice(2) : full; // encodeStatusReport writes SMSC field "00"
     const ds = this.state.cnmi[3];
-    if (ds === 1) this.urc(`+CDS: ${tpduLength(hex)}\r\n${hex}`);
+    if (ds === 1) this.urc(`+CDS: ${length}\r\n${hex}`);
     else if (ds === 2) {
-      const idx = this.store(hex, 'status-report');
+      const idx = this.store(hex, length, 'status-report');
       if (idx !== undefined) this.urc(`+CDSI: "SM",${idx}`);
     }
   }
@@ -281,6 +294,11 @@ export class GsmModemSim extends ModemWire {
     } catch {
       return bad();
     }
+    const refusal = this.takeRefusal();
+    if (refusal !== undefined) {
+      this.later(this.netDelay, () => this.respond({ lines: [], final: refusal }));
+      return;
+    }
     const mr = this.nextMr;
     this.nextMr = (this.nextMr + 1) & 0xff;
     this.later(this.netDelay, () => {
@@ -289,12 +307,41 @@ export class GsmModemSim extends ModemWire {
     });
   }
 
+  /**
+   * The network refuses the `nth` SMS-SUBMIT from now (1 = the next one) with
+   * `final` after the PDU was sent, e.g. part 2 of a long message getting
+   * "+CMS ERROR: 38" (network out of order) while part 1 went through.
+   */
+  refuseSubmit(nth: number, final = '+CMS ERROR: 38'): void {
+    this.refusals.push({ after: nth, final });
+  }
+
+  /** What recipients' phones hold as incomplete: messages with parts that never arrived. */
+  incomplete(): { to: string; ref: number | undefined; parts: number; missing: number[] }[] {
+    return [...this.partial.values()].map((p) => ({
+      to: p.to,
+      ref: p.ref,
+      parts: p.texts.length,
+      missing: p.texts.flatMap((x, i) => (x === undefined ? [i + 1] : [])),
+    }));
+  }
+
+  private takeRefusal(): string | undefined {
+    let hit: string | undefined;
+    for (const r of this.refusals) if (--r.after === 0) hit = r.final;
+    for (let i = this.refusals.length - 1; i >= 0; i--) if ((this.refusals[i]?.after ?? 1) <= 0) this.refusals.splice(i, 1);
+    return hit;
+  }
+
   private recordSent(hex: string, mr: number, d: ReturnType<typeof decodeSubmit>): void {
     const parts = d.concat?.parts ?? 1;
-    const key = `${d.to}/${d.concat?.ref ?? `single${mr}`}`;
+    const ref = d.concat?.ref;
+    this.partsSent.push({ to: d.to, ref, part: d.concat?.part ?? 1, parts, mr });
+    // A phone groups the parts of a message by sender and reference (23.040 §9.2.3.24.1).
+    const key = `${d.to}/${ref ?? `single${mr}`}`;
     let p = this.partial.get(key);
     if (!p) {
-      p = { pdus: [], mrs: [], texts: new Array<string | undefined>(parts).fill(undefined), statusReport: d.statusReport };
+      p = { to: d.to, ref, pdus: [], mrs: [], texts: new Array<string | undefined>(parts).fill(undefined), statusReport: d.statusReport };
       this.partial.set(key, p);
     }
     p.pdus.push(hex);
@@ -303,7 +350,7 @@ export class GsmModemSim extends ModemWire {
     if (p.texts.some((x) => x === undefined)) return;
     this.partial.delete(key);
     const sms: SentSms = { to: d.to, text: p.texts.join(''), parts, mrs: p.mrs, statusReport: p.statusReport, pdus: p.pdus };
-    if (d.concat) sms.ref = d.concat.ref;
+    if (ref !== undefined) sms.ref = ref;
     this.sent.push(sms);
     this.emit('sms', sms);
   }
@@ -351,7 +398,7 @@ export class GsmModemSim extends ModemWire {
       this.urc(`+CMT: ,${tpduLength(hex)}\r\n${hex}`);
       return undefined;
     }
-    const idx = this.store(hex, 'deliver');
+    const idx = this.store(hex, tpduLength(hex), 'deliver');
     if (idx === undefined) {
       this.held.push(hex);
       return undefined;
@@ -360,10 +407,10 @@ export class GsmModemSim extends ModemWire {
     return idx;
   }
 
-  private store(hex: string, kind: 'deliver' | 'status-report'): number | undefined {
+  private store(hex: string, length: number, kind: 'deliver' | 'status-report'): number | undefined {
     const free = this.state.slots.indexOf(undefined);
     if (free < 0) return undefined;
-    this.state.slots[free] = { stat: 0, hex: hex.toUpperCase(), kind };
+    this.state.slots[free] = { stat: 0, hex: hex.toUpperCase(), length, kind };
     return free + 1;
   }
 }
