@@ -20,7 +20,7 @@ const until = async (cond: () => boolean | Promise<boolean>, ms = 3000) => {
 
 function fakeModem(id: string, ready: boolean) {
   const sent: Array<{ to: string; text: string }> = [];
-  const m = { id, isReady: ready, fail: undefined as string | undefined, sent, ready: () => m.isReady, send: async (to: string, text: string) => (m.fail ? { ok: false as const, error: m.fail } : (sent.push({ to, text }), { ok: true as const, refs: [sent.length] })) };
+  const m = { id, isReady: ready, fail: undefined as string | undefined, sent, ready: () => m.isReady, send: async (to: string, text: string) => (m.fail ? { ok: false as const, error: m.fail } : (sent.push({ to, text }), { ok: true as const, refs: [sent.length], parts: [{ part: 1, ref: sent.length }], total: 1 })) };
   return m satisfies SmsModem;
 }
 

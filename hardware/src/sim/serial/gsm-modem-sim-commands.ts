@@ -50,6 +50,8 @@ export interface ModemState {
   imei: string;
   imsi: string;
   iccid: string;
+  /** The ICCID is answered before the PIN (real modems: EF ICCID is READ ALW, ETSI TS 102 221 §13.2); false for a firmware that will not. */
+  iccidBeforePin: boolean;
   smsc: string;
   cmgf: 0 | 1;
   cscs: string;
@@ -137,6 +139,12 @@ function simBlockCme(s: ModemState): Reply | undefined {
   if (s.sim === 'absent') return cmeError(s, 10);
   if (s.sim === 'pin') return cmeError(s, 11);
   if (s.sim === 'puk') return cmeError(s, 12);
+  return undefined;
+}
+
+/** The ICCID needs a card, and the PIN only on a firmware that reads it late. */
+function iccidBlock(s: ModemState): Reply | undefined {
+  if (s.sim === 'absent' || !s.iccidBeforePin) return simBlockCme(s);
   return undefined;
 }
 
@@ -240,14 +248,14 @@ function extended(s: ModemState, act: ModemActions, name: string, op: 'exec' | '
     }
     case 'CCID':
       if (s.model !== 'sim800') return ERROR;
-      return simBlockCme(s) ?? ok(s.iccid);
+      return iccidBlock(s) ?? ok(s.iccid);
     case 'QCCID':
       if (s.model !== 'ec25') return ERROR;
-      return simBlockCme(s) ?? ok(`+QCCID: ${s.iccid}`);
+      return iccidBlock(s) ?? ok(`+QCCID: ${s.iccid}`);
     case 'ICCID':
     case 'CICCID':
       if (s.model !== 'sim7600') return ERROR;
-      return simBlockCme(s) ?? ok(`+ICCID: ${s.iccid}`);
+      return iccidBlock(s) ?? ok(`+ICCID: ${s.iccid}`);
     case 'CSQ':
       return op === 'test' ? ok('+CSQ: (0-31,99),(0-7,99)') : ok(`+CSQ: ${s.rssi},${s.ber}`);
     case 'CREG':

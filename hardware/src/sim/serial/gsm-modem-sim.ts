@@ -41,6 +41,8 @@ export interface GsmModemSimOptions {
   imei?: string;
   imsi?: string;
   iccid?: string;
+  /** Default true: the ICCID commands answer before the PIN, as on SIM800, SIM7600 and EC25. */
+  iccidBeforePin?: boolean;
   operator?: string;
   /** 27.007 +CSQ rssi 0..31 or 99. */
   rssi?: number;
@@ -123,6 +125,7 @@ export class GsmModemSim extends ModemWire {
       imei: opts.imei ?? '867330051234567',
       imsi: opts.imsi ?? '460001234567890',
       iccid: opts.iccid ?? '89860012345678901234',
+      iccidBeforePin: opts.iccidBeforePin ?? true,
       smsc: '+8613800100500',
       cmgf: 0,
       cscs: 'GSM',
@@ -200,11 +203,15 @@ export class GsmModemSim extends ModemWire {
     this.registrationChanged();
   }
 
-  /** Change the SIM: 'pin' (with its PIN) enables the PIN lock; 'ready' is a SIM without PIN. */
-  setSim(state: SimCardState, pin?: string): void {
+  /**
+   * Change the SIM: 'pin' (with its PIN) enables the PIN lock; 'ready' is a
+   * SIM without PIN. With `iccid`, another card was put in.
+   */
+  setSim(state: SimCardState, pin?: string, iccid?: string): void {
     const s = this.state;
     s.sim = state;
     if (pin !== undefined) s.pin = pin;
+    if (iccid !== undefined) s.iccid = iccid;
     s.pinEnabled = state === 'pin' || state === 'puk';
     s.pinAttempts = state === 'puk' ? 0 : 3;
     this.registrationChanged();
