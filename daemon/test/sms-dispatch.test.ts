@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import pino from 'pino';
 import { FaultBook } from '../src/alarms/faults.js';
 import { EventBus } from '../src/events/bus.js';
-import { SmsDispatch, SMS_STUCK_KEY, type SmsModem } from '../src/lines/sms-dispatch.js';
+import { SmsDispatch, SMS_STUCK_KEY, type SmsDispatchOptions, type SmsModem } from '../src/lines/sms-dispatch.js';
 import type { Alarm } from '../src/store/alarms-repo.js';
 import { Store } from '../src/store/store.js';
 
@@ -24,11 +24,11 @@ function fakeModem(id: string, ready: boolean) {
   return m satisfies SmsModem;
 }
 
-async function rig(t: Test) {
+async function rig(t: Test, opts: SmsDispatchOptions = {}) {
   const store = await Store.open(join(t.testdir(), 'd'), { site: 's', node: 'n' });
   const bus = new EventBus(log);
   const faults = new FaultBook(store, bus, log, () => undefined);
-  const d = new SmsDispatch(store, bus, faults, log, () => undefined);
+  const d = new SmsDispatch(store, bus, faults, log, () => undefined, opts);
   t.teardown(async () => {
     await d.stop();
     await store.close();
@@ -105,4 +105,42 @@ t.test('the store failing after the network took a message: no crash, and not se
   t.equal(a.sent.length, 1, 'the row is still queued on disk, but it is not sent twice');
   broken = false;
   t.equal((await store.sms.byId(q.ok ? q.id : 0))?.status, 'queued');
+});
+
+t.test('a delivery report that comes before its part is recorded is applied once it is', async (t) => {
+  const { store, d } = await rig(t);
+  // A fast network: the report arrives while the send is still returning.
+  const m = { id: 'gsm0', ready: () => true, send: async () => {
+    void d.delivered('gsm0', 77, true, true, 0);
+    await new Promise((r) => setTimeout(r, 50));
+    return { ok: true as const, refs: [77], parts: [{ part: 1, ref: 77 }], total: 1 };
+  } } satisfies SmsModem;
+  d.add(m);
+  d.start();
+  const q = await d.queue('+8613800138000', 'quick');
+  t.ok(await until(async () => (await store.sms.byId(q.ok ? q.id : 0))?.status === 'delivered'), 'delivered, not stuck at sent');
+});
+
+t.test('parts that went out from a modem that can no longer send: another modem sends the whole message', async (t) => {
+  const { store, d } = await rig(t, { retryMs: [20, 20] });
+  const sends: Array<{ modem: string; resend?: unknown }> = [];
+  let firstUp = true;
+  const first = { id: 'gsm0', ready: () => firstUp, send: async (_to: string, _text: string, resend?: unknown) => {
+    sends.push({ modem: 'gsm0', resend });
+    firstUp = false;
+    return { ok: false as const, error: 'SMS to +8613800138000 not sent (part 2 of 2; 1 sent): network out of order', parts: [{ part: 1, ref: 5 }], total: 2, concatRef: 9 };
+  } } satisfies SmsModem;
+  const second = { id: 'gsm1', ready: () => true, send: async (_to: string, _text: string, resend?: unknown) => {
+    sends.push({ modem: 'gsm1', resend });
+    return { ok: true as const, refs: [1, 2], parts: [{ part: 1, ref: 1 }, { part: 2, ref: 2 }], total: 2, concatRef: 44 };
+  } } satisfies SmsModem;
+  d.add(first);
+  d.add(second);
+  d.start();
+  const q = await d.queue('+8613800138000', 'x'.repeat(200), { modem: 'gsm0' });
+  const id = q.ok ? q.id : 0;
+  t.ok(await until(async () => (await store.sms.byId(id))?.status === 'sent'));
+  t.same(sends, [{ modem: 'gsm0', resend: undefined }, { modem: 'gsm1', resend: undefined }], 'whole from the second modem: from another SIM the first part cannot be completed');
+  t.same((await store.smsParts.of(id)).map((p) => [p.modem, p.part, p.mr, p.concatRef]), [['gsm1', 1, 1, 44], ['gsm1', 2, 2, 44]], 'the first attempt\'s part is forgotten');
+  t.match(await store.sms.byId(id), { modem: 'gsm1', refs: [1, 2] });
 });

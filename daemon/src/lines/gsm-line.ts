@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
 import type { GsmModem } from '../../../hardware/src/serial/gsm/index.js';
 import type { ModemView } from './view.js';
 import type { InboundSms } from './sms-inbox.js';
-import type { SmsDispatch } from './sms-dispatch.js';
+import type { Resend, SmsDispatch } from './sms-dispatch.js';
 
 export const gsmFaultKey = (modem: string, code: string) => `gsm:${modem}:${code}`;
 
@@ -96,8 +96,8 @@ export class GsmLine {
     return this.modem.status().state === 'ready';
   }
 
-  send(to: string, text: string) {
-    return this.modem.sendSms(to, text, { statusReport: true });
+  send(to: string, text: string, resend?: Resend) {
+    return this.modem.sendSms(to, text, { statusReport: true, ...resend });
   }
 
   /** Failover trunk: can a GSM voice call go out now? */
