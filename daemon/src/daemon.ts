@@ -189,6 +189,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       view: () => lineService.view(),
       queueSms: (to: string, text: string, opts: { tag?: string }, modemId?: string) => lineService.queueSms(to, text, opts, modemId),
       ussd: (modemId: string, code: string) => lineService.ussd(modemId, code),
+      enterPin: (modemId: string, pin: string, by: string) => lineService.enterPin(modemId, pin, by),
       sim: o.simulate ? lineService.simControls() : undefined,
     };
     const selfTest = new SelfTest(config.points, st, bus, logger.ns('alarms:self-test'), () => uplink.notify(), faults, { pbx: pbxForAlarms });

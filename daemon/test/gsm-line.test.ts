@@ -29,7 +29,7 @@ t.test('modem state to central, without a message per poll', async (t) => {
   const bus = new EventBus(log);
   const faults = new FaultBook(store, bus, log, () => undefined);
   const modem = new FakeModem();
-  const line = new GsmLine('gsm0', '/dev/ttyUSB2', modem as unknown as GsmModem, store, faults, new SmsDispatch(store, bus, faults, log, () => undefined), log, () => undefined, () => undefined);
+  const line = new GsmLine({ id: 'gsm0', port: '/dev/ttyUSB2', modem: modem as unknown as GsmModem, store, faults, sms: new SmsDispatch(store, bus, faults, log, () => undefined), log, changed: () => undefined, notify: () => undefined });
   line.start();
   modem.set({ state: 'ready', sim: 'ready', registration: 'home', operator: 'CHINA MOBILE', rssi: 20, dbm: -73, bars: 4 });
   modem.set({ rssi: 19, dbm: -75, bars: 3 });

@@ -29,7 +29,7 @@ async function rig(t: Test) {
   const faults = new FaultBook(store, bus, log, () => undefined);
   const dispatch = new SmsDispatch(store, bus, faults, log, () => undefined, { retryMs: [200, 200, 200] });
   const modem = await ptyRig();
-  const line = new GsmLine('gsm0', 'pty', modem.gsm, store, faults, dispatch, log, () => undefined, () => undefined);
+  const line = new GsmLine({ id: 'gsm0', port: 'pty', modem: modem.gsm, store, faults, sms: dispatch, log, changed: () => undefined, notify: () => undefined });
   dispatch.add(line);
   line.start();
   dispatch.start();

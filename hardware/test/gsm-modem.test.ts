@@ -67,7 +67,7 @@ t.test('pty: the PIN is entered once; a wrong PIN is never sent again, even afte
     t.equal(s.state, 'fault');
     t.equal(s.sim, 'pin');
     t.same(s.faults.map((f) => f.code), ['wrong-pin']);
-    t.match(s.faults[0]?.detail, /SIM 89860012345678901234 refused the PIN \(incorrect password\); it is not entered again/);
+    t.match(s.faults[0]?.detail, /SIM 89860012345678901234 refused the configured PIN \(incorrect password\); it is not entered again/);
     t.equal(s.iccid, '89860012345678901234', 'the ICCID, read before the PIN, is shown');
     t.equal(rig.sim.count('AT+CPIN="'), 1);
     t.equal(rig.sim.pinAttemptsLeft(), 2);

@@ -18,7 +18,7 @@ class DurablePins implements PinMemory {
   pinFor(iccid: string | undefined): Promise<PinDecision> {
     this.asked.push(iccid);
     const held = this.refusals.some((r) => r.pin === this.pin && r.source === this.source && (r.iccid === undefined || iccid === undefined || r.iccid === iccid));
-    return Promise.resolve(held ? { kind: 'held', at: 'earlier', why: 'incorrect password' } : { kind: 'enter', pin: this.pin, source: this.source });
+    return Promise.resolve(held ? { kind: 'held', why: 'incorrect password', source: this.source } : { kind: 'enter', pin: this.pin, source: this.source });
   }
   refused(iccid: string | undefined, d: { pin: string; source: string }): Promise<void> {
     this.refusals.push({ iccid, ...d });

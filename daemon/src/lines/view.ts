@@ -1,6 +1,7 @@
 // What the UI, health and central see of the lines: GET /api/lines, the SSE
 // event `lines`, and the `event` messages of kind `line-state`. The web UI
 // mirrors these types by hand (web-ui/src/types.ts).
+import type { PinView } from './sim-pins.js';
 
 export interface LineFault {
   code: string;
@@ -28,6 +29,8 @@ export interface ModemView {
   faults: LineFault[];
   /** ms since epoch of the last state change. */
   since: number;
+  /** Where the SIM PIN comes from (never the PIN itself). */
+  pin: PinView;
 }
 
 export type PortKind = 'fxs' | 'fxo';

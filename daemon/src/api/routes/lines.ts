@@ -2,6 +2,7 @@
 // test SMS and a USSD query for technicians; in simulation, an SMS arriving
 // and line-card ports changing, to watch the whole path.
 import type { LinesView } from '../../lines/view.js';
+import { PIN_FORMAT } from '../../lines/sim-pins.js';
 import { hasRole } from '../../accounts/actor.js';
 import type { ApiDeps, RouteDef } from '../route.js';
 
@@ -9,16 +10,26 @@ export interface LinesApi {
   view(): LinesView;
   queueSms(to: string, text: string, o: { tag?: string }, modemId?: string): Promise<{ ok: true; id: number } | { ok: false; error: string }>;
   ussd(modemId: string, code: string): Promise<{ ok: true; text: string } | { ok: false; error: string }>;
+  /** A person's SIM PIN: stored, entered at once; how the SIM took it. */
+  enterPin(modemId: string, pin: string, by: string): Promise<{ ok: true; iccid: string | null; sim: string; faults: Array<{ code: string; detail: string }> } | { ok: false; error: string }>;
   /** Simulation only. */
   sim?: {
     smsIn(modemId: string, from: string, text: string, order?: number[]): { ok: true; slots: number[] } | { ok: false; error: string };
     port(cardId: string, port: number, action: PortAction): { ok: true } | { ok: false; error: string };
     /** What the simulated network received from the modem: to, text, parts. */
     sent(modemId: string): Array<{ to: string; text: string; parts: number }> | undefined;
+    /** Another SIM card, or the same one locked: its state, PIN and ICCID. */
+    card(modemId: string, card: { state: SimCardAction; pin?: string; iccid?: string }): { ok: true } | { ok: false; error: string };
+    /** The network as the simulated modem sees it. */
+    network(modemId: string, n: { registration?: SimRegistration; rssi?: number }): { ok: true } | { ok: false; error: string };
   };
 }
 
 export const PORT_ACTIONS = ['off-hook', 'on-hook', 'ring', 'stop-ring', 'cut', 'restore', 'no-battery', 'battery'] as const;
+export const SIM_CARD_STATES = ['ready', 'pin', 'puk', 'absent'] as const;
+export type SimCardAction = (typeof SIM_CARD_STATES)[number];
+export const SIM_REGISTRATIONS = ['home', 'roaming', 'searching', 'denied', 'not-searching', 'unknown'] as const;
+export type SimRegistration = (typeof SIM_REGISTRATIONS)[number];
 export type PortAction = (typeof PORT_ACTIONS)[number];
 
 /** *100#, #123#, *101*1#: queries; anything starting ** or ## (registration, erasure of services) is not. */
@@ -85,6 +96,31 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
         else res.status(/no modem/.test(r.error) ? 404 : 502).json({ error: r.error });
       },
     },
+    {
+      method: 'post',
+      path: '/api/lines/modems/:id/pin',
+      access: 'admin',
+      action: 'gsm.pin',
+      handler: async (req, res, ctx) => {
+        const { pin } = body(req);
+        const modem = String(req.params.id);
+        // The PIN is checked and used, never echoed: not in the answer, the audit row or a log line.
+        if (typeof pin !== 'string' || !PIN_FORMAT.test(pin)) {
+          res.locals.error = 'not a PIN of 4–8 digits';
+          return void res.status(400).json({ error: 'pin: the SIM PIN, 4–8 digits' });
+        }
+        const r = await lines.enterPin(modem, pin, ctx.actor.username ?? '?');
+        if (!r.ok) {
+          res.locals.error = r.error;
+          return void res.status(404).json({ error: r.error });
+        }
+        const taken = r.sim === 'ready';
+        const outcome = taken ? 'the SIM took it' : r.faults.find((f) => f.code === 'wrong-pin' || f.code === 'sim-puk')?.detail ?? `the SIM is ${r.sim}`;
+        await d.accounts.audit(ctx.actor, { action: 'gsm.pin', target: modem, outcome: taken ? 'ok' : 'failed', detail: `SIM PIN entered${r.iccid ? ` for SIM ${r.iccid}` : ''}: ${outcome}` });
+        res.locals.audited = true;
+        res.json({ sim: r.sim, faults: r.faults });
+      },
+    },
   ];
   const sim = lines.sim;
   if (sim) {
@@ -112,6 +148,35 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
           const sent = sim.sent(String(req.params.id));
           if (sent) res.json({ sent });
           else res.status(404).json({ error: `no simulated modem ${String(req.params.id)}` });
+        },
+      },
+      {
+        method: 'post',
+        path: '/api/sim/modems/:id/card',
+        access: 'technician',
+        action: 'sim.card',
+        handler: (req, res) => {
+          const { state, pin, iccid } = body(req);
+          if (!SIM_CARD_STATES.includes(state as SimCardAction)) return void res.status(400).json({ error: `state: one of ${SIM_CARD_STATES.join(', ')}` });
+          if (pin !== undefined && (typeof pin !== 'string' || !PIN_FORMAT.test(pin))) return void res.status(400).json({ error: 'pin: 4–8 digits' });
+          if (iccid !== undefined && (typeof iccid !== 'string' || !/^\d{18,20}$/.test(iccid))) return void res.status(400).json({ error: 'iccid: 18–20 digits' });
+          const r = sim.card(String(req.params.id), { state: state as SimCardAction, ...(pin === undefined ? {} : { pin }), ...(iccid === undefined ? {} : { iccid }) });
+          if (r.ok) res.json(r);
+          else res.status(404).json({ error: r.error });
+        },
+      },
+      {
+        method: 'post',
+        path: '/api/sim/modems/:id/network',
+        access: 'technician',
+        action: 'sim.network',
+        handler: (req, res) => {
+          const { registration, rssi } = body(req);
+          if (registration !== undefined && !SIM_REGISTRATIONS.includes(registration as SimRegistration)) return void res.status(400).json({ error: `registration: one of ${SIM_REGISTRATIONS.join(', ')}` });
+          if (rssi !== undefined && !(Number.isInteger(rssi) && ((rssi as number) >= 0 && (rssi as number) <= 31 || rssi === 99))) return void res.status(400).json({ error: 'rssi: 0–31, or 99 (unknown)' });
+          const r = sim.network(String(req.params.id), { ...(registration === undefined ? {} : { registration: registration as SimRegistration }), ...(rssi === undefined ? {} : { rssi: rssi as number }) });
+          if (r.ok) res.json(r);
+          else res.status(404).json({ error: r.error });
         },
       },
       {

@@ -12,12 +12,15 @@
 // tools): the PIN it was given, and nothing durable.
 
 export type PinDecision =
-  /** Enter this PIN. `source` names where it came from ('config', 'entered 2026-…'): a refusal is held per source and value. */
+  /**
+   * Enter this PIN. `source` says where it came from, for people ('config',
+   * 'entered by chief at 2026-…'); a refusal is held per source and value.
+   */
   | { kind: 'enter'; pin: string; source: string }
   /** No PIN is known for this SIM. */
   | { kind: 'none' }
-  /** This SIM refused this PIN before (`at`, `why`): do not send it. */
-  | { kind: 'held'; at: string; why: string };
+  /** This SIM refused this PIN before (`why`, e.g. "incorrect password"; `source` as above): do not send it. */
+  | { kind: 'held'; why: string; source: string };
 
 export interface PinMemory {
   /** The PIN to enter for the SIM with this ICCID (undefined: the modem cannot tell which card it is). */

@@ -73,10 +73,10 @@ export class SimUnlocker {
       return { sim: 'pin', ...card, fault: fault('pin-required', `the PIN memory cannot be read (${err instanceof Error ? err.message : String(err)}): the PIN is not entered until it can`) };
     }
     if (d.kind === 'none') return { sim: 'pin', ...card, fault: fault('pin-required', `${which} needs a PIN and none is configured: enter it on the Lines page or with "callpoint gsm pin"`) };
-    if (d.kind === 'held') return { sim: 'pin', ...card, fault: this.wrongPin(which, d.why, d.at) };
+    if (d.kind === 'held') return { sim: 'pin', ...card, fault: this.wrongPin(which, d.source, d.why) };
     const here = this.refusedHere;
     if (here && here.pin === d.pin && here.source === d.source && (here.iccid === undefined || iccid === undefined || here.iccid === iccid)) {
-      return { sim: 'pin', ...card, fault: this.wrongPin(which, here.why) };
+      return { sim: 'pin', ...card, fault: this.wrongPin(which, here.source, here.why) };
     }
     if (!/^\d{4,8}$/.test(d.pin)) {
       // Not sent: it cannot be right, and a refusal would cost an attempt.
@@ -111,7 +111,7 @@ export class SimUnlocker {
     if (after.kind === 'code' && after.code === 'SIM PUK') {
       return { sim: 'puk', fault: fault('sim-puk', `the SIM refused the PIN (${why}) and is now blocked: unlock it with its PUK in a phone`) };
     }
-    return { sim: 'pin', fault: this.wrongPin(iccid === undefined ? 'the SIM' : `SIM ${iccid}`, why) };
+    return { sim: 'pin', fault: this.wrongPin(iccid === undefined ? 'the SIM' : `SIM ${iccid}`, d.source, why) };
   }
 
   private async remember(write: () => Promise<void>): Promise<void> {
@@ -122,10 +122,12 @@ export class SimUnlocker {
     }
   }
 
-  private wrongPin(which: string, why: string, at?: string): GsmFault {
+  /** The same words for a refusal just now and one remembered from before: the fault does not change at the next poll. */
+  private wrongPin(which: string, source: string, why: string): GsmFault {
+    const pin = source === 'config' ? 'the configured PIN' : `the PIN ${source}`;
     return fault(
       'wrong-pin',
-      `${which} refused the PIN (${why}${at ? `, ${at}` : ''}); it is not entered again (a SIM locks after three wrong PINs): enter the right PIN on the Lines page or with "callpoint gsm pin"`,
+      `${which} refused ${pin} (${why}); it is not entered again (a SIM locks after three wrong PINs): enter the right PIN on the Lines page or with "callpoint gsm pin"`,
     );
   }
 

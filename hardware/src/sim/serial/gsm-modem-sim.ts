@@ -217,6 +217,12 @@ export class GsmModemSim extends ModemWire {
     this.registrationChanged();
   }
 
+  /** Another card put in, the modem powered off and on for it: it starts up with that card (RDY, +CPIN). */
+  swapCard(state: SimCardState, pin?: string, iccid?: string): void {
+    this.setSim(state, pin, iccid);
+    this.powerOn();
+  }
+
   /** PIN attempts left (a third wrong PIN blocks the SIM). */
   pinAttemptsLeft(): number {
     return this.state.pinAttempts;
