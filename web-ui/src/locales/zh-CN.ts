@@ -179,7 +179,7 @@ const zhCN: Messages = {
   'faultCode.sim-puk': 'SIM 卡已锁（需要 PUK 码）',
   'faultCode.not-registered': '未注册到网络',
   'faultCode.no-signal': '无信号',
-  'faultCode.sms-stuck': '报警短信未发出',
+  'faultCode.sms-stuck': '告警短信未发出',
   'faultCode.modem-silent': 'GSM 模块无响应',
   'faultCode.power-down': 'GSM 模块已断电',
   'faultCode.line-cut': '线路断开',
