@@ -257,6 +257,14 @@ export interface ModemView {
   faults: LineFault[];
   /** ms since epoch of the last state change. */
   since: number;
+  /** Where the SIM PIN comes from (never the PIN). Absent from older daemons. */
+  pin?: { entered: { by: string; at: string } | null; configured: boolean };
+}
+
+/** POST /api/lines/modems/:id/pin: how the SIM took the PIN. */
+export interface SimPinResult {
+  sim: ModemView['sim'];
+  faults: LineFault[];
 }
 
 export type PortKind = 'fxs' | 'fxo';
@@ -352,6 +360,11 @@ export function canSeeAudit(role: Role | undefined): boolean {
 /** Acknowledge and clear alarms; simulation controls. */
 export function canHandleAlarms(role: Role | undefined): boolean {
   return role === 'admin' || role === 'technician';
+}
+
+/** Enter a SIM PIN (a secret that can block the SIM). */
+export function canEnterPin(role: Role | undefined): boolean {
+  return role === 'admin';
 }
 
 /** Run self-tests, send test SMS and USSD codes. */
