@@ -25,10 +25,12 @@ import {
   type SimCardState,
   type SimModel,
 } from './gsm-modem-sim-commands.js';
+import { SimNetwork, type Incomplete, type SentPart } from './gsm-modem-sim-network.js';
 import { ModemWire, type SentSms } from './gsm-modem-sim-wire.js';
 
 export type { SimCardState, SimModel, SmsSlot } from './gsm-modem-sim-commands.js';
 export type { GsmModemSimEvents, SentSms } from './gsm-modem-sim-wire.js';
+export type { Incomplete, SentPart } from './gsm-modem-sim-network.js';
 
 export interface GsmModemSimOptions {
   model?: SimModel;
@@ -85,17 +87,20 @@ const REG_STAT: Record<Registration, number> = { 'not-searching': 0, home: 1, se
 export class GsmModemSim extends ModemWire {
   readonly state: ModemState;
   /** Every whole SMS the host sent. */
-  readonly sent: SentSms[] = [];
+  get sent(): SentSms[] {
+    return this.network.sent;
+  }
+
+  /** Every part the network accepted, in order. */
+  get partsSent(): SentPart[] {
+    return this.network.parts;
+  }
   private readonly netDelay: number;
   private readonly ringMs: number;
   private nextMr = 0;
   private nextConcat = 42;
-  /** Messages whose parts have not all arrived: what a recipient's phone holds as incomplete. */
-  private readonly partial = new Map<string, { to: string; ref: number | undefined; pdus: string[]; mrs: number[]; texts: (string | undefined)[]; statusReport: boolean }>();
-  /** Every part the network accepted, in order: to, concatenation reference, part number, TP-MR. */
-  readonly partsSent: { to: string; ref: number | undefined; part: number; parts: number; mr: number }[] = [];
-  /** Submissions the network refuses: the nth PDU from now (counted down) gets this final result. */
-  private readonly refusals: { after: number; final: string }[] = [];
+  /** What the network took from the modem, and what recipients' phones hold. */
+  private readonly network = new SimNetwork();
   /** Messages the "network" holds while the memory is full. */
   private readonly held: string[] = [];
 
@@ -175,8 +180,7 @@ export class GsmModemSim extends ModemWire {
    * firmware does for reports (27.005 §3.1 wants it; <length> never counts it).
    */
   deliverReport(mr: number, delivered: boolean, opts: { status?: number; sca?: boolean } = {}): void {
-    const msg = [...this.sent, ...[...this.partial.values()].map((p) => ({ to: p.to, mrs: p.mrs }))].find((m) => m.mrs.includes(mr));
-    const full = encodeStatusReport(msg?.to ?? '+8613800000000', {
+    const full = encodeStatusReport(this.network.recipientOf(mr) ?? '+8613800000000', {
       messageRef: mr,
       status: opts.status ?? (delivered ? 0x00 : 0x41),
       sentAt: new Date(this.clock.now()),
@@ -307,7 +311,7 @@ export class GsmModemSim extends ModemWire {
     } catch {
       return bad();
     }
-    const refusal = this.takeRefusal();
+    const refusal = this.network.takeRefusal();
     if (refusal !== undefined) {
       this.later(this.netDelay, () => this.respond({ lines: [], final: refusal }));
       return;
@@ -316,7 +320,8 @@ export class GsmModemSim extends ModemWire {
     this.nextMr = (this.nextMr + 1) & 0xff;
     this.later(this.netDelay, () => {
       this.respond({ lines: [`+CMGS: ${mr}`], final: 'OK' });
-      this.recordSent(hex, mr, decoded);
+      const whole = this.network.record(hex, mr, decoded);
+      if (whole) this.emit('sms', whole);
     });
   }
 
@@ -326,46 +331,12 @@ export class GsmModemSim extends ModemWire {
    * "+CMS ERROR: 38" (network out of order) while part 1 went through.
    */
   refuseSubmit(nth: number, final = '+CMS ERROR: 38'): void {
-    this.refusals.push({ after: nth, final });
+    this.network.refuse(nth, final);
   }
 
   /** What recipients' phones hold as incomplete: messages with parts that never arrived. */
-  incomplete(): { to: string; ref: number | undefined; parts: number; missing: number[] }[] {
-    return [...this.partial.values()].map((p) => ({
-      to: p.to,
-      ref: p.ref,
-      parts: p.texts.length,
-      missing: p.texts.flatMap((x, i) => (x === undefined ? [i + 1] : [])),
-    }));
-  }
-
-  private takeRefusal(): string | undefined {
-    let hit: string | undefined;
-    for (const r of this.refusals) if (--r.after === 0) hit = r.final;
-    for (let i = this.refusals.length - 1; i >= 0; i--) if ((this.refusals[i]?.after ?? 1) <= 0) this.refusals.splice(i, 1);
-    return hit;
-  }
-
-  private recordSent(hex: string, mr: number, d: ReturnType<typeof decodeSubmit>): void {
-    const parts = d.concat?.parts ?? 1;
-    const ref = d.concat?.ref;
-    this.partsSent.push({ to: d.to, ref, part: d.concat?.part ?? 1, parts, mr });
-    // A phone groups the parts of a message by sender and reference (23.040 §9.2.3.24.1).
-    const key = `${d.to}/${ref ?? `single${mr}`}`;
-    let p = this.partial.get(key);
-    if (!p) {
-      p = { to: d.to, ref, pdus: [], mrs: [], texts: new Array<string | undefined>(parts).fill(undefined), statusReport: d.statusReport };
-      this.partial.set(key, p);
-    }
-    p.pdus.push(hex);
-    p.mrs.push(mr);
-    p.texts[(d.concat?.part ?? 1) - 1] = d.text;
-    if (p.texts.some((x) => x === undefined)) return;
-    this.partial.delete(key);
-    const sms: SentSms = { to: d.to, text: p.texts.join(''), parts, mrs: p.mrs, statusReport: p.statusReport, pdus: p.pdus };
-    if (ref !== undefined) sms.ref = ref;
-    this.sent.push(sms);
-    this.emit('sms', sms);
+  incomplete(): Incomplete[] {
+    return this.network.incomplete();
   }
 
   private readonly actions: ModemActions = {
