@@ -261,10 +261,11 @@ export interface ModemView {
   pin?: { entered: { by: string; at: string } | null; configured: boolean };
 }
 
-/** POST /api/lines/modems/:id/pin: how the SIM took the PIN. */
+/** POST /api/lines/modems/:id/pin: how the SIM took the PIN (`checked` false: stored, the modem was busy). */
 export interface SimPinResult {
   sim: ModemView['sim'];
   faults: LineFault[];
+  checked?: boolean;
 }
 
 export type PortKind = 'fxs' | 'fxo';

@@ -149,14 +149,20 @@ export class GsmLine {
 
   /**
    * A person's SIM PIN (the admin form): stored, then the SIM is checked at
-   * once so that it is entered now. Resolves with how the SIM took it.
+   * once so that it is entered now. Resolves with how the SIM took it — or,
+   * when the modem is busy (a long SMS going out) beyond `boundMs`, with
+   * `checked: false`: the check goes on and its outcome shows in the view.
    */
-  async enterPin(pin: string, by: string): Promise<{ iccid: string | null; sim: ModemView['sim']; faults: ModemView['faults'] }> {
+  async enterPin(pin: string, by: string, boundMs = 20_000): Promise<{ iccid: string | null; checked: boolean; sim: ModemView['sim']; faults: ModemView['faults'] }> {
     if (!this.c.pins) throw new Error(`modem ${this.id} has no PIN memory`);
     const { iccid } = await this.c.pins.enter(pin, by, this.modem.status().iccid);
-    await this.modem.recheckSim();
+    let timer: NodeJS.Timeout | undefined;
+    const checked = await Promise.race([
+      this.modem.recheckSim().then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), boundMs))),
+    ]).finally(() => clearTimeout(timer));
     const s = this.modem.status();
-    return { iccid, sim: s.sim, faults: s.faults.map((f) => ({ code: f.code, detail: f.detail })) };
+    return { iccid, checked, sim: s.sim, faults: s.faults.map((f) => ({ code: f.code, detail: f.detail })) };
   }
 
   /** For the SMS queue: the modem can send now. */

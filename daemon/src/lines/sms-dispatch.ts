@@ -203,7 +203,7 @@ export class SmsDispatch {
       await this.finish(m, { status: 'sent', refs, modem: modem.id, detail: null });
     } else if (n > this.retryMs.length || /not a phone number|invalid/i.test(r.error)) {
       this.log.error({ sms: m.id, to: m.peer, error: r.error, attempts: n }, `SMS to ${m.peer} failed for good`);
-      await this.finish(m, { status: 'failed', detail: r.error });
+      await this.finish(m, { status: 'failed', detail: r.error, ...(refs.length ? { refs, modem: modem.id } : {}) });
     } else {
       // Congestion, a modem re-registering: keep it queued and try again later (only the parts still missing).
       this.log.warn({ sms: m.id, to: m.peer, error: r.error, attempt: n }, 'SMS not sent; will retry');
@@ -228,7 +228,7 @@ export class SmsDispatch {
         await q.smsParts.record(id, modem, r.total ?? parts.length, r.concatRef ?? null, parts);
         return q.smsParts.of(id);
       });
-      await this.applyUnmatched(modem);
+      await this.applyUnmatched(modem, parts.map((p) => p.mr));
       return all.map((p) => p.mr);
     });
   }
@@ -261,10 +261,12 @@ export class SmsDispatch {
     return p;
   }
 
-  private async applyUnmatched(modem: string): Promise<void> {
+  /** Reports that came for these TP-MRs before their parts were recorded (only those: a stale one must not meet a reused TP-MR). */
+  private async applyUnmatched(modem: string, mrs: number[]): Promise<void> {
     const now = Date.now();
-    const mine = this.unmatched.filter((u) => u.modem === modem && now - u.at < UNMATCHED_MS);
-    this.unmatched = this.unmatched.filter((u) => u.modem !== modem && now - u.at < UNMATCHED_MS);
+    const fresh = this.unmatched.filter((u) => now - u.at < UNMATCHED_MS);
+    const mine = fresh.filter((u) => u.modem === modem && mrs.includes(u.ref));
+    this.unmatched = fresh.filter((u) => !mine.includes(u));
     for (const u of mine) await this.apply(u);
   }
 

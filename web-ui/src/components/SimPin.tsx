@@ -26,6 +26,7 @@ export function SimPinForm({ modem }: { modem: ModemView }) {
     setPin('');
     setBusy(false);
     if (!r.ok) return setFb({ kind: 'error', err: r });
+    if (r.data.checked === false) return setFb({ kind: 'info', key: 'lines.pinStored' });
     if (r.data.sim === 'ready') return setFb({ kind: 'ok', key: 'lines.pinTaken' });
     const refused = r.data.faults?.some((f) => f.code === 'wrong-pin' || f.code === 'sim-puk');
     setFb(refused ? { kind: 'error', key: 'lines.pinRefused' } : { kind: 'info', key: 'lines.pinStored' });

@@ -302,7 +302,7 @@ const en = {
   'lines.pinChecking': 'Entering the PIN…',
   'lines.pinTaken': 'The SIM took the PIN.',
   'lines.pinRefused': 'The SIM refused this PIN; it is not tried again. Check the PIN before another attempt.',
-  'lines.pinStored': 'PIN stored; the SIM is not ready yet (see its state above).',
+  'lines.pinStored': 'PIN stored; the SIM is not ready yet: its state above shows how it takes the PIN.',
 
   'modemState.starting': 'Starting',
   'modemState.ready': 'Ready',

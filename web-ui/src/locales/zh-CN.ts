@@ -302,7 +302,7 @@ const zhCN: Messages = {
   'lines.pinChecking': '正在输入 PIN 码…',
   'lines.pinTaken': 'SIM 卡已接受该 PIN 码。',
   'lines.pinRefused': 'SIM 卡拒绝了该 PIN 码，不会再次尝试。请核对 PIN 码后再试。',
-  'lines.pinStored': 'PIN 码已保存；SIM 卡尚未就绪（见上方状态）。',
+  'lines.pinStored': 'PIN 码已保存；SIM 卡尚未就绪，结果见上方状态。',
 
   'modemState.starting': '启动中',
   'modemState.ready': '就绪',

@@ -11,7 +11,7 @@ export interface LinesApi {
   queueSms(to: string, text: string, o: { tag?: string }, modemId?: string): Promise<{ ok: true; id: number } | { ok: false; error: string }>;
   ussd(modemId: string, code: string): Promise<{ ok: true; text: string } | { ok: false; error: string }>;
   /** A person's SIM PIN: stored, entered at once; how the SIM took it. */
-  enterPin(modemId: string, pin: string, by: string): Promise<{ ok: true; iccid: string | null; sim: string; faults: Array<{ code: string; detail: string }> } | { ok: false; error: string }>;
+  enterPin(modemId: string, pin: string, by: string): Promise<{ ok: true; iccid: string | null; checked: boolean; sim: string; faults: Array<{ code: string; detail: string }> } | { ok: false; error: string }>;
   /** Simulation only. */
   sim?: {
     smsIn(modemId: string, from: string, text: string, order?: number[]): { ok: true; slots: number[] } | { ok: false; error: string };
@@ -115,10 +115,11 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
           return void res.status(404).json({ error: r.error });
         }
         const taken = r.sim === 'ready';
-        const outcome = taken ? 'the SIM took it' : r.faults.find((f) => f.code === 'wrong-pin' || f.code === 'sim-puk')?.detail ?? `the SIM is ${r.sim}`;
-        await d.accounts.audit(ctx.actor, { action: 'gsm.pin', target: modem, outcome: taken ? 'ok' : 'failed', detail: `SIM PIN entered${r.iccid ? ` for SIM ${r.iccid}` : ''}: ${outcome}` });
+        const outcome = !r.checked ? 'stored; the modem is busy, the SIM is checked when it is free' : taken ? 'the SIM took it' : (r.faults.find((f) => f.code === 'wrong-pin' || f.code === 'sim-puk')?.detail ?? `the SIM is ${r.sim}`);
+        await d.accounts.audit(ctx.actor, { action: 'gsm.pin', target: modem, outcome: taken || !r.checked ? 'ok' : 'failed', detail: `SIM PIN entered${r.iccid ? ` for SIM ${r.iccid}` : ''}: ${outcome}` });
         res.locals.audited = true;
-        res.json({ sim: r.sim, faults: r.faults });
+        // 202: stored, not yet tried (the answer does not say how the SIM took it).
+        res.status(r.checked ? 200 : 202).json({ sim: r.sim, faults: r.faults, checked: r.checked });
       },
     },
   ];
@@ -173,7 +174,8 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
         handler: (req, res) => {
           const { registration, rssi } = body(req);
           if (registration !== undefined && !SIM_REGISTRATIONS.includes(registration as SimRegistration)) return void res.status(400).json({ error: `registration: one of ${SIM_REGISTRATIONS.join(', ')}` });
-          if (rssi !== undefined && !(Number.isInteger(rssi) && ((rssi as number) >= 0 && (rssi as number) <= 31 || rssi === 99))) return void res.status(400).json({ error: 'rssi: 0–31, or 99 (unknown)' });
+          const rssiOk = Number.isInteger(rssi) && (((rssi as number) >= 0 && (rssi as number) <= 31) || rssi === 99);
+          if (rssi !== undefined && !rssiOk) return void res.status(400).json({ error: 'rssi: 0–31, or 99 (unknown)' });
           const r = sim.network(String(req.params.id), { ...(registration === undefined ? {} : { registration: registration as SimRegistration }), ...(rssi === undefined ? {} : { rssi: rssi as number }) });
           if (r.ok) res.json(r);
           else res.status(404).json({ error: r.error });

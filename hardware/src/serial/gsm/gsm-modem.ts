@@ -232,7 +232,9 @@ export class GsmModem extends Emitter<GsmModemEvents> {
   private async checkSim(gen: number, setUp: boolean): Promise<void> {
     const res = await this.unlocker.check();
     if (this.stale(gen) || res.sim === 'unknown') return;
-    if (res.iccid) this.st.iccid = res.iccid;
+    // A locked or missing card: the ICCID read before the PIN, or none (another card may be in now).
+    if (res.sim === 'pin' || res.sim === 'absent') this.st.iccid = res.iccid;
+    else if (res.iccid) this.st.iccid = res.iccid;
     const becameReady = res.sim === 'ready' && this.st.sim !== 'ready';
     this.st.sim = res.sim;
     if (becameReady && setUp) {

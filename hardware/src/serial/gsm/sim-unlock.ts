@@ -36,6 +36,8 @@ type Offered = Extract<PinDecision, { kind: 'enter' }>;
 export class SimUnlocker {
   /** What the SIM refused in this process (or may have taken silently): never offered again. */
   private refusedHere: { pin: string; source: string; iccid: string | undefined; why: string } | undefined;
+  /** Checks run one after another: a poll and a person's new PIN never both send it. */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly send: SendAt,
@@ -45,7 +47,14 @@ export class SimUnlocker {
   ) {}
 
   /** Read the SIM state and, when it asks for the PIN and the memory offers one for this card, enter it once. */
-  async check(): Promise<SimCheck> {
+  check(): Promise<SimCheck> {
+    const run = (): Promise<SimCheck> => this.checkNow();
+    const p = this.chain.then(run, run);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private async checkNow(): Promise<SimCheck> {
     const state = await this.readCpin();
     if (state.kind !== 'code') return state.check;
     switch (state.code) {
@@ -82,10 +91,10 @@ export class SimUnlocker {
       // Not sent: it cannot be right, and a refusal would cost an attempt.
       return { sim: 'pin', ...card, fault: fault('wrong-pin', 'the PIN is not 4–8 digits; it was not sent') };
     }
-    return { ...(await this.enter(d, iccid)), ...card };
+    return { ...(await this.enter(d, iccid, which)), ...card };
   }
 
-  private async enter(d: Offered, iccid: string | undefined): Promise<SimCheck> {
+  private async enter(d: Offered, iccid: string | undefined, which: string): Promise<SimCheck> {
     this.log.info({ iccid, source: d.source }, 'entering the SIM PIN');
     const r = await this.send(`AT+CPIN="${d.pin}"`, { timeoutMs: PIN_TIMEOUT_MS });
     if (r.kind === 'disconnected') return { sim: 'pin' }; // not written (the port went away): nothing spent
@@ -111,7 +120,7 @@ export class SimUnlocker {
     if (after.kind === 'code' && after.code === 'SIM PUK') {
       return { sim: 'puk', fault: fault('sim-puk', `the SIM refused the PIN (${why}) and is now blocked: unlock it with its PUK in a phone`) };
     }
-    return { sim: 'pin', fault: this.wrongPin(iccid === undefined ? 'the SIM' : `SIM ${iccid}`, d.source, why) };
+    return { sim: 'pin', fault: this.wrongPin(which, d.source, why) };
   }
 
   private async remember(write: () => Promise<void>): Promise<void> {
