@@ -244,7 +244,7 @@ export const migrations: Migration[] = [
       INSERT INTO sms_parts(sms_id, part, parts, modem, concat_ref, mr, status, updated_at)
         SELECT s.id, CAST(j.key AS INTEGER) + 1, json_array_length(s.refs), s.modem, NULL, j.value, 'sent', s.updated_at
         FROM sms s, json_each(s.refs) j
-        WHERE s.direction = 'out' AND s.status = 'sent' AND s.refs IS NOT NULL;
+        WHERE s.direction = 'out' AND s.status = 'sent' AND json_valid(s.refs);
     `,
   },
   {

@@ -23,7 +23,7 @@ export type GsmFaultCode =
   | 'no-signal'
   /** The modem does not answer AT, or its port is gone. */
   | 'modem-silent'
-  /** NORMAL POWER DOWN / UNDER-VOLTAGE POWER DOWN from the modem (or an under-voltage warning). */
+  /** The modem switched off, or warned of its supply voltage or temperature, in its family's words (power-notices.ts). */
   | 'power-down';
 
 export interface GsmFault {
