@@ -52,6 +52,7 @@ t.test('a ready modem sends what another one cannot; alarm texts go first', asyn
   d.kick();
   t.ok(await until(() => b.sent.length === 2));
   t.same(b.sent.map((m) => m.text), ['EMERGENCY', 'test'], 'the second modem sent both, the alarm text first');
+  t.ok(await until(async () => (await store.sms.recent(5)).every((m) => m.status === 'sent')), 'both rows marked');
   t.same((await store.sms.recent(5)).map((m) => [m.status, m.modem]), [['sent', 'gsm1'], ['sent', 'gsm1']], 'recorded as sent by the modem that sent them');
 });
 
