@@ -177,6 +177,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       view: () => lines.view(),
       queueSms: (to: string, text: string, opts: { tag?: string }, modemId?: string) => lines.queueSms(to, text, opts, modemId),
       ussd: (modemId: string, code: string) => lines.ussd(modemId, code),
+      enterPin: (modemId: string, pin: string, by: string) => lines.enterPin(modemId, pin, by),
     };
     const simApi = sim ? await sim.api(config.points, store) : undefined;
     const app = createApp(

@@ -60,7 +60,7 @@ t.test('GSM modem and line card over ptys: SMS alarm, ACK by SMS, faults', { ski
   t.match(alarmId, /^A-\d{8}-\d+$/);
   const sent = await until(async () => ((await c.get('/api/sim/modems/gsm0/sent')).json as { sent: Array<{ to: string; text: string }> }).sent, (s) => s.length > 0, 15_000);
   t.equal(sent[0]?.to, ONCALL, 'the on-call number got it');
-  t.match(sent[0]?.text, new RegExp(`【紧急报警】.*SOS km 1\\.2.*${alarmId}.*回复 ACK ${alarmId}`), 'in Chinese, with the point and how to acknowledge');
+  t.match(sent[0]?.text, new RegExp(`【紧急告警】.*SOS km 1\\.2.*${alarmId}.*回复 ACK ${alarmId}`), 'in Chinese, with the point and how to acknowledge');
   t.match((await lines()).sms.find((m) => m.direction === 'out'), { status: /sent|delivered/, alarmId }, 'logged as sent');
 
   // ACK from a stranger: stored, ignored, not answered.
@@ -79,8 +79,8 @@ t.test('GSM modem and line card over ptys: SMS alarm, ACK by SMS, faults', { ski
   const inbound = (await lines()).sms.filter((m) => m.direction === 'in' && m.peer === ONCALL);
   t.equal(inbound.length, 1, 'the two parts became one message');
   t.match(inbound[0], { status: 'handled', detail: `acknowledged ${alarmId}` });
-  const reply = await until(async () => ((await c.get('/api/sim/modems/gsm0/sent')).json as { sent: Array<{ to: string; text: string }> }).sent, (s) => s.some((m) => /acknowledged by/.test(m.text)), 10_000);
-  t.ok(reply.some((m) => m.to === ONCALL && m.text === `Alarm ${alarmId} acknowledged by ${ONCALL}.`), 'answered by SMS');
+  const reply = await until(async () => ((await c.get('/api/sim/modems/gsm0/sent')).json as { sent: Array<{ to: string; text: string }> }).sent, (s) => s.some((m) => /已由/.test(m.text)), 10_000);
+  t.ok(reply.some((m) => m.to === ONCALL && m.text === `告警 ${alarmId} 已由 ${ONCALL} 确认。`), 'answered by SMS, in the language of the plan the number is on call for');
   const audit = (await c.get('/api/audit?limit=50')).json as { entries?: Array<{ action: string; username: string }> } | Array<{ action: string; username: string }>;
   const entries = Array.isArray(audit) ? audit : (audit.entries ?? []);
   t.ok(entries.some((e) => e.action === 'alarm.acknowledge' && e.username === `sms:${ONCALL}`), 'audited');

@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import pino from 'pino';
 import { FaultBook } from '../src/alarms/faults.js';
 import { EventBus } from '../src/events/bus.js';
-import { SmsDispatch, SMS_STUCK_KEY, type SmsModem } from '../src/lines/sms-dispatch.js';
+import { SmsDispatch, SMS_STUCK_KEY, type SmsDispatchOptions, type SmsModem } from '../src/lines/sms-dispatch.js';
 import type { Alarm } from '../src/contracts/alarms.js';
 import { Store } from '../src/store/store.js';
 
@@ -20,15 +20,15 @@ const until = async (cond: () => boolean | Promise<boolean>, ms = 3000) => {
 
 function fakeModem(id: string, ready: boolean) {
   const sent: Array<{ to: string; text: string }> = [];
-  const m = { id, isReady: ready, fail: undefined as string | undefined, sent, ready: () => m.isReady, send: async (to: string, text: string) => (m.fail ? { ok: false as const, error: m.fail } : (sent.push({ to, text }), { ok: true as const, refs: [sent.length] })) };
+  const m = { id, isReady: ready, fail: undefined as string | undefined, sent, ready: () => m.isReady, send: async (to: string, text: string) => (m.fail ? { ok: false as const, error: m.fail } : (sent.push({ to, text }), { ok: true as const, refs: [sent.length], parts: [{ part: 1, ref: sent.length }], total: 1 })) };
   return m satisfies SmsModem;
 }
 
-async function rig(t: Test) {
+async function rig(t: Test, opts: SmsDispatchOptions = {}) {
   const store = await Store.open(join(t.testdir(), 'd'), { site: 's', node: 'n' });
   const bus = new EventBus(log);
   const faults = new FaultBook({ store, bus, log, notify: () => undefined });
-  const d = new SmsDispatch({ store, bus, faults, log, notify: () => undefined });
+  const d = new SmsDispatch({ store, bus, faults, log, notify: () => undefined }, opts);
   t.teardown(async () => {
     await d.stop();
     await store.close();
@@ -52,6 +52,7 @@ t.test('a ready modem sends what another one cannot; alarm texts go first', asyn
   d.kick();
   t.ok(await until(() => b.sent.length === 2));
   t.same(b.sent.map((m) => m.text), ['EMERGENCY', 'test'], 'the second modem sent both, the alarm text first');
+  t.ok(await until(async () => (await store.sms.recent(5)).every((m) => m.status === 'sent')), 'both rows marked');
   t.same((await store.sms.recent(5)).map((m) => [m.status, m.modem]), [['sent', 'gsm1'], ['sent', 'gsm1']], 'recorded as sent by the modem that sent them');
 });
 
@@ -105,4 +106,42 @@ t.test('the store failing after the network took a message: no crash, and not se
   t.equal(a.sent.length, 1, 'the row is still queued on disk, but it is not sent twice');
   broken = false;
   t.equal((await store.sms.byId(q.ok ? q.id : 0))?.status, 'queued');
+});
+
+t.test('a delivery report that comes before its part is recorded is applied once it is', async (t) => {
+  const { store, d } = await rig(t);
+  // A fast network: the report arrives while the send is still returning.
+  const m = { id: 'gsm0', ready: () => true, send: async () => {
+    void d.delivered('gsm0', 77, true, true, 0);
+    await new Promise((r) => setTimeout(r, 50));
+    return { ok: true as const, refs: [77], parts: [{ part: 1, ref: 77 }], total: 1 };
+  } } satisfies SmsModem;
+  d.add(m);
+  d.start();
+  const q = await d.queue('+8613800138000', 'quick');
+  t.ok(await until(async () => (await store.sms.byId(q.ok ? q.id : 0))?.status === 'delivered'), 'delivered, not stuck at sent');
+});
+
+t.test('parts that went out from a modem that can no longer send: another modem sends the whole message', async (t) => {
+  const { store, d } = await rig(t, { retryMs: [20, 20] });
+  const sends: Array<{ modem: string; resend?: unknown }> = [];
+  let firstUp = true;
+  const first = { id: 'gsm0', ready: () => firstUp, send: async (_to: string, _text: string, resend?: unknown) => {
+    sends.push({ modem: 'gsm0', resend });
+    firstUp = false;
+    return { ok: false as const, error: 'SMS to +8613800138000 not sent (part 2 of 2; 1 sent): network out of order', parts: [{ part: 1, ref: 5 }], total: 2, concatRef: 9 };
+  } } satisfies SmsModem;
+  const second = { id: 'gsm1', ready: () => true, send: async (_to: string, _text: string, resend?: unknown) => {
+    sends.push({ modem: 'gsm1', resend });
+    return { ok: true as const, refs: [1, 2], parts: [{ part: 1, ref: 1 }, { part: 2, ref: 2 }], total: 2, concatRef: 44 };
+  } } satisfies SmsModem;
+  d.add(first);
+  d.add(second);
+  d.start();
+  const q = await d.queue('+8613800138000', 'x'.repeat(200), { modem: 'gsm0' });
+  const id = q.ok ? q.id : 0;
+  t.ok(await until(async () => (await store.sms.byId(id))?.status === 'sent'));
+  t.same(sends, [{ modem: 'gsm0', resend: undefined }, { modem: 'gsm1', resend: undefined }], 'whole from the second modem: from another SIM the first part cannot be completed');
+  t.same((await store.smsParts.of(id)).map((p) => [p.modem, p.part, p.mr, p.concatRef]), [['gsm1', 1, 1, 44], ['gsm1', 2, 2, 44]], 'the first attempt\'s part is forgotten');
+  t.match(await store.sms.byId(id), { modem: 'gsm1', refs: [1, 2] });
 });

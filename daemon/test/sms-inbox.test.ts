@@ -33,7 +33,8 @@ t.test('alarm texts in both languages fit what a phone shows', async (t) => {
   const a = { id: 'A-20261125-3', pointId: 'p', raisedAt: '2026-11-25T06:07:00Z', updatedAt: '2026-11-25T06:09:00Z', acknowledgedBy: 'sms:+8613800138000' } as Alarm;
   const point = configSchema.parse({ site: 's', node: 'n', points: [{ id: 'p', input: 'in1', label: 'SOS km 1.2', location: 'Tunnel A', zone: 'z', escalation: { targets: [{ extension: '8000' }] } }] }).points[0];
   t.equal(alarmSms(a, point, 'raised', 'en', 'tunnel-a', 'UTC'), 'EMERGENCY tunnel-a: SOS km 1.2, Tunnel A at 2026-11-25 06:07, alarm A-20261125-3. Reply ACK A-20261125-3 to acknowledge.');
-  t.equal(alarmSms(a, point, 'raised', 'zh-CN', 'tunnel-a', 'Asia/Shanghai'), '【紧急报警】tunnel-a SOS km 1.2, Tunnel A 2026-11-25 14:07 报警 A-20261125-3。回复 ACK A-20261125-3 确认。', 'local time of the site');
+  t.equal(alarmSms(a, point, 'raised', 'zh-CN', 'tunnel-a', 'Asia/Shanghai'), '【紧急告警】tunnel-a SOS km 1.2, Tunnel A 2026-11-25 14:07 告警 A-20261125-3。回复 ACK A-20261125-3 确认。', 'local time of the site; 告警, the word for an alarm raised by equipment');
+  for (const ev of ['raised', 'failed', 'acknowledged', 'cleared'] as const) t.notMatch(alarmSms(a, point, ev, 'zh-CN', 'tunnel-a'), /报警/, `${ev}: 告警, not 报警`);
   t.ok([...alarmSms(a, point, 'raised', 'zh-CN', 'tunnel-a')].length <= 70 * 2, 'at most two UCS2 parts');
 });
 
@@ -68,4 +69,36 @@ t.test('the inbox: allow-list, reply, once only', async (t) => {
   const audit = await store.audit.list(10);
   t.ok(audit.some((e) => e.action === 'sms.status' && e.username === 'sms:+8613800138000'), 'commands are audited');
   t.ok(audit.some((e) => e.action === 'sms.command' && e.outcome === 'failed'));
+});
+
+t.test('replies in the language of the plan the sender is on call for, else the sender\'s own', async (t) => {
+  const dir = t.testdir();
+  const store = await Store.open(join(dir, 'data'), { site: 's', node: 'n' });
+  t.teardown(() => store.close());
+  const health = new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined);
+  const replies: Array<{ to: string; text: string }> = [];
+  const ONCALL_ZH = '+8613800138000';
+  const ONCALL_EN = '+4420700000000';
+  const config = configSchema.parse({
+    site: 'tunnel-a', node: 'c3',
+    points: [
+      { id: 'p1', input: 'in1', label: 'SOS 1', zone: 'z', escalation: { targets: [{ extension: '8000' }], sms: { to: [ONCALL_ZH], language: 'zh-CN' } } },
+      { id: 'p2', input: 'in2', label: 'SOS 2', zone: 'z', escalation: { targets: [{ extension: '8000' }], sms: { to: [ONCALL_EN], language: 'en' } } },
+    ],
+    lines: { smsCommands: { allowFrom: ['+8613911112222', '+4479000000000'] } },
+  });
+  const inbox = new SmsInbox({ config, store, bus: new EventBus(log), alarms: undefined, faults: undefined, health, replies: { queue: async (to, text) => (replies.push({ to, text }), { ok: true, id: 1 }) }, log, notify: () => undefined });
+  let n = 0;
+  const ask = async (from: string, text: string) => {
+    const r = await inbox.receive('gsm0', { from, text, sentAt: `2026-11-25T10:0${n++}:00+08:00`, parts: 1 });
+    await r.handled;
+    return replies.at(-1)?.text ?? '';
+  };
+  t.equal(await ask(ONCALL_ZH, 'STATUS'), 'tunnel-a/c3 状态正常：未结束告警 0 个；故障 0 个。', 'on call for a Chinese plan, though written in Latin letters');
+  t.equal(await ask(ONCALL_ZH, 'ACK A-20261125-3'), '未配置紧急呼叫点。');
+  t.match(await ask(ONCALL_ZH, 'hello'), /^命令：状态（STATUS），或 确认 <告警编号>（ACK A-20261125-3）。$/);
+  t.match(await ask(ONCALL_EN, 'STATUS'), /^tunnel-a\/c3 OK: 0 open alarm\(s\); 0 fault\(s\)\.$/, 'on call for an English plan');
+  t.match(await ask('+8613911112222', '状态'), /^tunnel-a\/c3 状态正常/, 'not on call: a +86 number writing Chinese gets Chinese');
+  t.match(await ask('+4479000000000', 'STATUS'), /^tunnel-a\/c3 OK/, 'anyone else writing in Latin letters: English');
+  for (const r of replies) t.notMatch(r.text, /报警/, `告警, not 报警: ${r.text}`);
 });

@@ -48,10 +48,14 @@ function driver(link: SerialLink, opts: DriverOptions): GsmModem {
   return new GsmModem(engine, link, { id: 'gsm0', log: quietLog, ...DRIVER_DEFAULTS, ...opts });
 }
 
-/** In-process: the driver and the simulator on the two ends of a Duplex pair. */
-export function duplexRig(simOpts: GsmModemSimOptions = {}, opts: DriverOptions = {}): Rig {
+/**
+ * In-process: the driver and the simulator on the two ends of a Duplex pair.
+ * With `keep`, the simulator of an earlier rig: a new driver on the same modem,
+ * as after a daemon restart (close() then leaves the simulator running).
+ */
+export function duplexRig(simOpts: GsmModemSimOptions = {}, opts: DriverOptions = {}, keep?: GsmModemSim): Rig {
   const [host, modem] = duplexPair();
-  const sim = new GsmModemSim({ ...SIM_DEFAULTS, ...simOpts });
+  const sim = keep ?? new GsmModemSim({ ...SIM_DEFAULTS, ...simOpts });
   sim.attach(modem);
   const link = new StreamLink(host, 'duplex');
   const gsm = driver(link, opts);
@@ -61,7 +65,8 @@ export function duplexRig(simOpts: GsmModemSimOptions = {}, opts: DriverOptions 
     link,
     async close() {
       await gsm.stop();
-      sim.close();
+      if (keep) sim.detach();
+      else sim.close();
       host.destroy();
     },
   };

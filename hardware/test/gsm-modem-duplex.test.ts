@@ -63,6 +63,26 @@ t.test('delivery reports: stored (+CDSI), read, reported and deleted', async (t)
   await until(() => rig.sim.memory().length === 0, 'reports deleted from memory');
 });
 
+t.test('delivery reports without the SMSC field (27.005 §3.1 <length> counts only the TPDU) are read, not refused', async (t) => {
+  const rig = await started(duplexRig());
+  t.teardown(() => rig.close());
+  const reports: DeliveryReport[] = [];
+  const bad: BadPdu[] = [];
+  rig.gsm.on('delivery', (r) => reports.push(r));
+  rig.gsm.on('bad-pdu', (b) => bad.push(b));
+  const r = await rig.gsm.sendSms('+8613912345678', 'report please', { statusReport: true });
+  if (!r.ok) return t.fail(r.error);
+  const [mr] = r.refs;
+  rig.sim.deliverReport(mr ?? -1, true, { sca: false }); // stored: +CDSI, then AT+CMGR gives "+CMGR: 0,,25" and the bare TPDU
+  await until(() => reports.length + bad.length === 1, 'the stored report');
+  rig.sim.state.cnmi = [2, 1, 0, 1, 0];
+  rig.sim.deliverReport(mr ?? -1, true, { sca: false }); // direct: "+CDS: 25" and the bare TPDU
+  await until(() => reports.length + bad.length === 2, 'the direct report');
+  t.same(bad, [], 'neither refused as undecodable');
+  t.match(reports, [{ ref: mr, delivered: true, recipient: '+8613912345678' }, { ref: mr, delivered: true, recipient: '+8613912345678' }]);
+  await until(() => rig.sim.memory().length === 0, 'the stored one deleted');
+});
+
 t.test('incoming call: RING + CLIP → ringing with the number; NO CARRIER → ended', async (t) => {
   const rig = await started(duplexRig());
   t.teardown(() => rig.close());
@@ -80,25 +100,48 @@ t.test('incoming call: RING + CLIP → ringing with the number; NO CARRIER → e
   t.ok(rig.gsm.available());
 });
 
-t.test('power-down notices: fault, and back when the modem restarts (RDY)', async (t) => {
-  const rig = await started(duplexRig());
-  t.teardown(() => rig.close());
-  const faults: GsmFault[] = [];
-  rig.gsm.on('fault', (f) => faults.push(f));
-  rig.sim.powerDownNotice('under-voltage-warning');
-  await until(() => codes(rig).includes('power-down'), 'the warning');
-  t.match(faults[0]?.detail, /UNDER-VOLTAGE WARNNING/);
-  t.equal((await rig.gsm.sendSms('+8613912345678', 'still works')).ok, true, 'a warning does not stop sending');
+// Each family announces power events in its own words (power-notices.ts cites
+// the manuals): SIM800/SIM7600 "UNDER-VOLTAGE WARNNING" … "NORMAL POWER DOWN",
+// EC25 '+QIND: "vbatt",-1' … "POWERED DOWN". A warning is a fault while the
+// modem keeps working; a power-down stops sending until the modem is back.
+for (const model of ['sim800', 'sim7600', 'ec25'] as const) {
+  t.test(`power notices of a ${model}: warning, power-down, and back when the modem restarts (RDY)`, async (t) => {
+    const rig = await started(duplexRig({ model }));
+    t.teardown(() => rig.close());
+    const faults: GsmFault[] = [];
+    rig.gsm.on('fault', (f) => faults.push(f));
+    rig.sim.powerDownNotice('under-voltage-warning');
+    await until(() => codes(rig).includes('power-down'), 'the under-voltage warning', 3000);
+    t.match(faults[0]?.detail, /supply voltage is too low/);
+    t.match(faults[0]?.detail, model === 'ec25' ? /\+QIND: "vbatt",-1/ : /UNDER-VOLTAGE WARNNING/, 'in the modem\'s own words');
+    t.equal((await rig.gsm.sendSms('+8613912345678', 'still works')).ok, true, 'a warning does not stop sending');
 
-  rig.sim.powerDownNotice('normal');
-  await until(() => rig.gsm.status().faults.some((f) => /NORMAL POWER DOWN/.test(f.detail)), 'the power-down');
-  const r = await rig.gsm.sendSms('+8613912345678', 'nobody home');
-  t.match(r, { ok: false, error: /NORMAL POWER DOWN/ });
-  const ate0 = rig.sim.count('ATE0');
-  rig.sim.powerOn();
-  await until(() => rig.gsm.status().state === 'ready' && rig.sim.count('ATE0') > ate0, 're-initialised after RDY');
-  t.equal(rig.sim.state.echo, false, 'echo (back on after the restart) switched off again');
-  t.same(codes(rig), []);
+    rig.sim.powerDownNotice('normal');
+    const words = model === 'ec25' ? /POWERED DOWN/ : /NORMAL POWER DOWN/;
+    await until(() => rig.gsm.status().faults.some((f) => words.test(f.detail)), 'the power-down', 3000);
+    const r = await rig.gsm.sendSms('+8613912345678', 'nobody home');
+    t.match(r, { ok: false, error: words });
+    const ate0 = rig.sim.count('ATE0');
+    rig.sim.powerOn();
+    await until(() => rig.gsm.status().state === 'ready' && rig.sim.count('ATE0') > ate0, 're-initialised after RDY');
+    t.equal(rig.sim.state.echo, false, 'echo (back on after the restart) switched off again');
+    t.same(codes(rig), []);
+
+    rig.sim.powerDownNotice('over-voltage');
+    await until(() => rig.gsm.status().faults.some((f) => /too high/.test(f.detail)), 'the over-voltage power-down', 3000);
+    t.match((await rig.gsm.sendSms('+8613912345678', 'off')).ok, false);
+  });
+}
+
+t.test('temperature notices (SIMCom +CMTE): a warning, then the power-down', async (t) => {
+  const rig = await started(duplexRig({ model: 'sim800' }));
+  t.teardown(() => rig.close());
+  rig.sim.powerDownNotice('over-temperature-warning');
+  await until(() => codes(rig).includes('power-down'), 'the temperature warning', 3000);
+  t.match(rig.gsm.status().faults[0]?.detail, /"\+CMTE: 1".*too hot/);
+  rig.sim.powerDownNotice('over-temperature');
+  await until(() => rig.gsm.status().faults.some((f) => /\+CMTE: 2/.test(f.detail)), 'the power-down', 3000);
+  t.match(await rig.gsm.sendSms('+8613912345678', 'hot'), { ok: false, error: /too hot/ });
 });
 
 t.test('a PDU that does not decode is logged, reported and deleted', async (t) => {

@@ -144,11 +144,21 @@ t.test('USSD, calls and quirks', async (t) => {
   t.equal(h.take(), '\r\n+CSQ: 20', 'half an answer, no final result');
   h.sim.powerDownNotice('under-voltage');
   await delay(10);
-  t.equal(h.take(), '\r\nUNDER-VOLTAGE POWER DOWN\r\n');
+  t.equal(h.take(), '\r\n+QIND: "vbatt",-2\r\n', 'EC25: the supply voltage as +QIND "vbatt" (-2: under-voltage power down)');
   h.host.write('AT\r');
   await delay(50);
   t.equal(h.take(), '', 'powered off: silent');
   h.sim.powerOn();
   t.equal(h.take(), '\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n');
   t.equal(await h.cmd('AT\r'), 'AT\r\r\nOK\r\n', 'echo is on again after a power cycle');
+  h.sim.powerDownNotice('normal');
+  await delay(10);
+  t.equal(h.take(), '\r\nPOWERED DOWN\r\n', 'EC25 after AT+QPOWD or the power key');
+
+  const simcom = host({ model: 'sim800' });
+  simcom.sim.powerDownNotice('under-voltage-warning');
+  simcom.sim.powerDownNotice('over-temperature-warning');
+  simcom.sim.powerDownNotice('normal');
+  await delay(10);
+  t.equal(simcom.take(), '\r\nUNDER-VOLTAGE WARNNING\r\n\r\n+CMTE: 1\r\n\r\nNORMAL POWER DOWN\r\n', 'SIM800 words, "WARNNING" (sic)');
 });

@@ -6,6 +6,7 @@
 // are pinned in gsm-modem-sim.test.ts.
 import t from 'tap';
 import { skipUnless } from '../../daemon/test/helpers/tools.js';
+import { ConfiguredPin } from '../src/serial/gsm/index.js';
 import type { ReceivedSms } from '../src/serial/sms/types.js';
 import { delay, ptyRig, until, type Rig } from './gsm-helpers.js';
 
@@ -59,13 +60,15 @@ t.test('pty: the PIN is entered once; a wrong PIN is never sent again, even afte
   });
 
   t.test('wrong PIN', async (t) => {
-    const rig = await started(await ptyRig({ sim: 'pin', pin: '2468' }, { pin: '1111' }));
+    const pins = new ConfiguredPin('1111');
+    const rig = await started(await ptyRig({ sim: 'pin', pin: '2468' }, { pins }));
     t.teardown(() => rig.close());
     const s = rig.gsm.status();
     t.equal(s.state, 'fault');
     t.equal(s.sim, 'pin');
     t.same(s.faults.map((f) => f.code), ['wrong-pin']);
-    t.match(s.faults[0]?.detail, /refused the configured PIN \(incorrect password\); it is not tried again/);
+    t.match(s.faults[0]?.detail, /SIM 89860012345678901234 refused the configured PIN \(incorrect password\); it is not entered again/);
+    t.equal(s.iccid, '89860012345678901234', 'the ICCID, read before the PIN, is shown');
     t.equal(rig.sim.count('AT+CPIN="'), 1);
     t.equal(rig.sim.pinAttemptsLeft(), 2);
 
@@ -84,8 +87,9 @@ t.test('pty: the PIN is entered once; a wrong PIN is never sent again, even afte
     await delay(500);
     t.equal(rig.sim.count('AT+CPIN="'), 1);
 
-    // The operator fixes the PIN in the settings: tried once, accepted.
-    await rig.gsm.setPin('2468');
+    // A new PIN is given: tried once, accepted.
+    pins.set('2468');
+    await rig.gsm.recheckSim();
     await until(() => rig.gsm.status().state === 'ready', 'ready after the new PIN');
     t.equal(rig.sim.count('AT+CPIN="'), 2);
     t.same(rig.gsm.status().faults, []);
@@ -145,6 +149,24 @@ t.test('pty: SMS out — GSM 7-bit, UCS2 Chinese and three parts arrive as the s
   t.type(third?.ref, 'number', 'one concatenation reference for the three parts');
   // One AT+CMGS per part, never interleaved: the queue kept message order.
   t.equal(rig.sim.count('AT+CMGS='), 5);
+});
+
+t.test('pty: the network refuses part 2 of 3 — the result names part 1; parts 2 and 3 resent under the same reference complete the message', SOCAT, async (t) => {
+  const rig = await started(await ptyRig());
+  t.teardown(() => rig.close());
+  const long = 'Alarm at call point 3, east wing, level 2. '.repeat(8).trim(); // three parts
+  rig.sim.refuseSubmit(2, '+CMS ERROR: 38');
+  const first = await rig.gsm.sendSms('+8613912345678', long, { statusReport: true });
+  t.match(first, { ok: false, error: /part 2 of 3; 1 sent\): network out of order/, total: 3, parts: [{ part: 1 }] });
+  if (first.ok || first.concatRef === undefined) return t.fail('no partial result');
+  t.match(rig.sim.incomplete(), [{ to: '+8613912345678', ref: first.concatRef, missing: [2, 3] }], 'the phone holds part 1 and waits');
+  const rest = await rig.gsm.sendSms('+8613912345678', long, { statusReport: true, concatRef: first.concatRef, parts: [2, 3] });
+  t.match(rest, { ok: true, total: 3, concatRef: first.concatRef, parts: [{ part: 2 }, { part: 3 }] });
+  t.same(rig.sim.incomplete(), [], 'completed: no orphan');
+  t.equal(rig.sim.sent.length, 1, 'one message, not a duplicate');
+  t.equal(rig.sim.sent[0]?.text, long);
+  t.same(rig.sim.partsSent.map((p) => p.part), [1, 2, 3], 'each part once');
+  t.match(await rig.gsm.sendSms('+8613912345678', long, { concatRef: 7, parts: [4] }), { ok: false, error: /has 3 part\(s\): there is no part 4/ });
 });
 
 t.test('pty: SMS in — single and three parts out of order; deleted only after the handler resolved', SOCAT, async (t) => {

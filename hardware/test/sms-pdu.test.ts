@@ -292,6 +292,17 @@ t.test('decodePdu: published SMS-STATUS-REPORT PDUs', async (t) => {
     dischargedAt: '2007-09-12T15:10:17+02:00',
     delivered: true,
   });
+  // [AMR] exactly as published: the +CDS line without any SMSC field, which
+  // some firmware prints although 27.005 §3.1 puts the SMSC address in front
+  // of the TPDU. <length> (25, "+CDS: 25") never counts the SMSC field, so
+  // with it the PDU is recognised as a bare TPDU; without it, a report that
+  // does not decode with an SMSC field is read as a bare TPDU.
+  const amr = '06000B910221815716F2709021510121807090215101718000';
+  const amrWant = { type: 'status-report', messageRef: 0, recipient: '+20121875612', sentAt: '2007-09-12T15:10:12+02:00', dischargedAt: '2007-09-12T15:10:17+02:00', delivered: true, smsc: '' };
+  t.match(decodePdu(amr, { tpduLength: 25 }), amrWant, 'no SMSC field: told by <length>');
+  t.match(decodePdu(amr), amrWant, 'no SMSC field: found without <length>');
+  t.match(decodePdu('00' + amr, { tpduLength: 25 }), amrWant, 'SMSC field "00" with <length>');
+  t.match(decodePdu('0006D60B911326880736F4111011719551401110117195714000', { tpduLength: 25 }), { messageRef: 214 }, '[PGM] with its <length>');
   // [PGM] "semi-invalid status report PDU captured from a ZTE modem": odd
   // recipient digits (0xB = '#') but structurally sound -> decoded, not refused.
   t.match(decodePdu('0297F1061C0F910B487228297020F5317062419272803170624192138000'), {

@@ -12,6 +12,7 @@ import {
   canHandleAlarms,
   canSeeAudit,
   canSeeUsers,
+  canEnterPin,
   canTest,
   type Health,
   type Session,
@@ -220,7 +221,7 @@ export function App() {
       page = <Board subscribe={subscribe} streamEpoch={streamEpoch} />;
       break;
     case 'lines':
-      page = <Lines subscribe={subscribe} streamEpoch={streamEpoch} canTest={canTest(user.role)} />;
+      page = <Lines subscribe={subscribe} streamEpoch={streamEpoch} canTest={canTest(user.role)} canEnterPin={canEnterPin(user.role)} />;
       break;
     case 'dashboard':
       // Until the alarm list answers: it may send this sign-in to the Alarms page instead.

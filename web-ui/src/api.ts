@@ -15,6 +15,7 @@ import type {
   LinesList,
   Role,
   Session,
+  SimPinResult,
   SimInputResult,
   UserRecord,
 } from './types';
@@ -197,6 +198,10 @@ export const getLines = () => request<LinesList>('GET', '/api/lines');
 /** A test SMS from one modem (202 { id }; its progress comes as `sms` events). */
 export const sendTestSms = (modem: string, to: string, text: string) =>
   request<{ id: number }>('POST', `/api/lines/modems/${enc(modem)}/sms`, { body: { to, text } });
+
+/** An admin's SIM PIN for a modem: entered at once; the answer says whether the SIM took it (never the PIN). */
+export const enterSimPin = (modem: string, pin: string) =>
+  request<SimPinResult>('POST', `/api/lines/modems/${enc(modem)}/pin`, { body: { pin }, timeoutMs: 30_000 });
 
 /** A USSD code (e.g. the balance); the network can take a while to answer. */
 export const sendUssd = (modem: string, code: string) =>

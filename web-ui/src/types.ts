@@ -42,6 +42,7 @@ export type {
   Session,
   SessionUser,
   SimInputResult,
+  SimPinResult,
   Sms,
   SmsStatus,
   StreamEvents,
@@ -60,6 +61,8 @@ export const canSeeUsers = (role: Role | undefined) => roleAtLeast(role, 'admin'
 export const canSeeAudit = (role: Role | undefined) => roleAtLeast(role, 'technician');
 /** Acknowledge and clear alarms; simulation controls. */
 export const canHandleAlarms = (role: Role | undefined) => roleAtLeast(role, 'technician');
+/** Enter a SIM PIN (a secret that can block the SIM). */
+export const canEnterPin = (role: Role | undefined) => roleAtLeast(role, 'admin');
 /** Run self-tests, send test SMS and USSD codes. */
 export const canTest = (role: Role | undefined) => roleAtLeast(role, 'technician');
 export const canExportCalls = (role: Role | undefined) => roleAtLeast(role, 'technician');

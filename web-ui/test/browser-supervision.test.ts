@@ -251,6 +251,21 @@ t.test('the Lines page with a simulated GSM modem and line card', { skip: skipUn
   await page.getByTestId('ussd-result').waitFor({ timeout: 45_000 });
   t.match(await page.getByTestId('ussd-result').innerText(), /Balance: 12\.30 CNY/, 'the USSD answer');
 
+  // Another card, locked with a PIN nobody configured: the admin gets the PIN form and enters it.
+  await sim('/api/sim/modems/gsm0/card', { state: 'pin', pin: '2580', iccid: '89860033333333333333' });
+  const pinForm = page.locator('[data-testid="modem-card"][data-id="gsm0"] [data-testid="sim-pin-form"]');
+  await pinForm.waitFor({ timeout: 30_000 });
+  t.match(await pinForm.innerText(), /SIM 卡 PIN 码[\s\S]*连续三次错误会锁卡/, 'the form, in Chinese, says why a PIN is not retried');
+  await page.screenshot({ path: join(SHOTS, 'lines-sim-pin-zh-CN.png'), fullPage: true });
+  await pinForm.getByTestId('sim-pin').fill('12');
+  await pinForm.getByTestId('sim-pin-send').click();
+  t.match(await pinForm.getByTestId('sim-pin-feedback').innerText(), /4 至 8 位数字/, 'checked before it is sent');
+  await pinForm.getByTestId('sim-pin').fill('2580');
+  await pinForm.getByTestId('sim-pin-send').click();
+  await page.waitForSelector('[data-testid="modem-card"][data-id="gsm0"][data-state="ready"]', { timeout: 30_000 });
+  t.match(await page.locator('[data-testid="modem-card"][data-id="gsm0"] [data-testid="modem-pin"]').innerText(), /由 chief 输入/, 'the card says who entered the PIN');
+  t.equal(await page.locator('[data-testid="sim-pin-form"]').count(), 0, 'the form goes once the SIM is ready');
+
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, 'lines-sim-zh-CN.png'), fullPage: true });
   await page.getByTestId('lang-switch').selectOption('en');

@@ -14,8 +14,7 @@ import type { LiveChannel } from '../contracts/calls.js';
 import type { AlarmService } from '../alarms/alarm-service.js';
 import type { SelfTest } from '../alarms/self-test.js';
 import type { FaultBook } from '../alarms/faults.js';
-import type { PortAction } from '../contracts/lines.js';
-import type { LinesView } from '../contracts/lines.js';
+import type { LineFault, LinesView, ModemView, PortAction, SimCardAction, SimNetworkRegistration } from '../contracts/lines.js';
 import type { BoardSnapshot } from '../contracts/board.js';
 
 import type { SimInputResult } from '../contracts/alarms.js';
@@ -26,6 +25,8 @@ export interface LinesApi {
   view(): LinesView;
   queueSms(to: string, text: string, o: { tag?: string }, modemId?: string): Promise<{ ok: true; id: number } | { ok: false; error: string }>;
   ussd(modemId: string, code: string): Promise<{ ok: true; text: string } | { ok: false; error: string }>;
+  /** A person's SIM PIN: stored, entered at once; how the SIM took it. */
+  enterPin(modemId: string, pin: string, by: string): Promise<{ ok: true; iccid: string | null; checked: boolean; sim: ModemView['sim']; faults: LineFault[] } | { ok: false; error: string }>;
 }
 
 /** Simulated line devices, driven by hand: an SMS arriving, a line-card port changing. */
@@ -34,6 +35,10 @@ export interface SimLinesApi {
   port(cardId: string, port: number, action: PortAction): { ok: true } | { ok: false; error: string };
   /** What the simulated network received from the modem: to, text, parts. */
   sent(modemId: string): Array<{ to: string; text: string; parts: number }> | undefined;
+  /** Another SIM card, or the same one locked: its state, PIN and ICCID. */
+  card(modemId: string, card: { state: SimCardAction; pin?: string; iccid?: string }): { ok: true } | { ok: false; error: string };
+  /** The network as the simulated modem sees it. */
+  network(modemId: string, n: { registration?: SimNetworkRegistration; rssi?: number }): { ok: true } | { ok: false; error: string };
 }
 
 /** Simulation mode: the parts that can be driven from the UI, the API and `callpoint sim`. */

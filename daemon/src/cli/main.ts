@@ -18,6 +18,8 @@ usage:
   callpoint user add NAME [--role admin|technician|viewer] [--password-stdin] [--config FILE]
   callpoint user passwd NAME [--password-stdin] [--config FILE]
   callpoint user list|remove [NAME] [--config FILE]
+  callpoint gsm pin MODEM [--pin-stdin] [--config FILE]
+                                                  enter a SIM PIN (after the SIM refused one; beside a running daemon too)
   callpoint backup FILE [--config FILE]           consistent snapshot of the database and configuration
   callpoint restore FILE [--config FILE] [--with-config]
                                                   restore a snapshot (the daemon must be stopped)
@@ -41,6 +43,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         const logger = await createLogger({ level: 'warn', destination: process.stderr });
         return await (await import('./user-cmd.js')).userCommand(rest, env, out, logger.ns('cli'));
       }
+      case 'gsm':
+        return await (await import('./gsm-cmd.js')).gsmCommand(rest, env, out);
       case 'sim':
         return await (await import('./sim-cmd.js')).simCommand(rest, env, out);
       case 'provision':

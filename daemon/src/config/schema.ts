@@ -122,7 +122,7 @@ const lines = z
           id: ident('a modem id'),
           port: serialPort,
           baud: z.number().int().positive().default(115200),
-          pin: z.string().regex(/^\d{4,8}$/, 'a SIM PIN is 4–8 digits').optional().meta(meta({ title: 'SIM PIN', description: 'Entered once at start; never retried after a failure (a SIM locks after three wrong PINs).', secret: true })),
+          pin: z.string().regex(/^\d{4,8}$/, 'a SIM PIN is 4–8 digits').optional().meta(meta({ title: 'SIM PIN', description: 'A PIN the SIM refused is never entered again, not after a restart either (a SIM locks after three wrong PINs), until a person enters one (callpoint gsm pin, or the Lines page) or another SIM is put in. A PIN entered that way is used instead of this one.', secret: true })),
           pollS: z.number().int().min(5).max(3600).default(30).meta(meta({ title: 'Poll interval (s)', description: 'How often signal, registration and operator are read.' })),
         }),
       )

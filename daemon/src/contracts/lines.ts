@@ -3,7 +3,7 @@
 // of the technician's test SMS and USSD query.
 import { z } from 'zod';
 import { isoTime, phoneNumber } from './patterns.js';
-import { MODEM_STATES, PORT_ACTIONS, PORT_KINDS, PORT_STATES, REGISTRATIONS, SIM_STATES, SMS_STATUSES } from './values.js';
+import { MODEM_STATES, PIN_RE, PORT_ACTIONS, PORT_KINDS, PORT_STATES, REGISTRATIONS, SIM_CARD_ACTIONS, SIM_NETWORK_REGISTRATIONS, SIM_STATES, SMS_STATUSES } from './values.js';
 
 export const lineFault = z.object({ code: z.string(), detail: z.string() });
 export type LineFault = z.infer<typeof lineFault>;
@@ -30,6 +30,8 @@ export const modemView = z.object({
   faults: z.array(lineFault),
   /** ms since epoch of the last state change. */
   since: z.number(),
+  /** Where the SIM PIN comes from (never the PIN itself): one a person entered (who, when), or the configuration's. */
+  pin: z.object({ entered: z.object({ by: z.string(), at: z.string() }).nullable(), configured: z.boolean() }),
 });
 export type ModemView = z.infer<typeof modemView>;
 
@@ -102,6 +104,26 @@ export const ussdBody = z.strictObject({ code: z.string().regex(/^[0-9*#]{2,20}$
 export type UssdBody = z.infer<typeof ussdBody>;
 
 export type PortAction = (typeof PORT_ACTIONS)[number];
+export type SimCardAction = (typeof SIM_CARD_ACTIONS)[number];
+export type SimNetworkRegistration = (typeof SIM_NETWORK_REGISTRATIONS)[number];
+
+/** POST /api/lines/modems/:id/pin (admins): a SIM PIN a person enters; used at once and at every start. */
+export const simPinBody = z.strictObject({ pin: z.string().regex(PIN_RE, 'the SIM PIN is 4–8 digits') });
+/** The answer: how the SIM took it (`checked` false: stored, tried when the modem is free). */
+export const simPinResult = z.object({ sim: z.enum(SIM_STATES), faults: z.array(lineFault), checked: z.boolean() });
+export type SimPinResult = z.infer<typeof simPinResult>;
+
+/** Simulation: put another SIM card (or the same one locked) in the simulated modem. */
+export const simCardBody = z.strictObject({
+  state: z.enum(SIM_CARD_ACTIONS),
+  pin: z.string().regex(PIN_RE, 'a SIM PIN is 4–8 digits').optional(),
+  iccid: z.string().regex(/^\d{18,20}$/, 'an ICCID is 18–20 digits').optional(),
+});
+/** Simulation: the network as the simulated modem sees it. */
+export const simNetworkBody = z.strictObject({
+  registration: z.enum(SIM_NETWORK_REGISTRATIONS).optional(),
+  rssi: z.number().int().refine((n) => (n >= 0 && n <= 31) || n === 99, 'rssi: 0–31, or 99 (unknown)').optional(),
+});
 export const simPortBody = z.strictObject({ action: z.enum(PORT_ACTIONS) });
 export const simSmsBody = z.strictObject({
   from: phoneNumber,

@@ -80,12 +80,27 @@ const lineStateEvent = z.object({
   at: isoTime,
 });
 
+/** A voice call on a GSM modem, from its first sign to its end (one message per call). */
+const gsmCallEvent = z.object({
+  kind: z.literal('gsm-call'),
+  modem: z.string(),
+  direction: z.enum(['in', 'out']),
+  /** The caller (in; null when withheld) or the number called (out). */
+  from: z.string().nullable().optional(),
+  to: z.string().nullable().optional(),
+  startedAt: isoTime,
+  answered: z.boolean(),
+  answeredAt: isoTime.nullable(),
+  endedAt: isoTime,
+  reason: z.string(),
+});
+
 const dropCount = z.object({ call: z.number(), event: z.number() });
 /** The backlog was over uplink.maxBacklog: the oldest call records and events were dropped (never alarms). */
 const backlogTrimmedEvent = z.object({ kind: z.literal('backlog-trimmed'), dropped: dropCount, total: dropCount, maxBacklog: z.number() });
 
 /** `event`: things central should know that are not alarms or calls. */
-export const eventMessage = z.union([faultEvent, smsOutEvent, smsInEvent, smsUndecodableEvent, gsmStateEvent, lineStateEvent, backlogTrimmedEvent]);
+export const eventMessage = z.union([faultEvent, smsOutEvent, smsInEvent, smsUndecodableEvent, gsmStateEvent, gsmCallEvent, lineStateEvent, backlogTrimmedEvent]);
 export type EventMessage = z.infer<typeof eventMessage>;
 export type FaultEventMessage = z.infer<typeof faultEvent>;
 

@@ -35,6 +35,12 @@ export const REGISTRATIONS = ['home', 'roaming', 'searching', 'denied', 'not-reg
 export const PORT_KINDS = ['fxs', 'fxo'] as const;
 export const PORT_STATES = ['on-hook', 'off-hook', 'ringing', 'idle', 'in-use', 'no-line', 'unknown'] as const;
 export const SMS_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'received', 'ignored', 'handled'] as const;
+/** A SIM PIN as a person types it. */
+export const PIN_RE = /^\d{4,8}$/;
+/** Simulation: which SIM card the simulated modem holds now. */
+export const SIM_CARD_ACTIONS = ['ready', 'pin', 'puk', 'absent'] as const;
+/** Simulation: the network as the simulated modem sees it. */
+export const SIM_NETWORK_REGISTRATIONS = ['home', 'roaming', 'searching', 'denied', 'not-searching', 'unknown'] as const;
 /** Simulation: what a simulated line-card port can be made to do. */
 export const PORT_ACTIONS = ['off-hook', 'on-hook', 'ring', 'stop-ring', 'cut', 'restore', 'no-battery', 'battery'] as const;
 export const AUDIT_OUTCOMES = ['ok', 'denied', 'failed'] as const;

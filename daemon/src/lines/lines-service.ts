@@ -15,8 +15,9 @@ import { CardLine } from './card-line.js';
 import { GsmLine } from './gsm-line.js';
 import { SmsDispatch, SMS_STUCK_KEY, type QueueResult } from './sms-dispatch.js';
 import type { SerialPortOpener } from './serial-ports.js';
+import { SimPins } from './sim-pins.js';
 import { SmsInbox } from './sms-inbox.js';
-import type { LinesView } from '../contracts/lines.js';
+import type { LinesView, ModemView } from '../contracts/lines.js';
 
 export interface LinesDeps {
   store: Store;
@@ -30,6 +31,24 @@ export interface LinesDeps {
   notify: () => void;
   /** Opens the configured serial ports. */
   ports: SerialPortOpener;
+}
+
+/**
+ * One modem's part of the `gsm` health component: ok only when it can send
+ * and call now — ready, registered, some signal. Ready but searching, or
+ * without signal, or still starting, is degraded with the reason; a fault
+ * (which the not-registered and no-signal conditions become after their
+ * grace periods) is down.
+ */
+export function modemHealth(m: ModemView): { status: ComponentStatus; detail: string } {
+  if (m.state === 'fault' || m.state === 'stopped') return { status: 'down', detail: `${m.id}: ${m.state}${m.faults.length ? ` — ${m.faults.map((f) => f.detail).join('; ')}` : ''}` };
+  if (m.state === 'starting') return { status: 'degraded', detail: `${m.id}: starting` };
+  if (m.registration !== 'home' && m.registration !== 'roaming') {
+    const why = m.registration === 'searching' ? 'searching for a network' : m.registration === 'denied' ? 'registration denied by the network' : m.registration;
+    return { status: 'degraded', detail: `${m.id}: not registered (${why}); SMS and calls cannot go out` };
+  }
+  if (m.bars === 0) return { status: 'degraded', detail: `${m.id}: no signal (${m.dbm ?? '?'} dBm)` };
+  return { status: 'ok', detail: `${m.id}: ${m.operator ?? '?'}, ${m.dbm ?? '?'} dBm (${m.bars}/5), ${m.registration}` };
 }
 
 /** After a start, faults of modems and cards that the drivers do not report again by then are closed. */
@@ -73,8 +92,11 @@ export class LinesService implements Component {
       if (!AtEngine || !GsmModem) break;
       const { link, path } = await this.d.ports.open('modem', m.id, m.port, m.baud);
       const engine = new AtEngine(link, { log: logger.ns('lines:gsm:at') });
-      const modem = new GsmModem(engine, link, { id: m.id, log: logger.ns('lines:gsm'), pin: m.pin, pollMs: m.pollS * 1000 });
-      this.modems.set(m.id, new GsmLine({ id: m.id, port: path, modem, store, faults, sms: dispatch, log: logger.ns('lines:gsm'), changed, notify: this.d.notify }));
+      // The PIN and any refusal of it live in the database: a restart never re-enters a PIN the SIM refused.
+      const pins = new SimPins(m.id, m.pin, store, logger.ns('lines:gsm'));
+      await pins.load();
+      const modem = new GsmModem(engine, link, { id: m.id, log: logger.ns('lines:gsm'), pins, pollMs: m.pollS * 1000 });
+      this.modems.set(m.id, new GsmLine({ id: m.id, port: path, modem, store, faults, sms: dispatch, pins, log: logger.ns('lines:gsm'), changed, notify: this.d.notify }));
     }
     for (const c of this.config.lines.lineCards) {
       if (!LineCard) break;
@@ -152,9 +174,9 @@ export class LinesService implements Component {
     const { health } = this.d;
     if (!v.modems.length) health.set('gsm', 'disabled', 'no modem configured');
     else {
-      const ready = v.modems.filter((m) => m.state === 'ready');
-      const status: ComponentStatus = ready.length === v.modems.length && v.modems.every((m) => !m.faults.length) ? 'ok' : ready.length ? 'degraded' : 'down';
-      health.set('gsm', status, v.modems.map((m) => (m.state === 'ready' ? `${m.id}: ${m.operator ?? '?'}, ${m.dbm ?? '?'} dBm (${m.bars}/5), ${m.registration}` : `${m.id}: ${m.state}${m.faults.length ? ` — ${m.faults.map((f) => f.detail).join('; ')}` : ''}`)).join('; '));
+      const each = v.modems.map(modemHealth);
+      const status: ComponentStatus = each.every((m) => m.status === 'ok') ? 'ok' : each.every((m) => m.status === 'down') ? 'down' : 'degraded';
+      health.set('gsm', status, each.map((m) => m.detail).join('; '));
     }
     if (!v.lineCards.length) health.set('lines', 'disabled', 'no line card configured');
     else {
@@ -163,6 +185,13 @@ export class LinesService implements Component {
       const status: ComponentStatus = ok.length === v.lineCards.length ? (portFaults.length ? 'degraded' : 'ok') : ok.length ? 'degraded' : 'down';
       health.set('lines', status, [...v.lineCards.map((c) => `${c.id}: ${c.detail}`), ...portFaults].join('; '));
     }
+  }
+
+  /** A person's SIM PIN for a modem (the admin API): stored, then entered at once. */
+  async enterPin(modemId: string, pin: string, by: string): Promise<({ ok: true } & Awaited<ReturnType<GsmLine['enterPin']>>) | { ok: false; error: string }> {
+    const g = this.modems.get(modemId);
+    if (!g) return { ok: false, error: `no modem ${modemId}` };
+    return { ok: true, ...(await g.enterPin(pin, by)) };
   }
 
   /**

@@ -21,3 +21,18 @@ export function sameNumber(a: string, b: string): boolean {
   const norm = (n: string) => n.replace(/[\s()-]/g, '').replace(/^00/, '+');
   return norm(a) === norm(b);
 }
+
+/** CJK Unified Ideographs (with extension A) and CJK punctuation: text written in Chinese. */
+const CHINESE = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]/;
+
+/**
+ * The language to answer `from` in: that of the plan the number is on call
+ * for (they read its alarm texts), else the sender's own as the message shows
+ * it — Chinese characters get Chinese (a +86 number writing "ACK" in Latin
+ * letters, or a foreign number, gets English: nothing says they read Chinese).
+ */
+export function replyLanguage<L extends string>(from: string, text: string, plans: ReadonlyArray<{ to: readonly string[]; language: L }>): L | 'zh-CN' | 'en' {
+  const plan = plans.find((p) => p.to.some((n) => sameNumber(n, from)));
+  if (plan) return plan.language;
+  return CHINESE.test(text) ? 'zh-CN' : 'en';
+}

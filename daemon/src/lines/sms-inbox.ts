@@ -3,7 +3,8 @@
 // command (STATUS, ACK <alarm id>) and answered by SMS. Each command is
 // audited under the user "sms:<number>"; a message from anyone else is kept,
 // logged and ignored — never answered, so the appliance cannot be made to
-// send SMS to strangers.
+// send SMS to strangers. The answer is in the language of the plan the
+// sender is on call for, else in the sender's own (sms-commands.ts).
 import type { AlarmService } from '../alarms/alarm-service.js';
 import type { FaultBook } from '../alarms/faults.js';
 import type { Config } from '../config/schema.js';
@@ -13,7 +14,8 @@ import type { Logger } from '../log/logger.js';
 import type { Sms } from '../contracts/lines.js';
 import type { Store } from '../store/store.js';
 import type { SmsQueue } from './alarm-sms.js';
-import { parseSmsCommand, sameNumber } from './sms-commands.js';
+import { parseSmsCommand, replyLanguage, sameNumber, type SmsCommand } from './sms-commands.js';
+import { commandReply, type CommandReply, type SmsLanguage } from './sms-text.js';
 
 export interface InboundSms {
   from: string;
@@ -80,17 +82,28 @@ export class SmsInbox {
     return { row, handled: this.obey(modem, row).catch((err: unknown) => this.log.error({ err, sms: row.id }, 'SMS command failed')) };
   }
 
+  /** The plan the sender is on call for — first that of the alarm they acknowledge — sets the language of the reply. */
+  private async languageFor(row: Sms, cmd: SmsCommand): Promise<SmsLanguage> {
+    const plans = this.config.points.flatMap((p) => (p.escalation.sms ? [p.escalation.sms] : []));
+    if (cmd.kind === 'ack') {
+      const a = await this.store.alarms.byId(cmd.alarmId);
+      const plan = a && this.config.points.find((p) => p.id === a.pointId)?.escalation.sms;
+      if (plan) plans.unshift(plan);
+    }
+    return replyLanguage(row.peer, row.text, plans);
+  }
+
   private async obey(modem: string, row: Sms): Promise<void> {
     const cmd = parseSmsCommand(row.text);
     const actor = { username: `sms:${row.peer}`, role: null, ip: null };
-    let reply: string;
+    let reply: CommandReply;
     let detail: string;
     switch (cmd.kind) {
       case 'status': {
         const open = (await this.store.alarms.open()).filter((a) => !a.test);
         const faults = this.faults ? await this.faults.open() : [];
         const h = this.health.snapshot();
-        reply = `${this.config.site}/${this.config.node} ${h.status.toUpperCase()}: ${open.length} open alarm(s)${open.length ? ` ${open.slice(0, 5).map((a) => `${a.id} ${a.pointId} ${a.state}`).join('; ')}` : ''}; ${faults.length} fault(s)${faults.length ? ` ${faults.slice(0, 3).map((f) => f.key).join(', ')}` : ''}.`;
+        reply = { kind: 'status', site: this.config.site, node: this.config.node, health: h.status, open, faults: faults.map((f) => f.key) };
         detail = 'STATUS answered';
         const entry = await this.store.audit.insert({ username: actor.username, role: null, ip: null, action: 'sms.status', target: modem, outcome: 'ok', detail: `from ${row.peer}` });
         this.bus.emit('audit', entry);
@@ -98,19 +111,23 @@ export class SmsInbox {
       }
       case 'ack': {
         if (!this.alarms) {
-          reply = 'No call points configured.';
+          reply = { kind: 'no-points' };
           detail = 'ACK refused: no alarm service';
           break;
         }
         // AlarmService.acknowledge writes the audit entry (alarm.acknowledge, source sms).
         const r = await this.alarms.acknowledge(cmd.alarmId, actor, 'sms');
-        reply = r.ok ? `Alarm ${cmd.alarmId} acknowledged by ${row.peer}.` : `Not acknowledged: ${r.message}.`;
+        if (r.ok) reply = { kind: 'acknowledged', alarmId: cmd.alarmId, by: row.peer };
+        else {
+          const a = await this.store.alarms.byId(cmd.alarmId);
+          reply = { kind: 'not-acknowledged', alarmId: cmd.alarmId, why: r.message, ...(a ? { state: a.state, by: a.acknowledgedBy } : {}) };
+        }
         detail = r.ok ? `acknowledged ${cmd.alarmId}` : `ACK ${cmd.alarmId} refused: ${r.message}`;
         if (r.ok) await this.store.sms.update(row.id, { alarmId: cmd.alarmId });
         break;
       }
       case 'unknown': {
-        reply = 'Commands: STATUS, or ACK <alarm id> (e.g. ACK A-20261125-3).';
+        reply = { kind: 'usage' };
         detail = `not a command: "${cmd.text}"`;
         const entry = await this.store.audit.insert({ username: actor.username, role: null, ip: null, action: 'sms.command', target: modem, outcome: 'failed', detail });
         this.bus.emit('audit', entry);
@@ -122,7 +139,8 @@ export class SmsInbox {
     const updated = await this.store.sms.byId(row.id);
     if (updated) this.bus.emit('sms', updated);
     if (this.config.lines.smsCommands.reply) {
-      const r = await this.replies.queue(row.peer, reply, { tag: `reply to ${row.id}` });
+      const text = commandReply(reply, await this.languageFor(row, cmd));
+      const r = await this.replies.queue(row.peer, text, { tag: `reply to ${row.id}` });
       if (!r.ok) this.log.error({ error: r.error }, 'cannot queue the SMS reply');
     }
   }

@@ -99,6 +99,19 @@ export class SimSerialDevices implements SerialPortOpener {
         return { ok: true, slots: sim.receiveSms(from, text, order ? { order } : {}) };
       },
       sent: (modemId) => this.modems.get(modemId)?.sent.map((m) => ({ to: m.to, text: m.text, parts: m.parts })),
+      card: (modemId, card) => {
+        const sim = this.modems.get(modemId);
+        if (!sim) return { ok: false, error: `no simulated modem ${modemId}` };
+        sim.swapCard(card.state, card.pin, card.iccid);
+        return { ok: true };
+      },
+      network: (modemId, n) => {
+        const sim = this.modems.get(modemId);
+        if (!sim) return { ok: false, error: `no simulated modem ${modemId}` };
+        if (n.registration !== undefined) sim.setRegistration(n.registration);
+        if (n.rssi !== undefined) sim.setSignal(n.rssi);
+        return { ok: true };
+      },
       port: (cardId, n, action) => {
         const sim = this.cards.get(cardId);
         if (!sim) return { ok: false, error: `no simulated line card ${cardId}` };

@@ -218,6 +218,63 @@ export const migrations: Migration[] = [
       CREATE INDEX sms_alarm_out ON sms(alarm_id, peer) WHERE direction = 'out';
     `,
   },
+  {
+    version: 8,
+    name: 'sms_parts: each part of an outgoing SMS, its network reference and its delivery',
+    sql: `
+      -- A long SMS goes as parts (3GPP TS 23.040 §9.2.3.24.1), each with its
+      -- own TP-MR from +CMGS, which its status report names. The message is
+      -- delivered when every part is, failed when one is not; a part the
+      -- network refused is sent again alone, under the same concatenation
+      -- reference, from the same modem.
+      CREATE TABLE sms_parts (
+        sms_id     INTEGER NOT NULL REFERENCES sms(id),
+        part       INTEGER NOT NULL CHECK (part >= 1),
+        parts      INTEGER NOT NULL CHECK (parts >= part),
+        modem      TEXT NOT NULL,              -- the modem that sent it (its SIM is the sender)
+        concat_ref INTEGER,                    -- the reference the parts share; NULL for a single part
+        mr         INTEGER NOT NULL,           -- TP-MR given by the network (-1: the modem did not say)
+        status     TEXT NOT NULL CHECK (status IN ('sent','delivered','failed')),
+        tp_st      INTEGER,                    -- TP-ST of the final status report (23.040 §9.2.3.15)
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (sms_id, part)
+      );
+      CREATE INDEX sms_parts_mr ON sms_parts(modem, mr) WHERE status = 'sent';
+      -- Messages sent before: their references, one part each, in order.
+      INSERT INTO sms_parts(sms_id, part, parts, modem, concat_ref, mr, status, updated_at)
+        SELECT s.id, CAST(j.key AS INTEGER) + 1, json_array_length(s.refs), s.modem, NULL, j.value, 'sent', s.updated_at
+        FROM sms s, json_each(s.refs) j
+        WHERE s.direction = 'out' AND s.status = 'sent' AND json_valid(s.refs);
+    `,
+  },
+  {
+    version: 9,
+    name: 'gsm_sim_pins: a SIM PIN a person entered, and the PIN a SIM refused, per modem',
+    sql: `
+      -- A SIM allows three wrong PINs. A PIN the card refused is remembered
+      -- here, with the card's ICCID, so no restart enters it again; it holds
+      -- until a person enters a PIN (callpoint gsm pin, or the Lines page) or
+      -- another card is in the modem. The refused PIN is kept only as a
+      -- fingerprint (HMAC-SHA256 under a random salt) to recognise the same
+      -- value; a PIN a person entered is kept as entered, since the modem
+      -- needs it at every start — like lines.modems[].pin in the configuration.
+      CREATE TABLE gsm_sim_pins (
+        modem          TEXT PRIMARY KEY,
+        pin            TEXT,                   -- entered by a person; NULL: the configuration's
+        pin_iccid      TEXT,                   -- the card it was entered for (NULL: not known)
+        pin_by         TEXT,
+        pin_at         TEXT,
+        refused_iccid  TEXT,                   -- the card that refused (NULL: the modem could not tell)
+        refused_salt   TEXT,
+        refused_hash   TEXT,
+        refused_source TEXT,                   -- 'config' or 'entered <time>'
+        refused_why    TEXT,
+        refused_at     TEXT,
+        CHECK ((pin IS NULL) = (pin_at IS NULL)),
+        CHECK ((refused_hash IS NULL) = (refused_at IS NULL))
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

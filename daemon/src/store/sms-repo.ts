@@ -48,15 +48,6 @@ export class SmsRepo {
     return !!(await this.db.get("SELECT 1 FROM sms WHERE direction = 'out' AND alarm_id = ? AND peer = ? AND tag = ? LIMIT 1", [alarmId, peer, tag]));
   }
 
-  /** The sent message carrying this network reference (the newest, references wrap at 256). */
-  async byRef(modem: string, ref: number): Promise<Sms | undefined> {
-    const r = await this.db.get<Raw>(
-      "SELECT * FROM sms WHERE direction = 'out' AND modem = ? AND status = 'sent' AND EXISTS (SELECT 1 FROM json_each(sms.refs) WHERE value = ?) ORDER BY id DESC LIMIT 1",
-      [modem, ref],
-    );
-    return r && fromRaw(r);
-  }
-
   /**
    * The same inbound message stored before (offered again by the modem): same
    * sender, text and service-centre timestamp; without a timestamp, the same

@@ -12,6 +12,8 @@ import { FaultsRepo } from './faults-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { SettingsRepo } from './settings-repo.js';
+import { SimPinsRepo } from './sim-pins-repo.js';
+import { SmsPartsRepo } from './sms-parts-repo.js';
 import { SmsRepo } from './sms-repo.js';
 import { UsersRepo } from './users-repo.js';
 
@@ -28,6 +30,8 @@ export interface Repos {
   commands: CommandsRepo;
   faults: FaultsRepo;
   sms: SmsRepo;
+  smsParts: SmsPartsRepo;
+  simPins: SimPinsRepo;
 }
 
 export interface Origin {
@@ -36,7 +40,7 @@ export interface Origin {
 }
 
 function reposOver(q: Queryable, origin: Origin): Repos {
-  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q) };
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q) };
 }
 
 export class Store implements Repos {
@@ -50,6 +54,8 @@ export class Store implements Repos {
   readonly commands: CommandsRepo;
   readonly faults: FaultsRepo;
   readonly sms: SmsRepo;
+  readonly smsParts: SmsPartsRepo;
+  readonly simPins: SimPinsRepo;
 
   private constructor(
     readonly db: Db,
@@ -67,6 +73,8 @@ export class Store implements Repos {
     this.commands = r.commands;
     this.faults = r.faults;
     this.sms = r.sms;
+    this.smsParts = r.smsParts;
+    this.simPins = r.simPins;
   }
 
   static async open(dataDir: string, origin: Origin): Promise<Store> {

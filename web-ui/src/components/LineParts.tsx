@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { formatDateTime, labelOf } from '../format';
 import { t } from '../i18n';
 import type { LineCardView, LineFault, LinePortView, ModemView } from '../types';
+import { SimPinForm } from './SimPin';
 
 /** Badge colour of a modem's or line card's state. */
 const STATE_CLASS: Record<string, string> = {
@@ -60,7 +61,15 @@ export function LineFaults({ faults, testid }: { faults: LineFault[]; testid: st
   );
 }
 
-export function ModemCard({ modem: m }: { modem: ModemView }) {
+function pinSource(m: ModemView) {
+  const p = m.pin;
+  if (!p) return none();
+  if (p.entered) return t('lines.pinEntered', { by: p.entered.by, at: formatDateTime(p.entered.at) });
+  return p.configured ? t('lines.pinConfigured') : t('lines.pinNone');
+}
+
+/** `canEnterPin`: an admin, who gets the SIM PIN form while the SIM waits for a PIN. */
+export function ModemCard({ modem: m, canEnterPin = false }: { modem: ModemView; canEnterPin?: boolean }) {
   const trunk = m.trunk ?? { available: false, call: 'idle', number: null };
   return (
     <article class={`card line-card card-${m.state === 'ready' ? 'ok' : m.state === 'fault' ? 'down' : 'degraded'}`} data-testid="modem-card" data-id={m.id} data-state={m.state}>
@@ -89,6 +98,9 @@ export function ModemCard({ modem: m }: { modem: ModemView }) {
           </span>
         </Fact>
         <Fact label={t('lines.since')}>{m.since > 0 ? formatDateTime(new Date(m.since).toISOString()) : t('common.none')}</Fact>
+        <Fact label={t('lines.pin')} testid="modem-pin">
+          {pinSource(m)}
+        </Fact>
       </dl>
       <dl class="ids">
         <dt>{t('lines.port')}</dt>
@@ -101,6 +113,7 @@ export function ModemCard({ modem: m }: { modem: ModemView }) {
         <dd>{orNone(m.imsi, true)}</dd>
       </dl>
       <LineFaults faults={m.faults} testid="modem-faults" />
+      {canEnterPin && m.sim === 'pin' && <SimPinForm modem={m} />}
     </article>
   );
 }

@@ -41,11 +41,13 @@ interface LinesProps {
   streamEpoch: number;
   /** Technician or admin: the test SMS and USSD forms. */
   canTest: boolean;
+  /** Admin: the SIM PIN form of a modem whose SIM waits for a PIN. */
+  canEnterPin: boolean;
 }
 
 type State = { kind: 'loading' } | { kind: 'unavailable' } | { kind: 'error'; err: api.ApiErr } | { kind: 'ready'; lines: LinesView };
 
-export function Lines({ subscribe, streamEpoch, canTest }: LinesProps) {
+export function Lines({ subscribe, streamEpoch, canTest, canEnterPin }: LinesProps) {
   useTitle(t('lines.title'));
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [sms, setSms] = useState<Sms[]>([]);
@@ -131,7 +133,7 @@ export function Lines({ subscribe, streamEpoch, canTest }: LinesProps) {
           <h2>{t('lines.modems')}</h2>
           <div class="cards line-cards">
             {modems.map((m) => (
-              <ModemCard key={m.id} modem={m} />
+              <ModemCard key={m.id} modem={m} canEnterPin={canEnterPin} />
             ))}
           </div>
         </>

@@ -2,7 +2,7 @@
 // test SMS and a USSD query for technicians; in simulation, an SMS arriving
 // and line-card ports changing, to watch the whole path.
 import { hasRole } from '../../accounts/actor.js';
-import { simPortBody, simSmsBody, testSmsBody, ussdBody, type LinesList, type LinesView } from '../../contracts/lines.js';
+import { simCardBody, simNetworkBody, simPinBody, simPortBody, simSmsBody, testSmsBody, ussdBody, type LinesList, type LinesView, type SimPinResult } from '../../contracts/lines.js';
 import { IDENT_RE } from '../../contracts/values.js';
 import { paramOf, parseBody } from '../body.js';
 import type { ApiDeps, RouteDef } from '../route.js';
@@ -69,6 +69,30 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
         else res.status(/no modem/.test(r.error) ? 404 : 502).json({ error: r.error });
       },
     },
+    {
+      method: 'post',
+      path: '/api/lines/modems/:id/pin',
+      access: 'admin',
+      action: 'gsm.pin',
+      handler: async (req, res, ctx) => {
+        const modem = paramOf(req, res, 'id', IDENT_RE, 'a modem id');
+        // The PIN is checked and used, never echoed: not in the answer, the audit row or a log line.
+        const b = modem && parseBody(simPinBody, req, res);
+        if (!modem || !b) return;
+        const r = await lines.enterPin(modem, b.pin, ctx.actor.username ?? '?');
+        if (!r.ok) {
+          res.locals.error = r.error;
+          return void res.status(404).json({ error: r.error });
+        }
+        const taken = r.sim === 'ready';
+        const outcome = !r.checked ? 'stored; the modem is busy, the SIM is checked when it is free' : taken ? 'the SIM took it' : (r.faults.find((f) => f.code === 'wrong-pin' || f.code === 'sim-puk')?.detail ?? `the SIM is ${r.sim}`);
+        await d.accounts.audit(ctx.actor, { action: 'gsm.pin', target: modem, outcome: taken || !r.checked ? 'ok' : 'failed', detail: `SIM PIN entered${r.iccid ? ` for SIM ${r.iccid}` : ''}: ${outcome}` });
+        res.locals.audited = true;
+        // 202: stored, not yet tried (the answer does not say how the SIM took it).
+        const answer: SimPinResult = { sim: r.sim, faults: r.faults, checked: r.checked };
+        res.status(r.checked ? 200 : 202).json(answer);
+      },
+    },
   ];
   const sim = d.sim?.lines;
   if (sim) {
@@ -94,6 +118,32 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
           const sent = sim.sent(String(req.params.id));
           if (sent) res.json({ sent });
           else res.status(404).json({ error: `no simulated modem ${String(req.params.id)}` });
+        },
+      },
+      {
+        method: 'post',
+        path: '/api/sim/modems/:id/card',
+        access: 'technician',
+        action: 'sim.card',
+        handler: (req, res) => {
+          const b = parseBody(simCardBody, req, res);
+          if (!b) return;
+          const r = sim.card(String(req.params.id), b);
+          if (r.ok) res.json(r);
+          else res.status(404).json({ error: r.error });
+        },
+      },
+      {
+        method: 'post',
+        path: '/api/sim/modems/:id/network',
+        access: 'technician',
+        action: 'sim.network',
+        handler: (req, res) => {
+          const b = parseBody(simNetworkBody, req, res);
+          if (!b) return;
+          const r = sim.network(String(req.params.id), b);
+          if (r.ok) res.json(r);
+          else res.status(404).json({ error: r.error });
         },
       },
       {

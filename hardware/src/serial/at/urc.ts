@@ -18,6 +18,11 @@
 //   +CFUN, +CPIN, NORMAL POWER DOWN, UNDER-VOLTAGE POWER DOWN/WARNNING (sic),
 //   OVER-VOLTAGE POWER DOWN/WARNNING, *PSUTTZ/+PSUTTZ/DST (network time),
 //   MO RING/MO CONNECTED (AT+MORING=1), +CLCC (AT+CLCC=1).
+//   +CMTE (temperature warning / power-down, SIM800C Hardware Design §4.2.2.4;
+//   the hardware designs also write "… POWER OFF" for "… POWER DOWN").
+// - Quectel EC2x: "POWERED DOWN" (AT+QPOWD); Quectel M95/MC60/M50: the SIMCom
+//   voltage words with an underscore ("UNDER_VOLTAGE WARNING"); see
+//   gsm/power-notices.ts for what each means.
 // - SIM7x00 / Quectel: "VOICE CALL: BEGIN|END", PB DONE, +QIND, +SIMCARD;
 //   Huawei-style "^NAME:" lines are all treated as URCs.
 
@@ -41,14 +46,15 @@ export interface UrcMatch {
 const PREFIXED = new Set([
   '+CRING', '+CLIP', '+CCWA', '+CSSI', '+CSSU', '+CUSD', '+CREG', '+CGREG', '+CEREG', '+C5GREG', '+CGEV',
   '+CIEV', '+CTZV', '+CTZE', '+CMTI', '+CDSI', '+CBMI', '+CMT', '+CBM', '+CDS', '+CPIN', '+CFUN', '+CLCC',
-  '+QIND', '+SIMCARD', '+PSUTTZ', '*PSUTTZ', 'DST', 'VOICE CALL', '+CSQN', '+STIN',
+  '+QIND', '+SIMCARD', '+PSUTTZ', '*PSUTTZ', 'DST', 'VOICE CALL', '+CSQN', '+STIN', '+CMTE',
 ]);
 
 /** Whole-line URCs that never belong to a command. */
 const BARE = new Set([
-  'RING', 'RDY', 'Call Ready', 'SMS Ready', 'PB DONE', 'NORMAL POWER DOWN',
-  'UNDER-VOLTAGE POWER DOWN', 'UNDER-VOLTAGE WARNNING', 'UNDER-VOLTAGE WARNING',
-  'OVER-VOLTAGE POWER DOWN', 'OVER-VOLTAGE WARNNING', 'OVER-VOLTAGE WARNING',
+  'RING', 'RDY', 'Call Ready', 'SMS Ready', 'PB DONE', 'NORMAL POWER DOWN', 'NORMAL POWER OFF', 'POWERED DOWN',
+  'UNDER-VOLTAGE POWER DOWN', 'UNDER-VOLTAGE POWER OFF', 'UNDER-VOLTAGE WARNNING', 'UNDER-VOLTAGE WARNING',
+  'OVER-VOLTAGE POWER DOWN', 'OVER-VOLTAGE POWER OFF', 'OVER-VOLTAGE WARNNING', 'OVER-VOLTAGE WARNING',
+  'UNDER_VOLTAGE POWER DOWN', 'UNDER_VOLTAGE WARNING', 'OVER_VOLTAGE POWER DOWN', 'OVER_VOLTAGE WARNING',
   'MO RING', 'MO CONNECTED',
 ].map((s) => s.toUpperCase()));
 

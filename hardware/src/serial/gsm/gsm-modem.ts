@@ -4,7 +4,8 @@
 // Every time the port opens (first time, after a USB modem came back, after
 // the modem rebooted — "RDY") the modem is initialised from scratch, since it
 // forgets its settings: AT until it answers, ATE0, AT+CMEE=2 (verbose errors),
-// the SIM (sim-unlock.ts: the PIN is entered at most once), AT+CREG=2 and
+// the SIM (sim-unlock.ts: a PIN the card refused is never entered again —
+// across restarts too, through the PinMemory the owner gives), AT+CREG=2 and
 // AT+CEREG=2 (LTE modems; a 2G modem answers ERROR, then it is not asked
 // again), AT+CLIP=1 (caller number with RING), the IMEI; with a usable SIM
 // also AT+CMGF=0 (PDU mode), AT+CNMI=2,1,0,2,0 (see below), IMSI and ICCID,
@@ -23,8 +24,9 @@ import { ModemStatus, SIM_FAULTS } from './modem-status.js';
 import { PowerWatch } from './power-watch.js';
 import { lineWith } from './results.js';
 import { findIdentity, isRegistered, parseCops, parseCsq, parseRegistration } from './signal.js';
+import { ConfiguredPin } from './pin-memory.js';
 import { SimUnlocker } from './sim-unlock.js';
-import { SmsInbox } from './sms-inbox.js';
+import { lastNumber, SmsInbox } from './sms-inbox.js';
 import { SmsSender, type SendSmsOptions } from './sms-sender.js';
 import { setupSms } from './sms-setup.js';
 import type { CallResult, GsmModemContext, GsmModemEvents, GsmStatus, SendSmsResult, SmsHandler, UssdResult } from './types.js';
@@ -37,7 +39,6 @@ export class GsmModem extends Emitter<GsmModemEvents> {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly pollMs: number;
-  private pin: string | undefined;
   private readonly st: ModemStatus;
   private readonly unlocker: SimUnlocker;
   private readonly inbox: SmsInbox;
@@ -62,7 +63,6 @@ export class GsmModem extends Emitter<GsmModemEvents> {
     this.log = ctx.log;
     this.clock = ctx.clock ?? systemClock;
     this.pollMs = ctx.pollMs ?? 30_000;
-    this.pin = ctx.pin;
     const send = (cmd: string, opts?: AtCommandOptions): Promise<AtResult> => this.engine.send(cmd, opts);
     this.st = new ModemStatus(
       ctx.id,
@@ -73,7 +73,7 @@ export class GsmModem extends Emitter<GsmModemEvents> {
       ctx.signalGraceMs ?? 60_000,
     );
     this.power = new PowerWatch(this.clock, this.st);
-    this.unlocker = new SimUnlocker(send, this.log, this.clock, () => this.pin);
+    this.unlocker = new SimUnlocker(send, this.log, this.clock, ctx.pins ?? new ConfiguredPin(ctx.pin));
     this.inbox = new SmsInbox({
       send,
       log: this.log,
@@ -161,18 +161,14 @@ export class GsmModem extends Emitter<GsmModemEvents> {
     return this.calls.hangup();
   }
 
-  /** Let the configured PIN be entered once more (an operator checked it). */
-  retryPin(): Promise<void> {
-    this.unlocker.retry();
-    return this.recheckSim();
-  }
-
-  /** A new PIN from the settings: a different value may be tried once. */
-  setPin(pin: string | undefined): Promise<void> {
-    if (pin === this.pin) return Promise.resolve();
-    this.pin = pin;
-    this.unlocker.retry();
-    return this.recheckSim();
+  /**
+   * Check the SIM now rather than at the next poll — after a person gave a
+   * PIN to the PinMemory, so that it is entered at once. Resolves when done.
+   */
+  async recheckSim(): Promise<void> {
+    if (!this.link.isOpen || this.st.phase === 'stopped') return;
+    await this.initDone;
+    await this.checkSim(this.gen, true);
   }
 
   /** Resolves when the current initialisation and inbox work are done (tests, diagnostics). */
@@ -236,6 +232,9 @@ export class GsmModem extends Emitter<GsmModemEvents> {
   private async checkSim(gen: number, setUp: boolean): Promise<void> {
     const res = await this.unlocker.check();
     if (this.stale(gen) || res.sim === 'unknown') return;
+    // A locked or missing card: the ICCID read before the PIN, or none (another card may be in now).
+    if (res.sim === 'pin' || res.sim === 'absent') this.st.iccid = res.iccid;
+    else if (res.iccid) this.st.iccid = res.iccid;
     const becameReady = res.sim === 'ready' && this.st.sim !== 'ready';
     this.st.sim = res.sim;
     if (becameReady && setUp) {
@@ -248,12 +247,6 @@ export class GsmModem extends Emitter<GsmModemEvents> {
       else this.st.clearFault(code);
     }
     this.st.update();
-  }
-
-  private async recheckSim(): Promise<void> {
-    if (!this.link.isOpen || this.st.phase === 'stopped') return;
-    await this.initDone;
-    await this.checkSim(this.gen, true);
   }
 
   private async setupSms(gen: number): Promise<void> {
@@ -339,7 +332,8 @@ export class GsmModem extends Emitter<GsmModemEvents> {
       }
       case '+CMT':
       case '+CDS':
-        if (u.pdu !== undefined) void this.inbox.direct(u.pdu);
+        // +CMT: [<alpha>],<length> / +CDS: <length> (27.005 §3.4.1, PDU mode), then the PDU line.
+        if (u.pdu !== undefined) void this.inbox.direct(u.pdu, lastNumber(u.args));
         else this.log.warn({ urc: u.line }, 'SMS indication without its PDU line');
         return;
       case '+CREG':

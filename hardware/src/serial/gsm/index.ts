@@ -2,7 +2,7 @@
 //
 //   const link = new SerialPortLink({ path: '/dev/ttyUSB2', baudRate: 115200, log: log.child({ ns: 'lines:gsm:serial' }) });
 //   const engine = new AtEngine(link, { log: log.child({ ns: 'lines:gsm:at' }) });
-//   const gsm = new GsmModem(engine, link, { id: 'gsm0', log: log.child({ ns: 'lines:gsm' }), pin: config.gsm.pin });
+//   const gsm = new GsmModem(engine, link, { id: 'gsm0', log: log.child({ ns: 'lines:gsm' }), pins });   // pins: a durable PinMemory
 //   gsm.onSms(async (sms) => store.saveSms(sms));   // deleted from the modem only after this resolves
 //   gsm.on('status', (s) => …); gsm.on('delivery', (r) => …); gsm.on('call', (c) => …);
 //   gsm.start();                                   // starts engine and link; never throws
@@ -10,6 +10,7 @@
 //   await gsm.ussd('*100#');                        // { ok, text } | { ok: false, error }
 //   await gsm.stop();
 export { GsmModem } from './gsm-modem.js';
+export { ConfiguredPin, type PinDecision, type PinMemory } from './pin-memory.js';
 export type { SendSmsOptions } from './sms-sender.js';
 export type {
   BadPdu,
@@ -23,6 +24,7 @@ export type {
   GsmState,
   GsmStatus,
   SendSmsResult,
+  SentPart,
   SimState,
   SmsHandler,
   UssdResult,

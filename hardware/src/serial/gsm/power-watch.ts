@@ -1,17 +1,14 @@
-// Power notices from the modem (SIM800 Series AT Command Manual §"Unsolicited
-// result codes"; SIM7x00 and Quectel send the same words): "NORMAL POWER
-// DOWN" (power key or AT+CPOWD), "UNDER-VOLTAGE POWER DOWN" / "OVER-VOLTAGE
-// POWER DOWN" (the module switched itself off), and the warnings "UNDER-
-// VOLTAGE WARNNING" (sic) / "OVER-VOLTAGE WARNNING". A power-down is the
-// `power-down` fault until the modem answers again; a warning is the same
-// fault, held for WARNING_HOLD_MS after the last one — a GSM module drawing
-// 2 A bursts from a weak supply browns out during transmission.
+// Power notices from the modem (power-notices.ts reads each family's words):
+// a power-down — switched off, or the module switching itself off for its
+// supply voltage or temperature — is the `power-down` fault until the modem
+// answers again; a warning is the same fault, held for WARNING_HOLD_MS after
+// the last one — a GSM module drawing 2 A bursts from a weak supply browns
+// out during transmission, and says so only then.
 import type { Cancel, Clock } from '../../clock.js';
 import type { ModemStatus } from './modem-status.js';
+import { describeCause, readPowerNotice } from './power-notices.js';
 
 const WARNING_HOLD_MS = 10 * 60_000;
-const POWER_DOWN = /^(NORMAL|UNDER-VOLTAGE|OVER-VOLTAGE) POWER DOWN$/i;
-const VOLTAGE_WARNING = /^(UNDER|OVER)-VOLTAGE WARN+ING$/i;
 
 export class PowerWatch {
   /** The modem announced its power-down: it will not answer until it is back (then "RDY"). */
@@ -25,15 +22,16 @@ export class PowerWatch {
 
   /** Handle `line` if it is a power notice; 'off' for a power-down, 'warning', or undefined for other lines. */
   onUrc(line: string): 'off' | 'warning' | undefined {
+    const notice = readPowerNotice(line);
+    if (!notice) return undefined;
     const text = line.trim();
-    if (POWER_DOWN.test(text)) {
+    if (notice.kind === 'off') {
       this.poweredOff = true;
-      this.st.setFault('power-down', `the modem reported "${text}": it is off until its power is restored or it is restarted`);
+      this.st.setFault('power-down', `the modem reported "${text}" and switched off: ${describeCause(notice.cause)}; it is off until it is powered on again`);
       return 'off';
     }
-    if (!VOLTAGE_WARNING.test(text)) return undefined;
     this.warningTimer?.();
-    this.st.setFault('power-down', `the modem reported "${text}": its supply voltage is out of range (it needs 2 A peaks)`);
+    this.st.setFault('power-down', `the modem reported "${text}": ${describeCause(notice.cause)}`);
     this.warningTimer = this.clock.setTimeout(() => {
       this.warningTimer = undefined;
       if (!this.poweredOff) this.st.clearFault('power-down');

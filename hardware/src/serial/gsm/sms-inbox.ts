@@ -42,6 +42,12 @@ interface Held {
 
 const groupKey = (from: string, ref: number, parts: number): string => JSON.stringify([from, ref, parts]);
 
+/** The <length> that ends a +CMGR / +CMGL / +CMT / +CDS header (27.005 §3.4.1, §3.4.2, §3.4.3), if it is a number. */
+export function lastNumber(header: string): number | undefined {
+  const m = /(\d+)\s*$/.exec(header);
+  return m ? Number(m[1]) : undefined;
+}
+
 export class SmsInbox {
   private handler: SmsHandler | undefined;
   private chain: Promise<void> = Promise.resolve();
@@ -74,9 +80,9 @@ export class SmsInbox {
     return this.enqueue(() => this.readSlot(index));
   }
 
-  /** +CMT / +CDS: a PDU delivered without storing. */
-  direct(hex: string): Promise<void> {
-    return this.enqueue(() => this.handlePdu(hex, undefined));
+  /** +CMT / +CDS: a PDU delivered without storing; `length` is the <length> of the URC. */
+  direct(hex: string, length?: number): Promise<void> {
+    return this.enqueue(() => this.handlePdu(hex, undefined, length));
   }
 
   /** AT+CMGL=4: everything in memory (at start-up and after a reconnect). */
@@ -131,7 +137,7 @@ export class SmsInbox {
     // 27.005 §3.4.3 PDU mode: "+CMGR: <stat>,[<alpha>],<length>" then the PDU line; nothing for an empty slot.
     const at = r.lines.findIndex((l) => /^\+CMGR:/i.test(l));
     const hex = at >= 0 ? r.lines[at + 1] : undefined;
-    if (hex !== undefined) await this.handlePdu(hex.trim(), index);
+    if (hex !== undefined) await this.handlePdu(hex.trim(), index, lastNumber(r.lines[at] ?? ''));
   }
 
   private async list(): Promise<void> {
@@ -147,11 +153,11 @@ export class SmsInbox {
       if (!m || hex === undefined) continue;
       i++;
       const index = Number(m[1]);
-      if (!this.claimed.has(index)) await this.handlePdu(hex.trim(), index);
+      if (!this.claimed.has(index)) await this.handlePdu(hex.trim(), index, lastNumber(r.lines[i - 1] ?? ''));
     }
   }
 
-  private async handlePdu(hex: string, index: number | undefined): Promise<void> {
+  private async handlePdu(hex: string, index: number | undefined, length?: number): Promise<void> {
     if (index !== undefined) {
       if (this.delivered.get(index) === hex.toUpperCase()) {
         await this.remove([index]); // handed over before; only the delete had failed
@@ -161,7 +167,7 @@ export class SmsInbox {
     }
     let pdu: DeliverPdu | StatusReportPdu;
     try {
-      pdu = decodePdu(hex);
+      pdu = decodePdu(hex, length === undefined ? {} : { tpduLength: length });
     } catch (err) {
       const error = err instanceof PduError ? err.message : String(err);
       this.ctx.log.error({ index, hex, error }, 'received SMS PDU does not decode: deleted');

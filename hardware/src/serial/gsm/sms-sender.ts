@@ -7,16 +7,28 @@
 // interleave; each multi-part message gets a fresh concatenation reference
 // (the recipient's phone groups parts by sender and reference). The TP-MRs
 // from +CMGS are the refs delivery reports (+CDSI/+CDS) name.
+//
+// When the network refuses a later part, the parts it took are in the
+// result: the caller sends only the rest, with `concatRef` and `parts`, from
+// the same modem (the same sender). The text splits the same way every time
+// (encodeSubmit is deterministic), so part 2 of the resend is part 2 of the
+// first attempt and the recipient's phone completes the message — where a
+// resend of everything under a new reference would leave it an orphan part
+// and a duplicate.
 import type { Logger } from 'pino';
 import { encodeSubmit, isPhoneNumber, PduError, type SubmitPdu } from '../sms/index.js';
 import { describeResult, lineWith, type SendAt } from './results.js';
-import type { SendSmsResult } from './types.js';
+import type { SendSmsResult, SentPart } from './types.js';
 
 export const SMS_PART_TIMEOUT_MS = 60_000;
 
 export interface SendSmsOptions {
   /** Ask the network for a delivery report (TP-SRR); it arrives as a `delivery` event. */
   statusReport?: boolean;
+  /** Resending parts of a message sent before: the concatenation reference its result named. */
+  concatRef?: number;
+  /** Only these parts (1-based): the ones an earlier attempt did not get through. */
+  parts?: number[];
 }
 
 export class SmsSender {
@@ -47,7 +59,8 @@ export class SmsSender {
       return { ok: false, error: `invalid phone number ${JSON.stringify(to)}: expected an optional "+" and 1–20 digits` };
     }
     if (text === '') return { ok: false, error: `empty message to ${to}: not sent` };
-    const ref = this.nextRef;
+    const resend = opts.concatRef !== undefined;
+    const ref = opts.concatRef ?? this.nextRef;
     let parts: SubmitPdu[];
     try {
       parts = encodeSubmit(number, text, { ref, statusReport: opts.statusReport === true });
@@ -55,24 +68,32 @@ export class SmsSender {
       const why = err instanceof PduError ? err.message : String(err);
       return { ok: false, error: `SMS to ${to} cannot be encoded: ${why}` };
     }
-    if (parts.length > 1) this.nextRef = (this.nextRef + 1) & 0xff;
+    const total = parts.length;
+    if (opts.parts) {
+      const bad = opts.parts.find((n) => !Number.isInteger(n) || n < 1 || n > total);
+      if (bad !== undefined) return { ok: false, error: `SMS to ${to} has ${total} part(s): there is no part ${bad}` };
+      parts = parts.filter((p) => opts.parts?.includes(p.part));
+    }
+    if (total > 1 && !resend) this.nextRef = (this.nextRef + 1) & 0xff;
     const blocked = await this.blocked();
     if (blocked !== undefined) return { ok: false, error: `SMS to ${to} not sent: ${blocked}` };
 
-    const refs: number[] = [];
+    const sent: SentPart[] = [];
+    const concat = total > 1 ? { concatRef: ref } : {};
     for (const p of parts) {
       const r = await this.send(`AT+CMGS=${p.tpduLength}`, { body: p.hex, timeoutMs: SMS_PART_TIMEOUT_MS, prefix: '+CMGS:' });
-      const which = parts.length > 1 ? ` (part ${p.part} of ${p.parts}${refs.length ? `; ${refs.length} already sent` : ''})` : '';
+      const which = total > 1 ? ` (part ${p.part} of ${total}${sent.length ? `; ${sent.length} sent` : ''})` : '';
       if (r.kind !== 'ok') {
         const error = `SMS to ${to} not sent${which}: ${describeResult(r, SMS_PART_TIMEOUT_MS)}`;
-        this.log.warn({ to, part: p.part, parts: p.parts }, error);
-        return { ok: false, error };
+        this.log.warn({ to, part: p.part, parts: total }, error);
+        return sent.length ? { ok: false, error, parts: sent, total, ...concat } : { ok: false, error };
       }
       const mr = /^\+CMGS:\s*(\d+)/i.exec(lineWith(r, '+CMGS:') ?? '');
       if (!mr) this.log.warn({ to, part: p.part }, 'the modem accepted an SMS part without a +CMGS reference');
-      refs.push(mr ? Number(mr[1]) : -1);
+      sent.push({ part: p.part, ref: mr ? Number(mr[1]) : -1 });
     }
-    this.log.info({ to, parts: parts.length, refs }, 'SMS sent');
-    return { ok: true, refs };
+    const refs = sent.map((s) => s.ref);
+    this.log.info({ to, parts: total, sent: sent.length, refs }, 'SMS sent');
+    return { ok: true, refs, parts: sent, total, ...concat };
   }
 }

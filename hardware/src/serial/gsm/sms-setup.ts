@@ -12,17 +12,15 @@
 // +CDSI for the same reason. Modems without ds=2 get 2,1,0,1,0 (+CDS: the
 // report in the URC itself), then 2,1,0,0,0 (no reports).
 //
-// Identity: AT+CIMI (IMSI); the ICCID command differs per vendor — SIM800
-// AT+CCID, Quectel AT+QCCID, SIM7x00 AT+CICCID, others AT+ICCID — tried in
-// that order until one answers.
+// Identity: AT+CIMI (IMSI) and the ICCID (iccid.ts).
 import { sleep, type Clock } from '../../clock.js';
 import type { AtResult } from '../at/types.js';
+import { readIccid } from './iccid.js';
 import { findIdentity } from './signal.js';
 
 const SIM_BUSY_TRIES = 5;
 const SIM_BUSY_WAIT_MS = 1000;
 const CNMI_CHOICES = ['AT+CNMI=2,1,0,2,0', 'AT+CNMI=2,1,0,1,0', 'AT+CNMI=2,1,0,0,0'];
-const ICCID_COMMANDS = ['AT+CCID', 'AT+QCCID', 'AT+CICCID', 'AT+ICCID'];
 
 export async function setupSms(
   at: (cmd: string) => Promise<AtResult>,
@@ -39,14 +37,7 @@ export async function setupSms(
   const imsi = await at('AT+CIMI');
   const found = findIdentity(imsi.kind === 'ok' ? imsi.lines : [], 'imsi');
   if (found) out.imsi = found;
-  for (const cmd of ICCID_COMMANDS) {
-    const r = await at(cmd);
-    const iccid = r.kind === 'ok' ? findIdentity(r.lines, 'iccid') : undefined;
-    if (iccid) {
-      out.iccid = iccid;
-      break;
-    }
-    if (r.kind !== 'error') break; // answered without an ICCID, or gone: do not try the others
-  }
+  const iccid = await readIccid(at);
+  if (iccid) out.iccid = iccid;
   return out;
 }

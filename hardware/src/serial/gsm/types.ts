@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { ReceivedSms } from '../sms/types.js';
+import type { PinMemory } from './pin-memory.js';
 import type { Registration } from './signal.js';
 
 export type GsmState = 'starting' | 'ready' | 'fault' | 'stopped';
@@ -12,7 +13,7 @@ export type GsmFaultCode =
   | 'no-sim'
   /** The SIM wants a PIN and none is configured. */
   | 'pin-required'
-  /** The configured PIN was refused: it is not tried again until retryPin() or a new PIN. */
+  /** The SIM refused the PIN: it is not entered again (across restarts, with a durable PinMemory) until a person gives a PIN or the card changes. */
   | 'wrong-pin'
   /** The SIM is blocked (three wrong PINs): only a PUK unlocks it, by hand. */
   | 'sim-puk'
@@ -22,7 +23,7 @@ export type GsmFaultCode =
   | 'no-signal'
   /** The modem does not answer AT, or its port is gone. */
   | 'modem-silent'
-  /** NORMAL POWER DOWN / UNDER-VOLTAGE POWER DOWN from the modem (or an under-voltage warning). */
+  /** The modem switched off, or warned of its supply voltage or temperature, in its family's words (power-notices.ts). */
   | 'power-down';
 
 export interface GsmFault {
@@ -50,7 +51,20 @@ export interface GsmStatus {
   since: number;
 }
 
-export type SendSmsResult = { ok: true; refs: number[] } | { ok: false; error: string };
+/** One part the network took: its number (1-based) and the TP-MR the modem gave it (+CMGS), which its delivery report names. */
+export interface SentPart {
+  part: number;
+  ref: number;
+}
+
+/**
+ * `refs` are the TP-MRs of the parts sent by this call, in order. A failure
+ * after some parts went out names them (`parts`), with the message's part
+ * count and concatenation reference, so the rest can be sent alone.
+ */
+export type SendSmsResult =
+  | { ok: true; refs: number[]; parts: SentPart[]; total: number; concatRef?: number }
+  | { ok: false; error: string; parts?: SentPart[]; total?: number; concatRef?: number };
 export type UssdResult = { ok: true; text: string } | { ok: false; error: string };
 export type CallResult = { ok: true } | { ok: false; error: string };
 
@@ -93,8 +107,10 @@ export interface GsmModemEvents {
 export interface GsmModemContext {
   id: string;
   log: Logger;
-  /** SIM PIN; entered once per SIM lock, never again automatically after a refusal. */
+  /** SIM PIN, when no `pins` memory is given; never entered again after a refusal within this process. */
   pin?: string;
+  /** Where the PIN comes from and where a refusal is remembered beyond this process (pin-memory.ts). */
+  pins?: PinMemory;
   clock?: Clock;
   /** Signal/registration/operator poll. Default 30000 ms. */
   pollMs?: number;

@@ -23,10 +23,43 @@ const MTI_SUBMIT = 0x01;
 const MTI_STATUS_REPORT = 0x02;
 const UDHI = 0x40;
 
+export interface DecodeOptions {
+  /**
+   * The <length> the modem printed with the PDU (+CMGR, +CMGL, +CMT, +CDS):
+   * 27.005 §3.1 "the length of the actual TP data unit in octets (i.e. the RP
+   * layer SMSC address octets are not counted in the length)". When the hex
+   * holds exactly that many octets, the firmware left the SMSC field out —
+   * some do for status reports — and the hex is the TPDU alone.
+   */
+  tpduLength?: number;
+}
+
 /** Decode a PDU received from the network (+CMT, +CMGR, +CMGL, +CDS). */
-export function decodePdu(hex: string): DeliverPdu | StatusReportPdu {
-  const r = new OctetReader(hexToBytes(hex));
-  const smsc = readSmscAddress(r);
+export function decodePdu(hex: string, opts: DecodeOptions = {}): DeliverPdu | StatusReportPdu {
+  const bytes = hexToBytes(hex);
+  if (opts.tpduLength !== undefined && bytes.length === opts.tpduLength) return decodeTpdu(new OctetReader(bytes), '');
+  try {
+    const r = new OctetReader(bytes);
+    const smsc = readSmscAddress(r);
+    return decodeTpdu(r, smsc);
+  } catch (err) {
+    // Without <length>: a status report printed without its SMSC field reads
+    // as an SMSC field of garbage. Taken as a bare TPDU only when it decodes
+    // as a status report that way; a DELIVER is never guessed at (a wrong
+    // guess would hand over a garbled message instead of reporting it).
+    if (opts.tpduLength === undefined && ((bytes[0] ?? 0) & MTI_MASK) === MTI_STATUS_REPORT) {
+      try {
+        const bare = decodeTpdu(new OctetReader(bytes), '');
+        if (bare.type === 'status-report') return bare;
+      } catch {
+        // not that either: the first error names the problem
+      }
+    }
+    throw err;
+  }
+}
+
+function decodeTpdu(r: OctetReader, smsc: string): DeliverPdu | StatusReportPdu {
   const at = r.pos;
   const first = r.u8('first octet');
   switch (first & MTI_MASK) {

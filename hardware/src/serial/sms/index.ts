@@ -7,6 +7,6 @@ export { decodeUcs2, encodeUcs2 } from './ucs2.js';
 export { isPhoneNumber } from './address.js';
 export { bytesToHex, hexToBytes, tpduLength } from './reader.js';
 export { encodeSubmit, type SubmitOptions } from './submit.js';
-export { decodePdu, decodeSubmit } from './deliver.js';
+export { decodePdu, decodeSubmit, type DecodeOptions } from './deliver.js';
 export { encodeDeliver, encodeStatusReport, type DeliverOptions, type StatusReportOptions } from './encode-deliver.js';
 export { MISSING_PART_MARK, Reassembler, type PartialSms, type ReassemblerOptions } from './reassembly.js';

@@ -4,7 +4,7 @@
 // The I/O (echo, prompts, quirks, URCs) is in gsm-modem-sim-wire.ts, the SMS
 // commands in gsm-modem-sim-sms.ts.
 import { smsCommand } from './gsm-modem-sim-sms.js';
-import { cmeError, ERROR, isRegistered, ok, regLine, simBlockCme, splitArgs, type CallState, type ModemActions, type ModemState, type Reply } from './gsm-modem-sim-state.js';
+import { cmeError, ERROR, iccidBlock, isRegistered, ok, regLine, simBlockCme, splitArgs, type CallState, type ModemActions, type ModemState, type Reply } from './gsm-modem-sim-state.js';
 
 export * from './gsm-modem-sim-state.js';
 
@@ -100,14 +100,14 @@ function extended(s: ModemState, act: ModemActions, name: string, op: 'exec' | '
     }
     case 'CCID':
       if (s.model !== 'sim800') return ERROR;
-      return simBlockCme(s) ?? ok(s.iccid);
+      return iccidBlock(s) ?? ok(s.iccid);
     case 'QCCID':
       if (s.model !== 'ec25') return ERROR;
-      return simBlockCme(s) ?? ok(`+QCCID: ${s.iccid}`);
+      return iccidBlock(s) ?? ok(`+QCCID: ${s.iccid}`);
     case 'ICCID':
     case 'CICCID':
       if (s.model !== 'sim7600') return ERROR;
-      return simBlockCme(s) ?? ok(`+ICCID: ${s.iccid}`);
+      return iccidBlock(s) ?? ok(`+ICCID: ${s.iccid}`);
     case 'CSQ':
       return op === 'test' ? ok('+CSQ: (0-31,99),(0-7,99)') : ok(`+CSQ: ${s.rssi},${s.ber}`);
     case 'CREG':

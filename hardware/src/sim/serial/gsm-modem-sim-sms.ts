@@ -2,7 +2,7 @@
 // (+CMGF=0): +CMGF, +CSMS, +CSMP, +CSCA, +CNMI, +CPMS, +CMGS (the prompt; the
 // PDU itself is taken by gsm-modem-sim.ts), +CMGR, +CMGL, +CMGD. One memory,
 // "SM", stands for every storage name the host may select.
-import { cmsError, ERROR, ok, simBlockCms, tpduLength, type ModemActions, type ModemState, type Reply } from './gsm-modem-sim-state.js';
+import { cmsError, ERROR, ok, simBlockCms, type ModemActions, type ModemState, type Reply } from './gsm-modem-sim-state.js';
 
 export function smsCommand(s: ModemState, act: ModemActions, name: string, op: string, args: string[]): Reply {
   const a0 = args[0] ?? '';
@@ -54,7 +54,7 @@ export function smsCommand(s: ModemState, act: ModemActions, name: string, op: s
       if (op !== 'set' || !Number.isInteger(i) || i < 1 || i > s.slots.length) return cmsError(s, 321);
       const slot = s.slots[i - 1];
       if (!slot) return ok(); // an empty slot answers OK without data (SIM800, EC25)
-      const lines = [`+CMGR: ${slot.stat},,${tpduLength(slot.hex)}`, slot.hex];
+      const lines = [`+CMGR: ${slot.stat},,${slot.length}`, slot.hex];
       if (slot.stat === 0) slot.stat = 1;
       return ok(...lines);
     }
@@ -67,7 +67,7 @@ export function smsCommand(s: ModemState, act: ModemActions, name: string, op: s
       const lines: string[] = [];
       s.slots.forEach((slot, idx) => {
         if (!slot || (want !== 4 && slot.stat !== want)) return;
-        lines.push(`+CMGL: ${idx + 1},${slot.stat},,${tpduLength(slot.hex)}`, slot.hex);
+        lines.push(`+CMGL: ${idx + 1},${slot.stat},,${slot.length}`, slot.hex);
         if (slot.stat === 0) slot.stat = 1;
       });
       return ok(...lines);

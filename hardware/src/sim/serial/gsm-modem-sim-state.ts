@@ -12,6 +12,8 @@ export interface SmsSlot {
   /** 27.005 <stat> in PDU mode: 0 REC UNREAD, 1 REC READ, 2 STO UNSENT, 3 STO SENT. */
   stat: 0 | 1 | 2 | 3;
   hex: string;
+  /** 27.005 §3.1 <length>: octets of the TPDU, the SMSC field not counted (also when the firmware leaves that field out). */
+  length: number;
   kind: 'deliver' | 'status-report';
 }
 
@@ -45,6 +47,8 @@ export interface ModemState {
   imei: string;
   imsi: string;
   iccid: string;
+  /** The ICCID is answered before the PIN (real modems: EF ICCID is READ ALW, ETSI TS 102 221 §13.2); false for a firmware that will not. */
+  iccidBeforePin: boolean;
   smsc: string;
   cmgf: 0 | 1;
   cscs: string;
@@ -132,6 +136,12 @@ export function simBlockCme(s: ModemState): Reply | undefined {
   if (s.sim === 'absent') return cmeError(s, 10);
   if (s.sim === 'pin') return cmeError(s, 11);
   if (s.sim === 'puk') return cmeError(s, 12);
+  return undefined;
+}
+
+/** The ICCID needs a card, and the PIN only on a firmware that reads it late. */
+export function iccidBlock(s: ModemState): Reply | undefined {
+  if (s.sim === 'absent' || !s.iccidBeforePin) return simBlockCme(s);
   return undefined;
 }
 

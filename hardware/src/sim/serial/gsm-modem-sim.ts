@@ -25,10 +25,12 @@ import {
   type SimCardState,
   type SimModel,
 } from './gsm-modem-sim-commands.js';
+import { SimNetwork, type Incomplete, type SentPart } from './gsm-modem-sim-network.js';
 import { ModemWire, type SentSms } from './gsm-modem-sim-wire.js';
 
 export type { SimCardState, SimModel, SmsSlot } from './gsm-modem-sim-commands.js';
 export type { GsmModemSimEvents, SentSms } from './gsm-modem-sim-wire.js';
+export type { Incomplete, SentPart } from './gsm-modem-sim-network.js';
 
 export interface GsmModemSimOptions {
   model?: SimModel;
@@ -41,6 +43,8 @@ export interface GsmModemSimOptions {
   imei?: string;
   imsi?: string;
   iccid?: string;
+  /** Default true: the ICCID commands answer before the PIN, as on SIM800, SIM7600 and EC25. */
+  iccidBeforePin?: boolean;
   operator?: string;
   /** 27.007 +CSQ rssi 0..31 or 99. */
   rssi?: number;
@@ -57,17 +61,46 @@ export interface GsmModemSimOptions {
 }
 
 type Registration = 'home' | 'roaming' | 'searching' | 'denied' | 'not-searching' | 'unknown';
+
+export type PowerNoticeKind = 'normal' | 'under-voltage' | 'over-voltage' | 'over-temperature' | 'under-voltage-warning' | 'over-voltage-warning' | 'over-temperature-warning';
+
+/** The URC a modem of `model` prints for a power event. */
+export function powerNoticeText(model: SimModel, kind: PowerNoticeKind): string {
+  if (model === 'ec25') {
+    const vbatt: Partial<Record<PowerNoticeKind, number>> = { 'under-voltage': -2, 'under-voltage-warning': -1, 'over-voltage-warning': 1, 'over-voltage': 2 };
+    const n = vbatt[kind];
+    if (n !== undefined) return `+QIND: "vbatt",${n}`;
+    if (kind === 'normal') return 'POWERED DOWN';
+  }
+  switch (kind) {
+    case 'normal': return 'NORMAL POWER DOWN';
+    case 'under-voltage': return 'UNDER-VOLTAGE POWER DOWN';
+    case 'over-voltage': return 'OVER-VOLTAGE POWER DOWN';
+    case 'under-voltage-warning': return 'UNDER-VOLTAGE WARNNING';
+    case 'over-voltage-warning': return 'OVER-VOLTAGE WARNNING';
+    case 'over-temperature': return '+CMTE: 2';
+    case 'over-temperature-warning': return '+CMTE: 1';
+  }
+}
 const REG_STAT: Record<Registration, number> = { 'not-searching': 0, home: 1, searching: 2, denied: 3, unknown: 4, roaming: 5 };
 
 export class GsmModemSim extends ModemWire {
   readonly state: ModemState;
   /** Every whole SMS the host sent. */
-  readonly sent: SentSms[] = [];
+  get sent(): SentSms[] {
+    return this.network.sent;
+  }
+
+  /** Every part the network accepted, in order. */
+  get partsSent(): SentPart[] {
+    return this.network.parts;
+  }
   private readonly netDelay: number;
   private readonly ringMs: number;
   private nextMr = 0;
   private nextConcat = 42;
-  private readonly partial = new Map<string, { pdus: string[]; mrs: number[]; texts: (string | undefined)[]; statusReport: boolean }>();
+  /** What the network took from the modem, and what recipients' phones hold. */
+  private readonly network = new SimNetwork();
   /** Messages the "network" holds while the memory is full. */
   private readonly held: string[] = [];
 
@@ -97,6 +130,7 @@ export class GsmModemSim extends ModemWire {
       imei: opts.imei ?? '867330051234567',
       imsi: opts.imsi ?? '460001234567890',
       iccid: opts.iccid ?? '89860012345678901234',
+      iccidBeforePin: opts.iccidBeforePin ?? true,
       smsc: '+8613800100500',
       cmgf: 0,
       cscs: 'GSM',
@@ -138,19 +172,26 @@ export class GsmModemSim extends ModemWire {
     return this.deliver(hex, true);
   }
 
-  /** The network reports on a message the host sent (TP-MR `mr`): +CDS (CNMI ds=1) or stored + +CDSI (ds=2). */
-  deliverReport(mr: number, delivered: boolean): void {
-    const msg = this.sent.find((m) => m.mrs.includes(mr));
-    const hex = encodeStatusReport(msg?.to ?? '+8613800000000', {
+  /**
+   * The network reports on a message the host sent (TP-MR `mr`): +CDS (CNMI
+   * ds=1) or stored + +CDSI (ds=2). `status` is TP-ST (23.040 §9.2.3.15),
+   * default 0x00 delivered or 0x41 (incompatible destination, permanent).
+   * `sca: false` prints the TPDU without the SMSC field in front, as some
+   * firmware does for reports (27.005 §3.1 wants it; <length> never counts it).
+   */
+  deliverReport(mr: number, delivered: boolean, opts: { status?: number; sca?: boolean } = {}): void {
+    const full = encodeStatusReport(this.network.recipientOf(mr) ?? '+8613800000000', {
       messageRef: mr,
-      status: delivered ? 0x00 : 0x41, // 23.040 §9.2.3.15: 0x41 incompatible destination, a permanent failure
+      status: opts.status ?? (delivered ? 0x00 : 0x41),
       sentAt: new Date(this.clock.now()),
       dischargedAt: new Date(this.clock.now()),
     });
+    const length = tpduLength(full);
+    const hex = opts.sca === false ? full.slice(2) : full; // encodeStatusReport writes SMSC field "00"
     const ds = this.state.cnmi[3];
-    if (ds === 1) this.urc(`+CDS: ${tpduLength(hex)}\r\n${hex}`);
+    if (ds === 1) this.urc(`+CDS: ${length}\r\n${hex}`);
     else if (ds === 2) {
-      const idx = this.store(hex, 'status-report');
+      const idx = this.store(hex, length, 'status-report');
       if (idx !== undefined) this.urc(`+CDSI: "SM",${idx}`);
     }
   }
@@ -166,14 +207,24 @@ export class GsmModemSim extends ModemWire {
     this.registrationChanged();
   }
 
-  /** Change the SIM: 'pin' (with its PIN) enables the PIN lock; 'ready' is a SIM without PIN. */
-  setSim(state: SimCardState, pin?: string): void {
+  /**
+   * Change the SIM: 'pin' (with its PIN) enables the PIN lock; 'ready' is a
+   * SIM without PIN. With `iccid`, another card was put in.
+   */
+  setSim(state: SimCardState, pin?: string, iccid?: string): void {
     const s = this.state;
     s.sim = state;
     if (pin !== undefined) s.pin = pin;
+    if (iccid !== undefined) s.iccid = iccid;
     s.pinEnabled = state === 'pin' || state === 'puk';
     s.pinAttempts = state === 'puk' ? 0 : 3;
     this.registrationChanged();
+  }
+
+  /** Another card put in, the modem powered off and on for it: it starts up with that card (RDY, +CPIN). */
+  swapCard(state: SimCardState, pin?: string, iccid?: string): void {
+    this.setSim(state, pin, iccid);
+    this.powerOn();
   }
 
   /** PIN attempts left (a third wrong PIN blocks the SIM). */
@@ -208,16 +259,18 @@ export class GsmModemSim extends ModemWire {
   // ---- power -------------------------------------------------------------
 
   /**
-   * The modem announces a shutdown: "NORMAL POWER DOWN" (SIM800 after AT+CPOWD
-   * or the power key) and "UNDER-VOLTAGE POWER DOWN" switch it off (silent until
-   * powerOn()); "UNDER-VOLTAGE WARNNING" (sic, SIM800) is only a warning.
+   * The modem announces a shutdown or a supply problem in its family's words
+   * (power-notices.ts has the manuals): a power-down ("normal", "under-voltage",
+   * "over-voltage", "over-temperature") switches it off — silent until
+   * powerOn(); a warning ("…-warning") leaves it running.
+   *   SIM800 / SIM7600: "NORMAL POWER DOWN", "UNDER-VOLTAGE POWER DOWN",
+   *     "UNDER-VOLTAGE WARNNING" (sic), "+CMTE: 2" …
+   *   EC25: "POWERED DOWN", '+QIND: "vbatt",-2' (under-voltage power down),
+   *     '+QIND: "vbatt",-1' (warning), 1 and 2 for over-voltage.
    */
-  powerDownNotice(kind: 'normal' | 'under-voltage' | 'under-voltage-warning' = 'normal'): void {
-    if (kind === 'under-voltage-warning') {
-      this.urc('UNDER-VOLTAGE WARNNING');
-      return;
-    }
-    this.urc(kind === 'normal' ? 'NORMAL POWER DOWN' : 'UNDER-VOLTAGE POWER DOWN');
+  powerDownNotice(kind: PowerNoticeKind = 'normal'): void {
+    this.urc(powerNoticeText(this.state.model, kind));
+    if (kind.endsWith('-warning')) return;
     this.powered = false;
     this.state.call = undefined;
   }
@@ -258,31 +311,32 @@ export class GsmModemSim extends ModemWire {
     } catch {
       return bad();
     }
+    const refusal = this.network.takeRefusal();
+    if (refusal !== undefined) {
+      this.later(this.netDelay, () => this.respond({ lines: [], final: refusal }));
+      return;
+    }
     const mr = this.nextMr;
     this.nextMr = (this.nextMr + 1) & 0xff;
     this.later(this.netDelay, () => {
       this.respond({ lines: [`+CMGS: ${mr}`], final: 'OK' });
-      this.recordSent(hex, mr, decoded);
+      const whole = this.network.record(hex, mr, decoded);
+      if (whole) this.emit('sms', whole);
     });
   }
 
-  private recordSent(hex: string, mr: number, d: ReturnType<typeof decodeSubmit>): void {
-    const parts = d.concat?.parts ?? 1;
-    const key = `${d.to}/${d.concat?.ref ?? `single${mr}`}`;
-    let p = this.partial.get(key);
-    if (!p) {
-      p = { pdus: [], mrs: [], texts: new Array<string | undefined>(parts).fill(undefined), statusReport: d.statusReport };
-      this.partial.set(key, p);
-    }
-    p.pdus.push(hex);
-    p.mrs.push(mr);
-    p.texts[(d.concat?.part ?? 1) - 1] = d.text;
-    if (p.texts.some((x) => x === undefined)) return;
-    this.partial.delete(key);
-    const sms: SentSms = { to: d.to, text: p.texts.join(''), parts, mrs: p.mrs, statusReport: p.statusReport, pdus: p.pdus };
-    if (d.concat) sms.ref = d.concat.ref;
-    this.sent.push(sms);
-    this.emit('sms', sms);
+  /**
+   * The network refuses the `nth` SMS-SUBMIT from now (1 = the next one) with
+   * `final` after the PDU was sent, e.g. part 2 of a long message getting
+   * "+CMS ERROR: 38" (network out of order) while part 1 went through.
+   */
+  refuseSubmit(nth: number, final = '+CMS ERROR: 38'): void {
+    this.network.refuse(nth, final);
+  }
+
+  /** What recipients' phones hold as incomplete: messages with parts that never arrived. */
+  incomplete(): Incomplete[] {
+    return this.network.incomplete();
   }
 
   private readonly actions: ModemActions = {
@@ -328,7 +382,7 @@ export class GsmModemSim extends ModemWire {
       this.urc(`+CMT: ,${tpduLength(hex)}\r\n${hex}`);
       return undefined;
     }
-    const idx = this.store(hex, 'deliver');
+    const idx = this.store(hex, tpduLength(hex), 'deliver');
     if (idx === undefined) {
       this.held.push(hex);
       return undefined;
@@ -337,10 +391,10 @@ export class GsmModemSim extends ModemWire {
     return idx;
   }
 
-  private store(hex: string, kind: 'deliver' | 'status-report'): number | undefined {
+  private store(hex: string, length: number, kind: 'deliver' | 'status-report'): number | undefined {
     const free = this.state.slots.indexOf(undefined);
     if (free < 0) return undefined;
-    this.state.slots[free] = { stat: 0, hex: hex.toUpperCase(), kind };
+    this.state.slots[free] = { stat: 0, hex: hex.toUpperCase(), length, kind };
     return free + 1;
   }
 }
