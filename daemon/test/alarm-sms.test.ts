@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import pino from 'pino';
 import type { AlarmPbx } from '../src/alarms/ports.js';
-import { configSchema } from '../src/config/schema.js';
+import { configFrom } from '../src/config/load.js';
 import { EventBus } from '../src/events/bus.js';
 import { AlarmSms } from '../src/lines/alarm-sms.js';
 import { withGsmTrunk } from '../src/lines/gsm-trunk.js';
@@ -14,7 +14,7 @@ import type { Alarm } from '../src/contracts/alarms.js';
 import { Store } from '../src/store/store.js';
 
 const log = pino({ level: 'silent' });
-const config = configSchema.parse({
+const config = configFrom({
   site: 'tunnel-a', node: 'c3',
   points: [
     { id: 'km1', input: 'in1', label: 'SOS km 1', zone: 'a', escalation: { targets: [{ extension: '8000' }], sms: { to: ['+8613800138000', '+8613900139000'], language: 'en', on: ['raised', 'failed'] } } },

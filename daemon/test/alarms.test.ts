@@ -6,7 +6,8 @@ import pino from 'pino';
 import { AlarmService } from '../src/alarms/alarm-service.js';
 import { FaultBook } from '../src/alarms/faults.js';
 import type { AlarmOutputs } from '../src/alarms/ports.js';
-import { configSchema, type Config } from '../src/config/schema.js';
+import { configFrom } from '../src/config/load.js';
+import { type Config } from '../src/config/schema.js';
 import { EventBus } from '../src/events/bus.js';
 import { HealthRegistry } from '../src/health/health.js';
 import { FreeswitchGateway } from '../src/pbx/gateway.js';
@@ -23,7 +24,7 @@ const until = async (cond: () => boolean | Promise<boolean>, ms: number) => {
 };
 
 function config(onBusy: 'release' | 'barge' | 'next' = 'release', targets = [{ extension: '8000', ringS: 5 }, { extension: '1002', ringS: 5 }]): Config {
-  return configSchema.parse({
+  return configFrom({
     site: 's', node: 'n',
     points: [{ id: 'km1-2', input: 'in1', label: 'SOS km 1.2 east', location: 'Tunnel A km 1.2', zone: 'tunnel-a', phone: '1001', escalation: { targets, onBusy, pauseS: 5 } }],
   });

@@ -74,6 +74,59 @@ t.test('a newer file is refused, an older one migrated', async (t) => {
   t.equal(r.config?.freeswitch.password, 'a-long-secret');
 });
 
+t.test('version 2 → 3: inline plans become named plans (a shared anchor, one plan), zones are listed, comments kept', async (t) => {
+  const v2 = `version: 2
+${base}points:
+  - id: a
+    input: in1
+    label: SOS a
+    zone: east
+    # Control first, then the duty mobile.
+    escalation: &control
+      targets:
+        - { extension: "8000", ringS: 20 }
+        # the duty officer
+        - { gsm: "+8613800138000" }
+  - { id: b, input: in2, label: SOS b, zone: east, escalation: *control }
+  - id: c
+    input: in3
+    label: SOS c
+    zone: west
+    escalation: { targets: [{ extension: "8001" }] }
+phones:
+  - { number: "8000", name: Desk, zone: control }
+`;
+  const r = parseConfig(v2);
+  t.same(r.problems, []);
+  t.equal(r.migratedFrom, 2);
+  const doc = parse(r.migrated!) as { zones: Array<{ id: string }>; plans: Array<{ id: string; targets: unknown[] }>; points: Array<{ id: string; plan: string; escalation?: unknown }> };
+  t.same(doc.zones.map((z) => z.id), ['east', 'west', 'control'], 'every zone used, once, in order');
+  t.same(doc.plans.map((p) => p.id), ['control', 'c-plan'], 'the anchor became one plan named after it; the inline plan its own');
+  t.same(doc.points.map((p) => [p.id, p.plan]), [['a', 'control'], ['b', 'control'], ['c', 'c-plan']]);
+  t.notOk(doc.points.some((p) => 'escalation' in p), 'no inline plan is left');
+  t.match(r.migrated, /# Control first, then the duty mobile\.\n\s+- id: control/, 'the comment above the plan goes with it');
+  t.match(r.migrated, /# the duty officer/, 'comments inside the plan survive');
+  t.notMatch(r.migrated, /&control|\*control/, 'no anchor left to expand silently');
+  t.same(r.config?.points.map((p) => p.escalation.targets.length), [2, 2, 1], 'each point resolves to its plan');
+  // A file without a version that carries inline plans is read as version 2 and migrated the same way.
+  t.equal(parseConfig(v2.replace('version: 2\n', '')).migratedFrom, 2);
+});
+
+t.test('references: a missing zone or plan, a duplicate id, each named on its key', async (t) => {
+  const p = problems(`version: 3
+${base}zones: [{ id: east }, { id: east }]
+plans: [{ id: p1, targets: [{ extension: "8000" }] }]
+points:
+  - { id: a, input: in1, label: A, zone: nowhere, plan: p1 }
+  - { id: a, input: in2, label: B, zone: east, plan: p9 }
+phones: [{ number: "8000", name: Desk, zone: east }]
+`);
+  t.ok(p.some((l) => /^c\.yaml:4: zones\[1\]\.id: zone id "east" is already used by zones\[0\]/.test(l)), 'duplicate zone');
+  t.ok(p.some((l) => /points\[0\]\.zone: no zone "nowhere" \(zones: east, east\)/.test(l)), 'missing zone, with the ones there are');
+  t.ok(p.some((l) => /points\[1\]\.plan: no escalation plan "p9" \(plans: p1\)/.test(l)), 'missing plan');
+  t.ok(p.some((l) => /points\[1\]\.id: point id "a" is already used/.test(l)), 'duplicate point');
+});
+
 t.test('config migrate writes a backup first, then the new file', async (t) => {
   const dir = t.testdir();
   const file = join(dir, 'config.yaml');

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { FaultBook } from '../src/alarms/faults.js';
-import { configSchema } from '../src/config/schema.js';
+import { configFrom } from '../src/config/load.js';
 import { EventBus } from '../src/events/bus.js';
 import { HealthRegistry } from '../src/health/health.js';
 import { LinesService } from '../src/lines/lines-service.js';
@@ -31,7 +31,7 @@ const until = async <T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, what: s
 
 async function rig(t: Test) {
   const dir = t.testdir();
-  const config = configSchema.parse({ site: 's', node: 'n', dataDir: join(dir, 'data'), lines: { modems: [{ id: 'gsm0', port: 'sim:gsm0', pollS: 5 }] } });
+  const config = configFrom({ site: 's', node: 'n', dataDir: join(dir, 'data'), lines: { modems: [{ id: 'gsm0', port: 'sim:gsm0', pollS: 5 }] } });
   const store = await Store.open(config.dataDir, { site: 's', node: 'n' });
   const logger = await createLogger({ level: 'silent' });
   const bus = new EventBus(logger.ns('bus'));

@@ -40,7 +40,10 @@ t.test('SIGKILL during writes loses nothing acknowledged', async (t) => {
       }
     };
     const writers = [0, 1, 2, 3].map(writer);
-    await new Promise((r) => setTimeout(r, 200 + Math.floor(Math.random() * 600)));
+    // Killed in the middle of a stream of writes: after some were acknowledged (however slow the machine), at a random moment.
+    const before = acked.size;
+    for (const end = Date.now() + 20_000; acked.size - before < 12 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 400)));
     d.proc.kill('SIGKILL');
     await d.exited;
     stop = true;

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import t from 'tap';
 import pino from 'pino';
-import { configSchema } from '../src/config/schema.js';
+import { configFrom } from '../src/config/load.js';
 import { EventBus } from '../src/events/bus.js';
 import { HealthRegistry } from '../src/health/health.js';
 import { parseSmsCommand, sameNumber } from '../src/lines/sms-commands.js';
@@ -31,7 +31,7 @@ t.test('commands as phones send them', async (t) => {
 
 t.test('alarm texts in both languages fit what a phone shows', async (t) => {
   const a = { id: 'A-20261125-3', pointId: 'p', raisedAt: '2026-11-25T06:07:00Z', updatedAt: '2026-11-25T06:09:00Z', acknowledgedBy: 'sms:+8613800138000' } as Alarm;
-  const point = configSchema.parse({ site: 's', node: 'n', points: [{ id: 'p', input: 'in1', label: 'SOS km 1.2', location: 'Tunnel A', zone: 'z', escalation: { targets: [{ extension: '8000' }] } }] }).points[0];
+  const point = configFrom({ site: 's', node: 'n', points: [{ id: 'p', input: 'in1', label: 'SOS km 1.2', location: 'Tunnel A', zone: 'z', escalation: { targets: [{ extension: '8000' }] } }] }).points[0];
   t.equal(alarmSms(a, point, 'raised', 'en', 'tunnel-a', 'UTC'), 'EMERGENCY tunnel-a: SOS km 1.2, Tunnel A at 2026-11-25 06:07, alarm A-20261125-3. Reply ACK A-20261125-3 to acknowledge.');
   t.equal(alarmSms(a, point, 'raised', 'zh-CN', 'tunnel-a', 'Asia/Shanghai'), '【紧急告警】tunnel-a SOS km 1.2, Tunnel A 2026-11-25 14:07 告警 A-20261125-3。回复 ACK A-20261125-3 确认。', 'local time of the site; 告警, the word for an alarm raised by equipment');
   for (const ev of ['raised', 'failed', 'acknowledged', 'cleared'] as const) t.notMatch(alarmSms(a, point, ev, 'zh-CN', 'tunnel-a'), /报警/, `${ev}: 告警, not 报警`);
@@ -45,7 +45,7 @@ t.test('the inbox: allow-list, reply, once only', async (t) => {
   const bus = new EventBus(log);
   const health = new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined);
   const replies: Array<{ to: string; text: string }> = [];
-  const config = configSchema.parse({ site: 'tunnel-a', node: 'c3', lines: { smsCommands: { allowFrom: ['+8613800138000'] } } });
+  const config = configFrom({ site: 'tunnel-a', node: 'c3', lines: { smsCommands: { allowFrom: ['+8613800138000'] } } });
   const inbox = new SmsInbox({ config, store, bus, alarms: undefined, faults: undefined, health, replies: { queue: async (to, text) => (replies.push({ to, text }), { ok: true, id: 1 }) }, log, notify: () => undefined });
 
   const stranger = await inbox.receive('gsm0', { from: '+8613999999999', text: 'STATUS', sentAt: '2026-11-25T10:00:00+08:00', parts: 1 });
@@ -79,7 +79,7 @@ t.test('replies in the language of the plan the sender is on call for, else the 
   const replies: Array<{ to: string; text: string }> = [];
   const ONCALL_ZH = '+8613800138000';
   const ONCALL_EN = '+4420700000000';
-  const config = configSchema.parse({
+  const config = configFrom({
     site: 'tunnel-a', node: 'c3',
     points: [
       { id: 'p1', input: 'in1', label: 'SOS 1', zone: 'z', escalation: { targets: [{ extension: '8000' }], sms: { to: [ONCALL_ZH], language: 'zh-CN' } } },

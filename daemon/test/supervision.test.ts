@@ -6,7 +6,7 @@ import t, { type Test } from 'tap';
 import pino from 'pino';
 import { FaultBook } from '../src/alarms/faults.js';
 import { Supervision, dispatchExtensions } from '../src/alarms/supervision.js';
-import { configSchema } from '../src/config/schema.js';
+import { configFrom } from '../src/config/load.js';
 import { EventBus } from '../src/events/bus.js';
 import { HealthRegistry } from '../src/health/health.js';
 import { FreeswitchGateway } from '../src/pbx/gateway.js';
@@ -22,7 +22,7 @@ const until = async (cond: () => boolean | Promise<boolean>, ms: number) => {
   return cond();
 };
 
-const config = configSchema.parse({
+const config = configFrom({
   site: 's', node: 'n',
   points: [
     { id: 'km1-2', input: 'in1', label: 'SOS km 1.2', zone: 'a', escalation: { targets: [{ extension: '8000' }, { extension: '8001' }, { gsm: '+8613800138000' }] } },

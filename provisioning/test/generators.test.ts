@@ -100,7 +100,7 @@ t.test('directory/default.xml: one user per phone with password and variables; h
   t.match(xml, '&lt;A&gt; &amp; &quot;B&quot; &apos;C&apos; ]]&gt;', 'every XML special escaped in the file');
   t.notMatch(xml, /\$\{system/);
 
-  const noSecret = testConfig({ phones: [{ number: '3001', name: 'West', zone: 'west-bore' }] });
+  const noSecret = testConfig({ points: [], phones: [{ number: '3001', name: 'West', zone: 'west-bore' }] });
   t.throws(() => staticDirectoryXml(noSecret, secrets), PROVISION_ERROR, 'a phone without any secret is refused, never given an empty password');
 });
 
@@ -152,7 +152,7 @@ t.test('dialplan: the callpoint context with alarm, local, conference and park e
   t.ok(actions('callpoint-daemon').some((a) => a.startsWith('set park_timeout=')), 'a parked call nobody takes is not held forever');
   t.notOk(actions('callpoint-alarm-east-km0-6').some((a) => a.includes('park_timeout')), 'an alarm is never timed out');
 
-  t.notMatch(callpointContextXml(testConfig({ phones: [] })), /callpoint-local/, 'no local extension without phones');
+  t.notMatch(callpointContextXml(testConfig({ points: [], phones: [] })), /callpoint-local/, 'no local extension without phones');
 });
 
 t.test('dialplan values from configuration are escaped even where the schema would not allow them', async (t) => {

@@ -2,16 +2,20 @@
 // validation. Every problem is collected and reported with its key path, its
 // line in the file (or the environment variable) and a plain message.
 import { copyFile, readFile } from 'node:fs/promises';
-import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, stringify as stringifyYaml, type Document } from 'yaml';
 import type { z } from 'zod';
 import { applyEnv } from './env.js';
 import { ConfigError, formatPath, type ConfigProblem } from './errors.js';
-import { migrations } from './migrations.js';
-import { CONFIG_VERSION, configJsonSchema, configSchema, type Config } from './schema.js';
+import { detectVersion, migrations } from './migrations.js';
+import { crossCheck, resolveConfig } from './resolve.js';
+import { CONFIG_VERSION, configJsonSchema, configSchema, type Config, type ConfigFile } from './schema.js';
 import { writeFileAtomic } from '../lifecycle/atomic-file.js';
 
 export interface ParsedConfig {
+  /** Resolved: each point with its plan. */
   config?: Config;
+  /** As validated, before resolving (what the file says, after defaults). */
+  file?: ConfigFile;
   problems: ConfigProblem[];
   /** The file's version when it was older than CONFIG_VERSION (then `migrated` holds the new text). */
   migratedFrom?: number;
@@ -134,8 +138,10 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}): ParsedCo
 
   // Migrations, on the document so comments survive when it is written back.
   let fromVersion: number | undefined;
-  const version = (raw as Record<string, unknown>).version;
-  if (version !== undefined) {
+  const stated = (raw as Record<string, unknown>).version;
+  // A file that does not say its version is read as the version its content shows.
+  const version = stated ?? detectVersion(raw as Record<string, unknown>, CONFIG_VERSION);
+  {
     if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
       const loc = new Locator(doc, lineCounter);
       return { problems: [{ path: 'version', line: loc.line(['version']), message: `must be a whole number from 1 to ${CONFIG_VERSION}, got ${describe(version)}` }] };
@@ -185,7 +191,13 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}): ParsedCo
     }
   }
   if (problems.length || !result.success) return { problems, migratedFrom: fromVersion, migrated };
-  return { config: result.data, problems, migratedFrom: fromVersion, migrated };
+  // References: what a point, a phone or a plan names must exist; ids are unique.
+  for (const p of crossCheck(result.data)) {
+    const path = p.path.split(/\.|(?=\[)/).map((seg) => (/^\[\d+\]$/.test(seg) ? Number(seg.slice(1, -1)) : seg));
+    problems.push({ ...p, line: locator.line(path) });
+  }
+  if (problems.length) return { problems, migratedFrom: fromVersion, migrated };
+  return { config: resolveConfig(result.data), file: result.data, problems, migratedFrom: fromVersion, migrated };
 }
 
 export interface LoadedConfig {
@@ -230,4 +242,14 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
     }
   }
   return loaded;
+}
+
+/**
+ * A configuration from an object written as in the file (any version):
+ * migrated, validated, resolved. For tests and tools; throws ConfigError.
+ */
+export function configFrom(input: Record<string, unknown>): Config {
+  const parsed = parseConfig(stringifyYaml(input));
+  if (!parsed.config) throw new ConfigError(undefined, parsed.problems);
+  return parsed.config;
 }

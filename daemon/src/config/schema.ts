@@ -9,7 +9,7 @@ import { extensionNumber, ident, phoneNumber } from '../contracts/patterns.js';
 import { LOG_LEVELS } from '../log/logger.js';
 
 /** The version of the configuration file format this code writes and reads. */
-export const CONFIG_VERSION = 2;
+export const CONFIG_VERSION = 3;
 
 export interface KeyMeta {
   title: string;
@@ -78,8 +78,11 @@ const escalationTarget = z.union([
   z.strictObject({ gsm: trunkNumber, ringS }).meta(meta({ title: 'GSM number', description: 'A number through the GSM trunk.' })),
 ]);
 
-const escalation = z
+/** An escalation plan: named, so points refer to it and a person picks it from a list. */
+const plan = z
   .strictObject({
+    id: ident('a plan id').meta(meta({ title: 'Plan id', description: 'Stable id points refer to (points[].plan).' })),
+    name: z.string().min(1).max(80).optional().meta(meta({ title: 'Name', description: 'What a technician sees in lists, e.g. "Tunnel control, then duty mobile".' })),
     targets: z.array(escalationTarget).min(1, 'an escalation plan needs at least one target').max(16).meta(meta({ title: 'Targets', description: 'Called in order; after the last, the first again, until the alarm is acknowledged.' })),
     onBusy: z.enum(['barge', 'release', 'next']).default('release').meta(meta({ title: 'When the target is busy', description: 'barge (强插: the point joins the busy call after a warning tone), release (强拆: the other call is ended), next (try the next target). Both are audited.' })),
     ackDigit: z.string().regex(/^[0-9*#]$/, 'one DTMF key').default('5').meta(meta({ title: 'Acknowledge key', description: 'The key the answering dispatcher presses to acknowledge the alarm.' })),
@@ -97,7 +100,18 @@ const escalation = z
       .optional()
       .meta(meta({ title: 'SMS notification', description: 'Send an SMS through the GSM modem when an alarm of this plan changes; the text names the point, its location and the time, and says how to acknowledge by SMS.' })),
   })
-  .meta(meta({ title: 'Escalation plan', description: 'Who is called for an alarm, in which order. Share one plan between points with a YAML anchor (&plan / *plan).' }));
+  .meta(meta({ title: 'Escalation plan', description: 'Who is called for an alarm, in which order; points refer to it by id.' }));
+
+/** The part of a plan that decides the calling (everything but its id and name): what a point's alarm uses. */
+export type Escalation = Omit<z.infer<typeof plan>, 'id' | 'name'>;
+
+/** A zone: points, phones (and later trunks) belong to one; routing gives zones their permissions. */
+const zone = z
+  .strictObject({
+    id: ident('a zone id').meta(meta({ title: 'Zone id', description: 'Stable id points and phones refer to.' })),
+    name: z.string().min(1).max(80).optional().meta(meta({ title: 'Name', description: 'What people see, e.g. "East bore".' })),
+  })
+  .meta(meta({ title: 'Zone', description: 'A part of the site: a bore, a hall, the control room.' }));
 
 const point = z
   .strictObject({
@@ -105,10 +119,10 @@ const point = z
     input: z.string().min(1).meta(meta({ title: 'Input', description: 'Input of the board profile the button is wired to.' })),
     label: z.string().min(1).max(120).meta(meta({ title: 'Label', description: 'What a dispatcher sees, e.g. "SOS km 1.2 east".' })),
     location: z.string().max(200).default('').meta(meta({ title: 'Location', description: 'Where the point is, for the dispatcher and SMS texts.' })),
-    zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone the point belongs to (routing, permissions, escalation).' })),
+    zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone the point belongs to (zones[].id).' })),
     phone: extensionNumber.optional().meta(meta({ title: 'Intercom extension', description: 'The phone at the point: the dispatcher is connected to it when answering. Without it, the dispatcher hears nothing but can acknowledge.' })),
     testCall: extensionNumber.optional().meta(meta({ title: 'Self-test call', description: 'An extension that answers by itself (a test line, an echo or announcement — not a person), called during this point\'s self-test; the test passes only if it answers. The periodic test uses the first point.' })),
-    escalation,
+    plan: ident('a plan id').meta(meta({ title: 'Escalation plan', description: 'The plan its alarms follow (plans[].id).' })),
   })
   .meta(meta({ title: 'Call point', description: 'An emergency call point.' }));
 
@@ -146,7 +160,7 @@ const phone = z
   .strictObject({
     number: extensionNumber.meta(meta({ title: 'Extension', description: 'Extension number.' })),
     name: z.string().min(1).max(64).meta(meta({ title: 'Name', description: 'Display name.' })),
-    zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone of the phone.' })),
+    zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone of the phone (zones[].id).' })),
     secret: z.string().min(12, 'a SIP secret must be at least 12 characters').optional().meta(meta({ title: 'SIP secret', description: 'SIP registration password; generated at provisioning when absent.', secret: true })),
   })
   .meta(meta({ title: 'Phone', description: 'A SIP or analog extension.' }));
@@ -172,6 +186,8 @@ export const configSchema = z
     freeswitch: freeswitch.prefault({}),
     uplink: uplink.prefault({}),
     board: z.string().min(1).default('sim').meta(meta({ title: 'Board profile', description: 'A board profile name (hardware/src/boards) or a path to a profile file.', restart: true })),
+    zones: z.array(zone).default([]).meta(meta({ title: 'Zones', description: 'Parts of the site; points and phones refer to them.' })),
+    plans: z.array(plan).default([]).meta(meta({ title: 'Escalation plans', description: 'Who is called for an alarm, in which order; points refer to them.' })),
     points: z.array(point).default([]).meta(meta({ title: 'Call points', description: 'Emergency call points.' })),
     lines: lines.prefault({}),
     phones: z.array(phone).default([]).meta(meta({ title: 'Phones', description: 'Extensions provisioned into FreeSWITCH.' })),
@@ -179,8 +195,13 @@ export const configSchema = z
   })
   .meta(meta({ title: 'Callpoint configuration', description: 'The file /etc/callpoint/config.yaml.' }));
 
-/** The configuration after defaults: what the daemon works with. */
-export type Config = z.infer<typeof configSchema>;
+/** The file after defaults, as validated: points name their plan. */
+export type ConfigFile = z.infer<typeof configSchema>;
+export type PlanConfig = ConfigFile['plans'][number];
+/** A call point with its plan resolved (config/resolve.ts): what the alarm service works with. */
+export type PointConfig = ConfigFile['points'][number] & { escalation: Escalation };
+/** The configuration the daemon works with: the file, its references checked and resolved. */
+export type Config = Omit<ConfigFile, 'points'> & { points: PointConfig[] };
 /** What may be written in the file. */
 export type ConfigInput = z.input<typeof configSchema>;
 

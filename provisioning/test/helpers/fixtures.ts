@@ -1,12 +1,13 @@
 // A configuration and device secrets for generator and endpoint tests.
-import { configSchema, type Config, type ConfigInput } from '../../../daemon/src/config/schema.js';
+import { configFrom } from '../../../daemon/src/config/load.js';
+import { type Config, type ConfigInput } from '../../../daemon/src/config/schema.js';
 import type { DeviceSecrets } from '../../src/device-secrets.js';
 
 /** 64 characters at most (the schema's limit): XML specials, a CDATA end, FreeSWITCH expansions. */
 export const HOSTILE_NAME = `<A> & "B" 'C' ]]> \${system(id)} $\${default_password}`;
 
 export function testConfig(over: Partial<ConfigInput> = {}): Config {
-  return configSchema.parse({
+  return configFrom({
     site: 'tunnel-a',
     node: 'cabinet-3',
     dataDir: '/nonexistent',
