@@ -208,11 +208,14 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   const ok = await a.done;
   t.match(ok, { ok: true, source: 'technician', pointId: 'km1-2' });
   t.match(await store.alarms.byId(a.alarmId), { state: 'cleared', clearSource: 'self-test' }, 'closed once delivered');
+  const final = (await store.outbox.peek(100)).filter((r) => r.orderKey === a.alarmId).map((r) => r.envelope.data as { state: string; event: string });
+  t.match(final, [{ state: 'cleared', event: 'self-test-passed' }], 'and its final state is queued for central like any alarm’s');
   t.equal(emu.channels().length, before, 'nobody was called');
   // Failed: nothing takes it within the deadline.
   const b = await st.begin(undefined, 'periodic', 'system');
   const bad = await b.done;
   t.match(bad, { ok: false, detail: /not delivered to central/ });
+  t.same((await store.outbox.peek(100)).filter((r) => r.orderKey === b.alarmId).map((r) => (r.envelope.data as { state: string; event: string }).event), ['self-test', 'self-test-failed'], 'a failed test’s end goes to central too, after its start');
   t.match(await store.settings.get(SELF_TEST_KEY), { alarmId: b.alarmId, ok: false }, 'the result is kept for the UI');
   const events = (await store.outbox.peek(100)).filter((r) => r.type === 'event').map((r) => r.envelope.data as { kind: string; code: string; state: string });
   t.ok(events.some((e) => e.kind === 'fault' && e.code === 'failed' && e.state === 'raised'), 'and reported to central as a fault event');

@@ -38,14 +38,22 @@ export function crossSite(req: Request): string | null {
   if (site && site !== 'same-origin' && site !== 'none') return `cross-site request (Sec-Fetch-Site: ${site})`;
   const origin = req.get('origin');
   if (origin) {
+    // Same origin is the same scheme, host and port (RFC 6454): http://board:8080 is not
+    // https://board:8080. Both sides through URL, so a default port written out or left off
+    // (https://board:443, https://board) compares equal.
     const host = req.get('host');
-    let originHost: string | undefined;
+    let theirs: string, ours: string;
     try {
-      originHost = new URL(origin).host;
+      theirs = new URL(origin).origin;
     } catch {
       return 'malformed Origin header';
     }
-    if (!host || originHost !== host) return `cross-site request (Origin ${origin})`;
+    try {
+      ours = new URL(`${req.protocol}://${host ?? ''}`).origin;
+    } catch {
+      return 'malformed Host header';
+    }
+    if (!host || theirs === 'null' || theirs !== ours) return `cross-site request (Origin ${origin.slice(0, 100)})`;
   }
   return null;
 }
