@@ -111,6 +111,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await sessions.purgeExpired();
     await life.start(periodic('sessions', 10 * 60_000, () => sessions.purgeExpired()));
     const accounts = new Accounts(store, sessions, bus, logger.ns('api:auth'));
+    await life.start(periodic('login-failures', 10 * 60_000, () => accounts.pruneLoginFailures()));
 
     // ---- the simulated parts, when asked for: each replaces a source below ----
     const sim = o.simulate.size ? new (await import('./sim/simulation.js')).Simulation(o.simulate, config, logger, life) : undefined;

@@ -9,10 +9,10 @@ import type { UserRow } from '../store/users-repo.js';
 import { type AuditEntry, type AuditOutcome, type Role, type UserRecord } from '../contracts/accounts.js';
 import { ROLES, USERNAME_RE } from '../contracts/values.js';
 import { hasRole, type Actor } from './actor.js';
-import { AddressThrottle, accountLockMs } from './login-throttle.js';
-import { dummyHash, hashPassword, verifyPassword } from './password-hash.js';
+import { ATTACK_FAILURES, ATTACK_WINDOW_MS, AddressThrottle, FREE_FAILURES, UNDER_ATTACK_FREE, pairLockMs, throttleKey } from './login-throttle.js';
+import { PasswordCheckBusy, dummyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { passwordProblem } from './password-policy.js';
-import { fail, invalid, ok, type Result } from './result.js';
+import { fail, invalid, ok, type Failure, type Result } from './result.js';
 import { checkSetupToken, consumeSetupToken } from './setup-token.js';
 import type { Sessions } from './sessions.js';
 
@@ -32,13 +32,17 @@ export interface AuditRecord {
   detail?: string | null;
 }
 
-const view = (u: UserRow): UserView => ({
+/** `locked`: some address is locked out of this name now (the owner may still log in from another). */
+const view = (u: UserRow, locked: Set<string>): UserView => ({
   username: u.username,
   role: u.role,
   createdAt: u.createdAt,
   lastLoginAt: u.lastLoginAt,
-  locked: !!u.lockedUntil && Date.parse(u.lockedUntil) > Date.now(),
+  locked: locked.has(throttleKey(u.username)),
 });
+
+/** One answer for every throttle (address, name, unknown name): nothing to tell them apart. */
+const throttled = (waitMs: number): Failure => ({ ok: false, code: 'throttled', message: 'too many failed attempts; wait before trying again', retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) });
 
 export class Accounts {
   constructor(
@@ -106,42 +110,71 @@ export class Accounts {
     const wait = this.throttle.waitMs(ip);
     if (wait > 0) {
       await this.audit(actor, { action: 'login', outcome: 'denied', detail: 'too many failed attempts from this address' });
-      return { ok: false, code: 'throttled', message: 'too many failed attempts; wait before trying again', retryAfterS: Math.ceil(wait / 1000) };
+      return throttled(wait);
     }
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password || password.length > 1024) {
       return invalid('username and password are required');
     }
+    // Everything below treats a name nobody has exactly like a real one: the same
+    // counting, the same lock, the same answers, the same cost (a dummy hash).
+    const key = throttleKey(username);
+    const now = Date.now();
+    const pair = await this.store.loginFailures.get(key, ip);
     const user = await this.store.users.byName(username);
-    if (user?.lockedUntil && Date.parse(user.lockedUntil) > Date.now()) {
-      const retryAfterS = Math.ceil((Date.parse(user.lockedUntil) - Date.now()) / 1000);
+    if (pair?.lockedUntil && Date.parse(pair.lockedUntil) > now) {
       this.throttle.failed(ip);
-      await this.audit(actor, { action: 'login', target: user.username, outcome: 'denied', detail: 'account temporarily locked after failed attempts' });
-      return { ok: false, code: 'throttled', message: 'this account is temporarily locked after failed attempts', retryAfterS };
+      await this.audit(actor, { action: 'login', target: user?.username ?? null, outcome: 'denied', detail: `this address is locked out of this name until ${pair.lockedUntil} (${pair.failures} failed attempts)` });
+      return throttled(Date.parse(pair.lockedUntil) - now);
     }
-    const good = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    let good: boolean;
+    try {
+      good = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    } catch (e) {
+      if (e instanceof PasswordCheckBusy) return { ok: false, code: 'busy', message: e.message, retryAfterS: 2 };
+      throw e;
+    }
     if (!user || !good) {
       this.throttle.failed(ip);
-      if (user) {
-        const lockMs = accountLockMs(user.failedLogins + 1);
-        await this.change(actor, { action: 'login', target: user.username, outcome: 'failed', detail: lockMs ? `wrong password; account locked for ${Math.round(lockMs / 1000)} s` : 'wrong password' }, (q) =>
-          q.users.loginFailed(user.id, lockMs ? new Date(Date.now() + lockMs).toISOString() : null),
-        );
-        if (lockMs) this.log.warn({ username: user.username, ip, lockS: lockMs / 1000 }, 'account locked after failed logins');
-      } else {
-        await this.audit(actor, { action: 'login', outcome: 'failed', detail: 'unknown username' });
-      }
+      // The global slow-down: a name guessed at from many addresses gives each address one try, not five.
+      const underAttack = (await this.store.loginFailures.recentFailures(key, new Date(now - ATTACK_WINDOW_MS).toISOString())) >= ATTACK_FAILURES;
+      const failures = (pair?.failures ?? 0) + 1;
+      const lockMs = pairLockMs(failures, underAttack ? UNDER_ATTACK_FREE : FREE_FAILURES);
+      const lockedUntil = lockMs ? new Date(now + lockMs).toISOString() : null;
+      const why = `${user ? 'wrong password' : 'unknown username'}${lockMs ? `; this address is locked out of this name for ${Math.round(lockMs / 1000)} s${underAttack ? ' (the name is under attack from many addresses)' : ''}` : ''}`;
+      await this.change(actor, { action: 'login', target: user?.username ?? null, outcome: 'failed', detail: why }, (q) => q.loginFailures.failed(key, ip, new Date(now).toISOString(), lockedUntil));
+      if (lockMs) this.log.warn({ username: key, ip, lockS: lockMs / 1000, underAttack }, 'an address is locked out of a name after failed logins');
       return fail('unauthorized', 'wrong username or password');
     }
     this.throttle.succeeded(ip);
     const s = await this.sessions.create(user, ip, userAgent);
-    await this.change({ ...actor, username: user.username, role: user.role }, { action: 'login', target: user.username, outcome: 'ok' }, (q) => q.users.loginSucceeded(user.id));
+    await this.change({ ...actor, username: user.username, role: user.role }, { action: 'login', target: user.username, outcome: 'ok' }, async (q) => {
+      await q.users.loginSucceeded(user.id);
+      await q.loginFailures.succeeded(key, ip);
+    });
     return ok({ user: { username: user.username, role: user.role }, ...s });
+  }
+
+  /** An administrator lifts every lock on a name (all addresses), in the database and in this process. */
+  async unlock(actor: Actor, username: string): Promise<Result<{ addresses: number }>> {
+    if (!hasRole(actor, 'admin')) return fail('forbidden', 'only an administrator can unlock an account');
+    const user = await this.store.users.byName(username);
+    if (!user) return fail('not_found', `no user named ${username}`);
+    const key = throttleKey(user.username);
+    for (const address of await this.store.loginFailures.addresses(key)) this.throttle.succeeded(address);
+    const addresses = await this.change(actor, { action: 'user.unlock', target: user.username, outcome: 'ok' }, (q) => q.loginFailures.clearAccount(key));
+    this.log.info({ username: user.username, addresses, by: actor.username }, 'login locks cleared');
+    return ok({ addresses });
+  }
+
+  /** Forget old failures (called periodically). */
+  pruneLoginFailures(): Promise<number> {
+    return this.store.loginFailures.prune();
   }
 
   async setup(ip: string, userAgent: string | null, token: unknown, username: unknown, password: unknown): Promise<Result<LoggedIn>> {
     const actor: Actor = { username: null, role: null, ip };
     const wait = this.throttle.waitMs(ip);
-    if (wait > 0) return { ok: false, code: 'throttled', message: 'too many failed attempts; wait before trying again', retryAfterS: Math.ceil(wait / 1000) };
+    if (wait > 0) return throttled(wait);
     const state = (await this.needsSetup()) ? await checkSetupToken(this.store.settings, token) : 'invalid';
     if (state !== 'ok') {
       this.throttle.failed(ip);
@@ -187,7 +220,8 @@ export class Accounts {
 
   async listUsers(actor: Actor): Promise<Result<UserView[]>> {
     if (!hasRole(actor, 'admin')) return fail('forbidden', 'only an administrator can list users');
-    return ok((await this.store.users.list()).map(view));
+    const locked = await this.store.loginFailures.lockedAccounts(new Date().toISOString());
+    return ok((await this.store.users.list()).map((u) => view(u, locked)));
   }
 
   async addUser(actor: Actor, username: unknown, password: unknown, role: unknown): Promise<Result<UserView>> {
@@ -200,7 +234,7 @@ export class Accounts {
     const hash = await hashPassword(password as string);
     try {
       const id = await this.change(actor, { action: 'user.add', target: username, outcome: 'ok', detail: `role ${role as Role}` }, (q) => q.users.create(username, role as Role, hash));
-      return ok(view((await this.store.users.byId(id))!));
+      return ok(view((await this.store.users.byId(id))!, new Set()));
     } catch (e) {
       if (/UNIQUE/.test((e as Error).message)) return fail('conflict', `a user named ${username} exists already`);
       throw e;
@@ -229,7 +263,7 @@ export class Accounts {
         await q.sessions.removeForUser(user.id);
       }
     });
-    return ok(view((await this.store.users.byId(user.id))!));
+    return ok(view((await this.store.users.byId(user.id))!, await this.store.loginFailures.lockedAccounts(new Date().toISOString())));
   }
 
   async removeUser(actor: Actor, username: string): Promise<Result<void>> {

@@ -58,12 +58,13 @@ export function crossSite(req: Request): string | null {
   return null;
 }
 
-const STATUS: Record<Failure['code'], number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, throttled: 429 };
+const STATUS: Record<Failure['code'], number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, throttled: 429, busy: 503 };
 
 export function sendFailure(res: Response, f: Failure): void {
-  if (f.code === 'throttled') {
+  if (f.code === 'throttled' || f.code === 'busy') {
+    res.locals.error = f.message;
     res.set('Retry-After', String(f.retryAfterS));
-    res.status(429).json({ error: f.message, retryAfterS: f.retryAfterS });
+    res.status(STATUS[f.code]).json({ error: f.message, retryAfterS: f.retryAfterS });
     return;
   }
   res.locals.error = f.message;

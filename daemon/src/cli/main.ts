@@ -17,7 +17,8 @@ usage:
   callpoint config docs                           print the configuration reference (Markdown)
   callpoint user add NAME [--role admin|technician|viewer] [--password-stdin] [--config FILE]
   callpoint user passwd NAME [--password-stdin] [--config FILE]
-  callpoint user list|remove [NAME] [--config FILE]
+  callpoint user list|remove|unlock [NAME] [--config FILE]
+                                                  unlock: let every address locked out of NAME try again
   callpoint gsm pin MODEM [--pin-stdin] [--config FILE]
                                                   enter a SIM PIN (after the SIM refused one; beside a running daemon too)
   callpoint backup FILE [--config FILE]           consistent snapshot of the database and configuration

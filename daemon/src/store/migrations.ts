@@ -275,6 +275,28 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'login_failures: failed logins per (account, address), replacing the per-account lock',
+    sql: `
+      -- One wrong password every 15 minutes kept a named account locked for
+      -- everyone: the lock was per account. Now it is per (name as typed,
+      -- address) — an attacker's address is locked, the owner's is not — and
+      -- a name that belongs to nobody is counted like one that does, so the
+      -- answers cannot tell them apart. The per-account columns of users are
+      -- no longer read; their old locks are lifted here.
+      CREATE TABLE login_failures (
+        account      TEXT NOT NULL,            -- the user name as typed, lower case (existing or not)
+        address      TEXT NOT NULL,            -- the client address
+        failures     INTEGER NOT NULL,         -- consecutive failures from this address for this name
+        last_at      TEXT NOT NULL,            -- the last failure
+        locked_until TEXT,                     -- no check from this address for this name before then
+        PRIMARY KEY (account, address)
+      );
+      CREATE INDEX login_failures_last ON login_failures(last_at);
+      UPDATE users SET failed_logins = 0, locked_until = NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;
