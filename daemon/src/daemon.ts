@@ -36,9 +36,9 @@ import { registerPbxCommands } from './pbx/central-commands.js';
 import { FreeswitchGateway } from './pbx/gateway.js';
 import type { SimParts } from './sim/parts.js';
 import type { Simulation } from './sim/simulation.js';
-import { claimDataDir, releaseDataDir } from './store/lock.js';
+import { claimDataDir, type DataDirLock } from './store/lock.js';
 import { LATEST_SCHEMA } from './store/migrations.js';
-import { Store } from './store/store.js';
+import { IDENTITY_KEY, Store } from './store/store.js';
 import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
 import { Board, RealDeviceFactory } from '../../hardware/src/index.js';
 import { loadOrCreateDeviceSecrets } from '../../provisioning/src/device-secrets.js';
@@ -92,13 +92,21 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   await checkDataDir(config.dataDir);
   try {
     // ---- the data directory, the store, accounts ----
-    await life.start(component('data-dir', () => claimDataDir(config.dataDir), () => releaseDataDir(config.dataDir)));
+    // The data directory's lock for the daemon's whole life: no second daemon, no restore under it.
+    let dataDirLock: DataDirLock | undefined;
+    await life.start(component('data-dir', async () => {
+      dataDirLock = await claimDataDir(config.dataDir, (err) => log.error({ err }, `cannot write the pid file in ${config.dataDir}; running without it`));
+    }, () => dataDirLock?.release()));
     // Per-device secrets (event-socket password, xml_curl secret, phone passwords), made on first start.
     const fsSecrets = () => loadOrCreateDeviceSecrets(config.dataDir, phonesNeedingSecrets(config));
     const secrets = await fsSecrets();
     const store = await Store.open(config.dataDir, { site: config.site, node: config.node });
     await life.start(component('store', () => undefined, () => store.close()));
     if (store.migrationsApplied) logger.ns('store').info({ applied: store.migrationsApplied }, 'database migrated');
+    // Whose database this is, for `callpoint restore` (a backup of another site or node is refused).
+    const identity = await store.settings.get<{ site: string; node: string }>(IDENTITY_KEY).catch(() => undefined);
+    if (identity?.site !== config.site || identity.node !== config.node)
+      await store.settings.set(IDENTITY_KEY, { site: config.site, node: config.node }, 'system').catch((err: unknown) => logger.ns('store').warn({ err }, 'cannot record the site and node in the database'));
     const storeOk = `database answers (schema ${LATEST_SCHEMA})`;
     health.set('store', 'ok', storeOk);
     // The store can fail under us (disk gone, file corrupted): probe it like the watchdog does.

@@ -22,8 +22,9 @@ usage:
   callpoint gsm pin MODEM [--pin-stdin] [--config FILE]
                                                   enter a SIM PIN (after the SIM refused one; beside a running daemon too)
   callpoint backup FILE [--config FILE]           consistent snapshot of the database and configuration
-  callpoint restore FILE [--config FILE] [--with-config]
-                                                  restore a snapshot (the daemon must be stopped)
+  callpoint restore FILE [--config FILE] [--with-config] [--other-site]
+                                                  restore a snapshot (the daemon must be stopped); a snapshot of
+                                                  another site or node only with --other-site
   callpoint sim press|release INPUT [--config FILE] press a simulated call point of the running simulation
   callpoint provision freeswitch --out DIR [--config FILE]
                                                   write the FreeSWITCH configuration Callpoint owns

@@ -19,6 +19,8 @@ import { SmsRepo } from './sms-repo.js';
 import { UsersRepo } from './users-repo.js';
 
 export const DB_FILE = 'callpoint.db';
+/** Settings key: the site and node whose database this is (recorded at each start; restore compares a backup's). */
+export const IDENTITY_KEY = 'system.identity';
 
 export interface Repos {
   settings: SettingsRepo;
