@@ -32,7 +32,7 @@ import { LinesService } from './lines/lines-service.js';
 import { hardwareSerialPorts } from './lines/serial-ports.js';
 import type { RootLogger } from './log/logger.js';
 import { VERSION } from './paths.js';
-import { registerPbxCommands } from './pbx/central-commands.js';
+import { originateAllowList, registerPbxCommands } from './pbx/central-commands.js';
 import { FreeswitchGateway } from './pbx/gateway.js';
 import type { SimParts } from './sim/parts.js';
 import type { Simulation } from './sim/simulation.js';
@@ -131,7 +131,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const gateway = new FreeswitchGateway({ ...fsTarget, password: eslPassword, recordingsDir: join(config.dataDir, 'recordings') }, { store, health, bus, log: logger.ns('pbx') });
     await life.start(gateway);
     const brokers = sim ? await sim.brokers(config.uplink.brokers) : config.uplink.brokers;
-    const uplink = new UplinkClient(uplinkOptionsFrom(config, VERSION, brokers), { store, health, bus, log: logger.ns('uplink') });
+    const simCentralKeys = sim ? await sim.centralKeys(config.uplink.brokers) : [];
+    const uplink = new UplinkClient(uplinkOptionsFrom(config, VERSION, brokers, simCentralKeys), { store, health, bus, log: logger.ns('uplink') });
     const notify = () => uplink.notify();
     const offNotify = [bus.on('call', notify), bus.on('alarm', notify)];
     const faults = new FaultBook({ store, bus, log: logger.ns('alarms:faults'), notify });
@@ -168,7 +169,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.start(component('self-test', () => selfTest.start(), () => selfTest.stop()));
 
     // Central's commands are registered before the uplink connects, so none is answered "unknown".
-    const offCommands = [...registerAlarmCommands(uplink.registerCommand, alarmService, selfTest), ...registerPbxCommands(uplink.registerCommand, gateway)];
+    const offCommands = [...registerAlarmCommands(uplink.registerCommand, alarmService, selfTest), ...registerPbxCommands(uplink.registerCommand, gateway, originateAllowList(config))];
     await life.start(component('uplink', () => uplink.start(), async () => {
       for (const off of [...offNotify, ...offCommands]) off();
       await uplink.stop();

@@ -4,8 +4,8 @@
 // board's device factory, the serial ports — and gets the simulated one for
 // each part that is simulated, the real one otherwise. Loaded only in
 // simulation: a board in a cabinet never carries it in memory.
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimApi, SimInputResult } from '../api/route.js';
 import type { Point } from '../alarms/alarm-message.js';
@@ -14,8 +14,9 @@ import type { Lifecycle } from '../lifecycle/components.js';
 import type { SerialPortOpener } from '../lines/serial-ports.js';
 import type { RootLogger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
+import type { CentralKey } from '../uplink/command-auth.js';
 import { RealDeviceFactory, SimDeviceFactory, type BoardProfile, type DeviceFactory } from '../../../hardware/src/index.js';
-import { SIM_TOKEN_FILE } from './control.js';
+import { SIM_CENTRAL_KEY_FILE, SIM_CENTRAL_KEY_ID, SIM_TOKEN_FILE } from './control.js';
 import type { FreeSwitchEmulator } from './freeswitch/index.js';
 import { describeSimParts, type SimPart, type SimParts } from './parts.js';
 import { SimSerialDevices } from './serial-devices.js';
@@ -70,6 +71,24 @@ export class Simulation {
     const broker = new SimBroker({ host: '127.0.0.1', port: 1883 }, this.logger.ns('sim:broker'));
     await this.life.start(broker);
     return [broker.url];
+  }
+
+  /**
+   * Central's key, when central is simulated too (the embedded broker): a key
+   * pair made once in the data directory, so `callpoint central sign --key
+   * var/sim-central-key.pem --key-id sim-central …` signs commands this
+   * simulation obeys. With a real broker, only central.keys count.
+   */
+  async centralKeys(configuredBrokers: string[]): Promise<CentralKey[]> {
+    if (!this.has('broker') || configuredBrokers.length) return [];
+    const file = join(this.config.dataDir, SIM_CENTRAL_KEY_FILE);
+    let pem = await readFile(file, 'utf8').catch(() => undefined);
+    if (!pem) {
+      pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      await writeFile(file, pem, { mode: 0o600 });
+    }
+    this.logger.ns('sim').info({ keyFile: file, keyId: SIM_CENTRAL_KEY_ID }, 'simulated central: commands signed with this key are obeyed');
+    return [{ id: SIM_CENTRAL_KEY_ID, key: createPublicKey(pem) }];
   }
 
   /** The board's devices: simulated GPIO and I2C chips (pressed from the UI), or the real ones. */
