@@ -19,10 +19,12 @@ import { Supervision } from './alarms/supervision.js';
 import { capturedSecurityHeaders, createApp } from './api/app.js';
 import { healthFastPath, healthRenderer } from './api/health-fast-path.js';
 import { HttpServer } from './api/http-server.js';
+import { RequestGate } from './api/request-gate.js';
 import type { CookiePolicy } from './api/route.js';
 import type { Config } from './config/schema.js';
 import { EventBus } from './events/bus.js';
 import { HealthRegistry } from './health/health.js';
+import { LoadGauges } from './health/load.js';
 import { SystemSampler } from './health/system-sampler.js';
 import { Lifecycle, periodic, type Component } from './lifecycle/components.js';
 import { createNotifier, type Notifier } from './lifecycle/sd-notify.js';
@@ -36,6 +38,7 @@ import { originateAllowList, registerPbxCommands } from './pbx/central-commands.
 import { FreeswitchGateway } from './pbx/gateway.js';
 import type { SimParts } from './sim/parts.js';
 import type { Simulation } from './sim/simulation.js';
+import { AuditSummary } from './store/audit-summary.js';
 import { claimDataDir, type DataDirLock } from './store/lock.js';
 import { LATEST_SCHEMA } from './store/migrations.js';
 import { IDENTITY_KEY, Store } from './store/store.js';
@@ -118,8 +121,16 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const sessions = new Sessions(store, { idleMs: config.http.sessionIdleMinutes * 60_000, maxMs: config.http.sessionMaxHours * 3_600_000 });
     await sessions.purgeExpired();
     await life.start(periodic('sessions', 10 * 60_000, () => sessions.purgeExpired()));
-    const accounts = new Accounts(store, sessions, bus, logger.ns('api:auth'));
+    // Refusals at the edges (logins, API requests) are audited one by one until they come in a
+    // flood; then one row per kind and minute. The audit log is kept for a stated age and size.
+    const refusals = new AuditSummary((e) => store.audit.insert(e).then((entry) => bus.emit('audit', entry)), logger.ns('api:audit'));
+    await life.start(component('audit-summary', () => undefined, () => refusals.stop()));
+    await life.start(periodic('audit-retention', 3_600_000, () => store.audit.prune(config.log.auditKeepDays, config.log.auditMaxRows)));
+    const accounts = new Accounts(store, sessions, bus, logger.ns('api:auth'), { refusals });
     await life.start(periodic('login-failures', 10 * 60_000, () => accounts.pruneLoginFailures()));
+    // Every bounded queue reports here, for cmd/get-status (and the flood test).
+    const load = new LoadGauges();
+    load.set('store', () => store.db.queueStats());
 
     // ---- the simulated parts, when asked for: each replaces a source below ----
     const sim = o.simulate.size ? new (await import('./sim/simulation.js')).Simulation(o.simulate, config, logger, life) : undefined;
@@ -132,7 +143,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.start(gateway);
     const brokers = sim ? await sim.brokers(config.uplink.brokers) : config.uplink.brokers;
     const simCentralKeys = sim ? await sim.centralKeys(config.uplink.brokers) : [];
-    const uplink = new UplinkClient(uplinkOptionsFrom(config, VERSION, brokers, simCentralKeys), { store, health, bus, log: logger.ns('uplink') });
+    const uplink = new UplinkClient(uplinkOptionsFrom(config, VERSION, brokers, simCentralKeys), { store, health, bus, log: logger.ns('uplink'), load: () => load.snapshot() });
     const notify = () => uplink.notify();
     const offNotify = [bus.on('call', notify), bus.on('alarm', notify)];
     const faults = new FaultBook({ store, bus, log: logger.ns('alarms:faults'), notify });
@@ -191,10 +202,13 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     };
     const simApi = sim ? await sim.api(config.points, store) : undefined;
     const app = createApp(
-      { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi },
+      { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, refusals, load },
       { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
     );
-    const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(healthRenderer(health), capturedSecurityHeaders(cookie.secure)));
+    const headers = capturedSecurityHeaders(cookie.secure);
+    const gate = new RequestGate(cookie.name, headers);
+    load.set('http', () => ({ ...gate.stats }));
+    const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(healthRenderer(health), headers), gate);
     await life.start(http);
 
     const shownHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;

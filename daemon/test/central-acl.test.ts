@@ -74,7 +74,7 @@ t.test('signed commands through mosquitto with the provisioning ACL and per-appl
   await send('clear-alarm', clear);
   t.ok(await until(() => results('clear-1').length === 1), 'central gets the result');
   t.match(results('clear-1')[0], { ok: true, result: { alarmId, state: 'cleared' } }, 'the signed command was obeyed');
-  const clearedStates = () => got.filter((m) => m.topic === `${TOPIC}alarm` && m.env.data?.id === alarmId && m.env.data.state === 'cleared').length;
+  const clearedStates = () => got.filter((m) => m.topic === `${TOPIC}alarm` && m.env.data?.id === alarmId && m.env.data?.state === 'cleared').length;
   t.ok(await until(() => clearedStates() === 1), 'cleared on MQTT');
 
   // Unsigned, and signed with another key under central's key id: refused, not answered.

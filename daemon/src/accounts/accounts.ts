@@ -4,6 +4,7 @@
 // transaction, so what was acknowledged was also audited.
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
+import type { AuditSummary } from '../store/audit-summary.js';
 import type { Repos, Store } from '../store/store.js';
 import type { UserRow } from '../store/users-repo.js';
 import { type AuditEntry, type AuditOutcome, type Role, type UserRecord } from '../contracts/accounts.js';
@@ -44,14 +45,35 @@ const view = (u: UserRow, locked: Set<string>): UserView => ({
 /** One answer for every throttle (address, name, unknown name): nothing to tell them apart. */
 const throttled = (waitMs: number): Failure => ({ ok: false, code: 'throttled', message: 'too many failed attempts; wait before trying again', retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) });
 
+export interface AccountsOptions {
+  throttle?: AddressThrottle;
+  /** Where refused logins are audited under a flood (one row per kind and minute); default: a row each. */
+  refusals?: AuditSummary;
+}
+
 export class Accounts {
+  private readonly throttle: AddressThrottle;
+  private readonly refusals: AuditSummary | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly sessions: Sessions,
     private readonly bus: EventBus,
     private readonly log: Logger,
-    private readonly throttle = new AddressThrottle(),
-  ) {}
+    o: AccountsOptions = {},
+  ) {
+    this.throttle = o.throttle ?? new AddressThrottle();
+    this.refusals = o.refusals;
+  }
+
+  /** A refusal before any password was checked (throttled, busy): summarised under a flood when a summary is given. */
+  private async auditRefusal(actor: Actor, rec: AuditRecord): Promise<void> {
+    if (!this.refusals) {
+      await this.audit(actor, rec);
+      return;
+    }
+    this.refusals.note(`${rec.action}|${rec.detail ?? ''}`, { username: actor.username, role: actor.role, ip: actor.ip, action: rec.action, target: rec.target ?? null, outcome: rec.outcome, detail: rec.detail ?? null });
+  }
 
   /** Write one audit row (inside `q` when given, so it commits with the change). */
   async audit(actor: Actor, rec: AuditRecord, q?: Repos): Promise<AuditEntry> {
@@ -109,7 +131,7 @@ export class Accounts {
     const actor: Actor = { username: typeof username === 'string' ? username.slice(0, 64) : null, role: null, ip };
     const wait = this.throttle.waitMs(ip);
     if (wait > 0) {
-      await this.audit(actor, { action: 'login', outcome: 'denied', detail: 'too many failed attempts from this address' });
+      await this.auditRefusal(actor, { action: 'login', outcome: 'denied', detail: 'too many failed attempts from this address' });
       return throttled(wait);
     }
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password || password.length > 1024) {
@@ -123,14 +145,17 @@ export class Accounts {
     const user = await this.store.users.byName(username);
     if (pair?.lockedUntil && Date.parse(pair.lockedUntil) > now) {
       this.throttle.failed(ip);
-      await this.audit(actor, { action: 'login', target: user?.username ?? null, outcome: 'denied', detail: `this address is locked out of this name until ${pair.lockedUntil} (${pair.failures} failed attempts)` });
+      await this.auditRefusal(actor, { action: 'login', target: user?.username ?? null, outcome: 'denied', detail: 'this address is locked out of this name after failed attempts' });
       return throttled(Date.parse(pair.lockedUntil) - now);
     }
     let good: boolean;
     try {
       good = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     } catch (e) {
-      if (e instanceof PasswordCheckBusy) return { ok: false, code: 'busy', message: e.message, retryAfterS: 2 };
+      if (e instanceof PasswordCheckBusy) {
+        await this.auditRefusal(actor, { action: 'login', outcome: 'denied', detail: 'refused unchecked: too many logins at once' });
+        return { ok: false, code: 'busy', message: e.message, retryAfterS: 2 };
+      }
       throw e;
     }
     if (!user || !good) {

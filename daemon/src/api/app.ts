@@ -103,8 +103,12 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
     const token = parseCookies(req.get('cookie')).get(d.cookie.name);
     let ctx: RequestContext = { actor: { username: null, role: null, ip }, session: null, ip };
     const mutating = isMutating(def.method);
-    const audit = (outcome: 'ok' | 'denied' | 'failed', detail: string | null) =>
-      d.accounts.audit(ctx.actor, { action: def.action ?? `${def.method.toUpperCase()} ${def.path}`, target: req.params.username ? String(req.params.username) : req.params.key ? String(req.params.key) : null, outcome, detail });
+    const audit = async (outcome: 'ok' | 'denied' | 'failed', detail: string | null) => {
+      const rec = { action: def.action ?? `${def.method.toUpperCase()} ${def.path}`, target: req.params.username ? String(req.params.username) : req.params.key ? String(req.params.key) : null, outcome, detail };
+      // Refusals (no session, no CSRF token, another site, a role missing) come in floods: summarised.
+      if (outcome === 'denied' && d.refusals) d.refusals.note(`${rec.action}|${detail ?? ''}|${ctx.actor.username ?? ''}`, { ...rec, username: ctx.actor.username, role: ctx.actor.role, ip: ctx.actor.ip });
+      else await d.accounts.audit(ctx.actor, rec);
+    };
     try {
       if (token) {
         const session = await d.sessions.resolve(token);

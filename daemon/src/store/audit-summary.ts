@@ -47,24 +47,28 @@ export class AuditSummary {
   }
 
   /**
-   * One refusal of kind `kind`. Returns true when it was written on its own
-   * (the caller may log it too); false when it is only counted.
+   * One refusal of kind `kind` (`entry` may be a function, called only when a
+   * row is written). Returns true when it was written on its own (the caller
+   * may log it too); false when it is only counted.
    */
-  note(kind: string, entry: NewAuditEntry): boolean {
+  note(kind: string, entry: NewAuditEntry | (() => NewAuditEntry)): boolean {
+    const made = () => (typeof entry === 'function' ? entry() : entry);
     let k = this.kinds.get(kind);
     if (!k) {
       if (this.kinds.size >= this.maxKinds) kind = OTHER;
       k = this.kinds.get(kind);
       if (!k) {
         const other = kind === OTHER;
-        k = { template: other ? { ...entry, target: null, detail: 'refusals of other kinds' } : entry, seen: 0, firstAt: new Date().toISOString(), other };
+        const e = made();
+        k = { template: other ? { ...e, target: null, detail: 'refusals of other kinds' } : e, seen: 0, firstAt: new Date().toISOString(), other };
         this.kinds.set(kind, k);
       }
     }
     k.seen++;
     this.timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();
+    // Past the first few, only a count: nothing is built for a message of a flood.
     if (k.seen > this.first || k.other) return false;
-    this.emit(entry);
+    this.emit(k.seen === 1 ? k.template : made());
     return true;
   }
 

@@ -103,6 +103,8 @@ export class CommandProcessor {
   /** Answers sent without running (repeats, refusals), by id and answer, with when: each at most once per REPEAT_ANSWER_MS. */
   private readonly answered = new Map<string, number>();
   private horizonMs = 0;
+  /** The refusal of a message over the rate: one object for the whole flood. */
+  private readonly overRate: Refused;
   private stored = 0;
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly windowMs: number;
@@ -118,6 +120,7 @@ export class CommandProcessor {
     const perSecond = o.perSecond ?? 20;
     this.bucket = new TokenBucket(perSecond, perSecond * 2);
     this.windowMs = o.windowMs ?? 7 * 86_400_000;
+    this.overRate = { ok: false, reason: 'rate', detail: `over ${perSecond} commands a second: dropped unread` };
     this.summary = new AuditSummary((e) => store.audit.insert(e), log, { intervalMs: o.auditIntervalMs });
   }
 
@@ -145,7 +148,7 @@ export class CommandProcessor {
    */
   handle(name: string, payload: Buffer): Promise<void> | undefined {
     if (payload.length > MAX_COMMAND_BYTES) return void this.refused({ ok: false, reason: 'too-large', detail: `payload of ${payload.length} bytes refused (limit ${MAX_COMMAND_BYTES})` }, name);
-    if (!this.bucket.take()) return void this.refused({ ok: false, reason: 'rate', detail: `over ${this.o.perSecond ?? 20} commands a second: dropped unread` }, name);
+    if (!this.bucket.take()) return void this.refused(this.overRate, name);
     const now = Date.now();
     const v = verifyCommand(name, payload, {
       site: this.o.site, node: this.o.node, keys: this.keys, maxSkewMs: this.o.maxSkewMs ?? 300_000, windowMs: this.windowMs,
@@ -174,9 +177,10 @@ export class CommandProcessor {
   /** Counted, audited (summarised under a flood), logged when audited on its own. */
   private refused(r: Refused | { ok: false; reason: 'replay' | 'conflict'; detail: string; authentic: { id: string; name: string } }, topicName: string): void {
     this.stats.refused[r.reason] = (this.stats.refused[r.reason] ?? 0) + 1;
+    const detail = () => `${r.reason}: ${r.detail}`.slice(0, 500);
     const shown = r.authentic
-      ? this.summary.note(r.reason, { username: 'central', role: null, ip: null, action: `cmd.${r.authentic.name}`, target: r.authentic.id, outcome: 'denied', detail: `${r.reason}: ${r.detail}`.slice(0, 500) })
-      : this.summary.note(r.reason, { username: null, role: null, ip: null, action: 'cmd.refused', target: shownName(topicName), outcome: 'denied', detail: `${r.reason}: ${r.detail}`.slice(0, 500) });
+      ? this.summary.note(r.reason, () => ({ username: 'central', role: null, ip: null, action: `cmd.${r.authentic!.name}`, target: r.authentic!.id, outcome: 'denied', detail: detail() }))
+      : this.summary.note(r.reason, () => ({ username: null, role: null, ip: null, action: 'cmd.refused', target: shownName(topicName), outcome: 'denied', detail: detail() }));
     if (shown) this.log.warn({ command: shownName(topicName), reason: r.reason, id: r.authentic?.id }, `command refused (${r.reason}): ${r.detail}`);
   }
 
