@@ -72,7 +72,8 @@ export class Accounts {
       await this.audit(actor, rec);
       return;
     }
-    this.refusals.note(`${rec.action}|${rec.detail ?? ''}`, { username: actor.username, role: actor.role, ip: actor.ip, action: rec.action, target: rec.target ?? null, outcome: rec.outcome, detail: rec.detail ?? null });
+    // The first ones are written before the answer, like every audit row; the rest are counted.
+    await this.refusals.note(`${rec.action}|${rec.detail ?? ''}`, { username: actor.username, role: actor.role, ip: actor.ip, action: rec.action, target: rec.target ?? null, outcome: rec.outcome, detail: rec.detail ?? null });
   }
 
   /** Write one audit row (inside `q` when given, so it commits with the change). */

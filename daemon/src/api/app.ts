@@ -106,7 +106,8 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
     const audit = async (outcome: 'ok' | 'denied' | 'failed', detail: string | null) => {
       const rec = { action: def.action ?? `${def.method.toUpperCase()} ${def.path}`, target: req.params.username ? String(req.params.username) : req.params.key ? String(req.params.key) : null, outcome, detail };
       // Refusals (no session, no CSRF token, another site, a role missing) come in floods: summarised.
-      if (outcome === 'denied' && d.refusals) d.refusals.note(`${rec.action}|${detail ?? ''}|${ctx.actor.username ?? ''}`, { ...rec, username: ctx.actor.username, role: ctx.actor.role, ip: ctx.actor.ip });
+      // One kind per reason and user, whatever the route: "not logged in" on forty routes is one fact.
+      if (outcome === 'denied' && d.refusals) await d.refusals.note(`http|${detail ?? ''}|${ctx.actor.username ?? ''}`, { ...rec, username: ctx.actor.username, role: ctx.actor.role, ip: ctx.actor.ip });
       else await d.accounts.audit(ctx.actor, rec);
     };
     try {

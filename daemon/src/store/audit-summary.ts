@@ -43,15 +43,15 @@ export class AuditSummary {
   ) {
     this.intervalMs = o.intervalMs ?? 60_000;
     this.first = o.first ?? 3;
-    this.maxKinds = o.maxKinds ?? 20;
+    this.maxKinds = o.maxKinds ?? 32;
   }
 
   /**
    * One refusal of kind `kind` (`entry` may be a function, called only when a
-   * row is written). Returns true when it was written on its own (the caller
-   * may log it too); false when it is only counted.
+   * row is written). Returns the write when it is written on its own (the
+   * caller may log it too, or wait for it); false when it is only counted.
    */
-  note(kind: string, entry: NewAuditEntry | (() => NewAuditEntry)): boolean {
+  note(kind: string, entry: NewAuditEntry | (() => NewAuditEntry)): Promise<unknown> | false {
     const made = () => (typeof entry === 'function' ? entry() : entry);
     let k = this.kinds.get(kind);
     if (!k) {
@@ -68,8 +68,7 @@ export class AuditSummary {
     this.timer ??= setTimeout(() => void this.flush(), this.intervalMs).unref();
     // Past the first few, only a count: nothing is built for a message of a flood.
     if (k.seen > this.first || k.other) return false;
-    this.emit(k.seen === 1 ? k.template : made());
-    return true;
+    return this.emit(k.seen === 1 ? k.template : made());
   }
 
   /** Write the summary rows of the interval now (also at stop). */
