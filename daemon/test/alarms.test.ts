@@ -152,16 +152,28 @@ t.test('no answer → the next target; every target failed → failed, and calli
   t.ok(log.includes('call-failed') && log.includes('round-failed'), 'each failure logged');
 });
 
-t.test('a press the database refuses: the lamps go on at once, the write is retried, nothing lost', async (t) => {
-  const { store, alarms, outputs } = await rig(t);
+t.test('a press the database refuses: the lamps and the call go out at once, the alarm is held, then written with its whole history', async (t) => {
+  const { emu, store, alarms, outputs, messages } = await rig(t);
   outputs.splice(0);
   const realTx = store.tx.bind(store);
-  let refusals = 2;
-  (store as unknown as { tx: typeof store.tx }).tx = ((body) => (refusals-- > 0 ? Promise.reject(new Error('SQLITE_FULL: database or disk is full')) : realTx(body)));
+  let refusing = true;
+  const full = () => Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL', errno: 13 });
+  (store as unknown as { tx: typeof store.tx }).tx = ((body, o) => (refusing ? Promise.reject(full()) : realTx(body, o))) as typeof store.tx;
   const r = await alarms.press('km1-2');
-  t.same(outputs.slice(0, 2).map((o) => o.what), ['beacons:true', 'km1-2:alarm-sent'], 'indications on while the write failed');
-  t.ok(r.ok, 'the press was stored on a later attempt');
-  t.equal((await store.alarms.open()).length, 1, 'the alarm exists');
+  if (!r.ok) return t.fail('press refused');
+  t.match(r.alarm.id, /^A-\d{8}-99999$/, 'an id from the top of the day’s range: the database’s come from the bottom');
+  t.same(outputs.slice(0, 2).map((o) => o.what), ['beacons:true', 'km1-2:alarm-sent'], 'indications on although nothing could be written');
+  t.ok(await until(() => emu.channels().some((c) => c.destination === '8000'), 2000), 'the dispatch desk is called at once');
+  t.ok(await until(async () => (await alarms.open()).some((a) => a.id === r.alarm.id && a.state === 'connected'), 4000), 'and connected; the alarm is open for the UI while held');
+  t.equal(await store.alarms.byId(r.alarm.id), undefined, 'nothing in the database yet');
+  const again = await alarms.press('km1-2');
+  t.match(again, { ok: true, alarm: { id: r.alarm.id, presses: 2 } }, 'a second press joins the held alarm');
+  refusing = false;
+  t.ok(await until(async () => !!(await store.alarms.byId(r.alarm.id)), 5000), 'written once the database takes writes again');
+  t.match(await store.alarms.byId(r.alarm.id), { state: 'connected', presses: 2 });
+  t.same((await store.alarms.history(r.alarm.id)).map((h) => h.kind).slice(0, 4), ['raised', 'calling', 'connected', 'pressed-again'], 'its whole history, in order');
+  t.same((await messages()).filter((m) => m.data.id === r.alarm.id).map((m) => m.data.state), ['raised', 'calling', 'connected'], 'every state for central, in order');
+  t.match(await alarms.acknowledge(r.alarm.id, { username: 'tech', role: 'technician', ip: null }, 'ui'), { ok: true }, 'and it is handled as any other');
 });
 
 t.test('a daemon restart during a connected alarm call keeps the call: not re-placed, not released', async (t) => {

@@ -5,7 +5,7 @@
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import type { AuditSummary } from '../store/audit-summary.js';
-import type { Repos, Store } from '../store/store.js';
+import { isStoreFailure, storeFailure, type Repos, type Store } from '../store/store.js';
 import type { UserRow } from '../store/users-repo.js';
 import { type AuditEntry, type AuditOutcome, type Role, type UserRecord } from '../contracts/accounts.js';
 import { ROLES, USERNAME_RE } from '../contracts/values.js';
@@ -125,7 +125,18 @@ export class Accounts {
    */
   login(ip: string, userAgent: string | null, username: unknown, password: unknown): Promise<Result<LoggedIn>> {
     const account = typeof username === 'string' ? username.toLowerCase().slice(0, 64) : '';
-    return this.serial(`ip:${ip}`, () => this.serial(`user:${account}`, () => this.loginOnce(ip, userAgent, username, password)));
+    return this.serial(`ip:${ip}`, () => this.serial(`user:${account}`, () => this.loginOnce(ip, userAgent, username, password).catch((err: unknown) => this.unwritable(err))));
+  }
+
+  /**
+   * A login needs the database to take a session (and a failure its count):
+   * when it cannot (a full disk), the answer says so — the person at the
+   * screen learns why, and that alarms still go out — instead of a 500.
+   */
+  private unwritable(err: unknown): Result<LoggedIn> {
+    if (!isStoreFailure(err)) throw err;
+    this.log.error({ err }, 'a login failed: the database cannot be written');
+    return { ok: false, code: 'unavailable', message: `nobody can log in now: ${storeFailure(err)}. Alarms are still signalled and called. Free space in the data directory (or replace the card) and try again.`, retryAfterS: 30 };
   }
 
   private async loginOnce(ip: string, userAgent: string | null, username: unknown, password: unknown): Promise<Result<LoggedIn>> {

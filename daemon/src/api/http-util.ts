@@ -58,10 +58,10 @@ export function crossSite(req: Request): string | null {
   return null;
 }
 
-const STATUS: Record<Failure['code'], number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, throttled: 429, busy: 503 };
+const STATUS: Record<Failure['code'], number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, throttled: 429, busy: 503, unavailable: 503 };
 
 export function sendFailure(res: Response, f: Failure): void {
-  if (f.code === 'throttled' || f.code === 'busy') {
+  if (f.code === 'throttled' || f.code === 'busy' || f.code === 'unavailable') {
     res.locals.error = f.message;
     res.set('Retry-After', String(f.retryAfterS));
     res.status(STATUS[f.code]).json({ error: f.message, retryAfterS: f.retryAfterS });

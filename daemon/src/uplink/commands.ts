@@ -131,7 +131,8 @@ export class CommandProcessor {
   async start(): Promise<void> {
     if (!this.keys.size) this.log.warn('no key of central is configured (central.keys): every command from central will be refused');
     this.horizonMs = (await this.store.settings.get<number>(HORIZON_KEY)) ?? 0;
-    await this.prune();
+    // Pruning writes: on a full disk it waits for the next hour, the daemon starts anyway.
+    await this.prune().catch((err: unknown) => this.log.error({ err }, 'cannot prune processed command ids now'));
     this.pruneTimer = setInterval(() => void this.prune().catch((err: unknown) => this.log.error({ err }, 'cannot prune processed command ids')), 3_600_000);
     this.pruneTimer.unref();
   }
