@@ -216,7 +216,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
     );
     const headers = capturedSecurityHeaders(cookie.secure);
-    const gate = new RequestGate(cookie.name, headers);
+    const gate = new RequestGate(cookie.name, headers, config.http.trustProxy);
     load.set('http', () => ({ ...gate.stats }));
     const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(healthRenderer(health), headers), gate);
     await life.start(http);

@@ -21,8 +21,26 @@ export interface StreamStats {
   cutOff: number;
 }
 
+/**
+ * The text of one event, made once however many streams carry it: every
+ * stream is handed the same payload object by the bus, so the last text per
+ * event name is reused while the payload is the same (a busy switch sends a
+ * thousand channel events a second).
+ */
+function framer(): (event: string, data: unknown) => string {
+  const last = new Map<string, { data: unknown; text: string }>();
+  return (event, data) => {
+    const hit = last.get(event);
+    if (hit && hit.data === data) return hit.text;
+    const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    last.set(event, { data, text });
+    return text;
+  };
+}
+
 export function eventRoutes(d: ApiDeps): RouteDef[] {
   const bySession = new Map<string, number>();
+  const frame = framer();
   const stats: StreamStats = { streams: 0, peakStreams: 0, refused: 0, cutOff: 0 };
   d.load?.set('eventStreams', () => ({ ...stats }));
   return [
@@ -45,13 +63,24 @@ export function eventRoutes(d: ApiDeps): RouteDef[] {
         stats.peakStreams = Math.max(stats.peakStreams, stats.streams);
         res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
         res.flushHeaders();
+        // Writes of one turn of the event loop go out as one (corked until the next).
+        let corked = false;
         const send = (event: string, data: unknown) => {
+          if (res.destroyed) return;
           if (res.writableLength > MAX_BUFFERED) {
             stats.cutOff++;
             res.destroy();
             return;
           }
-          res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+          if (!corked) {
+            corked = true;
+            res.cork();
+            setImmediate(() => {
+              corked = false;
+              res.uncork();
+            });
+          }
+          res.write(frame(event, data));
         };
         res.write('retry: 3000\n\n');
         send('health', d.health.snapshot());
