@@ -2,7 +2,8 @@
 // test alarm goes the same way as a real one — stored, then published to
 // central — without calling anyone. It passes when central's broker has
 // acknowledged its message (the outbox row is gone after PUBACK) within the
-// deadline; then the test alarm is cleared. A test that is not delivered in
+// deadline; then the test alarm is cleared, and its cleared state goes to
+// central like any alarm's. A test that is not delivered in
 // time, or is overdue because the daemon was down, is a fault: logged, kept
 // in the settings (shown by GET /api/alarms) and sent to central as an event.
 // Technicians run one for a point from the UI; central with cmd/self-test.
