@@ -158,7 +158,7 @@ t.test('a press the database refuses: the lamps and the call go out at once, the
   const realTx = store.tx.bind(store);
   let refusing = true;
   const full = () => Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL', errno: 13 });
-  (store as unknown as { tx: typeof store.tx }).tx = ((body, o) => (refusing ? Promise.reject(full()) : realTx(body, o))) as typeof store.tx;
+  (store as unknown as { tx: typeof store.tx }).tx = (body, o) => (refusing ? Promise.reject(full()) : realTx(body, o));
   const r = await alarms.press('km1-2');
   if (!r.ok) return t.fail('press refused');
   t.match(r.alarm.id, /^A-\d{8}-99999$/, 'an id from the top of the day’s range: the database’s come from the bottom');

@@ -63,7 +63,7 @@ t.test('during an attack from many addresses the owner still gets in from a new 
   t.match(users.find((u) => u.username === 'owner'), { locked: true }, 'the user list shows the name as locked (from some addresses)');
   const unlock = await admin.post('/api/users/owner/unlock');
   t.equal(unlock.status, 200);
-  t.ok((unlock.json.addresses as number) >= 30, `every locked address released (${unlock.json.addresses})`);
+  t.ok((unlock.json.addresses as number) >= 30, `every locked address released (${String(unlock.json.addresses)})`);
   t.equal((await attempt(attackers[5]!, 'owner', OWNER_PW)).status, 200, 'after the admin cleared the locks, a formerly locked address gets in with the right password');
   t.equal((await admin.post('/api/users/nobody-here/unlock')).status, 404);
   const audit = (await admin.get('/api/audit?limit=50')).json.entries as Array<{ action: string; target: string; username: string; outcome: string }>;

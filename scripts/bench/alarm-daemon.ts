@@ -52,14 +52,15 @@ async function main(): Promise<void> {
   const { Board: BoardClass } = await import('../../hardware/src/index.js');
   let board: Board | undefined;
   let onPressed: ((input: string, at: number) => void) | undefined;
+  const claim = (b: Board) => {
+    board = b;
+    b.on('event', (e) => {
+      if (e.kind === 'pressed') onPressed?.(e.input, now());
+    });
+  };
   around(BoardClass.prototype, 'onEvent', (onEvent) =>
     function (this: Board, cb) {
-      if (!board) {
-        board = this;
-        this.on('event', (e) => {
-          if (e.kind === 'pressed') onPressed?.(e.input, now());
-        });
-      }
+      if (!board) claim(this);
       return onEvent.call(this, cb);
     });
   // The lamp: an "alarm sent" output switched on (Output.set drives the line at once).
@@ -172,6 +173,24 @@ async function main(): Promise<void> {
   let t0 = 0, cpu0 = process.cpuUsage(), rssMax = 0, commitsAt = 0;
   let rssTimer: NodeJS.Timeout | undefined;
 
+  const stopMeasuring = (): FromDaemon => {
+    loop!.disable();
+    gcObs!.disconnect();
+    clearInterval(rssTimer);
+    const seconds = (now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      type: 'background',
+      background: {
+        seconds, cpuPct: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
+        // The histogram holds whole timer intervals: the delay is what exceeds the resolution.
+        loopP99: Math.max(0, loop!.percentile(99) / 1e6 - LOOP_RESOLUTION_MS), loopMax: Math.max(0, loop!.max / 1e6 - LOOP_RESOLUTION_MS),
+        gcCount: gc.length, gcMaxMs: gc.length ? Math.max(...gc) : 0, gcTotalMs: gc.reduce((a, b) => a + b, 0), rssMaxMb: rssMax / 1024 / 1024,
+        commits: trace ? commits.slice(commitsAt) : undefined,
+      },
+    };
+  };
+
   let queue = Promise.resolve();
   process.on('message', (raw) => {
     const m = raw as ToDaemon;
@@ -196,21 +215,7 @@ async function main(): Promise<void> {
             rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage.rss())), 100);
             return;
           }
-          loop!.disable();
-          gcObs!.disconnect();
-          clearInterval(rssTimer);
-          const seconds = (now() - t0) / 1000;
-          const cpu = process.cpuUsage(cpu0);
-          return send({
-            type: 'background',
-            background: {
-              seconds, cpuPct: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
-              // The histogram holds whole timer intervals: the delay is what exceeds the resolution.
-              loopP99: Math.max(0, loop!.percentile(99) / 1e6 - LOOP_RESOLUTION_MS), loopMax: Math.max(0, loop!.max / 1e6 - LOOP_RESOLUTION_MS),
-              gcCount: gc.length, gcMaxMs: gc.length ? Math.max(...gc) : 0, gcTotalMs: gc.reduce((a, b) => a + b, 0), rssMaxMb: rssMax / 1024 / 1024,
-              commits: trace ? commits.slice(commitsAt) : undefined,
-            },
-          });
+          return send(stopMeasuring());
         case 'stop':
           await d.stop('bench done');
           logger.flush();

@@ -9,8 +9,8 @@
 // outbox keeps order per alarm). When the database cannot take the write (a
 // full disk, a failing card) life safety comes first: the lamps and the call
 // go out at once, and the alarm is held in memory and in the reserve file
-// (held-alarms.ts) until the database takes it. Repeated presses of a point while its alarm
-// is open join that alarm; between acknowledgement and clearing a new press
+// (held-alarms.ts) until the database takes it. Repeated presses of a point
+// while its alarm is open join that alarm; between acknowledgement and clearing a new press
 // raises a new alarm (the person may need help again). Acknowledgement comes
 // from the answering dispatcher's key, from central, or from the web UI;
 // clearing from the point, a technician on site, or central — each recorded
@@ -21,7 +21,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import type { Alarm, AckSource, ClearSource } from '../contracts/alarms.js';
 import type { AuditEntry } from '../contracts/accounts.js';
-import { HANDLED_STATES, JOINING_STATES, OPEN_ALARM_STATES } from '../contracts/values.js';
+import { HANDLED_STATES, JOINING_STATES } from '../contracts/values.js';
 import type { Repos, Store } from '../store/store.js';
 import { alarmMessage, type Point } from './alarm-message.js';
 import { afterFinish, afterStep, raisedAlarm, type StepKind, type StepPatch } from './alarm-transitions.js';
@@ -47,7 +47,7 @@ export interface AlarmServiceContext {
   storeFailed?: (err: unknown) => void;
 }
 
-/** How long a press's transaction may wait to start before the alarm goes out held (a stalled disk). */
+/** How long a press's transaction may take before the alarm goes out held (a stalled disk). */
 export const PRESS_WRITE_DEADLINE_MS = 1000;
 
 export class AlarmService {
@@ -82,7 +82,7 @@ export class AlarmService {
     // once FreeSWITCH's live calls are known, so a call still up is kept, not re-placed or released.
     // Alarms the last run held in the reserve file (the disk was full) are among them.
     await this.held.start();
-    const open = await this.open();
+    const open = (await this.open()).filter((a) => !a.test);
     for (const a of open) this.outputs.point(a.pointId, a.state === 'connected' ? 'voice-connected' : 'alarm-sent');
     this.outputs.beacons(open.length > 0);
     if (!open.length) return;
@@ -344,10 +344,9 @@ export class AlarmService {
 
   /** The open alarms: those in the database and those held until it takes them. */
   async open(): Promise<Alarm[]> {
-    const stored = await this.store.alarms.open().catch(() => [] as Alarm[]);
-    const held = this.held.open();
-    const heldIds = new Set(held.map((a) => a.id));
-    return [...stored.filter((a) => !heldIds.has(a.id) && !(this.held.get(a.id) && !OPEN_ALARM_STATES.includes(this.held.get(a.id)!.state))), ...held].sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
+    // A held alarm is newer than its row (acknowledged or cleared while the disk was full).
+    const stored = (await this.store.alarms.open().catch(() => [] as Alarm[])).filter((a) => !this.held.has(a.id));
+    return [...stored, ...this.held.open()].sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
   }
 
   /** The open alarm of a point (held or stored), for the simulation's press answer. */

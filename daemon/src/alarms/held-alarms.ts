@@ -160,7 +160,7 @@ export class HeldAlarms {
     const batch = [...this.held.values()].map((h) => ({ h, n: h.steps.length, alarm: h.alarm }));
     const fault = this.storeFault;
     const seq = await this.saving.then(() => this.savedSeq);
-    let announced: Fault[] = [];
+    let announced: Fault[];
     try {
       announced = await this.ctx.store.tx(async (r) => {
         for (const { h, n, alarm } of batch) await this.writeIn(r, h, n, alarm);

@@ -1,6 +1,6 @@
 // Is the database taking writes? Reads keep working on a full disk, so a read
 // probe would say all is well while no alarm can be stored: this writes a
-// small row every few seconds (Store.probeWrite), and anyone whose write
+// small row every 10 s (Store.probeWrite), and anyone whose write
 // failed says so at once. Health says why (`store` down: "the data disk is
 // full…"), the held alarms and the store fault are written when writes work
 // again, and health turns ok.
@@ -27,7 +27,7 @@ export class StoreWatch implements Component {
 
   constructor(
     private readonly ctx: StoreWatchContext,
-    private readonly everyMs = 5000,
+    private readonly everyMs = 10_000,
   ) {}
 
   async start(): Promise<void> {

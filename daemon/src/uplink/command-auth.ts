@@ -70,7 +70,7 @@ export function verifyCommand(topicName: string, payload: Buffer, c: VerifyConte
   const { cmd: text, keyId, sig } = shape.data;
   const key = c.keys.get(keyId);
   if (!key) return { ok: false, reason: 'unknown-key', detail: `signed with key ${JSON.stringify(keyId)}, which is not one of central.keys` };
-  let good = false;
+  let good: boolean;
   try {
     good = verify(null, signingInput(text), key, Buffer.from(sig, sig.includes('+') || sig.includes('/') || sig.endsWith('=') ? 'base64' : 'base64url'));
   } catch {

@@ -215,7 +215,7 @@ export class CommandProcessor {
     if (earlier) {
       // A repeat (central retrying, a QoS 1 redelivery, or a replay): not run again.
       this.stats.repeated++;
-      this.summary.note('repeat', { username: 'central', role: null, ip: null, action: `cmd.${cmd.name}`, target: cmd.id, outcome: 'denied', detail: `repeat of an id processed at ${earlier.receivedAt}: not run again, the stored result sent` });
+      void this.summary.note('repeat', { username: 'central', role: null, ip: null, action: `cmd.${cmd.name}`, target: cmd.id, outcome: 'denied', detail: `repeat of an id processed at ${earlier.receivedAt}: not run again, the stored result sent` });
       return this.answerOnce(JSON.parse(earlier.result) as CommandResultMessage);
     }
     const usedBy = await this.store.commands.idOfNonce(keyId, cmd.nonce);
