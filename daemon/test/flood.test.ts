@@ -152,6 +152,7 @@ t.test('a flood of commands, event streams and HTTP requests while call points a
   }
   const [cannon] = await Promise.all([httpFlood, mqttFlood]);
   await streams;
+  clearInterval(sampler);
 
   // ---- what the presses did ----
   for (const id of pressed) {

@@ -33,11 +33,14 @@ t.test('unknown and locked accounts answer alike, attempt for attempt', async (t
     unknown.push(await attempt('10.1.0.2', 'nobody-by-that-name', `wrong-${i}`));
   }
   t.same(real.map((r) => r.status), [401, 401, 401, 401, 401, 429, 429, 429], 'five refusals, then throttled');
-  // Retry-After counts down in seconds and the two runs are a few ms apart: compare it within a second.
-  const shape = (r: { status: number; body: string; retryAfter: string | null }) => ({ status: r.status, body: r.body, hasRetryAfter: r.retryAfter !== null });
-  t.same(unknown.map(shape), real.map(shape), 'status, body and headers identical for a real and an unknown name');
-  for (let i = 0; i < real.length; i++) t.ok(Math.abs(Number(real[i]!.retryAfter ?? 0) - Number(unknown[i]!.retryAfter ?? 0)) <= 1, `attempt ${i + 1}: the same wait`);
-  t.equal(real[7]!.body, JSON.stringify({ error: 'too many failed attempts; wait before trying again', retryAfterS: Number(real[7]!.retryAfter) }));
+  // The wait counts down and depends on when each attempt came (a password check takes a while on a
+  // busy machine): the answers are compared without it, and it is there whenever one is throttled.
+  const shape = (r: { status: number; body: string; retryAfter: string | null }) => {
+    const { retryAfterS, ...rest } = JSON.parse(r.body) as { retryAfterS?: number };
+    return { status: r.status, body: rest, waits: retryAfterS !== undefined && retryAfterS > 0 && Number(r.retryAfter) === retryAfterS };
+  };
+  t.same(unknown.map(shape), real.map(shape), 'status, text and the presence of a wait identical for a real and an unknown name');
+  t.same(real.slice(5).map(shape), Array(3).fill({ status: 429, body: { error: 'too many failed attempts; wait before trying again' }, waits: true }));
   t.equal((await attempt('10.1.0.1', 'owner', OWNER_PW)).status, 429, 'the locked address waits even with the right password');
 });
 
@@ -46,7 +49,9 @@ t.test('during an attack from many addresses the owner still gets in from a new 
   const attackers = Array.from({ length: 30 }, (_, i) => `10.2.0.${i + 1}`);
   const statuses: number[] = [];
   for (let round = 0; round < 3; round++) for (const a of attackers) statuses.push((await attempt(a, 'owner', `guess-${round}-${a}`)).status);
-  t.ok(statuses.filter((s) => s === 429).length > 30, `the name is under attack: addresses are locked out of it after one more try (${statuses.filter((s) => s === 401).length} checked, ${statuses.filter((s) => s === 429).length} throttled)`);
+  // Round r's statuses are statuses[r * 30 + i] for attacker i: none gets its three guesses checked.
+  const checkedPerAddress = attackers.map((_, i) => [0, 1, 2].filter((round) => statuses[round * 30 + i] === 401).length);
+  t.ok(checkedPerAddress.every((n) => n <= 2), `the name is under attack: each address is locked out of it after at most one more try (${statuses.filter((s) => s === 401).length} checked, ${statuses.filter((s) => s === 429).length} throttled)`);
   t.equal((await attempt(attackers[0]!, 'owner', OWNER_PW)).status, 429, 'an attacking address does not get in even with the right password');
 
   const owner = await attempt('192.168.7.20', 'owner', OWNER_PW);
