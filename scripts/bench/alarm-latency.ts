@@ -60,10 +60,9 @@ const VIEWER = { username: 'viewer', password: 'copper-meadow-lantern-17' };
 /** Every input of the sim board: four on SoC GPIO, four on the MCP23017 (interrupt, I2C read), one supervised loop on the ADS1115 (polled). */
 const INPUTS = ['in1', 'in2', 'in3', 'in4', 'in5', 'in6', 'in7', 'in8', 'sup1'];
 /**
- * The daemon's memory under the floods, stated: its idle footprint, two
- * password hashes at once (scrypt, 64 MB each: the wrong logins of the
- * flood), the bounded queues and buffers. From source here (tsx), as the
- * latency figures are.
+ * The daemon's memory under the floods, stated: its idle footprint, a
+ * password hash (scrypt, 64 MB: the wrong logins of the flood), the bounded
+ * queues and buffers. From source here (tsx), as the latency figures are.
  */
 const FLOOD_RSS_TARGET_MB = 300;
 
