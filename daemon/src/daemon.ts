@@ -13,16 +13,20 @@ import { BoardMonitor } from './alarms/board-monitor.js';
 import { boardOutputs } from './alarms/board-outputs.js';
 import { registerAlarmCommands } from './alarms/central-commands.js';
 import { FaultBook } from './alarms/faults.js';
+import { HeldAlarms } from './alarms/held-alarms.js';
+import { StoreWatch } from './alarms/store-watch.js';
 import { PointInputs } from './alarms/point-inputs.js';
 import { SelfTest } from './alarms/self-test.js';
 import { Supervision } from './alarms/supervision.js';
 import { capturedSecurityHeaders, createApp } from './api/app.js';
 import { healthFastPath, healthRenderer } from './api/health-fast-path.js';
 import { HttpServer } from './api/http-server.js';
+import { RequestGate } from './api/request-gate.js';
 import type { CookiePolicy } from './api/route.js';
 import type { Config } from './config/schema.js';
 import { EventBus } from './events/bus.js';
 import { HealthRegistry } from './health/health.js';
+import { LoadGauges } from './health/load.js';
 import { SystemSampler } from './health/system-sampler.js';
 import { Lifecycle, periodic, type Component } from './lifecycle/components.js';
 import { createNotifier, type Notifier } from './lifecycle/sd-notify.js';
@@ -32,13 +36,14 @@ import { LinesService } from './lines/lines-service.js';
 import { hardwareSerialPorts } from './lines/serial-ports.js';
 import type { RootLogger } from './log/logger.js';
 import { VERSION } from './paths.js';
-import { registerPbxCommands } from './pbx/central-commands.js';
+import { originateAllowList, registerPbxCommands } from './pbx/central-commands.js';
 import { FreeswitchGateway } from './pbx/gateway.js';
 import type { SimParts } from './sim/parts.js';
 import type { Simulation } from './sim/simulation.js';
-import { claimDataDir, releaseDataDir } from './store/lock.js';
+import { AuditSummary } from './store/audit-summary.js';
+import { claimDataDir, type DataDirLock } from './store/lock.js';
 import { LATEST_SCHEMA } from './store/migrations.js';
-import { Store } from './store/store.js';
+import { IDENTITY_KEY, Store } from './store/store.js';
 import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
 import { Board, RealDeviceFactory } from '../../hardware/src/index.js';
 import { loadOrCreateDeviceSecrets } from '../../provisioning/src/device-secrets.js';
@@ -64,8 +69,8 @@ export interface RunningDaemon {
   sim?: Simulation;
 }
 
-/** Refuse early, with the reason, when the data directory cannot be written. */
-export async function checkDataDir(dir: string): Promise<void> {
+/** Refuse early, with the reason, when the data directory cannot be written; a full disk is only reported. */
+export async function checkDataDir(dir: string): Promise<string | undefined> {
   try {
     await mkdir(dir, { recursive: true, mode: 0o750 });
     await access(dir, constants.W_OK);
@@ -74,9 +79,13 @@ export async function checkDataDir(dir: string): Promise<void> {
     await rm(probe);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'EROFS' ? 'read-only file system' : err.code === 'ENOSPC' ? 'no space left on the device' : err.code === 'ENOTDIR' ? 'a path component is not a directory' : err.message;
+    // A full disk is not a reason to stay down: alarms are still signalled and called (and held until
+    // they can be written); health says the store is failing.
+    if (err.code === 'ENOSPC') return 'no space left on the device';
+    const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'EROFS' ? 'read-only file system' : err.code === 'ENOTDIR' ? 'a path component is not a directory' : err.message;
     throw new Error(`the data directory ${dir} is not writable: ${why}`, { cause: e });
   }
+  return undefined;
 }
 
 const component = (name: string, start: () => Promise<void> | void, stop: () => Promise<void> | void): Component => ({ name, start: async () => start(), stop: async () => stop() });
@@ -89,28 +98,44 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const bus = new EventBus(logger.ns('events'));
   const health = new HealthRegistry({ version: VERSION, site: config.site, node: config.node }, (h) => bus.emit('health', h));
 
-  await checkDataDir(config.dataDir);
+  const full = await checkDataDir(config.dataDir);
+  if (full) log.error({ dataDir: config.dataDir }, `the data directory is full (${full}): starting anyway; alarms are held until they can be written`);
   try {
     // ---- the data directory, the store, accounts ----
-    await life.start(component('data-dir', () => claimDataDir(config.dataDir), () => releaseDataDir(config.dataDir)));
+    // The data directory's lock for the daemon's whole life: no second daemon, no restore under it.
+    let dataDirLock: DataDirLock | undefined;
+    await life.start(component('data-dir', async () => {
+      dataDirLock = await claimDataDir(config.dataDir, (err) => log.error({ err }, `cannot write the pid file in ${config.dataDir}; running without it`));
+    }, () => dataDirLock?.release()));
     // Per-device secrets (event-socket password, xml_curl secret, phone passwords), made on first start.
     const fsSecrets = () => loadOrCreateDeviceSecrets(config.dataDir, phonesNeedingSecrets(config));
     const secrets = await fsSecrets();
     const store = await Store.open(config.dataDir, { site: config.site, node: config.node });
     await life.start(component('store', () => undefined, () => store.close()));
     if (store.migrationsApplied) logger.ns('store').info({ applied: store.migrationsApplied }, 'database migrated');
-    const storeOk = `database answers (schema ${LATEST_SCHEMA})`;
+    // Whose database this is, for `callpoint restore` (a backup of another site or node is refused).
+    const identity = await store.settings.get<{ site: string; node: string }>(IDENTITY_KEY).catch(() => undefined);
+    if (identity?.site !== config.site || identity.node !== config.node)
+      await store.settings.set(IDENTITY_KEY, { site: config.site, node: config.node }, 'system').catch((err: unknown) => logger.ns('store').warn({ err }, 'cannot record the site and node in the database'));
+    const storeOk = `database answers and takes writes (schema ${LATEST_SCHEMA})`;
     health.set('store', 'ok', storeOk);
-    // The store can fail under us (disk gone, file corrupted): probe it like the watchdog does.
-    await life.start(periodic('store-probe', 10_000, () => store.ping(2000).then((alive) => health.set('store', alive ? 'ok' : 'down', alive ? storeOk : 'the database does not answer'))));
     health.set('gsm', 'disabled', config.lines.modems.length ? 'starting' : 'no modem configured');
     health.set('lines', 'disabled', config.lines.lineCards.length ? 'starting' : 'no line card configured');
     const sampler = new SystemSampler(config.dataDir, logger.ns('health'), (r) => health.setSystem(r));
     await life.start(component('system-sampler', () => sampler.start(), () => sampler.stop()));
     const sessions = new Sessions(store, { idleMs: config.http.sessionIdleMinutes * 60_000, maxMs: config.http.sessionMaxHours * 3_600_000 });
-    await sessions.purgeExpired();
+    await sessions.purgeExpired().catch((err: unknown) => log.error({ err }, 'cannot purge expired sessions now'));
     await life.start(periodic('sessions', 10 * 60_000, () => sessions.purgeExpired()));
-    const accounts = new Accounts(store, sessions, bus, logger.ns('api:auth'));
+    // Refusals at the edges (logins, API requests) are audited one by one until they come in a
+    // flood; then one row per kind and minute. The audit log is kept for a stated age and size.
+    const refusals = new AuditSummary((e) => store.audit.insert(e).then((entry) => bus.emit('audit', entry)), logger.ns('api:audit'));
+    await life.start(component('audit-summary', () => undefined, () => refusals.stop()));
+    await life.start(periodic('audit-retention', 3_600_000, () => store.audit.prune(config.log.auditKeepDays, config.log.auditMaxRows)));
+    const accounts = new Accounts(store, sessions, bus, logger.ns('api:auth'), { refusals });
+    await life.start(periodic('login-failures', 10 * 60_000, () => accounts.pruneLoginFailures()));
+    // Every bounded queue reports here, for cmd/get-status (and the flood test).
+    const load = new LoadGauges();
+    load.set('store', () => store.db.queueStats());
 
     // ---- the simulated parts, when asked for: each replaces a source below ----
     const sim = o.simulate.size ? new (await import('./sim/simulation.js')).Simulation(o.simulate, config, logger, life) : undefined;
@@ -122,10 +147,16 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const gateway = new FreeswitchGateway({ ...fsTarget, password: eslPassword, recordingsDir: join(config.dataDir, 'recordings') }, { store, health, bus, log: logger.ns('pbx') });
     await life.start(gateway);
     const brokers = sim ? await sim.brokers(config.uplink.brokers) : config.uplink.brokers;
-    const uplink = new UplinkClient(uplinkOptionsFrom(config, VERSION, brokers), { store, health, bus, log: logger.ns('uplink') });
+    const simCentralKeys = sim ? await sim.centralKeys(config.uplink.brokers) : [];
+    const uplink = new UplinkClient(uplinkOptionsFrom(config, VERSION, brokers, simCentralKeys), { store, health, bus, log: logger.ns('uplink'), load: () => load.snapshot() });
     const notify = () => uplink.notify();
     const offNotify = [bus.on('call', notify), bus.on('alarm', notify)];
     const faults = new FaultBook({ store, bus, log: logger.ns('alarms:faults'), notify });
+    // The store can fail under us (a full disk, a failing card): a write probe says so in health, and
+    // what the alarm service could not write meanwhile is held (in the reserve file) until it can.
+    const held = new HeldAlarms({ dataDir: config.dataDir, store, faults, log: logger.ns('alarms:held'), notify });
+    const storeWatch = new StoreWatch({ store, health, held, log: logger.ns('store'), okDetail: storeOk });
+    await life.start(storeWatch);
 
     // ---- the board, the lines, the alarm service ----
     // A missing chip or GPIO is a fault in health, never a crash; a point on an input the board lacks is a refusal.
@@ -139,7 +170,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     let alarms: AlarmService | undefined;
     const lines = new LinesService(config, { store, bus, faults, health, alarms: () => alarms, logger, notify, ports: sim ? sim.serialPorts(realPorts) : realPorts });
     const pbx = withGsmTrunk(gateway, () => lines.gsmTrunk());
-    alarms = new AlarmService({ config, store, pbx, outputs: boardOutputs(board, profile, config.points, logger.ns('alarms:outputs')), bus, log: logger.ns('alarms') });
+    alarms = new AlarmService({ config, store, pbx, outputs: boardOutputs(board, profile, config.points, logger.ns('alarms:outputs')), bus, log: logger.ns('alarms'), held, storeFailed: (err) => storeWatch.failed(err) });
     const supervision = new Supervision({ config, faults, health, pbx: gateway, uplink: brokers.length ? uplink : undefined, board, log: logger.ns('alarms:supervision') });
     const inputs = new PointInputs(config.points, alarms, logger.ns('hardware'));
     const monitor = new BoardMonitor({ board, profile, points: config.points, bus, health });
@@ -159,7 +190,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.start(component('self-test', () => selfTest.start(), () => selfTest.stop()));
 
     // Central's commands are registered before the uplink connects, so none is answered "unknown".
-    const offCommands = [...registerAlarmCommands(uplink.registerCommand, alarmService, selfTest), ...registerPbxCommands(uplink.registerCommand, gateway)];
+    const offCommands = [...registerAlarmCommands(uplink.registerCommand, alarmService, selfTest), ...registerPbxCommands(uplink.registerCommand, gateway, originateAllowList(config))];
     await life.start(component('uplink', () => uplink.start(), async () => {
       for (const off of [...offNotify, ...offCommands]) off();
       await uplink.stop();
@@ -179,22 +210,30 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       ussd: (modemId: string, code: string) => lines.ussd(modemId, code),
       enterPin: (modemId: string, pin: string, by: string) => lines.enterPin(modemId, pin, by),
     };
-    const simApi = sim ? await sim.api(config.points, store) : undefined;
+    const simApi = sim ? await sim.api(config.points, alarmService) : undefined;
     const app = createApp(
-      { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi },
+      { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, refusals, load },
       { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
     );
-    const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(healthRenderer(health), capturedSecurityHeaders(cookie.secure)));
+    const headers = capturedSecurityHeaders(cookie.secure);
+    const gate = new RequestGate(cookie.name, headers, config.http.trustProxy);
+    load.set('http', () => ({ ...gate.stats }));
+    const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(healthRenderer(health), headers), gate);
     await life.start(http);
 
     const shownHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const base = `${tls ? 'https' : 'http'}://${shownHost}:${http.port}`;
     let setupLink: string | undefined;
     if (await accounts.needsSetup()) {
-      const { token, expiresAt } = await issueSetupToken(store.settings, config.http.setupLinkMinutes * 60_000);
-      setupLink = `${base}/setup#token=${token}`;
-      log.warn({ expiresAt }, `No administrator exists yet. Open this one-time link to create one (valid until ${expiresAt}): ${setupLink}`);
-      if (config.http.host === '0.0.0.0') log.warn('From a laptop, replace 127.0.0.1 in the link with the board’s address. Or run: callpoint user add NAME --role admin');
+      const issued = await issueSetupToken(store.settings, config.http.setupLinkMinutes * 60_000).catch((err: unknown) => {
+        log.error({ err }, 'cannot store a setup link now (the database cannot be written); restart once it can');
+        return undefined;
+      });
+      if (issued) {
+        setupLink = `${base}/setup#token=${issued.token}`;
+        log.warn({ expiresAt: issued.expiresAt }, `No administrator exists yet. Open this one-time link to create one (valid until ${issued.expiresAt}): ${setupLink}`);
+        if (config.http.host === '0.0.0.0') log.warn('From a laptop, replace 127.0.0.1 in the link with the board’s address. Or run: callpoint user add NAME --role admin');
+      }
     }
 
     // ---- systemd ----

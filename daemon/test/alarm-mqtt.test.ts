@@ -10,9 +10,10 @@ import { cli, freePort, startDaemon } from './helpers/daemon.js';
 import { Client } from './helpers/http.js';
 import { mosquitto } from './helpers/mosquitto.js';
 import { skipUnless } from './helpers/tools.js';
+import { testCentral } from './helpers/central.js';
 
 const PW = 'granite-beacon-harbour-3';
-type Msg = { topic: string; body: { id?: string; seq?: number; type?: string; data?: { id?: string; state?: string }; ok?: boolean; online?: boolean } };
+type Msg = { topic: string; body: { id?: string; seq?: number; type?: string; data?: { id?: string; state?: string; event?: string; clearSource?: string }; ok?: boolean; online?: boolean } };
 
 t.test('press → alarm on MQTT → acknowledged by the key → cleared by central', { skip: skipUnless('mosquitto') }, async (t) => {
   const mq = await mosquitto();
@@ -20,8 +21,9 @@ t.test('press → alarm on MQTT → acknowledged by the key → cleared by centr
   const dir = t.testdir();
   const port = await freePort();
   const configFile = join(dir, 'config.yaml');
+  const central = testCentral('tunnel-a', 'cab-3');
   writeFileSync(configFile, stringify({
-    site: 'tunnel-a', node: 'cab-3', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, uplink: { brokers: [mq.url] },
+    site: 'tunnel-a', node: 'cab-3', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, uplink: { brokers: [mq.url] }, central: { keys: [central.entry] },
     points: [{ id: 'sos-1', input: 'in1', label: 'SOS km 1.2', location: 'Tunnel A', zone: 'tunnel-a', phone: '1001', escalation: { targets: [{ extension: '8000', ringS: 10 }] } }],
     phones: [{ number: '8000', name: 'Dispatch', zone: 'control' }, { number: '1001', name: 'Intercom', zone: 'tunnel-a' }],
   }));
@@ -61,7 +63,7 @@ t.test('press → alarm on MQTT → acknowledged by the key → cleared by centr
   t.ok(await until(() => states().includes('acknowledged'), 4000), 'acknowledged on MQTT');
   t.match(((await c.get('/api/alarms')).json.open as Array<{ state: string }>)[0], { state: 'acknowledged' }, 'and in the API the UI reads');
 
-  await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/clear-alarm', JSON.stringify({ id: 'central-77', alarmId: id, by: 'duty officer' }), { qos: 1 });
+  await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/clear-alarm', central.sign('clear-alarm', { alarmId: id, by: 'duty officer' }, { id: 'central-77' }), { qos: 1 });
   t.ok(await until(() => got.some((m) => m.topic.endsWith('/cmd-result/central-77')), 4000), 'central gets a result');
   t.match(got.find((m) => m.topic.endsWith('/cmd-result/central-77'))?.body, { v: 2, type: 'cmd-result', data: { id: 'central-77', ok: true } });
   t.ok(await until(() => states().includes('cleared'), 4000), 'cleared on MQTT');
@@ -71,15 +73,16 @@ t.test('press → alarm on MQTT → acknowledged by the key → cleared by centr
   t.same(seqs, [...seqs].sort((a, b) => a - b), 'seq strictly increasing');
   t.equal(new Set(alarmMsgs.map((m) => m.body.id)).size, alarmMsgs.length, 'each message once');
 
-  for (const garbage of ['{bad json', JSON.stringify({ id: 'g1', alarmId: '1001\n\napi system id' }), JSON.stringify({ id: 'g2', target: { kind: 'extension', number: 12345678901 } })]) {
+  for (const garbage of ['{bad json', JSON.stringify({ id: 'g0', alarmId: id }), central.sign('ack-alarm', { alarmId: '1001\n\napi system id' }, { id: 'g1' }), central.sign('ack-alarm', { target: { kind: 'extension', number: 12345678901 } }, { id: 'g2' })]) {
     await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/ack-alarm', garbage, { qos: 1 });
   }
-  await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/get-status', JSON.stringify({ id: 'after-garbage' }), { qos: 1 });
+  await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/get-status', central.sign('get-status', {}, { id: 'after-garbage' }), { qos: 1 });
   t.ok(await until(() => got.some((m) => m.topic.endsWith('/cmd-result/after-garbage')), 4000), 'still answering after garbage');
   t.match(got.find((m) => m.topic.endsWith('/cmd-result/g1'))?.body, { data: { ok: false, errors: [{ path: 'alarmId' }] } }, 'an injection string as an alarm id is refused');
+  t.notOk(got.some((m) => m.topic.endsWith('/cmd-result/g0')), 'an unsigned command is not obeyed, nor answered');
 
   // Central asks for a self-test: a test alarm comes back over the same path, nobody is called.
-  await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/self-test', JSON.stringify({ id: 'st-1', pointId: 'sos-1' }), { qos: 1 });
+  await sub.publishAsync('callpoint/v1/tunnel-a/cab-3/cmd/self-test', central.sign('self-test', { pointId: 'sos-1' }, { id: 'st-1' }), { qos: 1 });
   t.ok(await until(() => got.some((m) => m.topic.endsWith('/cmd-result/st-1')), 4000), 'self-test accepted');
   const testId = (got.find((m) => m.topic.endsWith('/cmd-result/st-1'))?.body.data as { result?: { alarmId?: string } }).result?.alarmId;
   t.ok(await until(() => got.some((m) => m.topic.endsWith('/alarm') && m.body.data?.id === testId && m.body.data?.state === 'test'), 4000), 'the test alarm reached central');
@@ -89,4 +92,6 @@ t.test('press → alarm on MQTT → acknowledged by the key → cleared by centr
     await new Promise((r) => setTimeout(r, 100));
   }
   t.match((await c.get('/api/alarms')).json.selfTest, { alarmId: testId, ok: true }, 'passed: central’s broker took it');
+  t.ok(await until(() => got.some((m) => m.topic.endsWith('/alarm') && m.body.data?.id === testId && m.body.data?.state === 'cleared'), 4000), 'and the test alarm’s final state reached central like any other');
+  t.match(got.find((m) => m.topic.endsWith('/alarm') && m.body.data?.id === testId && m.body.data?.state === 'cleared')?.body.data, { event: 'self-test-passed', clearSource: 'self-test' });
 });

@@ -153,16 +153,28 @@ t.test('no answer → the next target; every target failed → failed, and calli
   t.ok(log.includes('call-failed') && log.includes('round-failed'), 'each failure logged');
 });
 
-t.test('a press the database refuses: the lamps go on at once, the write is retried, nothing lost', async (t) => {
-  const { store, alarms, outputs } = await rig(t);
+t.test('a press the database refuses: the lamps and the call go out at once, the alarm is held, then written with its whole history', async (t) => {
+  const { emu, store, alarms, outputs, messages } = await rig(t);
   outputs.splice(0);
   const realTx = store.tx.bind(store);
-  let refusals = 2;
-  (store as unknown as { tx: typeof store.tx }).tx = ((body) => (refusals-- > 0 ? Promise.reject(new Error('SQLITE_FULL: database or disk is full')) : realTx(body)));
+  let refusing = true;
+  const full = () => Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL', errno: 13 });
+  (store as unknown as { tx: typeof store.tx }).tx = (body, o) => (refusing ? Promise.reject(full()) : realTx(body, o));
   const r = await alarms.press('km1-2');
-  t.same(outputs.slice(0, 2).map((o) => o.what), ['beacons:true', 'km1-2:alarm-sent'], 'indications on while the write failed');
-  t.ok(r.ok, 'the press was stored on a later attempt');
-  t.equal((await store.alarms.open()).length, 1, 'the alarm exists');
+  if (!r.ok) return t.fail('press refused');
+  t.match(r.alarm.id, /^A-\d{8}-99999$/, 'an id from the top of the day’s range: the database’s come from the bottom');
+  t.same(outputs.slice(0, 2).map((o) => o.what), ['beacons:true', 'km1-2:alarm-sent'], 'indications on although nothing could be written');
+  t.ok(await until(() => emu.channels().some((c) => c.destination === '8000'), 2000), 'the dispatch desk is called at once');
+  t.ok(await until(async () => (await alarms.open()).some((a) => a.id === r.alarm.id && a.state === 'connected'), 4000), 'and connected; the alarm is open for the UI while held');
+  t.equal(await store.alarms.byId(r.alarm.id), undefined, 'nothing in the database yet');
+  const again = await alarms.press('km1-2');
+  t.match(again, { ok: true, alarm: { id: r.alarm.id, presses: 2 } }, 'a second press joins the held alarm');
+  refusing = false;
+  t.ok(await until(async () => !!(await store.alarms.byId(r.alarm.id)), 5000), 'written once the database takes writes again');
+  t.match(await store.alarms.byId(r.alarm.id), { state: 'connected', presses: 2 });
+  t.same((await store.alarms.history(r.alarm.id)).map((h) => h.kind).slice(0, 4), ['raised', 'calling', 'connected', 'pressed-again'], 'its whole history, in order');
+  t.same((await messages()).filter((m) => m.data.id === r.alarm.id).map((m) => m.data.state), ['raised', 'calling', 'connected'], 'every state for central, in order');
+  t.match(await alarms.acknowledge(r.alarm.id, { username: 'tech', role: 'technician', ip: null }, 'ui'), { ok: true }, 'and it is handled as any other');
 });
 
 t.test('a daemon restart during a connected alarm call keeps the call: not re-placed, not released', async (t) => {
@@ -209,11 +221,14 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   const ok = await a.done;
   t.match(ok, { ok: true, source: 'technician', pointId: 'km1-2' });
   t.match(await store.alarms.byId(a.alarmId), { state: 'cleared', clearSource: 'self-test' }, 'closed once delivered');
+  const final = (await store.outbox.peek(100)).filter((r) => r.orderKey === a.alarmId).map((r) => r.envelope.data as { state: string; event: string });
+  t.match(final, [{ state: 'cleared', event: 'self-test-passed' }], 'and its final state is queued for central like any alarm’s');
   t.equal(emu.channels().length, before, 'nobody was called');
   // Failed: nothing takes it within the deadline.
   const b = await st.begin(undefined, 'periodic', 'system');
   const bad = await b.done;
   t.match(bad, { ok: false, detail: /not delivered to central/ });
+  t.same((await store.outbox.peek(100)).filter((r) => r.orderKey === b.alarmId).map((r) => (r.envelope.data as { state: string; event: string }).event), ['self-test', 'self-test-failed'], 'a failed test’s end goes to central too, after its start');
   t.match(await store.settings.get(SELF_TEST_KEY), { alarmId: b.alarmId, ok: false }, 'the result is kept for the UI');
   const events = (await store.outbox.peek(100)).filter((r) => r.type === 'event').map((r) => r.envelope.data as { kind: string; code: string; state: string });
   t.ok(events.some((e) => e.kind === 'fault' && e.code === 'failed' && e.state === 'raised'), 'and reported to central as a fault event');

@@ -1,6 +1,6 @@
 // Starting and stopping the daemon: refusal with a clear reason and no stack
 // trace, a clean bounded shutdown, health as in the contract.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { freePort, startDaemon, writeConfig } from './helpers/daemon.js';
@@ -44,7 +44,9 @@ t.test('an unwritable data directory: exit 1 naming it and why', async (t) => {
 
 t.test('the port taken: exit 1 saying so', async (t) => {
   const first = await startDaemon(t.testdir());
-  const dir2 = t.testdir();
+  // Another data directory (t.testdir() is one per test): only the port is shared.
+  const dir2 = join(t.testdir(), 'second');
+  mkdirSync(dir2);
   const second = await startDaemon(dir2, { configFile: writeConfig(dir2, first.port), waitUp: false });
   t.equal(await second.exited, 1);
   t.match(second.stdout() + second.stderr(), new RegExp(`port ${first.port} on 127.0.0.1 is already in use`));
@@ -70,6 +72,11 @@ t.test('a second daemon on the same data directory is refused', async (t) => {
   const first = await startDaemon(dir);
   const second = await startDaemon(dir, { configFile: writeConfig(dir, await freePort()), waitUp: false });
   t.equal(await second.exited, 1);
-  t.match(second.stdout() + second.stderr(), new RegExp(`another Callpoint daemon \\(pid ${first.proc.pid}\\)`));
+  t.match(second.stdout() + second.stderr(), new RegExp(`in use by a running Callpoint daemon \\(pid ${first.proc.pid}\\)`));
+  // The pid file only names the holder; the lock is the kernel's: without the file, still refused.
+  rmSync(join(first.dataDir, 'daemon.pid'));
+  const third = await startDaemon(dir, { configFile: writeConfig(dir, await freePort()), waitUp: false });
+  t.equal(await third.exited, 1, 'refused without the pid file too');
+  t.match(third.stdout() + third.stderr(), /in use by a running Callpoint daemon or a restore/);
   await first.stop();
 });

@@ -2,6 +2,7 @@
 // what, CSRF and cross-site refusal, login slowing and audit, cookies, and no
 // plain-text password anywhere.
 import { readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
 import { routeTable } from '../src/api/app.js';
@@ -80,6 +81,59 @@ t.test('CSRF: a mutating request needs the token and must not come from another 
   t.equal((await c.req('PUT', '/api/settings/ui.note', body, { 'sec-fetch-site': 'cross-site' })).status, 403, 'Sec-Fetch-Site: cross-site');
   t.equal((await c.post('/api/login', { username: 'alice', password: ADMIN_PW }, { origin: 'http://evil.example' })).status, 403, 'cross-site login');
   t.equal((await c.req('PUT', '/api/settings/ui.note', body, { origin: d.url, 'sec-fetch-site': 'same-origin' })).status, 200, 'same origin with token works');
+});
+
+t.test('the Origin check compares scheme, host and port', async (t) => {
+  const c = new Client(d.url);
+  await c.login('alice', ADMIN_PW);
+  const put = (origin: string) => c.req('PUT', '/api/settings/ui.note', { value: 2 }, { origin }).then((r) => r.status);
+  t.equal(await put(d.url), 200, 'the very origin');
+  t.equal(await put(`http://127.0.0.1:${d.port}/`), 200, 'a trailing slash is the same origin');
+  t.equal(await put(`https://127.0.0.1:${d.port}`), 403, 'another scheme on the same host and port');
+  t.equal(await put(`http://127.0.0.1:${d.port + 1}`), 403, 'another port');
+  t.equal(await put('http://127.0.0.1'), 403, 'no port: port 80, another origin');
+  t.equal(await put(`http://localhost:${d.port}`), 403, 'another host name');
+  t.equal(await put('null'), 403, 'an opaque origin (a sandboxed frame, a file)');
+});
+
+t.test('bodies that are not JSON objects are the client’s mistake: 400/413/415, never 500', async (t) => {
+  const c = new Client(d.url);
+  await c.login('alice', ADMIN_PW);
+  const raw = (body: string | Buffer, headers: Record<string, string>) =>
+    fetch(`${d.url}/api/settings/ui.note`, { method: 'PUT', headers: { cookie: `callpoint=${c.cookie}`, 'x-csrf-token': c.csrf!, ...headers }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: string } }));
+  const json = { 'content-type': 'application/json' };
+  t.match(await raw('{"value":1}', { 'content-type': 'application/json; charset=bogus' }), { status: 415, body: { error: /unsupported charset/ } }, 'charset=bogus');
+  t.match(await raw(Buffer.from('{"value":1}', 'utf16le'), { 'content-type': 'application/json; charset=utf-16le' }), { status: 415, body: { error: /charset "utf-16le": send JSON in UTF-8/ } }, 'UTF-16');
+  t.match(await raw('{"value":1}', { ...json, 'content-encoding': 'x-compress-9000' }), { status: 415, body: { error: /unsupported Content-Encoding "x-compress-9000"/ } }, 'an unknown Content-Encoding');
+  t.match(await raw('not gzip at all', { ...json, 'content-encoding': 'gzip' }), { status: 400 }, 'gzip that is not');
+  for (const [body, what] of [['"a string"', 'a string'], ['42', 'a number'], ['null', 'null'], ['[1,2]', 'an array'], ['true', 'a boolean']] as const)
+    t.match(await raw(body, json), { status: 400, body: { error: `the request body must be a JSON object, not ${what}` } }, `top-level ${what}`);
+  const deep = `{"value":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+  t.match(await raw(deep, json), { status: 400, body: { error: /nested too deeply \(at most 32 levels\)/ } }, '20,000 levels of nesting');
+  t.match(await raw(`{"value":"${'['.repeat(1000)}"}`, json), { status: 200 }, 'brackets inside a string are text, not nesting');
+  t.match(await raw('{"value":', json), { status: 400, body: { error: 'the request body is not valid JSON' } });
+  t.match(await raw(`{"value":"${'x'.repeat(70_000)}"}`, json), { status: 413 });
+  // A body cut off before its announced length: the connection closes; the daemon logs no error.
+  await new Promise<void>((resolve) => {
+    const s = connect(d.port, '127.0.0.1', () => {
+      s.write(`PUT /api/settings/ui.note HTTP/1.1\r\nHost: 127.0.0.1:${d.port}\r\ncookie: callpoint=${c.cookie}\r\nx-csrf-token: ${c.csrf}\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{"value":`);
+      setTimeout(() => s.destroy(), 200);
+    });
+    s.on('close', () => resolve());
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  const errors = d.lines.filter((l) => l.ns?.startsWith('api') && (l.level === 'error' || l.level === 'fatal'));
+  t.same(errors.map((l) => l.msg), [], 'nothing at error level in the API’s log');
+  t.equal((await c.get('/api/session')).status, 200, 'still serving');
+});
+
+t.test('OPTIONS on an API path tells a stranger nothing more than any other path', async (t) => {
+  const anon = (method: string, path: string) => fetch(`${d.url}${path}`, { method }).then(async (r) => ({ status: r.status, allow: r.headers.get('allow'), body: await r.text() }));
+  const unknown = await anon('GET', '/api/no-such-thing');
+  for (const path of ['/api/users', '/api/login', '/api/health', '/api/alarms', '/api/no-such-thing']) {
+    const o = await anon('OPTIONS', path);
+    t.same({ status: o.status, allow: o.allow, body: o.body }, { status: unknown.status, allow: null, body: unknown.body }, `OPTIONS ${path} is answered as an unknown path`);
+  }
 });
 
 t.test('security headers', async (t) => {

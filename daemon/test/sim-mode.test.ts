@@ -36,6 +36,9 @@ t.test('press a simulated call point and watch the whole path', async (t) => {
   t.equal(press.code, 0, press.stderr);
   const id = /alarm (A-\d{8}-\d+)/.exec(press.stdout)?.[1];
   t.ok(id, `callpoint sim press raised ${id}`);
+  t.match(press.stdout, /^pressed in1: alarm A-/);
+  const release = await cli(['sim', 'release', 'in1', '--config', configFile]);
+  t.equal(release.stdout, 'released in1\n', 'release says "released"');
   t.equal((await cli(['sim', 'press', 'in9', '--config', configFile])).code, 1, 'an unknown input is refused');
 
   t.equal((await cli(['user', 'add', 'tech', '--role', 'technician', '--password-stdin', '--config', configFile], { input: `${PW}\n` })).code, 0);

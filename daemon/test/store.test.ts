@@ -100,3 +100,23 @@ t.test('outbox seq is strictly increasing and never reused, across deletes and r
   t.match(next.id, /^[0-9a-f-]{36}$/);
   await s.close();
 });
+
+t.test('the audit log is kept for its age and size, oldest first, in the order it was written', async (t) => {
+  const s = await Store.open(t.testdir(), origin);
+  const day = 86_400_000;
+  const now = Date.parse('2026-06-01T00:00:00.000Z');
+  const row = (i: number, ts: string) => ({ ts, username: 'u', role: null, ip: null, action: `a${i}`, target: null, outcome: 'ok' as const, detail: null });
+  // 10 rows of a year ago, 10 of last week, then 3 stamped 1970 (a board without a clock, before NTP), then 5 of today.
+  await s.tx(async (r) => {
+    for (let i = 0; i < 10; i++) await r.audit.insert(row(i, new Date(now - 400 * day).toISOString()));
+    for (let i = 10; i < 20; i++) await r.audit.insert(row(i, new Date(now - 7 * day).toISOString()));
+    for (let i = 20; i < 23; i++) await r.audit.insert(row(i, '1970-01-01T00:00:05.000Z'));
+    for (let i = 23; i < 28; i++) await r.audit.insert(row(i, new Date(now).toISOString()));
+  });
+  t.equal(await s.audit.prune(365, 10_000, now), 10, 'by age: the year-old rows go');
+  t.same((await s.audit.list(100)).map((e) => e.action).reverse().slice(0, 3), ['a10', 'a11', 'a12'], 'the oldest left is from last week');
+  t.equal(await s.audit.count(), 18, 'the rows stamped 1970, written after last week’s, stay while those do: writing order, not the stamp');
+  t.equal(await s.audit.prune(365, 6, now), 12, 'by size: only the newest 6 stay');
+  t.same((await s.audit.list(100)).map((e) => e.action).reverse(), ['a22', 'a23', 'a24', 'a25', 'a26', 'a27']);
+  await s.close();
+});

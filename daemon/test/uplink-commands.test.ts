@@ -1,6 +1,9 @@
-// Commands from central through the embedded simulation broker (aedes):
-// garbage of every kind is refused or answered with an error and the client
-// keeps working; ids are idempotent; everything is audited.
+// Commands from central through the embedded simulation broker (aedes): only
+// central's signature is obeyed; garbage, unsigned and misdirected messages
+// are refused unanswered; signed ones with bad fields are answered with the
+// reason; ids are idempotent for the window; a flood is dropped unread;
+// everything is audited, floods summarised. (daemon/test/central-acl.test.ts
+// does the same against Debian's mosquitto with its ACL and mTLS.)
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import pino from 'pino';
@@ -14,6 +17,8 @@ import { Store } from '../src/store/store.js';
 import { UplinkClient } from '../src/uplink/index.js';
 import { registerPbxCommands } from '../src/pbx/central-commands.js';
 import type { CommandResultMessage as ResultMessage, Envelope } from '../src/contracts/index.js';
+import type { SignOptions } from '../src/uplink/command-auth.js';
+import { idOf, testCentral } from './helpers/central.js';
 
 const SITE = 's1';
 const NODE = 'n1';
@@ -28,7 +33,7 @@ const until = async (cond: () => boolean | Promise<boolean>, ms: number, what = 
   }
 };
 
-async function rig(t: Test) {
+async function rig(t: Test, o: { windowMs?: number; perSecond?: number; auditIntervalMs?: number } = {}) {
   const dir = t.testdir();
   const lines: Array<Record<string, unknown> & { msg: string }> = [];
   const log = pino({ level: 'debug' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown> & { msg: string }) });
@@ -39,102 +44,108 @@ async function rig(t: Test) {
   t.teardown(() => store.close());
   const bus = new EventBus(quiet);
   const health = new HealthRegistry({ version: '1.2.3', site: SITE, node: NODE }, (h) => bus.emit('health', h));
+  const central = testCentral(SITE, NODE);
   // The real gateway, never connected: its command grammar answers first, then "not connected".
   const pbx = new FreeswitchGateway({ host: '127.0.0.1', port: 1, password: 'unused-password', recordingsDir: join(dir, 'rec') }, { store, health, bus, log: quiet });
-  const up = new UplinkClient({ site: SITE, node: NODE, version: '1.2.3', brokers: [broker.url], backoffBaseMs: 50, backoffMaxMs: 200, pollMs: 200 }, { store, health, bus, log });
-  registerPbxCommands(up.registerCommand, pbx);
+  const options = { site: SITE, node: NODE, version: '1.2.3', brokers: [broker.url], backoffBaseMs: 50, backoffMaxMs: 200, pollMs: 200, centralKeys: [{ id: central.keyId, key: central.publicKey }], replayWindowMs: o.windowMs, commandsPerSecond: o.perSecond ?? 1000, auditIntervalMs: o.auditIntervalMs ?? 300 };
+  const up = new UplinkClient(options, { store, health, bus, log });
+  registerPbxCommands(up.registerCommand, pbx, { extensions: new Set(['1001']), gateways: new Set(['gw1']), numbers: new Set(['+8613800000000', '5551234']) });
   await up.start();
   t.teardown(() => up.stop());
   await until(() => up.connected, 5000, 'uplink connected');
-  const central = await mqtt.connectAsync(broker.url, { clientId: 'central' });
-  t.teardown(() => central.endAsync());
+  const client = await mqtt.connectAsync(broker.url, { clientId: 'central' });
+  t.teardown(() => client.endAsync());
   const results: ResultMessage[] = [];
   const envelopes: Envelope[] = [];
-  central.on('message', (topic, payload) => {
+  client.on('message', (topic, payload) => {
     if (!topic.startsWith(`${ROOT}cmd-result/`)) return;
     const env = JSON.parse(payload.toString()) as Envelope<ResultMessage>;
     envelopes.push(env);
     results.push(env.data);
   });
-  await central.subscribeAsync(`${ROOT}cmd-result/#`, { qos: 1 });
-  const send = (name: string, payload: string | Buffer) => central.publishAsync(`${ROOT}cmd/${name}`, payload, { qos: 1 });
+  await client.subscribeAsync(`${ROOT}cmd-result/#`, { qos: 1 });
+  const send = (name: string, payload: string | Buffer) => client.publishAsync(`${ROOT}cmd/${name}`, payload, { qos: 1 });
+  /** Sign and send; returns the id. */
+  const signed = async (name: string, data: Record<string, unknown> = {}, so: Partial<SignOptions> = {}) => {
+    const msg = central.sign(name, data, so);
+    await send(name, msg);
+    return idOf(msg);
+  };
   const answer = async (id: string, n = 1) => {
     await until(() => results.filter((r) => r.id === id).length >= n, 5000, `result ${id}`);
     return results.filter((r) => r.id === id)[n - 1]!;
   };
-  return { up, store, health, broker, central, results, envelopes, lines, send, answer };
+  return { up, store, health, broker, client, central, options, results, envelopes, lines, send, signed, answer };
 }
 
-t.test('garbage on cmd/ is refused or answered with an error; the client keeps working', async (t) => {
+t.test('only central’s signature is obeyed: garbage, unsigned, wrongly signed and misdirected commands are refused unanswered and audited', async (t) => {
   const r = await rig(t);
-  // Not JSON, not an object, no id, an id that would address other topics: logged refusals, no reply possible.
+  // Not JSON, not an object, legacy unsigned commands, a 1 MB payload: refused, no reply possible or given.
   await r.send('get-status', '{"id": "x1", ');
   await r.send('get-status', '[1,2,3]');
   await r.send('get-status', '"just a string"');
-  await r.send('get-status', JSON.stringify({ noId: true }));
-  await r.send('get-status', JSON.stringify({ id: 'a/#' }));
-  await r.send('get-status', JSON.stringify({ id: 42 }));
   await r.send('get-status', Buffer.from([0xff, 0xfe, 0x00, 0x01]));
-  // A 1 MB payload, even with a good id inside: refused before parsing.
+  await r.send('get-status', JSON.stringify({ id: 'unsigned-1' }));
+  await r.send('ack-alarm', JSON.stringify({ id: 'unsigned-2', alarmId: 'A-20261125-1' }));
+  await r.send('get-status', JSON.stringify({ cmd: '{}', keyId: 'central-test', sig: 'x' }));
   await r.send('get-status', JSON.stringify({ id: 'big-1', pad: 'x'.repeat(1024 * 1024) }));
-  await until(() => r.lines.filter((l) => /command refused/.test(l.msg)).length >= 8, 5000, 'eight refusals');
-  t.ok(r.lines.some((l) => /over 65536 bytes/.test(l.msg) && (l.bytes as number) > 1024 * 1024), 'the 1 MB payload is refused for its size');
-  t.ok(r.lines.some((l) => /not JSON$/.test(l.msg)), 'bad JSON logged');
-  t.ok(r.lines.some((l) => /no valid id/.test(l.msg)), 'missing or bad id logged');
+  // Signed with a key central.keys does not name, or with the right name and another key.
+  const stranger = testCentral(SITE, NODE, 'central-test');
+  const wrongKey = stranger.sign('get-status', {}, { id: 'wrong-key-1' });
+  await r.send('get-status', wrongKey);
+  await r.send('get-status', testCentral(SITE, NODE, 'someone-else').sign('get-status', {}, { id: 'unknown-key-1' }));
+  // Central's message with its text changed after signing (here: the id).
+  const good = JSON.parse(r.central.sign('get-status', {}, { id: 'tampered-1' })) as { cmd: string; keyId: string; sig: string };
+  await r.send('get-status', JSON.stringify({ ...good, cmd: good.cmd.replace('tampered-1', 'tampered-2') }));
+  // Central's, but for another appliance, or published on another command's topic: a replay elsewhere, never answered.
+  await r.send('get-status', r.central.sign('get-status', {}, { node: 'other-node', id: 'other-node-1' }));
+  await r.send('originate', r.central.sign('get-status', {}, { id: 'moved-1' }));
+  await until(() => r.up.commandStats().refused['wrong-target'] === 2, 5000, 'the two misdirected commands');
+  const refused = r.up.commandStats().refused;
+  t.match(refused, { 'not-json': 2, unsigned: 3, malformed: 2, 'too-large': 1, 'bad-signature': 2, 'unknown-key': 1, 'wrong-target': 2 }, `each refusal counted by its reason (${JSON.stringify(refused)})`);
 
-  // Unknown commands, including the alarm service's until it registers them.
-  for (const name of ['ack-alarm', 'clear-alarm', 'self-test', 'rm-rf', 'UPPER']) await r.send(name, JSON.stringify({ id: `u-${name}` }));
-  for (const name of ['ack-alarm', 'clear-alarm', 'self-test', 'rm-rf', 'UPPER']) t.match(await r.answer(`u-${name}`), { ok: false, error: 'unknown command' }, `${name} is unknown`);
-
-  // Wrong types: zod answers with the path.
-  await r.send('originate', JSON.stringify({ id: 'wt-1', target: { kind: 'extension', number: 1001 } }));
-  t.match(await r.answer('wt-1'), { ok: false, error: /^invalid: target\.number: .*string/ });
-  await r.send('originate', JSON.stringify({ id: 'wt-2', target: { kind: 'pigeon', number: '1' } }));
-  t.match(await r.answer('wt-2'), { ok: false, error: /^invalid: target\.kind/ });
-  await r.send('originate', JSON.stringify({ id: 'wt-3', target: { kind: 'extension', number: '1001' }, timeoutS: '30; rm' }));
-  t.match(await r.answer('wt-3'), { ok: false, error: /^invalid: timeoutS/ });
-  await r.send('get-status', JSON.stringify({ id: 'wt-4', extra: 1 }));
-  t.match(await r.answer('wt-4'), { ok: false, error: /^invalid: .*extra/ });
-  await r.send('hangup', JSON.stringify({ id: 'wt-5', uuid: '0b6f4c2e-1111-4222-8333-944455556666', cause: 'NORMAL_CLEARING\n\napi system id' }));
-  t.match(await r.answer('wt-5'), { ok: false, error: /^invalid: cause/ });
-
-  // Injection strings where the grammar wants digits or a UUID: the PBX grammar refuses them, with its message.
-  await r.send('originate', JSON.stringify({ id: 'inj-1', target: { kind: 'extension', number: '1001\n\napi system id' } }));
-  t.match(await r.answer('inj-1'), { ok: false, error: /^invalid: target\.number: an extension is 2–8 digits/ });
-  await r.send('originate', JSON.stringify({ id: 'inj-2', target: { kind: 'gateway', gateway: 'gw1', number: '5551234' }, callerIdName: 'x}&bridge(user/1)' }));
-  t.match(await r.answer('inj-2'), { ok: false, error: /^invalid: callerIdName/ });
-  await r.send('hangup', JSON.stringify({ id: 'inj-3', uuid: 'abc\n\napi system id' }));
-  t.match(await r.answer('inj-3'), { ok: false, error: /^invalid: uuid: a UUID looks like/ });
-  // A well-formed call: the grammar passes, the PBX is not connected, and says so.
-  await r.send('originate', JSON.stringify({ id: 'ok-grammar', target: { kind: 'gsm', number: '+8613800000000' }, timeoutS: 30 }));
-  t.match(await r.answer('ok-grammar'), { ok: false, error: 'disconnected: not connected to FreeSWITCH' });
-
-  // Still working: get-status answers with health and backlog.
-  await r.send('get-status', JSON.stringify({ id: 'st-1' }));
-  const st = await r.answer('st-1');
-  t.equal(st.ok, true);
-  t.match(st.result, { health: { site: SITE, node: NODE, components: { uplink: { status: 'ok' } } }, backlog: { count: 0, dropped: { call: 0, event: 0 } } });
-  // Results travel in the envelope every message has (version 2), numbered from the outbox.
-  const env = r.envelopes.find((e) => (e.data as { id?: string }).id === 'st-1');
-  t.match(env, { v: 2, type: 'cmd-result', site: SITE, node: NODE, data: { id: 'st-1', name: 'get-status', ok: true } });
+  // Still working: a signed get-status answers with health, backlog and the intake's figures.
+  const st = await r.signed('get-status');
+  const res = await r.answer(st);
+  t.equal(res.ok, true);
+  t.match(res.result, { health: { site: SITE, node: NODE, components: { uplink: { status: 'ok' } } }, backlog: { count: 0, dropped: { call: 0, event: 0 } }, load: { commands: { run: 0, inFlight: 1 } } });
+  const env = r.envelopes.find((e) => (e.data as { id?: string }).id === st);
+  t.match(env, { v: 2, type: 'cmd-result', site: SITE, node: NODE, data: { id: st, name: 'get-status', ok: true } });
   t.ok(typeof env?.seq === 'number' && env.seq > 0, 'a numbered message, like every other from the outbox');
-  t.match(env?.ts, /^\d{4}-\d\d-\d\dT/);
-  t.ok(r.up.connected, 'still connected');
+  t.same(r.results.map((x) => x.id), [st], 'nothing but central’s own command was answered');
 
-  // No reply was published for the refused payloads.
-  t.notOk(r.results.some((x) => ['x1', 'big-1', 'a/#'].includes(x.id)), 'no result for refusals');
-
-  // Audited, as user central.
+  // Audited: the first of each kind at once, the rest summarised (auditIntervalMs 300 here).
+  await new Promise((res) => setTimeout(res, 500));
   const audit = await r.store.audit.list(200);
-  t.ok(audit.every((a) => a.username === 'central'));
-  t.ok(audit.some((a) => a.action === 'cmd.get-status' && a.outcome === 'denied' && /bytes refused/.test(a.detail ?? '')));
-  t.ok(audit.some((a) => a.action === 'cmd.ack-alarm' && a.outcome === 'denied' && a.target === 'u-ack-alarm'));
-  t.ok(audit.some((a) => a.action === 'cmd.invalid-name' && a.target === 'u-UPPER'));
-  t.ok(audit.some((a) => a.action === 'cmd.originate' && a.outcome === 'failed' && a.target === 'ok-grammar'));
-  t.ok(audit.some((a) => a.action === 'cmd.get-status' && a.outcome === 'ok' && a.target === 'st-1'));
+  for (const reason of ['unsigned', 'bad-signature', 'unknown-key', 'wrong-target', 'not-json', 'too-large'])
+    t.ok(audit.some((a) => a.action === 'cmd.refused' && a.outcome === 'denied' && a.username === null && a.detail?.startsWith(`${reason}:`)), `${reason} audited`);
+  t.ok(audit.some((a) => a.action === 'cmd.refused' && /^1 more like this since .* \(4 in all\): unsigned|^\d+ more like this/.test(a.detail ?? '')) || audit.filter((a) => a.detail?.startsWith('unsigned:')).length === 3, 'past the first three of a kind, one summary row');
+  t.ok(audit.some((a) => a.action === 'cmd.get-status' && a.outcome === 'ok' && a.target === st && a.username === 'central' && /key central-test/.test(a.detail ?? '')), 'the obeyed command audited as central’s, with the key');
 });
 
-t.test('a repeated id returns the stored result without running the handler again — also after a restart', async (t) => {
+t.test('signed commands: bad fields, injections and disallowed targets are answered with the reason', async (t) => {
+  const r = await rig(t);
+  for (const name of ['ack-alarm', 'clear-alarm', 'self-test', 'rm-rf']) t.match(await r.answer(await r.signed(name)), { ok: false, error: 'unknown command' }, `${name} is unknown until registered`);
+  t.match(await r.answer(await r.signed('originate', { target: { kind: 'extension', number: 1001 } })), { ok: false, error: /^invalid: target\.number: .*string/ });
+  t.match(await r.answer(await r.signed('originate', { target: { kind: 'pigeon', number: '1' } })), { ok: false, error: /^invalid: target\.kind/ });
+  t.match(await r.answer(await r.signed('originate', { target: { kind: 'extension', number: '1001' }, timeoutS: '30; rm' })), { ok: false, error: /^invalid: timeoutS/ });
+  t.match(await r.answer(await r.signed('get-status', { extra: 1 })), { ok: false, error: /^invalid: .*extra/ });
+  t.match(await r.answer(await r.signed('hangup', { uuid: '0b6f4c2e-1111-4222-8333-944455556666', cause: 'NORMAL_CLEARING\n\napi system id' })), { ok: false, error: /^invalid: cause/ });
+  // Injection strings where the grammar wants a UUID or a name: refused before anything is sent.
+  t.match(await r.answer(await r.signed('hangup', { uuid: 'abc\n\napi system id' })), { ok: false, error: /^invalid: uuid: a UUID looks like/ });
+  t.match(await r.answer(await r.signed('originate', { target: { kind: 'gateway', gateway: 'gw1', number: '5551234' }, callerIdName: 'x}&bridge(user/1)' })), { ok: false, error: /^invalid: callerIdName/ });
+  // Only what the configuration allows: configured phones, configured gateways, configured numbers.
+  t.match(await r.answer(await r.signed('originate', { target: { kind: 'extension', number: '1001\n\napi system id' } })), { ok: false, error: /^not allowed: target\.number: "1001\\n\\napi system id" is not a configured phone/ });
+  t.match(await r.answer(await r.signed('originate', { target: { kind: 'extension', number: '9999' } })), { ok: false, error: /not a configured phone/ });
+  t.match(await r.answer(await r.signed('originate', { target: { kind: 'gateway', gateway: 'premium-trunk', number: '5551234' } })), { ok: false, error: /^not allowed: target\.gateway: "premium-trunk" is not a gateway of the configuration \(gw1\)/ }, 'never an arbitrary gateway name');
+  t.match(await r.answer(await r.signed('originate', { target: { kind: 'gateway', gateway: 'gw1', number: '0900123456' } })), { ok: false, error: /not a number central may call/ }, 'nor an arbitrary number (toll fraud)');
+  t.match(await r.answer(await r.signed('originate', { target: { kind: 'gsm', number: '+8613800000000' }, timeoutS: 30 })), { ok: false, error: 'disconnected: not connected to FreeSWITCH' }, 'an allowed target passes the grammar and reaches the (disconnected) PBX');
+  const audit = await r.store.audit.list(200);
+  t.ok(audit.some((a) => a.action === 'cmd.originate' && a.outcome === 'failed' && /not allowed: target\.gateway/.test(a.detail ?? '')), 'a refused target is audited');
+  t.ok(audit.some((a) => a.action === 'cmd.rm-rf' && a.outcome === 'denied'), 'an unknown command is audited');
+});
+
+t.test('idempotency: a repeat is answered with the stored result, never run again (also after a restart); another payload under the same id is a conflict; expired and future commands are refused', async (t) => {
   const r = await rig(t);
   let runs = 0;
   r.up.registerCommand('count-me', z.strictObject({ by: z.number().int() }), async (d) => {
@@ -142,37 +153,99 @@ t.test('a repeated id returns the stored result without running the handler agai
     await new Promise((res) => setTimeout(res, 100));
     return { ok: true, value: { runs, by: d.by } };
   });
-  await r.send('count-me', JSON.stringify({ id: 'c-1', by: 2 }));
-  await r.send('count-me', JSON.stringify({ id: 'c-1', by: 2 })); // while the first still runs
+  const first = r.central.sign('count-me', { by: 2 }, { id: 'c-1' });
+  await r.send('count-me', first);
+  await r.send('count-me', first); // the very same bytes while the first still runs (QoS 1 redelivery, or a replay)
   const a = await r.answer('c-1', 2);
-  await r.send('count-me', JSON.stringify({ id: 'c-1', by: 99 })); // later, even with other data
-  const b = await r.answer('c-1', 3);
   t.equal(runs, 1, 'the handler ran once');
-  t.same(a, r.results.find((x) => x.id === 'c-1'));
-  t.same(b, a, 'the same stored result, ts included');
+  t.same(a, r.results.find((x) => x.id === 'c-1'), 'the repeat got the stored result');
   t.same(a.result, { runs: 1, by: 2 });
-  // Failures are remembered too.
-  await r.send('count-me', JSON.stringify({ id: 'c-2', by: 'two' }));
-  await r.send('count-me', JSON.stringify({ id: 'c-2', by: 2 }));
-  t.same(await r.answer('c-2', 2), await r.answer('c-2', 1), 'a refused id stays refused');
+  // Central retrying: the same command and payload, freshly signed (new ts and nonce) — answered, not run.
+  await r.send('count-me', r.central.sign('count-me', { by: 2 }, { id: 'c-1' }));
+  await new Promise((res) => setTimeout(res, 300));
+  t.equal(r.results.filter((x) => x.id === 'c-1').length, 2, 'the stored result is sent again at most once a minute per id');
+  t.equal(runs, 1);
+  // The same id with another payload or another command: a conflict, not the old result.
+  await r.send('count-me', r.central.sign('count-me', { by: 99 }, { id: 'c-1' }));
+  t.match(await r.answer('c-1', 3), { ok: false, error: /^conflict: id c-1 was used for another command \(count-me, / });
+  await r.send('get-status', r.central.sign('get-status', {}, { id: 'c-1' }));
+  await new Promise((res) => setTimeout(res, 300));
+  t.equal(runs, 1, 'neither was run');
+  t.equal(r.up.commandStats().refused.conflict, 2, 'two conflicts counted');
+
+  // Failures are remembered too: a refused id stays refused.
+  await r.send('count-me', r.central.sign('count-me', { by: 'two' }, { id: 'c-2' }));
+  t.match(await r.answer('c-2'), { ok: false, error: /^invalid: by/ });
+  await r.send('count-me', r.central.sign('count-me', { by: 2 }, { id: 'c-2' }));
+  t.match(await r.answer('c-2', 2), { ok: false, error: /^conflict/ }, 'fixing the payload under the same id is a conflict: use a new id');
   t.equal(runs, 1);
 
-  // A handler that throws or hangs is an error result, not a crash.
-  r.up.registerCommand('boom', z.strictObject({}), () => { throw new Error('kaboom'); });
-  await r.send('boom', JSON.stringify({ id: 'b-1' }));
-  t.match(await r.answer('b-1'), { ok: false, error: 'internal error' });
+  // A nonce is used once: the same nonce under another id is a replay.
+  await r.send('count-me', r.central.sign('count-me', { by: 3 }, { id: 'c-3', nonce: 'nonce-nonce-nonce-1' }));
+  await r.answer('c-3');
+  await r.send('count-me', r.central.sign('count-me', { by: 3 }, { id: 'c-4', nonce: 'nonce-nonce-nonce-1' }));
+  t.match(await r.answer('c-4'), { ok: false, error: 'replay: nonce already used by command c-3' });
 
-  // A rebuilt client over the same store still knows c-1.
+  // Time: expired, from the future, a validity longer than the window.
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  t.match(await r.answer(await r.signed('count-me', { by: 1 }, { ts: hourAgo, ttlS: 60 })), { ok: false, error: /^expired: expired at / });
+  t.match(await r.answer(await r.signed('count-me', { by: 1 }, { ts: new Date(Date.now() + 3_600_000) })), { ok: false, error: /^from-the-future: / });
+  t.match(await r.answer(await r.signed('count-me', { by: 1 }, { ttlS: 8 * 86_400 })), { ok: false, error: /^malformed: exp must be after ts and at most 7 days after it/ });
+  t.equal(runs, 2, 'only c-3 ran besides c-1');
+  const audit = await r.store.audit.list(200);
+  t.ok(audit.some((a) => a.action === 'cmd.count-me' && a.target === 'c-1' && a.outcome === 'denied' && /^(repeat of an id|conflict)/.test(a.detail ?? '')), 'repeats and conflicts audited');
+  t.ok(audit.some((a) => a.action === 'cmd.count-me' && a.outcome === 'denied' && /^expired:/.test(a.detail ?? '')), 'expired audited');
+
+  // A handler that throws is an error result, not a crash.
+  r.up.registerCommand('boom', z.strictObject({}), () => { throw new Error('kaboom'); });
+  t.match(await r.answer(await r.signed('boom')), { ok: false, error: 'internal error' });
+
+  // A rebuilt client over the same store still knows c-1: after a restart it is not run either.
   await r.up.stop();
-  const up2 = new UplinkClient({ site: SITE, node: NODE, version: '1.2.3', brokers: [r.broker.url], backoffBaseMs: 50, pollMs: 200 }, { store: r.store, health: r.health, bus: new EventBus(quiet), log: quiet });
+  const up2 = new UplinkClient(r.options, { store: r.store, health: r.health, bus: new EventBus(quiet), log: quiet });
   let runs2 = 0;
   up2.registerCommand('count-me', z.strictObject({ by: z.number().int() }), async () => ({ ok: true, value: { runs: ++runs2 } }));
   await up2.start();
   t.teardown(() => up2.stop());
   await until(() => up2.connected, 5000, 'second client');
-  await r.send('count-me', JSON.stringify({ id: 'c-1', by: 2 }));
-  t.same(await r.answer('c-1', 4), a, 'stored result after a restart');
+  await r.send('count-me', first);
+  t.same(await r.answer('c-1', 4), a, 'the stored result after a restart');
   t.equal(runs2, 0);
+});
+
+t.test('ids are remembered for the window, not the last 1000: an old id never runs again, and what is older is expired', async (t) => {
+  const r = await rig(t, { windowMs: 4000 });
+  let runs = 0;
+  r.up.registerCommand('count-me', z.strictObject({ by: z.number().int() }), async () => ({ ok: true, value: { runs: ++runs } }));
+  const early = r.central.sign('count-me', { by: 1 }, { id: 'early', ttlS: 4 });
+  await r.send('count-me', early);
+  await r.answer('early');
+  await r.store.tx(async (q) => {
+    for (let i = 0; i < 1100; i++) await q.commands.put({ id: `filler-${i}`, name: 'get-status', result: '{}', fingerprint: 'f', keyId: 'k', nonce: `nonce-filler-${i}`, signedAt: new Date().toISOString() });
+  });
+  await (r.up as unknown as { processor: { prune(): Promise<void> } }).processor.prune();
+  t.ok(await r.store.commands.get('early'), 'still remembered after 1100 later ids');
+  await new Promise((res) => setTimeout(res, 4200));
+  await (r.up as unknown as { processor: { prune(): Promise<void> } }).processor.prune();
+  t.notOk(await r.store.commands.get('early'), 'forgotten once the window passed');
+  await r.send('count-me', early);
+  t.match(await r.answer('early', 2), { ok: false, error: /^expired/ }, 'and a replay of it is refused as expired, not run');
+  t.equal(runs, 1);
+});
+
+t.test('a flood on cmd/ is dropped unread past the rate; central’s commands still get through afterwards; the audit log grows by a bounded number of rows', async (t) => {
+  const r = await rig(t, { perSecond: 20, auditIntervalMs: 3000 });
+  const rowsBefore = (await r.store.audit.list(100_000)).length;
+  const junk = JSON.stringify({ id: 'junk', alarmId: 'A-20261125-1' });
+  for (let i = 0; i < 5000; i++) r.client.publish(`${ROOT}cmd/ack-alarm`, i % 2 ? junk : '{not json', { qos: 0 });
+  await until(() => { const s = r.up.commandStats().refused; return (s.rate ?? 0) + (s.unsigned ?? 0) + (s['not-json'] ?? 0) >= 5000; }, 20_000, 'the flood seen');
+  const s = r.up.commandStats().refused;
+  t.ok((s.rate ?? 0) > 4000, `most dropped unread (${s.rate} by the rate, ${(s.unsigned ?? 0) + (s['not-json'] ?? 0)} looked at)`);
+  await new Promise((res) => setTimeout(res, 3200)); // past the audit interval
+  t.match(await r.answer(await r.signed('get-status')), { ok: true }, 'central’s next command is obeyed');
+  await new Promise((res) => setTimeout(res, 400));
+  const rows = (await r.store.audit.list(100_000)).length - rowsBefore;
+  t.ok(rows <= 13, `5000 refusals made ${rows} audit rows (at most 3 of each of the 3 kinds and a summary of each, and the get-status)`);
 });
 
 t.test('a broker that never answers, a refused login, and stop() in the middle of connecting', async (t) => {

@@ -1,5 +1,6 @@
 // Board profiles: the shipped ones are valid; an invalid one names the path.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -26,6 +27,21 @@ t.test('the shipped profiles are valid', async (t) => {
 t.test('unknown name and unreadable file are clear errors', async (t) => {
   await t.rejects(loadBoardProfile('pi9'), { name: 'BoardProfileError', message: /no board profile "pi9" \(built in: sim, rpi4-callpoint-hat/ });
   await t.rejects(loadBoardProfile('/nonexistent/board.json'), /cannot be read/);
+});
+
+t.test('board: naming a device, a FIFO, a directory or a huge file is refused before anything is read', async (t) => {
+  // /dev/zero would be read for ever (and fill memory); a FIFO would block the read until a writer comes.
+  await t.rejects(loadBoardProfile('/dev/zero'), { name: 'BoardProfileError', message: 'board profile /dev/zero is a device, not a JSON file' });
+  await t.rejects(loadBoardProfile('/dev/null'), { message: /is a device, not a JSON file/ });
+  const dir = await mkdtemp(join(tmpdir(), 'board-'));
+  await t.rejects(loadBoardProfile(dir), { message: /is a directory, not a JSON file/ });
+  const fifo = join(dir, 'board.json');
+  execFileSync('mkfifo', [fifo]);
+  await t.rejects(loadBoardProfile(fifo), { message: /is a FIFO, not a JSON file/ }, 'refused at once, not blocked waiting for a writer');
+  const huge = join(dir, 'huge.json');
+  await writeFile(huge, '');
+  await truncate(huge, 2 * 1024 ** 3); // 2 GB, sparse: refused by its size, never read
+  await t.rejects(loadBoardProfile(huge), { message: /huge\.json is 2147483648 bytes; a profile is at most 262144 bytes/ });
 });
 
 t.test('a profile from a file, and an invalid one reports each path', async (t) => {

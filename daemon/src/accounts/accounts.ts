@@ -4,15 +4,16 @@
 // transaction, so what was acknowledged was also audited.
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
-import type { Repos, Store } from '../store/store.js';
+import type { AuditSummary } from '../store/audit-summary.js';
+import { isStoreFailure, storeFailure, type Repos, type Store } from '../store/store.js';
 import type { UserRow } from '../store/users-repo.js';
 import { type AuditEntry, type AuditOutcome, type Role, type UserRecord } from '../contracts/accounts.js';
 import { ROLES, USERNAME_RE } from '../contracts/values.js';
 import { hasRole, type Actor } from './actor.js';
-import { AddressThrottle, accountLockMs } from './login-throttle.js';
-import { dummyHash, hashPassword, verifyPassword } from './password-hash.js';
+import { ATTACK_FAILURES, ATTACK_WINDOW_MS, AddressThrottle, FREE_FAILURES, UNDER_ATTACK_FREE, pairLockMs, throttleKey } from './login-throttle.js';
+import { PasswordCheckBusy, dummyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { passwordProblem } from './password-policy.js';
-import { fail, invalid, ok, type Result } from './result.js';
+import { fail, invalid, ok, type Failure, type Result } from './result.js';
 import { checkSetupToken, consumeSetupToken } from './setup-token.js';
 import type { Sessions } from './sessions.js';
 
@@ -32,22 +33,48 @@ export interface AuditRecord {
   detail?: string | null;
 }
 
-const view = (u: UserRow): UserView => ({
+/** `locked`: some address is locked out of this name now (the owner may still log in from another). */
+const view = (u: UserRow, locked: Set<string>): UserView => ({
   username: u.username,
   role: u.role,
   createdAt: u.createdAt,
   lastLoginAt: u.lastLoginAt,
-  locked: !!u.lockedUntil && Date.parse(u.lockedUntil) > Date.now(),
+  locked: locked.has(throttleKey(u.username)),
 });
 
+/** One answer for every throttle (address, name, unknown name): nothing to tell them apart. */
+const throttled = (waitMs: number): Failure => ({ ok: false, code: 'throttled', message: 'too many failed attempts; wait before trying again', retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) });
+
+export interface AccountsOptions {
+  throttle?: AddressThrottle;
+  /** Where refused logins are audited under a flood (one row per kind and minute); default: a row each. */
+  refusals?: AuditSummary;
+}
+
 export class Accounts {
+  private readonly throttle: AddressThrottle;
+  private readonly refusals: AuditSummary | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly sessions: Sessions,
     private readonly bus: EventBus,
     private readonly log: Logger,
-    private readonly throttle = new AddressThrottle(),
-  ) {}
+    o: AccountsOptions = {},
+  ) {
+    this.throttle = o.throttle ?? new AddressThrottle();
+    this.refusals = o.refusals;
+  }
+
+  /** A refusal before any password was checked (throttled, busy): summarised under a flood when a summary is given. */
+  private async auditRefusal(actor: Actor, rec: AuditRecord): Promise<void> {
+    if (!this.refusals) {
+      await this.audit(actor, rec);
+      return;
+    }
+    // The first ones are written before the answer, like every audit row; the rest are counted.
+    await this.refusals.note(`${rec.action}|${rec.detail ?? ''}`, { username: actor.username, role: actor.role, ip: actor.ip, action: rec.action, target: rec.target ?? null, outcome: rec.outcome, detail: rec.detail ?? null });
+  }
 
   /** Write one audit row (inside `q` when given, so it commits with the change). */
   async audit(actor: Actor, rec: AuditRecord, q?: Repos): Promise<AuditEntry> {
@@ -98,50 +125,93 @@ export class Accounts {
    */
   login(ip: string, userAgent: string | null, username: unknown, password: unknown): Promise<Result<LoggedIn>> {
     const account = typeof username === 'string' ? username.toLowerCase().slice(0, 64) : '';
-    return this.serial(`ip:${ip}`, () => this.serial(`user:${account}`, () => this.loginOnce(ip, userAgent, username, password)));
+    return this.serial(`ip:${ip}`, () => this.serial(`user:${account}`, () => this.loginOnce(ip, userAgent, username, password).catch((err: unknown) => this.unwritable(err))));
+  }
+
+  /**
+   * A login needs the database to take a session (and a failure its count):
+   * when it cannot (a full disk), the answer says so — the person at the
+   * screen learns why, and that alarms still go out — instead of a 500.
+   */
+  private unwritable(err: unknown): Result<LoggedIn> {
+    if (!isStoreFailure(err)) throw err;
+    this.log.error({ err }, 'a login failed: the database cannot be written');
+    return { ok: false, code: 'unavailable', message: `nobody can log in now: ${storeFailure(err)}. Alarms are still signalled and called. Free space in the data directory (or replace the card) and try again.`, retryAfterS: 30 };
   }
 
   private async loginOnce(ip: string, userAgent: string | null, username: unknown, password: unknown): Promise<Result<LoggedIn>> {
     const actor: Actor = { username: typeof username === 'string' ? username.slice(0, 64) : null, role: null, ip };
     const wait = this.throttle.waitMs(ip);
     if (wait > 0) {
-      await this.audit(actor, { action: 'login', outcome: 'denied', detail: 'too many failed attempts from this address' });
-      return { ok: false, code: 'throttled', message: 'too many failed attempts; wait before trying again', retryAfterS: Math.ceil(wait / 1000) };
+      await this.auditRefusal(actor, { action: 'login', outcome: 'denied', detail: 'too many failed attempts from this address' });
+      return throttled(wait);
     }
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password || password.length > 1024) {
       return invalid('username and password are required');
     }
+    // Everything below treats a name nobody has exactly like a real one: the same
+    // counting, the same lock, the same answers, the same cost (a dummy hash).
+    const key = throttleKey(username);
+    const now = Date.now();
+    const pair = await this.store.loginFailures.get(key, ip);
     const user = await this.store.users.byName(username);
-    if (user?.lockedUntil && Date.parse(user.lockedUntil) > Date.now()) {
-      const retryAfterS = Math.ceil((Date.parse(user.lockedUntil) - Date.now()) / 1000);
+    if (pair?.lockedUntil && Date.parse(pair.lockedUntil) > now) {
       this.throttle.failed(ip);
-      await this.audit(actor, { action: 'login', target: user.username, outcome: 'denied', detail: 'account temporarily locked after failed attempts' });
-      return { ok: false, code: 'throttled', message: 'this account is temporarily locked after failed attempts', retryAfterS };
+      await this.auditRefusal(actor, { action: 'login', target: user?.username ?? null, outcome: 'denied', detail: 'this address is locked out of this name after failed attempts' });
+      return throttled(Date.parse(pair.lockedUntil) - now);
     }
-    const good = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    let good: boolean;
+    try {
+      good = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    } catch (e) {
+      if (e instanceof PasswordCheckBusy) {
+        await this.auditRefusal(actor, { action: 'login', outcome: 'denied', detail: 'refused unchecked: too many logins at once' });
+        return { ok: false, code: 'busy', message: e.message, retryAfterS: 2 };
+      }
+      throw e;
+    }
     if (!user || !good) {
       this.throttle.failed(ip);
-      if (user) {
-        const lockMs = accountLockMs(user.failedLogins + 1);
-        await this.change(actor, { action: 'login', target: user.username, outcome: 'failed', detail: lockMs ? `wrong password; account locked for ${Math.round(lockMs / 1000)} s` : 'wrong password' }, (q) =>
-          q.users.loginFailed(user.id, lockMs ? new Date(Date.now() + lockMs).toISOString() : null),
-        );
-        if (lockMs) this.log.warn({ username: user.username, ip, lockS: lockMs / 1000 }, 'account locked after failed logins');
-      } else {
-        await this.audit(actor, { action: 'login', outcome: 'failed', detail: 'unknown username' });
-      }
+      // The global slow-down: a name guessed at from many addresses gives each address one try, not five.
+      const underAttack = (await this.store.loginFailures.recentFailures(key, new Date(now - ATTACK_WINDOW_MS).toISOString())) >= ATTACK_FAILURES;
+      const failures = (pair?.failures ?? 0) + 1;
+      const lockMs = pairLockMs(failures, underAttack ? UNDER_ATTACK_FREE : FREE_FAILURES);
+      const lockedUntil = lockMs ? new Date(now + lockMs).toISOString() : null;
+      const why = `${user ? 'wrong password' : 'unknown username'}${lockMs ? `; this address is locked out of this name for ${Math.round(lockMs / 1000)} s${underAttack ? ' (the name is under attack from many addresses)' : ''}` : ''}`;
+      await this.change(actor, { action: 'login', target: user?.username ?? null, outcome: 'failed', detail: why }, (q) => q.loginFailures.failed(key, ip, new Date(now).toISOString(), lockedUntil));
+      if (lockMs) this.log.warn({ username: key, ip, lockS: lockMs / 1000, underAttack }, 'an address is locked out of a name after failed logins');
       return fail('unauthorized', 'wrong username or password');
     }
     this.throttle.succeeded(ip);
     const s = await this.sessions.create(user, ip, userAgent);
-    await this.change({ ...actor, username: user.username, role: user.role }, { action: 'login', target: user.username, outcome: 'ok' }, (q) => q.users.loginSucceeded(user.id));
+    await this.change({ ...actor, username: user.username, role: user.role }, { action: 'login', target: user.username, outcome: 'ok' }, async (q) => {
+      await q.users.loginSucceeded(user.id);
+      await q.loginFailures.succeeded(key, ip);
+    });
     return ok({ user: { username: user.username, role: user.role }, ...s });
+  }
+
+  /** An administrator lifts every lock on a name (all addresses), in the database and in this process. */
+  async unlock(actor: Actor, username: string): Promise<Result<{ addresses: number }>> {
+    if (!hasRole(actor, 'admin')) return fail('forbidden', 'only an administrator can unlock an account');
+    const user = await this.store.users.byName(username);
+    if (!user) return fail('not_found', `no user named ${username}`);
+    const key = throttleKey(user.username);
+    for (const address of await this.store.loginFailures.addresses(key)) this.throttle.succeeded(address);
+    const addresses = await this.change(actor, { action: 'user.unlock', target: user.username, outcome: 'ok' }, (q) => q.loginFailures.clearAccount(key));
+    this.log.info({ username: user.username, addresses, by: actor.username }, 'login locks cleared');
+    return ok({ addresses });
+  }
+
+  /** Forget old failures (called periodically). */
+  pruneLoginFailures(): Promise<number> {
+    return this.store.loginFailures.prune();
   }
 
   async setup(ip: string, userAgent: string | null, token: unknown, username: unknown, password: unknown): Promise<Result<LoggedIn>> {
     const actor: Actor = { username: null, role: null, ip };
     const wait = this.throttle.waitMs(ip);
-    if (wait > 0) return { ok: false, code: 'throttled', message: 'too many failed attempts; wait before trying again', retryAfterS: Math.ceil(wait / 1000) };
+    if (wait > 0) return throttled(wait);
     const state = (await this.needsSetup()) ? await checkSetupToken(this.store.settings, token) : 'invalid';
     if (state !== 'ok') {
       this.throttle.failed(ip);
@@ -187,7 +257,8 @@ export class Accounts {
 
   async listUsers(actor: Actor): Promise<Result<UserView[]>> {
     if (!hasRole(actor, 'admin')) return fail('forbidden', 'only an administrator can list users');
-    return ok((await this.store.users.list()).map(view));
+    const locked = await this.store.loginFailures.lockedAccounts(new Date().toISOString());
+    return ok((await this.store.users.list()).map((u) => view(u, locked)));
   }
 
   async addUser(actor: Actor, username: unknown, password: unknown, role: unknown): Promise<Result<UserView>> {
@@ -200,7 +271,7 @@ export class Accounts {
     const hash = await hashPassword(password as string);
     try {
       const id = await this.change(actor, { action: 'user.add', target: username, outcome: 'ok', detail: `role ${role as Role}` }, (q) => q.users.create(username, role as Role, hash));
-      return ok(view((await this.store.users.byId(id))!));
+      return ok(view((await this.store.users.byId(id))!, new Set()));
     } catch (e) {
       if (/UNIQUE/.test((e as Error).message)) return fail('conflict', `a user named ${username} exists already`);
       throw e;
@@ -229,7 +300,7 @@ export class Accounts {
         await q.sessions.removeForUser(user.id);
       }
     });
-    return ok(view((await this.store.users.byId(user.id))!));
+    return ok(view((await this.store.users.byId(user.id))!, await this.store.loginFailures.lockedAccounts(new Date().toISOString())));
   }
 
   async removeUser(actor: Actor, username: string): Promise<Result<void>> {

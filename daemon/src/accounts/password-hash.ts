@@ -1,8 +1,12 @@
 // Password hashing with scrypt (node:crypto, no native addon to build).
 // Parameters N=2^16, r=8, p=2: one of OWASP's equivalent scrypt settings
 // (Password Storage Cheat Sheet), 64 MiB per hash — chosen over N=2^17,p=1
-// to halve the memory a Raspberry Pi spends per login. At most two hashes
-// run at once, so a flood of logins cannot exhaust the board's memory.
+// to halve the memory a Raspberry Pi spends per login. One hash runs at a
+// time, so a flood of logins costs 64 MB and one thread of libuv's pool, never
+// more (the other threads are the database's: an alarm's commit runs there);
+// at most MAX_WAITING wait, past that a login is refused at once as busy
+// (PasswordCheckBusy) instead of queueing without bound. A few technicians'
+// logins a minute never notice.
 // Stored as `scrypt$N$r$p$salt$hash` (base64), so parameters can be raised
 // later and old hashes still verify.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
@@ -14,10 +18,24 @@ function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOpti
   return new Promise((resolve, reject) => scryptCb(password.normalize('NFKC'), salt, keylen, { ...opts, maxmem: MAXMEM }, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
+const MAX_ACTIVE = 1;
+export const MAX_WAITING = 8;
+
+/** Too many password checks at once: try again in a moment. */
+export class PasswordCheckBusy extends Error {
+  constructor() {
+    super('too many logins at once; try again in a moment');
+    this.name = 'PasswordCheckBusy';
+  }
+}
+
 let active = 0;
 const waiting: Array<() => void> = [];
 async function limited<T>(fn: () => Promise<T>): Promise<T> {
-  if (active >= 2) await new Promise<void>((r) => waiting.push(r));
+  if (active >= MAX_ACTIVE) {
+    if (waiting.length >= MAX_WAITING) throw new PasswordCheckBusy();
+    await new Promise<void>((r) => waiting.push(r));
+  }
   active++;
   try {
     return await fn();

@@ -2,7 +2,7 @@
 export type Failure =
   | { ok: false; code: 'invalid'; message: string; field?: string }
   | { ok: false; code: 'unauthorized' | 'forbidden' | 'not_found' | 'conflict'; message: string }
-  | { ok: false; code: 'throttled'; message: string; retryAfterS: number };
+  | { ok: false; code: 'throttled' | 'busy' | 'unavailable'; message: string; retryAfterS: number };
 
 export type Result<T> = { ok: true; value: T } | Failure;
 

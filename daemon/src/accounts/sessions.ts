@@ -44,12 +44,14 @@ export class Sessions {
     if (!s) return null;
     const t = this.now();
     if (t - s.lastSeenMs > this.policy.idleMs || t - s.createdMs > this.policy.maxMs) {
-      await this.store.sessions.remove(tokenHash);
+      // Best effort: an expired session is refused whether or not the row can be deleted now.
+      await this.store.sessions.remove(tokenHash).catch(() => undefined);
       return null;
     }
     const user = await this.store.users.byId(s.userId);
     if (!user) return null;
-    if (t - s.lastSeenMs > TOUCH_EVERY_MS) await this.store.sessions.touch(tokenHash, t);
+    // Best effort too: with the disk full, a logged-in technician keeps working (alarms, health).
+    if (t - s.lastSeenMs > TOUCH_EVERY_MS) await this.store.sessions.touch(tokenHash, t).catch(() => undefined);
     return { tokenHash, csrfToken: s.csrfToken, user };
   }
 

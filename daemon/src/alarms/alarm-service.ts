@@ -6,8 +6,11 @@
 // An alarm row is committed (synchronous=FULL) together with its `alarm`
 // message before any output, call or other message. Every later change is
 // committed with its message too, so central sees each state, in order (the
-// outbox keeps order per alarm). Repeated presses of a point while its alarm
-// is open join that alarm; between acknowledgement and clearing a new press
+// outbox keeps order per alarm). When the database cannot take the write (a
+// full disk, a failing card) life safety comes first: the lamps and the call
+// go out at once, and the alarm is held in memory and in the reserve file
+// (held-alarms.ts) until the database takes it. Repeated presses of a point
+// while its alarm is open join that alarm; between acknowledgement and clearing a new press
 // raises a new alarm (the person may need help again). Acknowledgement comes
 // from the answering dispatcher's key, from central, or from the web UI;
 // clearing from the point, a technician on site, or central — each recorded
@@ -16,11 +19,13 @@ import type { Actor } from '../accounts/actor.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
-import type { Alarm, AckSource, AlarmState, ClearSource } from '../contracts/alarms.js';
+import type { Alarm, AckSource, ClearSource } from '../contracts/alarms.js';
 import type { AuditEntry } from '../contracts/accounts.js';
 import { HANDLED_STATES, JOINING_STATES } from '../contracts/values.js';
 import type { Repos, Store } from '../store/store.js';
 import { alarmMessage, type Point } from './alarm-message.js';
+import { afterFinish, afterStep, raisedAlarm, type StepKind, type StepPatch } from './alarm-transitions.js';
+import { HeldAlarms } from './held-alarms.js';
 import { Escalation } from './escalation.js';
 import type { AlarmOutputs, AlarmPbx } from './ports.js';
 
@@ -36,7 +41,14 @@ export interface AlarmServiceContext {
   outputs: AlarmOutputs;
   bus: EventBus;
   log: Logger;
+  /** Where changes wait while the database cannot be written (default: in memory only). */
+  held?: HeldAlarms;
+  /** A write failed: the store's watch says so in health at once. */
+  storeFailed?: (err: unknown) => void;
 }
+
+/** How long a press's transaction may take before the alarm goes out held (a stalled disk). */
+export const PRESS_WRITE_DEADLINE_MS = 1000;
 
 export class AlarmService {
   private readonly pointMap: Map<string, Point>;
@@ -50,10 +62,14 @@ export class AlarmService {
   private readonly outputs: AlarmOutputs;
   private readonly bus: EventBus;
   private readonly log: Logger;
+  private readonly held: HeldAlarms;
+  private readonly storeFailed: (err: unknown) => void;
 
   constructor(ctx: AlarmServiceContext) {
     const { config } = ctx;
     ({ store: this.store, pbx: this.pbx, outputs: this.outputs, bus: this.bus, log: this.log } = ctx);
+    this.held = ctx.held ?? new HeldAlarms({ store: ctx.store, log: ctx.log, notify: () => undefined });
+    this.storeFailed = ctx.storeFailed ?? (() => undefined);
     this.pointMap = new Map(config.points.map((p) => [p.id, p]));
   }
 
@@ -64,7 +80,9 @@ export class AlarmService {
     }));
     // After a restart or a power cut: every open alarm is signalled at once, and called again —
     // once FreeSWITCH's live calls are known, so a call still up is kept, not re-placed or released.
-    const open = (await this.store.alarms.open()).filter((a) => !a.test);
+    // Alarms the last run held in the reserve file (the disk was full) are among them.
+    await this.held.start();
+    const open = (await this.open()).filter((a) => !a.test);
     for (const a of open) this.outputs.point(a.pointId, a.state === 'connected' ? 'voice-connected' : 'alarm-sent');
     this.outputs.beacons(open.length > 0);
     if (!open.length) return;
@@ -74,7 +92,7 @@ export class AlarmService {
       if (!ready) this.log.error('FreeSWITCH is not reachable: calling for the open alarms anyway (calls will fail and be retried)');
       for (const a of open) {
         if (this.stopped) return;
-        const now = await this.store.alarms.byId(a.id);
+        const now = await this.alarmOf(a.id);
         if (now && !DONE.includes(now.state)) this.escalate(now, now.state === 'connected' ? (now.callUuid ?? undefined) : undefined);
       }
     })();
@@ -88,6 +106,12 @@ export class AlarmService {
     for (const off of this.offs.splice(0)) off();
     for (const e of this.escalations.values()) e.stop();
     this.escalations.clear();
+    await this.held.stop();
+  }
+
+  /** An alarm as it stands: held (not yet written) first, else from the database. */
+  private async alarmOf(id: string): Promise<Alarm | undefined> {
+    return this.held.get(id) ?? (await this.store.urgent.alarms.byId(id).catch(() => undefined));
   }
 
   points(): Point[] {
@@ -110,57 +134,73 @@ export class AlarmService {
     const point = this.pointMap.get(pointId);
     if (!point) return { ok: false, code: 'not_found', message: `no call point ${pointId}` };
     const now = new Date().toISOString();
+    // A point whose alarm is held (not yet written): the press joins it, held too.
+    const heldOpen = this.held.openForPoint(pointId);
+    if (heldOpen && JOINING_STATES.includes(heldOpen.state)) return this.joinHeld(heldOpen, source, now);
     // One urgent transaction decides join-or-raise and writes it: an emergency waits for the disk once.
     // Presses of one point are serialised (pointQueue), and acknowledgement re-reads inside its own
     // transaction; a press racing an acknowledgement at worst joins it a moment before it is acknowledged.
     // Durable first: the alarm and its message are on disk before anything signals it.
-    const outcome = await this.persistPress(pointId, () => this.store.tx(async (r): Promise<{ joined: Alarm } | { raised: Alarm }> => {
-      const open = await r.alarms.openForPoint(pointId);
-      if (open && JOINING_STATES.includes(open.state)) {
-        await r.alarms.update(open.id, { presses: open.presses + 1, updatedAt: now });
-        await r.alarms.log(open.id, 'pressed-again', `${source}; joined the open alarm`, now);
-        return { joined: { ...open, presses: open.presses + 1, updatedAt: now } };
-      }
-      const a: Alarm = {
-        id: await r.alarms.nextId(new Date(now)), pointId, zone: point.zone, state: 'raised', test: false, raisedAt: now, updatedAt: now, presses: 1, attempts: 0,
-        target: null, callUuid: null, connectedAt: null, acknowledgedAt: null, acknowledgedBy: null, ackSource: null, clearedAt: null, clearedBy: null, clearSource: null,
-      };
-      await r.alarms.insert(a);
-      await r.alarms.log(a.id, 'raised', `${source}${open ? ` (after ${open.id} was acknowledged)` : ''}`, now);
-      await r.outbox.enqueue('alarm', alarmMessage(a, point, 'raised'), a.id);
-      return { raised: a };
-    }, { urgent: true }));
+    const abandoned = { value: false };
+    let outcome: { joined: Alarm } | { raised: Alarm };
+    try {
+      outcome = await deadline(this.store.tx(async (r): Promise<{ joined: Alarm } | { raised: Alarm }> => {
+        // The deadline passed while this waited for the queue: the alarm went out held instead.
+        if (abandoned.value) throw new Error('abandoned: the press was held instead');
+        const open = await r.alarms.openForPoint(pointId);
+        if (open && JOINING_STATES.includes(open.state)) {
+          await r.alarms.update(open.id, { presses: open.presses + 1, updatedAt: now });
+          await r.alarms.log(open.id, 'pressed-again', `${source}; joined the open alarm`, now);
+          return { joined: { ...open, presses: open.presses + 1, updatedAt: now } };
+        }
+        const a = raisedAlarm(await r.alarms.nextId(new Date(now)), point, now);
+        await r.alarms.insert(a);
+        await r.alarms.log(a.id, 'raised', `${source}${open ? ` (after ${open.id} was acknowledged)` : ''}`, now);
+        await r.outbox.enqueue('alarm', alarmMessage(a, point, 'raised'), a.id);
+        // Past the deadline by now (a statement hung): roll back, the alarm went out held.
+        if (abandoned.value) throw new Error('abandoned: the press was held instead');
+        return { raised: a };
+      }, { urgent: true }), PRESS_WRITE_DEADLINE_MS, abandoned);
+    } catch (err) {
+      return this.raiseHeld(point, source, now, err);
+    }
     if ('joined' in outcome) return { ok: true, alarm: outcome.joined };
-    const alarm = outcome.raised;
-    // Stored: now the call (its command is on the wire before this returns), the lamps, the message, the log.
+    this.signal(outcome.raised, point);
+    return { ok: true, alarm: outcome.raised };
+  }
+
+  /** Stored (or held): now the call (its command is on the wire before this returns), the lamps, the message, the log. */
+  private signal(alarm: Alarm, point: Point): void {
     this.escalate(alarm);
     this.outputs.beacons(true);
-    this.outputs.point(pointId, 'alarm-sent');
+    this.outputs.point(alarm.pointId, 'alarm-sent');
     this.bus.emit('alarm', alarm);
-    this.log.warn({ alarm: alarm.id, point: pointId, label: point.label }, 'EMERGENCY ALARM raised');
-    return { ok: true, alarm };
+    this.log.warn({ alarm: alarm.id, point: alarm.pointId, label: point.label }, 'EMERGENCY ALARM raised');
   }
 
   /**
-   * Write a press, whatever it takes. If the database refuses (full disk, a
-   * failing SD card), the point's lamp and the beacons go on anyway — someone
-   * pressed for help — and the write is retried until it succeeds; only then
-   * is the dispatch desk called, because the alarm must exist to be handled.
+   * The database refused the press (a full disk, a failing card) or did not
+   * start it in time: someone pressed for help, so the alarm goes out now —
+   * lamps, beacons, the call, the message to central — and what would have
+   * been written is held until the database takes it.
    */
-  private async persistPress<T>(pointId: string, write: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await write();
-      } catch (err) {
-        if (attempt === 0) {
-          this.outputs.beacons(true);
-          this.outputs.point(pointId, 'alarm-sent');
-        }
-        const delay = Math.min(10_000, 250 * 2 ** attempt);
-        this.log.fatal({ err, point: pointId, attempt, retryMs: delay }, 'CANNOT STORE AN EMERGENCY PRESS: indications are on, retrying the write');
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+  private async raiseHeld(point: Point, source: string, now: string, err: unknown): Promise<AlarmResult> {
+    this.storeFailed(err);
+    // Reads still work on a full disk: an open alarm of this point in the database is joined.
+    const open = await this.store.urgent.alarms.openForPoint(point.id).catch(() => undefined);
+    if (open && JOINING_STATES.includes(open.state)) return this.joinHeld(open, source, now);
+    const a = raisedAlarm(await this.held.newId(new Date(now)), point, now);
+    this.held.hold(a, false, { log: { kind: 'raised', detail: `${source}; held: the database could not be written`, ts: now }, message: alarmMessage(a, point, 'raised') });
+    this.log.fatal({ err, alarm: a.id, point: point.id }, 'CANNOT STORE AN EMERGENCY PRESS: signalled and called at once, the alarm is held until the database takes it');
+    this.signal(a, point);
+    return { ok: true, alarm: a };
+  }
+
+  /** A press joining an open alarm, held: the alarm is held already, or is a stored one whose write failed. */
+  private joinHeld(open: Alarm, source: string, now: string): AlarmResult {
+    const joined = { ...open, presses: open.presses + 1, updatedAt: now };
+    this.held.hold(joined, !this.held.has(open.id), { log: { kind: 'pressed-again', detail: `${source}; joined the open alarm (held)`, ts: now } });
+    return { ok: true, alarm: joined };
   }
 
   private escalate(a: Alarm, connected?: string): void {
@@ -183,38 +223,50 @@ export class AlarmService {
   }
 
   /** Persist an escalation step with its message; false when the alarm is already done. */
-  private async step(id: string, kind: 'calling' | 'connected' | 'call-failed' | 'call-ended' | 'round-failed', patch: { target?: string | null; callUuid?: string | null }, detail: string): Promise<boolean> {
+  private async step(id: string, kind: StepKind, patch: StepPatch, detail: string): Promise<boolean> {
     const now = new Date().toISOString();
-    const updated = await this.store.tx(async (r) => {
-      const a = await r.alarms.byId(id);
-      if (!a || DONE.includes(a.state)) return undefined;
-      // Once every target failed the alarm stays `failed` while calling goes on (one message, not two per
-      // round), until someone answers.
-      const state: AlarmState =
-        kind === 'calling' ? (a.state === 'failed' ? 'failed' : 'calling') : kind === 'connected' ? 'connected' : kind === 'round-failed' ? 'failed' : a.state === 'connected' ? 'calling' : a.state;
-      const next: Alarm = {
-        ...a,
-        ...patch,
-        state,
-        updatedAt: now,
-        attempts: a.attempts + (kind === 'calling' ? 1 : 0),
-        connectedAt: kind === 'connected' ? now : a.connectedAt,
-      };
-      await r.alarms.update(id, { state, updatedAt: now, attempts: next.attempts, connectedAt: next.connectedAt, ...patch });
-      await r.alarms.log(id, kind, detail, now);
-      if (state !== a.state) await r.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), state), id);
-      return next;
-    }, { urgent: true });
+    let updated: { before: Alarm; after: Alarm } | undefined;
+    if (this.held.has(id)) {
+      updated = this.holdStep(this.held.get(id)!, kind, patch, detail, now, false);
+    } else {
+      try {
+        updated = await this.store.tx(async (r) => {
+          const a = await r.alarms.byId(id);
+          const next = a && afterStep(a, kind, patch, now);
+          if (!a || !next) return undefined;
+          await r.alarms.update(id, { state: next.state, updatedAt: now, attempts: next.attempts, connectedAt: next.connectedAt, ...patch });
+          await r.alarms.log(id, kind, detail, now);
+          if (next.state !== a.state) await r.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), next.state), id);
+          return { before: a, after: next };
+        }, { urgent: true });
+      } catch (err) {
+        // Calling goes on whatever the disk does; the step waits with the alarm.
+        this.storeFailed(err);
+        const a = await this.store.urgent.alarms.byId(id).catch(() => undefined);
+        if (!a) {
+          this.log.error({ err, alarm: id, step: kind }, 'cannot store an escalation step nor read the alarm: calling goes on');
+          return true;
+        }
+        updated = this.holdStep(a, kind, patch, detail, now, true);
+      }
+    }
     if (!updated) return false;
-    if (updated.state !== 'calling' || kind === 'calling') this.bus.emit('alarm', updated);
+    if (updated.after.state !== 'calling' || kind === 'calling') this.bus.emit('alarm', updated.after);
     this.log.info({ alarm: id, step: kind }, detail);
     return true;
+  }
+
+  private holdStep(a: Alarm, kind: StepKind, patch: StepPatch, detail: string, now: string, inDb: boolean): { before: Alarm; after: Alarm } | undefined {
+    const next = afterStep(a, kind, patch, now);
+    if (!next) return undefined;
+    this.held.hold(next, inDb, { log: { kind, detail, ts: now }, message: next.state !== a.state ? alarmMessage(next, this.pointMap.get(a.pointId), next.state) : undefined });
+    return { before: a, after: next };
   }
 
   private async onDtmf(uuid: string, digit: string): Promise<void> {
     for (const esc of this.escalations.values()) {
       if (!esc.ackCalls.has(uuid)) continue;
-      const point = this.pointMap.get((await this.store.alarms.byId(esc.alarmId))?.pointId ?? '');
+      const point = this.pointMap.get((await this.alarmOf(esc.alarmId))?.pointId ?? '');
       if (point && digit === point.escalation.ackDigit) {
         const who = this.pbx.channels.get(uuid);
         const by = who?.calleeNumber ?? who?.callerNumber ?? 'dispatcher';
@@ -234,23 +286,35 @@ export class AlarmService {
   private async finish(id: string, actor: Actor, source: AckSource | ClearSource, to: 'acknowledged' | 'cleared'): Promise<AlarmResult> {
     const now = new Date().toISOString();
     const by = actor.username ?? source;
-    const r = await this.store.tx(async (q: Repos): Promise<(AlarmResult & { ok: false }) | { ok: true; alarm: Alarm; entry: AuditEntry }> => {
-      const a = await q.alarms.byId(id);
-      if (!a) return { ok: false, code: 'not_found', message: `no alarm ${id}` };
-      if (a.state === 'cleared') return { ok: false, code: 'conflict', message: `alarm ${id} is already cleared` };
-      if (to === 'acknowledged' && a.state === 'acknowledged') return { ok: false, code: 'conflict', message: `alarm ${id} is already acknowledged by ${a.acknowledgedBy}` };
-      const next: Alarm =
-        to === 'acknowledged'
-          ? { ...a, state: to, updatedAt: now, acknowledgedAt: now, acknowledgedBy: by, ackSource: source as AckSource }
-          : { ...a, state: to, updatedAt: now, clearedAt: now, clearedBy: by, clearSource: source as ClearSource, acknowledgedAt: a.acknowledgedAt };
-      await q.alarms.update(id, to === 'acknowledged' ? { state: to, updatedAt: now, acknowledgedAt: now, acknowledgedBy: by, ackSource: source as AckSource } : { state: to, updatedAt: now, clearedAt: now, clearedBy: by, clearSource: source as ClearSource });
-      await q.alarms.log(id, to, `by ${by} (${source})`, now);
-      await q.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), to), id);
-      const entry = await q.audit.insert({ username: actor.username, role: actor.role, ip: actor.ip, action: to === 'acknowledged' ? 'alarm.acknowledge' : 'alarm.clear', target: id, outcome: 'ok', detail: `${source}; point ${a.pointId}` });
-      return { ok: true as const, alarm: next, entry };
-    }, { urgent: true });
+    const action = to === 'acknowledged' ? 'alarm.acknowledge' : 'alarm.clear';
+    let r: (AlarmResult & { ok: false }) | { ok: true; alarm: Alarm; entry?: AuditEntry };
+    const held = this.held.get(id);
+    if (held) {
+      r = this.holdFinish(held, actor, source, to, now, false);
+    } else {
+      try {
+        r = await this.store.tx(async (q: Repos): Promise<(AlarmResult & { ok: false }) | { ok: true; alarm: Alarm; entry: AuditEntry }> => {
+          const a = await q.alarms.byId(id);
+          if (!a) return { ok: false, code: 'not_found', message: `no alarm ${id}` };
+          const f = afterFinish(a, to, by, source, now);
+          if (!f.ok) return { ok: false, code: 'conflict', message: f.message };
+          const next = f.alarm;
+          await q.alarms.update(id, to === 'acknowledged' ? { state: to, updatedAt: now, acknowledgedAt: now, acknowledgedBy: by, ackSource: source as AckSource } : { state: to, updatedAt: now, clearedAt: now, clearedBy: by, clearSource: source as ClearSource });
+          await q.alarms.log(id, to, `by ${by} (${source})`, now);
+          await q.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), to), id);
+          const entry = await q.audit.insert({ username: actor.username, role: actor.role, ip: actor.ip, action, target: id, outcome: 'ok', detail: `${source}; point ${a.pointId}` });
+          return { ok: true as const, alarm: next, entry };
+        }, { urgent: true });
+      } catch (err) {
+        // Acknowledged or cleared while the disk is full: the calling still stops; the record waits.
+        this.storeFailed(err);
+        const a = await this.store.urgent.alarms.byId(id).catch(() => undefined);
+        if (!a) throw err;
+        r = this.holdFinish(a, actor, source, to, now, true);
+      }
+    }
     if (!r.ok) return r;
-    this.bus.emit('audit', r.entry);
+    if (r.entry) this.bus.emit('audit', r.entry);
     this.log.warn({ alarm: id, by, source }, `alarm ${to}`);
     const esc = this.escalations.get(id);
     if (esc) {
@@ -260,13 +324,51 @@ export class AlarmService {
     this.bus.emit('alarm', r.alarm);
     if (to === 'cleared') {
       this.outputs.point(r.alarm.pointId, 'idle');
-      const stillOpen = (await this.store.alarms.open()).some((a) => !a.test);
+      const stillOpen = (await this.open()).some((a) => !a.test);
       if (!stillOpen) this.outputs.beacons(false);
     }
     return { ok: true, alarm: r.alarm };
   }
 
-  open(): Promise<Alarm[]> {
-    return this.store.alarms.open();
+  private holdFinish(a: Alarm, actor: Actor, source: AckSource | ClearSource, to: 'acknowledged' | 'cleared', now: string, inDb: boolean): (AlarmResult & { ok: false }) | { ok: true; alarm: Alarm } {
+    const by = actor.username ?? source;
+    const f = afterFinish(a, to, by, source, now);
+    if (!f.ok) return { ok: false, code: 'conflict', message: f.message };
+    this.held.hold(f.alarm, inDb, {
+      log: { kind: to, detail: `by ${by} (${source})`, ts: now },
+      message: alarmMessage(f.alarm, this.pointMap.get(a.pointId), to),
+      audit: { username: actor.username, role: actor.role, ip: actor.ip, action: to === 'acknowledged' ? 'alarm.acknowledge' : 'alarm.clear', target: a.id, outcome: 'ok', detail: `${source}; point ${a.pointId}; held: the database could not be written`, ts: now },
+    });
+    return { ok: true, alarm: f.alarm };
   }
+
+  /** The open alarms: those in the database and those held until it takes them. */
+  async open(): Promise<Alarm[]> {
+    // A held alarm is newer than its row (acknowledged or cleared while the disk was full).
+    const stored = (await this.store.alarms.open().catch(() => [] as Alarm[])).filter((a) => !this.held.has(a.id));
+    return [...stored, ...this.held.open()].sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
+  }
+
+  /** The open alarm of a point (held or stored), for the simulation's press answer. */
+  async openForPoint(pointId: string): Promise<Alarm | undefined> {
+    return this.held.openForPoint(pointId) ?? (await this.store.alarms.openForPoint(pointId).catch(() => undefined));
+  }
+}
+
+/**
+ * The press's transaction, or a rejection once `ms` passed without it:
+ * `abandoned` is set, so a transaction still waiting in the queue does nothing
+ * when its turn comes (the alarm went out held instead).
+ */
+function deadline<T>(p: Promise<T>, ms: number, abandoned: { value: boolean }): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abandoned.value = true;
+        reject(new Error(`the database did not take the press within ${ms} ms`));
+      }, ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -2,14 +2,15 @@
 // test alarm goes the same way as a real one — stored, then published to
 // central — without calling anyone. It passes when central's broker has
 // acknowledged its message (the outbox row is gone after PUBACK) within the
-// deadline; then the test alarm is cleared. A test that is not delivered in
+// deadline; then the test alarm is cleared, and its cleared state goes to
+// central like any alarm's. A test that is not delivered in
 // time, or is overdue because the daemon was down, is a fault: logged, kept
 // in the settings (shown by GET /api/alarms) and sent to central as an event.
 // Technicians run one for a point from the UI; central with cmd/self-test.
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import type { Alarm } from '../contracts/alarms.js';
-import type { Store } from '../store/store.js';
+import type { Repos, Store } from '../store/store.js';
 import { Sleeper } from '../lifecycle/sleeper.js';
 import { alarmMessage, type Point } from './alarm-message.js';
 import type { AlarmPbx } from './ports.js';
@@ -89,16 +90,17 @@ export class SelfTest {
   async start(): Promise<void> {
     // Test alarms a shutdown interrupted: their message is still queued for central; close them.
     const now = new Date().toISOString();
-    for (const a of (await this.store.alarms.open()).filter((x) => x.test)) {
+    const interrupted = (await this.store.alarms.open()).filter((x) => x.test);
+    for (const a of interrupted) {
       await this.store.tx(async (r) => {
-        await r.alarms.update(a.id, { state: 'cleared', updatedAt: now, clearedAt: now, clearedBy: 'self-test', clearSource: 'self-test' });
-        await r.alarms.log(a.id, 'self-test-interrupted', 'the daemon stopped before central took the test alarm', now);
+        await this.closeIn(r, a, now, 'self-test-interrupted', 'the daemon stopped before central took the test alarm');
         // The result the UI shows must not stay "waiting" for ever.
         const last = await r.settings.get<SelfTestResult>(SELF_TEST_KEY);
         if (last?.alarmId === a.id && last.ok === null)
           await r.settings.set(SELF_TEST_KEY, { ...last, ok: false, detail: 'interrupted: the daemon stopped before central took the test alarm; run it again' }, 'system');
       });
     }
+    if (interrupted.length) this.notify();
     this.loop = this.schedule();
   }
 
@@ -153,6 +155,19 @@ export class SelfTest {
     return { alarmId: alarm.id, done: this.outcome(alarm, seq, source, by, now, call) };
   }
 
+  /**
+   * Close a test alarm: cleared, logged, and its final state queued for
+   * central like any alarm's (`event` names how the test ended), in the
+   * caller's transaction.
+   */
+  private async closeIn(r: Repos, a: Alarm, at: string, kind: string, detail: string): Promise<Alarm> {
+    const cleared: Alarm = { ...a, state: 'cleared', updatedAt: at, clearedAt: at, clearedBy: 'self-test', clearSource: 'self-test' };
+    await r.alarms.update(a.id, { state: 'cleared', updatedAt: at, clearedAt: at, clearedBy: 'self-test', clearSource: 'self-test' });
+    await r.alarms.log(a.id, kind, detail, at);
+    await r.outbox.enqueue('alarm', alarmMessage(cleared, this.points.find((p) => p.id === a.pointId), kind), a.id);
+    return cleared;
+  }
+
   /** The voice path: a call to the point's test line, hung up once answered. undefined = passed, else why not. */
   private async testCall(alarm: Alarm, extension: string): Promise<string | undefined> {
     if (!this.pbx) return 'no telephony to place the test call';
@@ -184,15 +199,15 @@ export class SelfTest {
     const result: SelfTestResult = { alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: passed, detail: parts.join('; ') };
     const { cleared, changed } = await this.store.tx(async (r) => {
       await r.settings.set(SELF_TEST_KEY, result, by);
-      await r.alarms.update(alarm.id, { state: 'cleared', updatedAt: done, clearedAt: done, clearedBy: 'self-test', clearSource: 'self-test' });
-      await r.alarms.log(alarm.id, passed ? 'self-test-passed' : 'self-test-failed', result.detail, done);
+      const cleared = await this.closeIn(r, alarm, done, passed ? 'self-test-passed' : 'self-test-failed', result.detail);
       // A failed test is a fault (an `event` to central, and in the UI) until a test passes.
       const changed: Array<Fault | undefined> = passed
         ? [await this.faults.clearIn(r, SELF_TEST_FAILED, done), await this.faults.clearIn(r, SELF_TEST_MISSED, done)]
         : [await this.faults.raiseIn(r, { key: SELF_TEST_FAILED, source: 'self-test', code: 'failed', subject: alarm.pointId, detail: `self-test ${alarm.id} (${alarm.pointId}): ${result.detail}` }, done)];
-      return { cleared: await r.alarms.byId(alarm.id), changed };
+      return { cleared, changed };
     });
-    if (cleared) this.bus.emit('alarm', cleared);
+    this.notify();
+    this.bus.emit('alarm', cleared);
     for (const f of changed) if (f) this.faults.announce(f);
     (passed ? this.log.info.bind(this.log) : this.log.error.bind(this.log))({ alarm: alarm.id }, `self-test ${passed ? 'passed' : 'FAILED'}: ${result.detail}`);
     return result;

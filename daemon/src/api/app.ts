@@ -10,6 +10,7 @@ import { hasRole, type Actor } from '../accounts/actor.js';
 import { WEB_UI_DIR } from '../paths.js';
 import { freeswitchRouter, type FreeswitchRouterDeps } from './freeswitch-routes.js';
 import { clientIp, crossSite, parseCookies } from './http-util.js';
+import { clientErrorAnswer, jsonBody } from './json-body.js';
 import { isMutating, type ApiDeps, type RequestContext, type RouteDef } from './route.js';
 import { alarmRoutes } from './routes/alarms.js';
 import { auditRoutes } from './routes/audit.js';
@@ -85,15 +86,30 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
     res.set('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api', express.json({ limit: '64kb', strict: false }));
+  // Unknown API paths: 401 to a stranger (nothing about what exists), 404 to a user.
+  const unknownApiPath = async (req: Request, res: Response) => {
+    const token = parseCookies(req.get('cookie')).get(d.cookie.name);
+    const session = token ? await d.sessions.resolve(token).catch(() => null) : null;
+    if (!session) res.status(401).json({ error: 'not logged in' });
+    else res.status(404).json({ error: `no such API route: ${req.method} ${req.path}` });
+  };
+  // OPTIONS would otherwise be answered by the router with an Allow header listing the methods
+  // of a path: a map of the API for anyone. There is no CORS here; OPTIONS is just an unknown route.
+  app.use('/api', (req, res, next) => (req.method === 'OPTIONS' ? void unknownApiPath(req, res) : next()));
+  app.use('/api', jsonBody());
 
   const wrap = (def: RouteDef) => async (req: Request, res: Response, next: NextFunction) => {
     const ip = clientIp(req);
     const token = parseCookies(req.get('cookie')).get(d.cookie.name);
     let ctx: RequestContext = { actor: { username: null, role: null, ip }, session: null, ip };
     const mutating = isMutating(def.method);
-    const audit = (outcome: 'ok' | 'denied' | 'failed', detail: string | null) =>
-      d.accounts.audit(ctx.actor, { action: def.action ?? `${def.method.toUpperCase()} ${def.path}`, target: req.params.username ? String(req.params.username) : req.params.key ? String(req.params.key) : null, outcome, detail });
+    const audit = async (outcome: 'ok' | 'denied' | 'failed', detail: string | null) => {
+      const rec = { action: def.action ?? `${def.method.toUpperCase()} ${def.path}`, target: req.params.username ? String(req.params.username) : req.params.key ? String(req.params.key) : null, outcome, detail };
+      // Refusals (no session, no CSRF token, another site, a role missing) come in floods: summarised.
+      // One kind per reason and user, whatever the route: "not logged in" on forty routes is one fact.
+      if (outcome === 'denied' && d.refusals) await d.refusals.note(`http|${detail ?? ''}|${ctx.actor.username ?? ''}`, { ...rec, username: ctx.actor.username, role: ctx.actor.role, ip: ctx.actor.ip });
+      else await d.accounts.audit(ctx.actor, rec);
+    };
     try {
       if (token) {
         const session = await d.sessions.resolve(token);
@@ -146,13 +162,7 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
   for (const def of routeTable(d)) router[def.method](def.path, wrap(def));
   app.use(router);
 
-  // Unknown API paths: 401 to a stranger (nothing about what exists), 404 to a user.
-  app.use('/api', async (req, res) => {
-    const token = parseCookies(req.get('cookie')).get(d.cookie.name);
-    const session = token ? await d.sessions.resolve(token).catch(() => null) : null;
-    if (!session) res.status(401).json({ error: 'not logged in' });
-    else res.status(404).json({ error: `no such API route: ${req.method} ${req.path}` });
-  });
+  app.use('/api', unknownApiPath);
 
   const uiDir = opts.webUiDir ?? WEB_UI_DIR;
   app.use(express.static(uiDir, { index: false, maxAge: '1h', fallthrough: true }));
@@ -165,14 +175,13 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
     res.set('Cache-Control', 'no-store').sendFile(index);
   });
 
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.parse.failed') {
-      res.locals.error = 'malformed JSON body';
-      res.status(400).json({ error: 'the request body is not valid JSON' });
-    } else if (e.type === 'entity.too.large') {
-      res.locals.error = 'body too large';
-      res.status(413).json({ error: 'the request body is too large' });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const refused = clientErrorAnswer(err);
+    if (refused) {
+      // The client's mistake: answered, logged quietly (a flood of bad bodies must not flood the log).
+      d.log.debug({ type: (err as { type?: string }).type, status: refused.status, path: req.path }, `request refused: ${refused.error}`);
+      res.locals.error = refused.error;
+      if (!res.headersSent) res.status(refused.status).json({ error: refused.error });
     } else {
       d.log.error({ err }, 'request failed');
       res.locals.error = 'internal error';

@@ -8,6 +8,7 @@ import type { Express } from 'express';
 import type { Config } from '../config/schema.js';
 import type { Component } from '../lifecycle/components.js';
 import type { Logger } from '../log/logger.js';
+import { MAX_CONNECTIONS, type RequestGate } from './request-gate.js';
 
 export class HttpServer implements Component {
   readonly name = 'http';
@@ -19,6 +20,8 @@ export class HttpServer implements Component {
     private readonly log: Logger,
     /** Answers a request before express when it returns true (GET /api/health). */
     private readonly fastPath?: (req: IncomingMessage, res: ServerResponse) => boolean,
+    /** Bounds the requests in progress; answers 503 when over (request-gate.ts). */
+    private readonly gate?: RequestGate,
   ) {}
 
   get tls(): boolean {
@@ -30,7 +33,9 @@ export class HttpServer implements Component {
   }
 
   private readonly handler = (req: IncomingMessage, res: ServerResponse) => {
-    if (!this.fastPath?.(req, res)) void this.app(req, res);
+    if (this.fastPath?.(req, res)) return;
+    if (this.gate && !this.gate.admit(req, res)) return;
+    void this.app(req, res);
   };
 
   async start(): Promise<void> {
@@ -47,6 +52,7 @@ export class HttpServer implements Component {
     } else {
       server = createHttp(this.handler);
     }
+    server.maxConnections = MAX_CONNECTIONS;
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
     server.requestTimeout = 30_000;

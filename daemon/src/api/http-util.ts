@@ -38,24 +38,33 @@ export function crossSite(req: Request): string | null {
   if (site && site !== 'same-origin' && site !== 'none') return `cross-site request (Sec-Fetch-Site: ${site})`;
   const origin = req.get('origin');
   if (origin) {
+    // Same origin is the same scheme, host and port (RFC 6454): http://board:8080 is not
+    // https://board:8080. Both sides through URL, so a default port written out or left off
+    // (https://board:443, https://board) compares equal.
     const host = req.get('host');
-    let originHost: string | undefined;
+    let theirs: string, ours: string;
     try {
-      originHost = new URL(origin).host;
+      theirs = new URL(origin).origin;
     } catch {
       return 'malformed Origin header';
     }
-    if (!host || originHost !== host) return `cross-site request (Origin ${origin})`;
+    try {
+      ours = new URL(`${req.protocol}://${host ?? ''}`).origin;
+    } catch {
+      return 'malformed Host header';
+    }
+    if (!host || theirs === 'null' || theirs !== ours) return `cross-site request (Origin ${origin.slice(0, 100)})`;
   }
   return null;
 }
 
-const STATUS: Record<Failure['code'], number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, throttled: 429 };
+const STATUS: Record<Failure['code'], number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, throttled: 429, busy: 503, unavailable: 503 };
 
 export function sendFailure(res: Response, f: Failure): void {
-  if (f.code === 'throttled') {
+  if (f.code === 'throttled' || f.code === 'busy' || f.code === 'unavailable') {
+    res.locals.error = f.message;
     res.set('Retry-After', String(f.retryAfterS));
-    res.status(429).json({ error: f.message, retryAfterS: f.retryAfterS });
+    res.status(STATUS[f.code]).json({ error: f.message, retryAfterS: f.retryAfterS });
     return;
   }
   res.locals.error = f.message;

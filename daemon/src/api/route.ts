@@ -7,7 +7,9 @@ import type { Actor } from '../accounts/actor.js';
 import type { ActiveSession, Sessions } from '../accounts/sessions.js';
 import type { EventBus } from '../events/bus.js';
 import type { HealthRegistry } from '../health/health.js';
+import type { LoadGauges } from '../health/load.js';
 import type { Logger } from '../log/logger.js';
+import type { AuditSummary } from '../store/audit-summary.js';
 import type { Store } from '../store/store.js';
 import type { Role } from '../contracts/accounts.js';
 import type { LiveChannel } from '../contracts/calls.js';
@@ -96,6 +98,10 @@ export interface ApiDeps {
   board?: { snapshot(): BoardSnapshot };
   /** Simulation mode only: what can be driven by hand (the parts that are simulated). */
   sim?: SimApi;
+  /** Where refusals are audited under a flood (one row per kind and minute). */
+  refusals?: AuditSummary;
+  /** Where bounded queues report their figures (get-status). */
+  load?: LoadGauges;
   /** The FreeSWITCH gateway's live view, when it runs. */
   pbx?: { channels: { list(): LiveChannel[] }; connected: boolean };
 }

@@ -17,12 +17,18 @@ usage:
   callpoint config docs                           print the configuration reference (Markdown)
   callpoint user add NAME [--role admin|technician|viewer] [--password-stdin] [--config FILE]
   callpoint user passwd NAME [--password-stdin] [--config FILE]
-  callpoint user list|remove [NAME] [--config FILE]
+  callpoint user list|remove|unlock [NAME] [--config FILE]
+                                                  unlock: let every address locked out of NAME try again
   callpoint gsm pin MODEM [--pin-stdin] [--config FILE]
                                                   enter a SIM PIN (after the SIM refused one; beside a running daemon too)
   callpoint backup FILE [--config FILE]           consistent snapshot of the database and configuration
-  callpoint restore FILE [--config FILE] [--with-config]
-                                                  restore a snapshot (the daemon must be stopped)
+  callpoint restore FILE [--config FILE] [--with-config] [--other-site]
+                                                  restore a snapshot (the daemon must be stopped); a snapshot of
+                                                  another site or node only with --other-site
+  callpoint central keygen --out FILE             a key pair for central: the private key to FILE, the public key printed
+  callpoint central sign --key FILE --key-id ID --command NAME [--data JSON] [--id ID] [--ttl S]
+                         [--site S --node N | --config FILE]
+                                                  a signed command for cmd/NAME (stdout)
   callpoint sim press|release INPUT [--config FILE] press a simulated call point of the running simulation
   callpoint provision freeswitch --out DIR [--config FILE]
                                                   write the FreeSWITCH configuration Callpoint owns
@@ -45,6 +51,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       }
       case 'gsm':
         return await (await import('./gsm-cmd.js')).gsmCommand(rest, env, out);
+      case 'central':
+        return await (await import('./central-cmd.js')).centralCommand(rest, env, out, (s) => process.stderr.write(`${s}\n`));
       case 'sim':
         return await (await import('./sim-cmd.js')).simCommand(rest, env, out);
       case 'provision':

@@ -24,6 +24,6 @@ export async function simCommand(args: string[], env: NodeJS.ProcessEnv, out: (s
   }
   const body = (await res.json().catch(() => ({}))) as { error?: string; alarmId?: string };
   if (!res.ok) throw new CliError(body.error ?? `HTTP ${res.status}`);
-  out(`${edge}ed ${input}${body.alarmId ? `: alarm ${body.alarmId}` : ''}`);
+  out(`${edge === 'press' ? 'pressed' : 'released'} ${input}${body.alarmId ? `: alarm ${body.alarmId}` : ''}`);
   return 0;
 }

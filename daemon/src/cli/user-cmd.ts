@@ -1,5 +1,6 @@
-// callpoint user add|passwd|list|remove — works offline, on the database
-// directly (beside a running daemon too: SQLite WAL and a busy timeout).
+// callpoint user add|passwd|list|remove|unlock — works offline, on the
+// database directly (beside a running daemon too: SQLite WAL and a busy
+// timeout; the daemon reads the login locks from the database at each attempt).
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Accounts } from '../accounts/accounts.js';
@@ -27,7 +28,7 @@ export async function userCommand(args: string[], env: NodeJS.ProcessEnv, out: (
     options: { config: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' }, simulate: { type: 'boolean' } },
   });
   const [sub, name] = positionals;
-  if (!sub || !['add', 'passwd', 'list', 'remove'].includes(sub)) throw new UsageError('user needs add, passwd, list or remove');
+  if (!sub || !['add', 'passwd', 'list', 'remove', 'unlock'].includes(sub)) throw new UsageError('user needs add, passwd, list, remove or unlock');
   if (sub !== 'list' && !name) throw new UsageError(`user ${sub} needs a NAME`);
   const { config } = await loadForCli(values.config, env, values.simulate);
   const store = await Store.open(config.dataDir, { site: config.site, node: config.node });
@@ -44,7 +45,7 @@ export async function userCommand(args: string[], env: NodeJS.ProcessEnv, out: (
       case 'list': {
         const users = check(await accounts.listUsers(actor));
         if (!users.length) out('no users yet');
-        for (const u of users) out(`${u.username}\t${u.role}\tlast login ${u.lastLoginAt ?? 'never'}${u.locked ? '\tLOCKED' : ''}`);
+        for (const u of users) out(`${u.username}\t${u.role}\tlast login ${u.lastLoginAt ?? 'never'}${u.locked ? '\tLOCKED from some addresses (callpoint user unlock)' : ''}`);
         return 0;
       }
       case 'add': {
@@ -65,6 +66,11 @@ export async function userCommand(args: string[], env: NodeJS.ProcessEnv, out: (
         check(await accounts.removeUser(actor, name!));
         out(`user ${name} removed`);
         return 0;
+      case 'unlock': {
+        const { addresses } = check(await accounts.unlock(actor, name!));
+        out(addresses ? `${name} unlocked: ${addresses} address${addresses === 1 ? '' : 'es'} may try again` : `${name} was not locked`);
+        return 0;
+      }
     }
     return 2;
   } finally {

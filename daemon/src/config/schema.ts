@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { extensionNumber, ident, phoneNumber } from '../contracts/patterns.js';
 import { LOG_LEVELS } from '../log/logger.js';
+import { parseCentralKey } from './central-key.js';
 
 /** The version of the configuration file format this code writes and reads. */
 export const CONFIG_VERSION = 3;
@@ -165,6 +166,34 @@ const phone = z
   })
   .meta(meta({ title: 'Phone', description: 'A SIP or analog extension.' }));
 
+const central = z
+  .strictObject({
+    keys: z
+      .array(
+        z.strictObject({
+          id: ident('a key id').meta(meta({ title: 'Key id', description: 'The name central puts in each signed command (keyId), e.g. central-2026.' })),
+          publicKey: z
+            .string()
+            .superRefine((v, ctx) => {
+              try {
+                parseCentralKey(v);
+              } catch (e) {
+                ctx.addIssue({ code: 'custom', message: (e as Error).message });
+              }
+            })
+            .meta(meta({ title: 'Public key', description: 'Central’s Ed25519 public key: the base64 line `callpoint central keygen` prints, or a PEM block.' })),
+        }),
+      )
+      .max(8)
+      .default([])
+      .meta(meta({ title: 'Signing keys', description: 'Central’s public keys. A command is obeyed only when signed by one of them; with none, every command is refused. Two keys while central changes its key.', restart: true })),
+    maxSkewS: z.number().int().min(0).max(3600).default(300).meta(meta({ title: 'Clock skew allowed (s)', description: 'A command stamped further in the future than this is refused (the clocks of central and the appliance disagree).', restart: true })),
+    replayWindowDays: z.number().int().min(1).max(90).default(7).meta(meta({ title: 'Replay window (days)', description: 'Command ids are remembered this long, with the command they were used for: a repeat is answered with the first result, never run again; an id used for another command is refused as a conflict; a command older than this is refused as expired.', restart: true })),
+    commandsPerSecond: z.number().int().min(1).max(1000).default(20).meta(meta({ title: 'Commands per second', description: 'Commands looked at per second (bursts of twice this): the rest are dropped unread, so a flood on the command topic cannot slow an emergency.', restart: true })),
+    originateNumbers: z.array(trunkNumber).max(64).default([]).meta(meta({ title: 'Numbers central may call', description: 'Outside numbers central may have called (cmd/originate) through a gateway or the GSM trunk, besides the numbers of the escalation plans. Extensions must be configured phones; gateways must be ones the plans use.' })),
+  })
+  .meta(meta({ title: 'Central', description: 'Commands from central: the keys that sign them and the limits they obey.' }));
+
 const log = z
   .strictObject({
     level: logLevel.default('info').meta(meta({ title: 'Log level', description: 'Default level of every namespace.' })),
@@ -173,6 +202,8 @@ const log = z
       .default({})
       .meta(meta({ title: 'Per-namespace levels', description: 'Level per namespace prefix, e.g. { "pbx:esl": debug, store: warn }.' })),
     pretty: z.boolean().optional().meta(meta({ title: 'Readable output', description: 'Human-readable lines instead of JSON. Default: on in simulation mode on a terminal, off otherwise (journald wants JSON).' })),
+    auditKeepDays: z.number().int().min(30).max(3650).default(400).meta(meta({ title: 'Audit log kept (days)', description: 'Audit rows older than this are deleted.' })),
+    auditMaxRows: z.number().int().min(10_000).max(10_000_000).default(200_000).meta(meta({ title: 'Audit log size (rows)', description: 'At most this many audit rows are kept; the oldest go first. Floods of refusals are summarised (one row per kind per minute), so this bounds the disk even under attack.' })),
   })
   .meta(meta({ title: 'Logging', description: 'pino JSON lines on stdout, for journald.' }));
 
@@ -189,6 +220,7 @@ export const configSchema = z
     zones: z.array(zone).default([]).meta(meta({ title: 'Zones', description: 'Parts of the site; points and phones refer to them.' })),
     plans: z.array(plan).default([]).meta(meta({ title: 'Escalation plans', description: 'Who is called for an alarm, in which order; points refer to them.' })),
     points: z.array(point).default([]).meta(meta({ title: 'Call points', description: 'Emergency call points.' })),
+    central: central.prefault({}),
     lines: lines.prefault({}),
     phones: z.array(phone).default([]).meta(meta({ title: 'Phones', description: 'Extensions provisioned into FreeSWITCH.' })),
     log: log.prefault({}),

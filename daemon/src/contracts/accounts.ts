@@ -24,9 +24,13 @@ export type SetupBody = z.infer<typeof setupBody>;
 export type AddUserBody = z.infer<typeof addUserBody>;
 export type UpdateUserBody = z.infer<typeof updateUserBody>;
 
+/** `locked`: some address is locked out of this name after failed logins (the owner may still log in from another). */
 export const userRecord = z.object({ username: z.string(), role, createdAt: z.string(), lastLoginAt: z.string().nullable(), locked: z.boolean() });
 export type UserRecord = z.infer<typeof userRecord>;
 export const userList = z.object({ users: z.array(userRecord) });
+/** POST /api/users/:username/unlock: how many addresses were locked out of the name. */
+export const unlockResult = z.object({ addresses: z.number() });
+export type UnlockResult = z.infer<typeof unlockResult>;
 
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 export const auditEntry = z.object({

@@ -1,18 +1,16 @@
-// Board readings from systeminformation, refreshed in the background and
-// cached: a request for /api/health never waits on a probe (reading the
-// temperature or the CPU load can take hundreds of ms on a Pi).
-import { statfs } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import type { Systeminformation } from 'systeminformation';
+// Board readings — CPU load, memory, disk, temperature — refreshed in the
+// background and cached: a request for /api/health never waits on a probe.
+//
+// Read straight from the kernel's files, asynchronously: /proc/stat (load, as
+// the share of busy jiffies since the last sample), /proc/meminfo,
+// /sys/class/thermal and statfs. systeminformation, used before, runs
+// `execSync('cat …')` for the load and the temperature: a child process
+// spawned on the event loop every sample, which held an emergency press up
+// for tens of milliseconds on a busy board. Elsewhere than on Linux the
+// readings are null.
+import { readFile, readdir, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
-
-// Only the two parts of systeminformation we read: its index loads every
-// probe it has (Wi-Fi, Docker, printers…), about 7 MB more resident memory.
-const require = createRequire(import.meta.url);
-const si = {
-  ...(require('systeminformation/lib/cpu.js') as { currentLoad(): Promise<Systeminformation.CurrentLoadData>; cpuTemperature(): Promise<Systeminformation.CpuTemperatureData> }),
-  ...(require('systeminformation/lib/memory.js') as { mem(): Promise<Systeminformation.MemData> }),
-};
 
 export interface SystemReadings {
   cpuLoad: number | null;
@@ -23,6 +21,44 @@ export interface SystemReadings {
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+const THERMAL = '/sys/class/thermal';
+/** Thermal zones that are the SoC or CPU, by their `type` (Raspberry Pi: cpu-thermal; x86: x86_pkg_temp). */
+const CPU_ZONE = /cpu|soc|x86_pkg_temp|coretemp|k10temp/i;
+
+interface Jiffies {
+  busy: number;
+  total: number;
+}
+
+async function jiffies(): Promise<Jiffies | null> {
+  const line = (await readFile('/proc/stat', 'utf8').catch(() => '')).split('\n', 1)[0] ?? '';
+  if (!line.startsWith('cpu ')) return null;
+  // user nice system idle iowait irq softirq steal (proc(5)); guest time is already in user.
+  const f = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
+}
+
+async function memUsedPct(): Promise<number | null> {
+  const text = await readFile('/proc/meminfo', 'utf8').catch(() => '');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(text)?.[1]);
+  const total = kb('MemTotal');
+  const available = kb('MemAvailable');
+  // "available" counts reclaimable cache as free: what a Pi can really still use.
+  return total > 0 && Number.isFinite(available) ? round1(((total - available) / total) * 100) : null;
+}
+
+async function cpuTempC(): Promise<number | null> {
+  const zones = (await readdir(THERMAL).catch(() => [] as string[])).filter((z) => z.startsWith('thermal_zone')).sort();
+  const read = async (z: string) => ({
+    type: (await readFile(join(THERMAL, z, 'type'), 'utf8').catch(() => '')).trim(),
+    milli: Number((await readFile(join(THERMAL, z, 'temp'), 'utf8').catch(() => '')).trim()),
+  });
+  const all = await Promise.all(zones.map(read));
+  const zone = all.find((z) => CPU_ZONE.test(z.type) && Number.isFinite(z.milli)) ?? all.find((z) => Number.isFinite(z.milli) && z.milli !== 0);
+  const c = zone ? zone.milli / 1000 : NaN;
+  return c > -50 && c < 200 ? round1(c) : null;
+}
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
@@ -32,6 +68,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
 export class SystemSampler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private last: Jiffies | null = null;
   latest: SystemReadings = { cpuLoad: null, memUsedPct: null, diskFreePct: null, tempC: null, sampledAt: null };
 
   constructor(
@@ -41,10 +78,12 @@ export class SystemSampler {
     private readonly everyMs = 10_000,
   ) {}
 
-  start(): void {
-    this.running = this.sample();
+  async start(): Promise<void> {
+    // The load is a difference: a first reading now, the first figure shortly after.
+    this.last = await jiffies();
+    setTimeout(() => void (this.running ??= this.sample()), 1000).unref();
     this.timer = setInterval(() => {
-      if (!this.running) this.running = this.sample();
+      this.running ??= this.sample();
     }, this.everyMs);
     this.timer.unref();
   }
@@ -56,18 +95,14 @@ export class SystemSampler {
 
   private async sample(): Promise<void> {
     try {
-      const [load, mem, temp, fs] = await Promise.all([
-        withTimeout(si.currentLoad(), 5000),
-        withTimeout(si.mem(), 5000),
-        withTimeout(si.cpuTemperature(), 5000),
-        withTimeout(statfs(this.dataDir), 5000),
-      ]);
+      const [now, mem, temp, fs] = await Promise.all([withTimeout(jiffies(), 2000), withTimeout(memUsedPct(), 2000), withTimeout(cpuTempC(), 2000), withTimeout(statfs(this.dataDir), 2000)]);
+      const before = this.last;
+      this.last = now;
       const next: SystemReadings = {
-        cpuLoad: load && Number.isFinite(load.currentLoad) ? round1(load.currentLoad) : null,
-        // "available" counts reclaimable cache as free: what a Pi can really still use.
-        memUsedPct: mem && mem.total > 0 ? round1(((mem.total - mem.available) / mem.total) * 100) : null,
+        cpuLoad: now && before && now.total > before.total ? round1(((now.busy - before.busy) / (now.total - before.total)) * 100) : null,
+        memUsedPct: mem,
         diskFreePct: fs && fs.blocks > 0 ? round1((fs.bavail / fs.blocks) * 100) : null,
-        tempC: temp && typeof temp.main === 'number' && temp.main > -50 && temp.main < 200 ? round1(temp.main) : null,
+        tempC: temp,
         sampledAt: new Date().toISOString(),
       };
       const changed = next.cpuLoad !== this.latest.cpuLoad || next.memUsedPct !== this.latest.memUsedPct || next.diskFreePct !== this.latest.diskFreePct || next.tempC !== this.latest.tempC;

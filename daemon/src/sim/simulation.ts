@@ -4,8 +4,8 @@
 // board's device factory, the serial ports — and gets the simulated one for
 // each part that is simulated, the real one otherwise. Loaded only in
 // simulation: a board in a cabinet never carries it in memory.
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimApi, SimInputResult } from '../api/route.js';
 import type { Point } from '../alarms/alarm-message.js';
@@ -13,9 +13,10 @@ import type { Config } from '../config/schema.js';
 import type { Lifecycle } from '../lifecycle/components.js';
 import type { SerialPortOpener } from '../lines/serial-ports.js';
 import type { RootLogger } from '../log/logger.js';
-import type { Store } from '../store/store.js';
+import type { Alarm } from '../contracts/alarms.js';
+import type { CentralKey } from '../uplink/command-auth.js';
 import { RealDeviceFactory, SimDeviceFactory, type BoardProfile, type DeviceFactory } from '../../../hardware/src/index.js';
-import { SIM_TOKEN_FILE } from './control.js';
+import { SIM_CENTRAL_KEY_FILE, SIM_CENTRAL_KEY_ID, SIM_TOKEN_FILE } from './control.js';
 import type { FreeSwitchEmulator } from './freeswitch/index.js';
 import { describeSimParts, type SimPart, type SimParts } from './parts.js';
 import { SimSerialDevices } from './serial-devices.js';
@@ -72,6 +73,24 @@ export class Simulation {
     return [broker.url];
   }
 
+  /**
+   * Central's key, when central is simulated too (the embedded broker): a key
+   * pair made once in the data directory, so `callpoint central sign --key
+   * var/sim-central-key.pem --key-id sim-central …` signs commands this
+   * simulation obeys. With a real broker, only central.keys count.
+   */
+  async centralKeys(configuredBrokers: string[]): Promise<CentralKey[]> {
+    if (!this.has('broker') || configuredBrokers.length) return [];
+    const file = join(this.config.dataDir, SIM_CENTRAL_KEY_FILE);
+    let pem = await readFile(file, 'utf8').catch(() => undefined);
+    if (!pem) {
+      pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      await writeFile(file, pem, { mode: 0o600 });
+    }
+    this.logger.ns('sim').info({ keyFile: file, keyId: SIM_CENTRAL_KEY_ID }, 'simulated central: commands signed with this key are obeyed');
+    return [{ id: SIM_CENTRAL_KEY_ID, key: createPublicKey(pem) }];
+  }
+
   /** The board's devices: simulated GPIO and I2C chips (pressed from the UI), or the real ones. */
   deviceFactory(profile: BoardProfile): DeviceFactory {
     if (!this.has('board')) return new RealDeviceFactory();
@@ -93,7 +112,7 @@ export class Simulation {
   }
 
   /** What the UI, the API and `callpoint sim` may drive; the token file for the CLI is written here. */
-  async api(points: Point[], store: Store): Promise<SimApi> {
+  async api(points: Point[], alarms: { openForPoint(pointId: string): Promise<Alarm | undefined> }): Promise<SimApi> {
     const token = randomBytes(24).toString('base64url');
     await writeFile(join(this.config.dataDir, SIM_TOKEN_FILE), token, { mode: 0o600 });
     const api: SimApi = { token };
@@ -110,7 +129,8 @@ export class Simulation {
           setTimeout(() => devices.drive(point.input, false), PRESS_MS).unref();
           for (let i = 0; i < 40; i++) {
             await new Promise((r) => setTimeout(r, 50));
-            const a = await store.alarms.openForPoint(point.id);
+            // Held alarms too: a press while the disk is full still answers with its alarm.
+            const a = await alarms.openForPoint(point.id);
             if (a && a.updatedAt >= t0) return { ok: true, input: point.input, alarmId: a.id };
           }
           return { ok: true, input: point.input };

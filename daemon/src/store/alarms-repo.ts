@@ -62,6 +62,11 @@ export class AlarmsRepo {
     return r && fromRaw(r);
   }
 
+  /** Every alarm id of a day (yyyymmdd), for choosing one that is free. */
+  async idsOfDay(day: string): Promise<string[]> {
+    return (await this.db.all<{ id: string }>('SELECT id FROM alarms WHERE id LIKE ?', [`A-${day}-%`])).map((r) => r.id);
+  }
+
   async open(): Promise<Alarm[]> {
     return (await this.db.all<Raw>(`SELECT * FROM alarms WHERE state IN (${OPEN_SQL}) ORDER BY raised_at`)).map(fromRaw);
   }

@@ -5,8 +5,10 @@
 // given, config.yaml. The manifest records a sha256 of each. A restore checks
 // everything before it touches anything: format, checksums, that the database
 // is a Callpoint database, not newer than this code, and passes
-// integrity_check. Only then is the live database swapped (the old one kept
-// beside it), and never while the daemon runs.
+// integrity_check, and that it was made on this site and node (or the
+// operator said --other-site). Only then is the live database swapped (the
+// old one kept beside it, its WAL included), under the data directory's lock:
+// never while the daemon runs.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -15,8 +17,8 @@ import * as tar from 'tar';
 import { Db } from './db.js';
 import { refusal, schemaInfo } from './migrate.js';
 import { LATEST_SCHEMA } from './migrations.js';
-import { DB_FILE } from './store.js';
-import { daemonRunning } from './lock.js';
+import { DB_FILE, IDENTITY_KEY } from './store.js';
+import { DataDirBusy, lockDataDir, type DataDirLock } from './lock.js';
 import { writeFileAtomic } from '../lifecycle/atomic-file.js';
 
 export const BACKUP_FORMAT = 'callpoint-backup/1';
@@ -125,37 +127,63 @@ export async function verifyBackup(file: string, work: string): Promise<Manifest
   return manifest;
 }
 
-export async function restoreBackup(opts: { dataDir: string; file: string; configFile?: string }): Promise<{ manifest: Manifest; keptAs: string | null }> {
-  const pid = await daemonRunning(opts.dataDir);
-  if (pid) throw new BackupError(`the daemon is running (pid ${pid}); stop it first (systemctl stop callpoint)`);
+export interface RestoreOptions {
+  dataDir: string;
+  file: string;
+  /** Also put back the configuration from the backup, here (the current one is kept as .pre-restore). */
+  configFile?: string;
+  /**
+   * This appliance's site and node. A backup made on another site or node is
+   * refused unless `otherSite`; give them (the CLI passes the configuration's).
+   * Without them the identity recorded in the live database is used, if any.
+   */
+  site?: string;
+  node?: string;
+  /** Take a backup of another site or node: its backlog for central is dropped, not sent as ours. */
+  otherSite?: boolean;
+}
+
+export interface RestoreResult {
+  manifest: Manifest;
+  /** Where the replaced database was kept (with its WAL folded in), or null when there was none. */
+  keptAs: string | null;
+  /** Messages of the backup still waiting for central: sent again with new seq numbers after the live one (same node), or dropped (another node's). */
+  backlog: { resent: number; dropped: number };
+}
+
+/**
+ * Restore a backup: verify it, then swap the database while holding the data
+ * directory's lock (a running daemon holds it: never under a live daemon, and
+ * no daemon starts meanwhile). Sequence numbers never go back: the backup's
+ * waiting messages are renumbered after the live counter, or — for another
+ * site's or node's backup — dropped, never published under this node's name.
+ */
+export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o750 });
-  const work = join(opts.dataDir, `.restore-${randomBytes(6).toString('hex')}`);
-  await mkdir(work, { recursive: true, mode: 0o700 });
+  let lock: DataDirLock;
   try {
+    lock = await lockDataDir(opts.dataDir);
+  } catch (e) {
+    if (e instanceof DataDirBusy) throw new BackupError(`${e.message}; stop the daemon first (systemctl stop callpoint)`);
+    throw e;
+  }
+  const work = join(opts.dataDir, `.restore-${randomBytes(6).toString('hex')}`);
+  try {
+    await mkdir(work, { recursive: true, mode: 0o700 });
     const manifest = await verifyBackup(opts.file, work);
     const live = join(opts.dataDir, DB_FILE);
     const restored = join(work, DB_FILE);
-    // seq must never be reused: central de-duplicates and orders by it. Carry
-    // the live counter forward when it is ahead of the backup's.
-    let liveSeq = 0;
     const exists = await stat(live).then(() => true, () => false);
-    if (exists) {
-      const cur = await Db.open(live, { readonly: true });
-      liveSeq = (await cur.get<{ value: number }>("SELECT value FROM counters WHERE name = 'outbox_seq'").catch(() => undefined))?.value ?? 0;
-      await cur.close();
-    }
-    const db = await Db.open(restored);
-    try {
-      await db.run("UPDATE counters SET value = max(value, ?) WHERE name = 'outbox_seq'", [liveSeq]);
-      await db.exec('PRAGMA journal_mode = DELETE');
-    } finally {
-      await db.close();
-    }
+    const current = exists ? await liveState(live) : { seq: 0, identity: undefined };
+    const us = opts.site && opts.node ? { site: opts.site, node: opts.node } : current.identity;
+    const foreign = !!us && (manifest.site !== us.site || manifest.node !== us.node);
+    if (foreign && !opts.otherSite)
+      throw new BackupError(`${basename(opts.file)} was made on ${manifest.site}/${manifest.node}, not on this appliance (${us.site}/${us.node}); to take it anyway use --other-site (its messages still waiting for central are then dropped, never sent as this node's)`);
+    const backlog = await prepareRestored(restored, current.seq, foreign, us);
     let keptAs: string | null = null;
     if (exists) {
       keptAs = `${live}.pre-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      await rename(live, keptAs);
-      for (const ext of ['-wal', '-shm']) await rm(live + ext, { force: true });
+      await keepLive(live, keptAs);
     }
     await rename(restored, live);
     if (opts.configFile && manifest.files['config.yaml']) {
@@ -165,8 +193,76 @@ export async function restoreBackup(opts: { dataDir: string; file: string; confi
       if (existed) await copyFile(opts.configFile, `${opts.configFile}.pre-restore`);
       await writeFileAtomic(opts.configFile, text);
     }
-    return { manifest, keptAs };
+    return { manifest, keptAs, backlog };
   } finally {
     await rm(work, { recursive: true, force: true });
+    await lock.release();
   }
+}
+
+/** The live database's outbox counter and recorded identity (read-only; the WAL is read too). */
+async function liveState(live: string): Promise<{ seq: number; identity: { site: string; node: string } | undefined }> {
+  const cur = await Db.open(live, { readonly: true });
+  try {
+    const seq = (await cur.get<{ value: number }>("SELECT value FROM counters WHERE name = 'outbox_seq'").catch(() => undefined))?.value ?? 0;
+    const raw = (await cur.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [IDENTITY_KEY]).catch(() => undefined))?.value;
+    const parsed = raw ? (JSON.parse(raw) as { site?: unknown; node?: unknown }) : undefined;
+    const identity = typeof parsed?.site === 'string' && typeof parsed.node === 'string' ? { site: parsed.site, node: parsed.node } : undefined;
+    return { seq, identity };
+  } finally {
+    await cur.close();
+  }
+}
+
+/**
+ * The restored copy, before it goes live: its waiting messages renumbered
+ * after the live counter (central saw numbers up to there: seq never goes
+ * back), or dropped when they are another node's; for another node's backup
+ * its sessions end too (cookies of another machine). The identity is recorded.
+ */
+async function prepareRestored(file: string, liveSeq: number, foreign: boolean, us: { site: string; node: string } | undefined): Promise<RestoreResult['backlog']> {
+  const db = await Db.open(file);
+  try {
+    const backlog = await db.tx(async (q) => {
+      const rows = await q.all<{ seq: number; msg_id: string; type: string; order_key: string | null; envelope: string; created_at: string }>('SELECT * FROM outbox ORDER BY seq');
+      const backupSeq = (await q.get<{ value: number }>("SELECT value FROM counters WHERE name = 'outbox_seq'"))?.value ?? 0;
+      let next = Math.max(liveSeq, backupSeq);
+      await q.run('DELETE FROM outbox');
+      if (foreign) {
+        await q.run('DELETE FROM sessions');
+      } else {
+        // Same order, new numbers: the envelopes keep their ids (central de-duplicates a message it already has).
+        for (const r of rows) {
+          const env = JSON.parse(r.envelope) as { seq: number };
+          env.seq = ++next;
+          await q.run('INSERT INTO outbox(seq, msg_id, type, order_key, envelope, created_at) VALUES (?, ?, ?, ?, ?, ?)', [env.seq, r.msg_id, r.type, r.order_key, JSON.stringify(env), r.created_at]);
+        }
+      }
+      await q.run("UPDATE counters SET value = ? WHERE name = 'outbox_seq'", [next]);
+      if (us) await q.run('INSERT OR REPLACE INTO settings(key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)', [IDENTITY_KEY, JSON.stringify(us), new Date().toISOString(), 'restore']);
+      return foreign ? { resent: 0, dropped: rows.length } : { resent: rows.length, dropped: 0 };
+    });
+    await db.exec('PRAGMA journal_mode = DELETE');
+    return backlog;
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Move the live database aside with everything it holds: committed
+ * transactions still in its WAL are folded in by a checkpoint first; if that
+ * cannot run (a full disk), the WAL goes beside the kept copy under the name
+ * SQLite looks for (`<kept>-wal`), so opening the kept copy still sees them.
+ */
+async function keepLive(live: string, keptAs: string): Promise<void> {
+  const db = await Db.open(live).catch(() => undefined);
+  if (db) {
+    await db.exec('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined);
+    await db.close().catch(() => undefined);
+  }
+  await rename(live, keptAs);
+  const wal = await stat(`${live}-wal`).then((s) => s.size, () => -1);
+  if (wal > 0) await rename(`${live}-wal`, `${keptAs}-wal`);
+  for (const ext of ['-wal', '-shm']) await rm(live + ext, { force: true });
 }

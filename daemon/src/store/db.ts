@@ -50,6 +50,8 @@ export class Db implements Queryable {
   private running = false;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  /** The most jobs that waited at once since start (get-status: the queue stays bounded under a flood). */
+  private peakQueued = 0;
 
   private constructor(
     private readonly conn: sqlite3.Database,
@@ -118,6 +120,7 @@ export class Db implements Queryable {
       const at = urgent ? this.jobs.findIndex((j) => !j.urgent) : -1;
       if (at < 0) this.jobs.push(job);
       else this.jobs.splice(at, 0, job);
+      if (this.jobs.length > this.peakQueued) this.peakQueued = this.jobs.length;
       this.pump();
     });
   }
@@ -137,6 +140,11 @@ export class Db implements Queryable {
         this.running = false;
         this.pump();
       });
+  }
+
+  /** Jobs waiting now, and the most that ever waited. */
+  queueStats(): { queued: number; peakQueued: number } {
+    return { queued: this.jobs.length, peakQueued: this.peakQueued };
   }
 
   /** A single write statement, in its own implicit transaction. */

@@ -275,6 +275,48 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'login_failures: failed logins per (account, address), replacing the per-account lock',
+    sql: `
+      -- One wrong password every 15 minutes kept a named account locked for
+      -- everyone: the lock was per account. Now it is per (name as typed,
+      -- address) — an attacker's address is locked, the owner's is not — and
+      -- a name that belongs to nobody is counted like one that does, so the
+      -- answers cannot tell them apart. The per-account columns of users are
+      -- no longer read; their old locks are lifted here.
+      CREATE TABLE login_failures (
+        account      TEXT NOT NULL,            -- the user name as typed, lower case (existing or not)
+        address      TEXT NOT NULL,            -- the client address
+        failures     INTEGER NOT NULL,         -- consecutive failures from this address for this name
+        last_at      TEXT NOT NULL,            -- the last failure
+        locked_until TEXT,                     -- no check from this address for this name before then
+        PRIMARY KEY (account, address)
+      );
+      CREATE INDEX login_failures_last ON login_failures(last_at);
+      UPDATE users SET failed_logins = 0, locked_until = NULL;
+    `,
+  },
+  {
+    version: 11,
+    name: 'uplink_commands: what each id is bound to, for a stated window',
+    sql: `
+      -- Commands from central are signed (uplink/command-auth.ts). An id is
+      -- bound to its command and payload (fingerprint): the same id with
+      -- another command is a conflict, never answered with the old result.
+      -- Ids are kept for central.replayWindowDays after the command was signed
+      -- (signed_at), not "the last 1000"; an older command is refused as
+      -- expired. A nonce is used once per key.
+      -- fingerprint: sha256 of name + payload (NULL: stored before commands were signed),
+      -- signed_at: the command's ts. (A statement ends with a semicolon at the end of its line: migrate.ts)
+      ALTER TABLE uplink_commands ADD COLUMN fingerprint TEXT;
+      ALTER TABLE uplink_commands ADD COLUMN key_id TEXT;
+      ALTER TABLE uplink_commands ADD COLUMN nonce TEXT;
+      ALTER TABLE uplink_commands ADD COLUMN signed_at TEXT;
+      CREATE UNIQUE INDEX uplink_commands_nonce ON uplink_commands(key_id, nonce) WHERE nonce IS NOT NULL;
+      CREATE INDEX uplink_commands_signed ON uplink_commands(signed_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -2,13 +2,14 @@
 // repository per table. `tx` gives the repositories bound to one transaction.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Db, type Queryable } from './db.js';
+import { Db, StoreError, type Queryable } from './db.js';
 import { migrate } from './migrate.js';
 import { AlarmsRepo } from './alarms-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { CallsRepo } from './calls-repo.js';
 import { CommandsRepo } from './commands-repo.js';
 import { FaultsRepo } from './faults-repo.js';
+import { LoginFailuresRepo } from './login-failures-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { SettingsRepo } from './settings-repo.js';
@@ -18,6 +19,8 @@ import { SmsRepo } from './sms-repo.js';
 import { UsersRepo } from './users-repo.js';
 
 export const DB_FILE = 'callpoint.db';
+/** Settings key: the site and node whose database this is (recorded at each start; restore compares a backup's). */
+export const IDENTITY_KEY = 'system.identity';
 
 export interface Repos {
   settings: SettingsRepo;
@@ -32,6 +35,7 @@ export interface Repos {
   sms: SmsRepo;
   smsParts: SmsPartsRepo;
   simPins: SimPinsRepo;
+  loginFailures: LoginFailuresRepo;
 }
 
 export interface Origin {
@@ -40,7 +44,7 @@ export interface Origin {
 }
 
 function reposOver(q: Queryable, origin: Origin): Repos {
-  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q) };
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q), loginFailures: new LoginFailuresRepo(q) };
 }
 
 export class Store implements Repos {
@@ -56,6 +60,7 @@ export class Store implements Repos {
   readonly sms: SmsRepo;
   readonly smsParts: SmsPartsRepo;
   readonly simPins: SimPinsRepo;
+  readonly loginFailures: LoginFailuresRepo;
 
   private constructor(
     readonly db: Db,
@@ -75,6 +80,7 @@ export class Store implements Repos {
     this.sms = r.sms;
     this.smsParts = r.smsParts;
     this.simPins = r.simPins;
+    this.loginFailures = r.loginFailures;
   }
 
   static async open(dataDir: string, origin: Origin): Promise<Store> {
@@ -115,7 +121,60 @@ export class Store implements Repos {
     }
   }
 
+  /**
+   * Can the database be written? A small write, committed (the health probe;
+   * reads keep working on a full disk, so `ping` alone would say all is well).
+   */
+  async probeWrite(timeoutMs = 2000): Promise<{ ok: true } | { ok: false; reason: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const at = new Date().toISOString();
+    try {
+      await Promise.race([
+        this.db.run("INSERT INTO settings(key, value, updated_at, updated_by) VALUES ('store.probe', ?, ?, 'probe') ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at", [JSON.stringify(at), at]),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new StoreError(`no answer within ${timeoutMs} ms`, 'TIMEOUT')), timeoutMs); }),
+      ]);
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: storeFailure(err) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   close(): Promise<void> {
     return this.db.close();
+  }
+}
+
+/** Is this error the database refusing to store (as opposed to a bug in a statement)? */
+export function isStoreFailure(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return /^SQLITE_(FULL|IOERR|READONLY|CORRUPT|NOTADB|CANTOPEN|BUSY|LOCKED|PROTOCOL|NOMEM)/.test(code) || code === 'TIMEOUT' || code === 'ENOSPC' || code === 'EIO';
+}
+
+/** What a technician reads when the database cannot be written (SQLite's result codes, https://sqlite.org/rescode.html). */
+export function storeFailure(err: unknown): string {
+  const e = (err ?? {}) as { code?: string; message?: string };
+  switch (e.code?.replace(/_.*$/, '') === 'SQLITE' ? e.code.split('_').slice(0, 2).join('_') : e.code) {
+    case 'SQLITE_FULL':
+    case 'ENOSPC':
+      return 'the data disk is full: the database cannot be written';
+    case 'SQLITE_IOERR':
+    case 'EIO':
+      return 'the database cannot be written: I/O error (a failing SD card or disk?)';
+    case 'SQLITE_READONLY':
+      return 'the database cannot be written: read-only (file system remounted read-only?)';
+    case 'SQLITE_CORRUPT':
+    case 'SQLITE_NOTADB':
+      return 'the database file is damaged';
+    case 'SQLITE_CANTOPEN':
+      return 'the database file cannot be opened';
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return 'the database is locked by another process';
+    case 'TIMEOUT':
+      return `the database does not answer (${e.message ?? 'timeout'})`;
+    default:
+      return `the database cannot be written: ${e.message ?? String(err)}`;
   }
 }

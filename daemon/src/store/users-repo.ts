@@ -10,8 +10,6 @@ export interface UserRow {
   passwordChangedAt: string;
   createdAt: string;
   lastLoginAt: string | null;
-  failedLogins: number;
-  lockedUntil: string | null;
 }
 
 interface Raw {
@@ -22,8 +20,6 @@ interface Raw {
   password_changed_at: string;
   created_at: string;
   last_login_at: string | null;
-  failed_logins: number;
-  locked_until: string | null;
 }
 
 const fromRaw = (r: Raw): UserRow => ({
@@ -34,8 +30,6 @@ const fromRaw = (r: Raw): UserRow => ({
   passwordChangedAt: r.password_changed_at,
   createdAt: r.created_at,
   lastLoginAt: r.last_login_at,
-  failedLogins: r.failed_logins,
-  lockedUntil: r.locked_until,
 });
 
 export class UsersRepo {
@@ -74,7 +68,7 @@ export class UsersRepo {
   }
 
   async setPassword(id: number, passwordHash: string): Promise<void> {
-    await this.db.run('UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?', [passwordHash, new Date().toISOString(), id]);
+    await this.db.run('UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?', [passwordHash, new Date().toISOString(), id]);
   }
 
   async remove(id: number): Promise<boolean> {
@@ -82,10 +76,6 @@ export class UsersRepo {
   }
 
   async loginSucceeded(id: number): Promise<void> {
-    await this.db.run('UPDATE users SET last_login_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?', [new Date().toISOString(), id]);
-  }
-
-  async loginFailed(id: number, lockedUntil: string | null): Promise<void> {
-    await this.db.run('UPDATE users SET failed_logins = failed_logins + 1, locked_until = coalesce(?, locked_until) WHERE id = ?', [lockedUntil, id]);
+    await this.db.run('UPDATE users SET last_login_at = ? WHERE id = ?', [new Date().toISOString(), id]);
   }
 }

@@ -1,30 +1,38 @@
 // Commands from central (topic cmd/{name}) and their results (cmd-result/{id}).
 //
-// A payload crosses a trust boundary: it is size-capped before it is parsed,
-// must be a JSON object with a well-formed string `id`, and is validated
-// against the command's zod schema before a handler sees it. Whatever comes
-// in, the outcome is a value — a result for central, or a logged refusal when
-// there is no id to address a result to — and never an exception.
-//
-// Idempotent by id: the result of a processed id is stored (uplink_commands)
-// and sent again, without running the handler, when the id comes back (central
-// retrying, QoS 1 redelivery after a reconnect). Every command is audited as
-// user `central`, action `cmd.<name>`. Results go out through the outbox, in
-// the transaction that stores them: enveloped and numbered like every other
-// message, and delivered even when the connection drops meanwhile.
+// A message crosses a trust boundary and may come in a flood. In order:
+//   1. bounds (command-intake.ts): over 64 KB, or over the rate, it is dropped
+//      unread — counted, and summarised in the audit log once a minute;
+//   2. verification (command-auth.ts): central's signature, this appliance,
+//      this command, its time window. A refusal is audited (summarised under
+//      a flood) and logged; it is answered on cmd-result/{id} only when the
+//      signature was central's — nobody else gets answers;
+//   3. a slot (at most 16 commands at once, 4 kept for ack/clear/hangup);
+//   4. idempotency by id, durable for the replay window: an id already
+//      processed with the same command and payload is answered with the
+//      stored result (at most once a minute), never run again; with another
+//      command or payload it is refused as a conflict; a nonce is used once;
+//   5. the handler, after its zod schema; its result stored with the id and
+//      put in the outbox in one transaction, and audited as user `central`.
+// Whatever comes in, the outcome is a value and never an exception.
 import type { z } from 'zod';
 import type { AuditOutcome } from '../contracts/accounts.js';
-import type { CommandHandler, CommandResult, RegisterCommand } from '../contracts/commands.js';
+import { COMMAND_NAME_RE, type CommandHandler, type CommandResult, type RegisterCommand } from '../contracts/commands.js';
 import { describeFieldErrors, fieldErrors, type FieldError } from '../contracts/errors.js';
 import type { CommandResultMessage } from '../contracts/mqtt.js';
 import type { Logger } from '../log/logger.js';
-import type { Repos, Store } from '../store/store.js';
+import { AuditSummary } from '../store/audit-summary.js';
+import { HORIZON_KEY } from '../store/commands-repo.js';
+import type { Store } from '../store/store.js';
+import { fingerprint, verifyCommand, type CentralKey, type Refusal, type Refused, type Verified } from './command-auth.js';
+import { InFlight, TokenBucket } from './command-intake.js';
 
 export type { CommandHandler, CommandResult } from '../contracts/commands.js';
 
 export const MAX_COMMAND_BYTES = 64 * 1024;
-const ID_RE = /^[A-Za-z0-9._:-]{1,100}$/;
-const NAME_RE = /^[a-z][a-z0-9-]{0,63}$/;
+/** A stored result is sent again for a repeated id at most this often. */
+const REPEAT_ANSWER_MS = 60_000;
+const REMEMBER_ANSWERS = 1000;
 
 interface Entry {
   schema: z.ZodType;
@@ -36,7 +44,7 @@ export class CommandRegistry {
 
   /** Register a command; returns a function that removes it (for the owner's stop()). */
   readonly register: RegisterCommand = (name, schema, handler) => {
-    if (!NAME_RE.test(name)) throw new Error(`bad command name ${JSON.stringify(name)}: a-z, 0-9 and '-', starting with a letter`);
+    if (!COMMAND_NAME_RE.test(name)) throw new Error(`bad command name ${JSON.stringify(name)}: a-z, 0-9 and '-', starting with a letter`);
     if (this.entries.has(name)) throw new Error(`command ${name} is already registered`);
     const entry: Entry = { schema, handler: handler as CommandHandler<unknown> };
     this.entries.set(name, entry);
@@ -55,75 +63,138 @@ export class CommandRegistry {
 }
 
 export interface ProcessorOptions {
+  site: string;
+  node: string;
+  /** Central's public keys; without any, every command is refused (unsigned or not). */
+  keys: CentralKey[];
+  maxSkewMs?: number;
+  windowMs?: number;
+  /** Messages looked at per second (bursts of twice this). */
+  perSecond?: number;
   /** A handler that has not answered after this long gets `{ok:false, error:'timeout'}`. */
   timeoutMs?: number;
   /** Called after a result was committed to the outbox (publish it now). */
   notify?: () => void;
+  /** The audit summary's interval. */
+  auditIntervalMs?: number;
 }
 
-/** A name from a topic, safe to put in a log line or an audit action. */
+/** What the command intake has seen, for get-status and tests. */
+export interface CommandStats {
+  run: number;
+  repeated: number;
+  refused: Partial<Record<Refusal | 'replay' | 'conflict', number>>;
+  inFlight: number;
+  peakInFlight: number;
+}
+
+/** A name from a topic, safe to put in a log line or an audit row. */
 function shownName(name: string): string {
-  return NAME_RE.test(name) ? name : JSON.stringify(name.slice(0, 40));
+  return COMMAND_NAME_RE.test(name) ? name : JSON.stringify(name.slice(0, 40));
 }
 
 export class CommandProcessor {
   /** Ids being processed now: a duplicate waits for the first run instead of running again. */
   private readonly running = new Map<string, Promise<void>>();
+  private readonly keys: ReadonlyMap<string, CentralKey['key']>;
+  private readonly bucket: TokenBucket;
+  private readonly slots = new InFlight();
+  private readonly summary: AuditSummary;
+  /** Answers sent without running (repeats, refusals), by id and answer, with when: each at most once per REPEAT_ANSWER_MS. */
+  private readonly answered = new Map<string, number>();
+  private horizonMs = 0;
+  /** The refusal of a message over the rate: one object for the whole flood. */
+  private readonly overRate: Refused;
   private stored = 0;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private readonly windowMs: number;
+  readonly stats: Omit<CommandStats, 'inFlight' | 'peakInFlight'> = { run: 0, repeated: 0, refused: {} };
 
   constructor(
     private readonly registry: CommandRegistry,
     private readonly store: Store,
     private readonly log: Logger,
-    private readonly o: ProcessorOptions = {},
-  ) {}
-
-  /** Handle one message from cmd/{name}: its result is in the outbox when this resolves (unless refused without an id). Never rejects. */
-  async handle(name: string, payload: Buffer): Promise<void> {
-    try {
-      await this.process(name, payload);
-    } catch (err) {
-      // A store failure, most likely: nothing is recorded, central will retry the id.
-      this.log.error({ err, command: shownName(name) }, 'command processing failed');
-    }
+    private readonly o: ProcessorOptions,
+  ) {
+    this.keys = new Map(o.keys.map((k) => [k.id, k.key]));
+    const perSecond = o.perSecond ?? 20;
+    this.bucket = new TokenBucket(perSecond, perSecond * 2);
+    this.windowMs = o.windowMs ?? 7 * 86_400_000;
+    this.overRate = { ok: false, reason: 'rate', detail: `over ${perSecond} commands a second: dropped unread` };
+    this.summary = new AuditSummary((e) => store.audit.insert(e), log, { intervalMs: o.auditIntervalMs });
   }
 
-  private async process(name: string, payload: Buffer): Promise<void> {
-    const action = `cmd.${NAME_RE.test(name) ? name : 'invalid-name'}`;
-    if (payload.length > MAX_COMMAND_BYTES) {
-      this.log.warn({ command: shownName(name), bytes: payload.length }, `command refused: payload over ${MAX_COMMAND_BYTES} bytes`);
-      await this.audit(action, null, 'denied', `payload of ${payload.length} bytes refused (limit ${MAX_COMMAND_BYTES})`);
-      return;
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(payload.toString('utf8'));
-    } catch {
-      this.log.warn({ command: shownName(name), bytes: payload.length }, 'command refused: payload is not JSON');
-      await this.audit(action, null, 'denied', 'payload is not JSON');
-      return;
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      this.log.warn({ command: shownName(name) }, 'command refused: payload is not a JSON object');
-      await this.audit(action, null, 'denied', 'payload is not a JSON object');
-      return;
-    }
-    const { id, ...data } = body as Record<string, unknown>;
-    if (typeof id !== 'string' || !ID_RE.test(id)) {
-      // Without a usable id there is no topic to answer on (an id with '/', '+' or '#' would even address other topics).
-      this.log.warn({ command: shownName(name), id: typeof id === 'string' ? id.slice(0, 40) : typeof id }, 'command refused: no valid id (1–100 of A-Z a-z 0-9 . _ : -)');
-      await this.audit(action, null, 'denied', 'no valid id');
-      return;
-    }
+  snapshot(): CommandStats {
+    return { ...this.stats, refused: { ...this.stats.refused }, inFlight: this.slots.count, peakInFlight: this.slots.peak };
+  }
 
+  async start(): Promise<void> {
+    if (!this.keys.size) this.log.warn('no key of central is configured (central.keys): every command from central will be refused');
+    this.horizonMs = (await this.store.settings.get<number>(HORIZON_KEY)) ?? 0;
+    // Pruning writes: on a full disk it waits for the next hour, the daemon starts anyway.
+    await this.prune().catch((err: unknown) => this.log.error({ err }, 'cannot prune processed command ids now'));
+    this.pruneTimer = setInterval(() => void this.prune().catch((err: unknown) => this.log.error({ err }, 'cannot prune processed command ids')), 3_600_000);
+    this.pruneTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    await this.summary.stop();
+  }
+
+  /**
+   * One message from cmd/{name}. The checks up to verification run now,
+   * synchronously (a flood costs a few microseconds a message); what needs
+   * the database is the returned promise, which never rejects.
+   */
+  handle(name: string, payload: Buffer): Promise<void> | undefined {
+    if (payload.length > MAX_COMMAND_BYTES) return void this.refused({ ok: false, reason: 'too-large', detail: `payload of ${payload.length} bytes refused (limit ${MAX_COMMAND_BYTES})` }, name);
+    if (!this.bucket.take()) return void this.refused(this.overRate, name);
+    const now = Date.now();
+    const v = verifyCommand(name, payload, {
+      site: this.o.site, node: this.o.node, keys: this.keys, maxSkewMs: this.o.maxSkewMs ?? 300_000, windowMs: this.windowMs,
+      horizonMs: Math.max(this.horizonMs, now - this.windowMs), now,
+    });
+    if (!v.ok) {
+      this.refused(v, name);
+      // Central's own command, refused (expired, malformed): central is told, once per id.
+      return v.authentic ? this.guard(() => this.answerOnce({ id: v.authentic!.id, name: v.authentic!.name, ok: false, error: `${v.reason}: ${v.detail}` })) : undefined;
+    }
+    if (!this.slots.enter(v.cmd.name)) {
+      this.refused({ ok: false, reason: 'busy', detail: `${this.slots.count} commands running`, authentic: { id: v.cmd.id, name: v.cmd.name } }, name);
+      // Not stored: central may send the same id again.
+      return this.guard(() => this.answerOnce({ id: v.cmd.id, name: v.cmd.name, ok: false, error: 'busy: too many commands at once; send it again shortly' }));
+    }
+    return this.guard(() => this.process(v)).finally(() => this.slots.leave());
+  }
+
+  private guard(fn: () => Promise<void>): Promise<void> {
+    return fn().catch((err: unknown) => {
+      // A store failure, most likely: nothing is recorded, central will retry the id.
+      this.log.error({ err }, 'command processing failed');
+    });
+  }
+
+  /** Counted, audited (summarised under a flood), logged when audited on its own. */
+  private refused(r: Refused | { ok: false; reason: 'replay' | 'conflict'; detail: string; authentic: { id: string; name: string } }, topicName: string): void {
+    this.stats.refused[r.reason] = (this.stats.refused[r.reason] ?? 0) + 1;
+    const detail = () => `${r.reason}: ${r.detail}`.slice(0, 500);
+    const shown = r.authentic
+      ? this.summary.note(r.reason, () => ({ username: 'central', role: null, ip: null, action: `cmd.${r.authentic!.name}`, target: r.authentic!.id, outcome: 'denied', detail: detail() }))
+      : this.summary.note(r.reason, () => ({ username: null, role: null, ip: null, action: 'cmd.refused', target: shownName(topicName), outcome: 'denied', detail: detail() }));
+    if (shown) this.log.warn({ command: shownName(topicName), reason: r.reason, id: r.authentic?.id }, `command refused (${r.reason}): ${r.detail}`);
+  }
+
+  private async process(v: Verified): Promise<void> {
+    const id = v.cmd.id;
     // Registered before the first await, so a duplicate arriving meanwhile waits for this run,
-    // then gets the stored result like any repeat (central asked twice: it is answered twice).
+    // then is answered as a repeat.
     const inProgress = this.running.get(id);
     if (inProgress) {
       await inProgress;
-      return this.lookupOrRun(name, action, id, data);
+      return this.lookupOrRun(v);
     }
-    const job = this.lookupOrRun(name, action, id, data);
+    const job = this.lookupOrRun(v);
     this.running.set(id, job);
     try {
       await job;
@@ -132,30 +203,46 @@ export class CommandProcessor {
     }
   }
 
-  private async lookupOrRun(name: string, action: string, id: string, data: Record<string, unknown>): Promise<void> {
-    const earlier = await this.store.commands.get(id);
-    if (earlier) {
-      this.log.info({ id, command: shownName(name) }, 'repeated command id: sending the stored result again');
-      await this.store.tx((q) => q.outbox.enqueue('cmd-result', JSON.parse(earlier.result) as CommandResultMessage, `cmd:${id}`));
-      this.o.notify?.();
-      return;
+  private async lookupOrRun(v: Verified): Promise<void> {
+    const { cmd, keyId } = v;
+    const fp = fingerprint(cmd.name, cmd.data);
+    const earlier = await this.store.commands.get(cmd.id);
+    if (earlier && earlier.fingerprint !== null && earlier.fingerprint !== fp) {
+      const error = `conflict: id ${cmd.id} was used for another command (${earlier.name}, ${earlier.receivedAt}); use a new id`;
+      this.refused({ ok: false, reason: 'conflict', detail: error, authentic: { id: cmd.id, name: cmd.name } }, cmd.name);
+      return this.answerOnce({ id: cmd.id, name: cmd.name, ok: false, error });
     }
-    await this.run(name, action, id, data);
+    if (earlier) {
+      // A repeat (central retrying, a QoS 1 redelivery, or a replay): not run again.
+      this.stats.repeated++;
+      void this.summary.note('repeat', { username: 'central', role: null, ip: null, action: `cmd.${cmd.name}`, target: cmd.id, outcome: 'denied', detail: `repeat of an id processed at ${earlier.receivedAt}: not run again, the stored result sent` });
+      return this.answerOnce(JSON.parse(earlier.result) as CommandResultMessage);
+    }
+    const usedBy = await this.store.commands.idOfNonce(keyId, cmd.nonce);
+    if (usedBy) {
+      const error = `replay: nonce already used by command ${usedBy}`;
+      this.refused({ ok: false, reason: 'replay', detail: error, authentic: { id: cmd.id, name: cmd.name } }, cmd.name);
+      return this.answerOnce({ id: cmd.id, name: cmd.name, ok: false, error });
+    }
+    await this.run(v, fp);
   }
 
-  private async run(name: string, action: string, id: string, data: Record<string, unknown>): Promise<void> {
-    const entry = NAME_RE.test(name) ? this.registry.get(name) : undefined;
+  private async run(v: Verified, fp: string): Promise<void> {
+    const { cmd, keyId } = v;
+    const { id, name } = cmd;
+    const action = `cmd.${name}`;
+    const entry = this.registry.get(name);
     if (!entry) {
-      this.log.warn({ id, command: shownName(name) }, 'unknown command');
+      this.log.warn({ id, command: name }, 'unknown command');
       // Not remembered: once the command is registered (a later release), the same id may be retried.
       await this.store.tx(async (q) => {
-        await q.outbox.enqueue('cmd-result', { id, name: shownName(name), ok: false, error: 'unknown command' }, `cmd:${id}`);
-        await this.audit(action, id, 'denied', 'unknown command', q);
+        await q.outbox.enqueue('cmd-result', { id, name, ok: false, error: 'unknown command' }, `cmd:${id}`);
+        await q.audit.insert({ username: 'central', role: null, ip: null, action, target: id, outcome: 'denied', detail: `unknown command (key ${keyId})` });
       });
       this.o.notify?.();
       return;
     }
-    const parsed = entry.schema.safeParse(data);
+    const parsed = entry.schema.safeParse(cmd.data);
     let outcome: CommandResult;
     let errors: FieldError[] | undefined;
     let audit: AuditOutcome;
@@ -167,13 +254,14 @@ export class CommandProcessor {
       outcome = await this.invoke(entry, parsed.data, id, name);
       audit = outcome.ok ? 'ok' : 'failed';
     }
+    this.stats.run++;
     const msg: CommandResultMessage = outcome.ok
       ? { id, name, ok: true, ...(outcome.value === undefined ? {} : { result: outcome.value }) }
       : { id, name, ok: false, error: outcome.error, ...(errors ? { errors } : {}) };
     await this.store.tx(async (q) => {
-      await q.commands.put(id, name, JSON.stringify(msg));
+      await q.commands.put({ id, name, result: JSON.stringify(msg), fingerprint: fp, keyId, nonce: cmd.nonce, signedAt: cmd.ts });
       await q.outbox.enqueue('cmd-result', msg, `cmd:${id}`);
-      await this.audit(action, id, audit, outcome.ok ? null : outcome.error.slice(0, 500), q);
+      await q.audit.insert({ username: 'central', role: null, ip: null, action, target: id, outcome: audit, detail: `${outcome.ok ? '' : `${outcome.error.slice(0, 400)}; `}key ${keyId}` });
     });
     this.o.notify?.();
     (outcome.ok ? this.log.info.bind(this.log) : this.log.warn.bind(this.log))({ id, command: name, ok: outcome.ok, error: outcome.ok ? undefined : outcome.error }, 'command processed');
@@ -203,12 +291,30 @@ export class CommandProcessor {
     }
   }
 
-  async prune(): Promise<void> {
-    const n = await this.store.commands.prune();
-    if (n) this.log.debug({ pruned: n }, 'pruned processed command ids');
+  /**
+   * Publish a result that is not stored (a repeat's stored one, or a refusal):
+   * the same answer for the same id at most once a minute, so replaying one
+   * message cannot fill the outbox.
+   */
+  private async answerOnce(msg: CommandResultMessage): Promise<void> {
+    const now = Date.now();
+    const key = `${msg.id}\n${msg.ok ? 'ok' : (msg.error ?? '')}`;
+    const last = this.answered.get(key);
+    if (last !== undefined && now - last < REPEAT_ANSWER_MS) return;
+    this.answered.delete(key);
+    this.answered.set(key, now);
+    if (this.answered.size > REMEMBER_ANSWERS) this.answered.delete(this.answered.keys().next().value!);
+    await this.store.tx((q) => q.outbox.enqueue('cmd-result', msg, `cmd:${msg.id}`));
+    this.o.notify?.();
   }
 
-  private async audit(action: string, target: string | null, outcome: AuditOutcome, detail: string | null, q?: Repos): Promise<void> {
-    await (q ?? this.store).audit.insert({ username: 'central', role: null, ip: null, action, target, outcome, detail });
+  /** Forget ids past the window (or past the row cap, moving the horizon up with them). */
+  async prune(): Promise<void> {
+    const { pruned, horizonMs } = await this.store.commands.prune(this.windowMs);
+    if (horizonMs !== undefined && horizonMs > this.horizonMs) {
+      this.horizonMs = horizonMs;
+      await this.store.settings.set(HORIZON_KEY, horizonMs, 'uplink');
+    }
+    if (pruned) this.log.debug({ pruned }, 'pruned processed command ids');
   }
 }

@@ -21,7 +21,9 @@ import { randomUUID } from 'node:crypto';
 import type { RegisterCommand } from '../contracts/commands.js';
 import { ENVELOPE_VERSION, topicRoot, type Envelope, type StatusMessage } from '../contracts/mqtt.js';
 import { registerBuiltins, type Backlog } from './builtin-commands.js';
-import { CommandProcessor, CommandRegistry } from './commands.js';
+import { CommandProcessor, CommandRegistry, type CommandStats } from './commands.js';
+import type { CentralKey } from './command-auth.js';
+import { parseCentralKey } from '../config/central-key.js';
 import { OutboxDrain } from './outbox-drain.js';
 import type { OutboxRow } from '../store/outbox-repo.js';
 import { droppedSoFar, enforceRetention, type Dropped } from './retention.js';
@@ -49,6 +51,13 @@ export interface UplinkOptions {
   /** Re-publish status on health changes at most this often. */
   statusMinIntervalMs?: number;
   commandTimeoutMs?: number;
+  /** Central's public keys for signed commands (config central.keys, parsed). */
+  centralKeys?: CentralKey[];
+  maxSkewMs?: number;
+  replayWindowMs?: number;
+  commandsPerSecond?: number;
+  /** The audit summary's interval for refused commands. */
+  auditIntervalMs?: number;
   /** Backlog above this (messages) while connected is reported degraded. */
   backlogWarn?: number;
 }
@@ -58,15 +67,23 @@ export interface UplinkDeps {
   health: HealthRegistry;
   bus: EventBus;
   log: Logger;
+  /** The other bounded queues' figures (HTTP, event streams, the database), for get-status. */
+  load?: () => Record<string, unknown>;
 }
 
-/** The options from the configuration; `brokers` overrides the configured ones (simulation broker). */
-export function uplinkOptionsFrom(config: Config, version: string, brokers?: string[]): UplinkOptions {
+/**
+ * The options from the configuration; `brokers` overrides the configured ones
+ * (simulation broker), `extraKeys` adds keys of central (simulation's own).
+ */
+export function uplinkOptionsFrom(config: Config, version: string, brokers?: string[], extraKeys: CentralKey[] = []): UplinkOptions {
   const u = config.uplink;
+  const c = config.central;
   return {
     site: config.site, node: config.node, version, brokers: brokers ?? u.brokers,
     username: u.username, password: u.password, ca: u.ca, cert: u.cert, key: u.key,
     keepaliveS: u.keepaliveS, inflight: u.inflight, maxBacklog: u.maxBacklog,
+    centralKeys: [...c.keys.map((k) => ({ id: k.id, key: parseCentralKey(k.publicKey) })), ...extraKeys],
+    maxSkewMs: c.maxSkewS * 1000, replayWindowMs: c.replayWindowDays * 86_400_000, commandsPerSecond: c.commandsPerSecond,
   };
 }
 
@@ -103,7 +120,10 @@ export class UplinkClient implements Component {
     // A command's result goes to cmd-result/{its id}; everything else to the topic of its type.
     const topicFor = (row: OutboxRow) => (row.type === 'cmd-result' ? `${this.root}cmd-result/${(row.envelope.data as { id: string }).id}` : this.root + row.type);
     this.drain = new OutboxDrain(d.store.outbox, topicFor, o.inflight ?? 20, d.log.child({ part: 'outbox' }));
-    this.processor = new CommandProcessor(this.commands, d.store, d.log.child({ part: 'cmd' }), { timeoutMs: o.commandTimeoutMs, notify: () => this.notify() });
+    this.processor = new CommandProcessor(this.commands, d.store, d.log.child({ part: 'cmd' }), {
+      site: o.site, node: o.node, keys: o.centralKeys ?? [], maxSkewMs: o.maxSkewMs, windowMs: o.replayWindowMs, perSecond: o.commandsPerSecond,
+      timeoutMs: o.commandTimeoutMs, notify: () => this.notify(), auditIntervalMs: o.auditIntervalMs,
+    });
   }
 
   get clientId(): string {
@@ -125,9 +145,9 @@ export class UplinkClient implements Component {
 
   async start(): Promise<void> {
     this.stopping = false;
-    this.offBuiltins = registerBuiltins(this.commands.register, { health: () => this.d.health.snapshot(), backlog: () => this.backlog() });
+    this.offBuiltins = registerBuiltins(this.commands.register, { health: () => this.d.health.snapshot(), backlog: () => this.backlog(), load: () => ({ commands: this.processor.snapshot(), ...this.d.load?.() }) });
     this.dropped = await droppedSoFar(this.d.store);
-    await this.processor.prune();
+    await this.processor.start();
     if (!this.o.brokers.length) {
       this.d.health.set('uplink', 'disabled', 'no broker configured (uplink.brokers)');
       return;
@@ -177,7 +197,13 @@ export class UplinkClient implements Component {
     // Commands still running (an originate rings up to two minutes) are not waited for long:
     // their results are stored when they finish, or central retries the id.
     await Promise.race([Promise.allSettled([...this.pendingCommands]), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await this.processor.stop();
     await this.drain.settle();
+  }
+
+  /** What the command intake has seen and holds now. */
+  commandStats(): CommandStats {
+    return this.processor.snapshot();
   }
 
   /** Tests: drop the TCP connection without DISCONNECT, as a cut cable or a crash would. */
@@ -280,8 +306,10 @@ export class UplinkClient implements Component {
     const prefix = this.root + 'cmd/';
     if (!topic.startsWith(prefix)) return;
     const name = topic.slice(prefix.length);
-    // The result is written to the outbox with its effect; the drain publishes it on whichever connection is up.
+    // Checked at once (a flood is dropped here, unread); the result is written to the outbox with
+    // its effect, and the drain publishes it on whichever connection is up.
     const job = this.processor.handle(name, payload);
+    if (!job) return;
     this.pendingCommands.add(job);
     void job.finally(() => this.pendingCommands.delete(job));
   }

@@ -1,4 +1,4 @@
-import { addUserBody, updateUserBody, type UserRecord } from '../../contracts/accounts.js';
+import { addUserBody, updateUserBody, type UnlockResult, type UserRecord } from '../../contracts/accounts.js';
 import { USERNAME_RE } from '../../contracts/values.js';
 import { paramOf, parseBody } from '../body.js';
 import { sendFailure } from '../http-util.js';
@@ -42,6 +42,20 @@ export function userRoutes(d: ApiDeps): RouteDef[] {
         const r = await d.accounts.updateUser(ctx.actor, username, { role: b.role, password: b.password });
         res.locals.audited = r.ok;
         if (r.ok) res.json(r.value);
+        else sendFailure(res, r);
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/users/:username/unlock',
+      access: 'admin',
+      action: 'user.unlock',
+      handler: async (req, res, ctx) => {
+        const username = paramOf(req, res, 'username', USERNAME_RE, 'a user name');
+        if (!username) return;
+        const r = await d.accounts.unlock(ctx.actor, username);
+        res.locals.audited = r.ok;
+        if (r.ok) res.json(r.value satisfies UnlockResult);
         else sendFailure(res, r);
       },
     },
