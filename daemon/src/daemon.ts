@@ -38,6 +38,7 @@ import { boardProblems } from './config/board-check.js';
 import type { SimInputResult } from './api/route.js';
 import type { FreeSwitchEmulator } from './sim/freeswitch/index.js';
 import { SIM_TOKEN_FILE } from './sim/control.js';
+import { simPartsOf, type SimParts } from './sim/parts.js';
 import { loadOrCreateDeviceSecrets } from '../../provisioning/src/device-secrets.js';
 import { eslPasswordOf, phonesNeedingSecrets } from '../../provisioning/src/values.js';
 
@@ -46,7 +47,8 @@ export const STOP_BOUND_MS = 10_000;
 export interface DaemonOptions {
   config: Config;
   logger: RootLogger;
-  simulate: boolean;
+  /** Which parts are simulated (sim/parts.ts); true = all of them. */
+  simulate: boolean | SimParts;
   env: NodeJS.ProcessEnv;
 }
 
@@ -81,6 +83,8 @@ function fnComponent(name: string, start: () => Promise<void> | void, stop: () =
 
 export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const { config, logger } = o;
+  const sim = simPartsOf(o.simulate);
+  const simulating = sim.size > 0;
   const log = logger.ns('daemon');
   const life = new Lifecycle(logger.ns('lifecycle'));
   const notifier = createNotifier(o.env, logger.ns('systemd'));
@@ -119,7 +123,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const eslPassword = eslPasswordOf(config, secrets);
     const fsTarget = { host: config.freeswitch.host, port: config.freeswitch.port };
     let emulator: FreeSwitchEmulator | undefined;
-    if (o.simulate) {
+    if (sim.has('freeswitch')) {
       // Simulation swaps the source, not the logic: the emulator speaks the real
       // event-socket protocol on a free loopback port, with the configured
       // phones registered and answering. It is loaded only in simulation, so a
@@ -145,7 +149,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     // The uplink to central. Simulation without a broker: an embedded one on 127.0.0.1:1883
     // (mosquitto_sub -t 'callpoint/v1/#' -v shows the traffic).
     let brokers = config.uplink.brokers;
-    if (o.simulate && !brokers.length) {
+    if (sim.has('broker') && !brokers.length) {
       const { SimBroker } = await import('./sim/broker/index.js');
       const simBroker = new SimBroker({ host: '127.0.0.1', port: 1883 }, logger.ns('sim:broker'));
       await life.start(simBroker);
@@ -160,11 +164,11 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     if (!checked.profile || checked.problems.length) throw new Error(checked.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
     const profile = checked.profile;
     const hwLog = logger.ns('hardware');
-    const board = new Board(profile, o.simulate ? new SimDeviceFactory(profile) : new RealDeviceFactory(), { log: hwLog });
+    const board = new Board(profile, sim.has('board') ? new SimDeviceFactory(profile) : new RealDeviceFactory(), { log: hwLog });
     // The alarm service asks the lines about the GSM trunk; SMS commands acknowledge alarms.
     // eslint-disable-next-line prefer-const -- assigned once the alarm service exists
     let alarms: AlarmService | undefined;
-    const lineService = new LinesService(config, { store: st, bus, faults, health, alarms: () => alarms, logger, notify: () => uplink.notify(), simulate: o.simulate });
+    const lineService = new LinesService(config, { store: st, bus, faults, health, alarms: () => alarms, logger, notify: () => uplink.notify(), simulate: sim.has('lines') });
     const pbxForAlarms = withGsmTrunk(gateway, () => lineService.gsmTrunk());
     alarms = new AlarmService(config, st, pbxForAlarms, boardOutputs(board, profile, config.points, logger.ns('alarms:outputs')), bus, logger.ns('alarms'));
     const reportBoard = () => {
@@ -189,7 +193,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       view: () => lineService.view(),
       queueSms: (to: string, text: string, opts: { tag?: string }, modemId?: string) => lineService.queueSms(to, text, opts, modemId),
       ussd: (modemId: string, code: string) => lineService.ussd(modemId, code),
-      sim: o.simulate ? lineService.simControls() : undefined,
+      sim: sim.has('lines') ? lineService.simControls() : undefined,
     };
     const selfTest = new SelfTest(config.points, st, bus, logger.ns('alarms:self-test'), () => uplink.notify(), faults, { pbx: pbxForAlarms });
     await life.start({ name: 'self-test', start: () => selfTest.start(), stop: () => selfTest.stop() });
@@ -223,9 +227,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     }, 250);
     boardTimer.unref();
     await life.start(fnComponent('hardware-health', () => undefined, () => { clearInterval(hwTimer); clearInterval(boardTimer); }));
-    const simToken = o.simulate ? randomBytes(24).toString('base64url') : undefined;
+    const simToken = simulating ? randomBytes(24).toString('base64url') : undefined;
     if (simToken) await writeFile(join(config.dataDir, SIM_TOKEN_FILE), simToken, { mode: 0o600 });
-    const simInputs = o.simulate
+    const simInputs = sim.has('board')
       ? {
           // A momentary press of the simulated button, through the same debounce as a real one.
           press: async (input: string): Promise<SimInputResult> => {
@@ -263,7 +267,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     if (!tls && config.http.host !== '127.0.0.1' && config.http.host !== 'localhost')
       log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
     const app = createApp(
-      { store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: o.simulate, pbx: gateway, alarms, selfTest, faults, board: boardView, lines: linesApi, simInputs, simToken },
+      { store: st, accounts, sessions, health, bus, log: logger.ns('api'), cookie, simulate: simulating, pbx: gateway, alarms, selfTest, faults, board: boardView, lines: linesApi, simInputs, simToken },
       { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
     );
     const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(health, capturedSecurityHeaders(cookie.secure)));
@@ -282,8 +286,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const watchdog = new Watchdog(notifier, { storeAlive: () => st.ping(1000) }, logger.ns('systemd'));
     await life.start(fnComponent('watchdog', () => watchdog.start(), () => watchdog.stop()));
     await notifier.send(`READY=1\nSTATUS=serving on ${base}\nMAINPID=${process.pid}`);
-    log.info({ version: VERSION, site: config.site, node: config.node, url: base, simulate: o.simulate }, 'Callpoint is up');
-    if (o.simulate) {
+    log.info({ version: VERSION, site: config.site, node: config.node, url: base, simulate: [...sim] }, 'Callpoint is up');
+    if (sim.has('board')) {
       // A newcomer after `make run` needs this among the log lines, plainly.
       const lines = [
         'Callpoint simulation is running.',

@@ -1,14 +1,23 @@
-// callpoint run [--config FILE] [--simulate] — the daemon.
+// callpoint run [--config FILE] [--simulate[=PARTS]] — the daemon.
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import { startDaemon } from '../daemon.js';
 import { createLogger } from '../log/logger.js';
-import { SIMULATION_DEFAULTS, configPath, describeConfigError } from './common.js';
+import { NO_SIM_PARTS, parseSimParts, type SimParts } from '../sim/parts.js';
+import { SIMULATION_DEFAULTS, UsageError, configPath, describeConfigError } from './common.js';
 
 export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, simulate: { type: 'boolean' } } });
-  const simulate = !!values.simulate || env.CALLPOINT_SIMULATE === '1';
+  // A bare --simulate is every part; --simulate=board,lines names them (sim/parts.ts).
+  const { values } = parseArgs({ args: args.map((a) => (a === '--simulate' ? '--simulate=all' : a)), options: { config: { type: 'string' }, simulate: { type: 'string' } } });
+  let sim: SimParts = NO_SIM_PARTS;
+  try {
+    if (values.simulate !== undefined) sim = parseSimParts(values.simulate);
+    else if (env.CALLPOINT_SIMULATE && env.CALLPOINT_SIMULATE !== '0') sim = parseSimParts(env.CALLPOINT_SIMULATE);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const simulate = sim.size > 0;
   const file = configPath(values.config, env, simulate);
   let loaded;
   try {
@@ -32,7 +41,7 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promis
 
   let daemon;
   try {
-    daemon = await startDaemon({ config, logger, simulate, env });
+    daemon = await startDaemon({ config, logger, simulate: sim, env });
   } catch (e) {
     log.fatal(`cannot start: ${(e as Error).message}`);
     logger.flush();
