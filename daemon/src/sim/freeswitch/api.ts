@@ -129,6 +129,16 @@ export async function runApi(ctx: ApiContext, command: string, args: string): Pr
       e.hangup(c, argv[1] ?? 'NORMAL_CLEARING');
       return '+OK\n';
     }
+    case 'uuid_answer': {
+      // mod_commands: "+OK" once answered, "-ERROR" for a leg that cannot be.
+      const c = chan(argv[0]);
+      if (!c) return '-ERROR\n';
+      if (!c.answeredUs) {
+        if (c.onAnswer) c.onAnswer();
+        else if (!e.markAnswered(c)) return '-ERROR\n';
+      }
+      return '+OK\n';
+    }
     case 'uuid_exists':
       return chan(argv[0]) ? 'true' : 'false';
     case 'uuid_send_dtmf': {
@@ -164,7 +174,7 @@ export async function runApi(ctx: ApiContext, command: string, args: string): Pr
       const leg = argv[2] ?? 'aleg';
       const targets = [leg === 'bleg' ? undefined : c, leg === 'aleg' ? undefined : chan(c.bridgedTo) ?? chan(c.peer)];
       for (const t of targets) if (t) ctx.features.broadcast(t, argv[1] ?? '');
-      return '+OK Message queued\n';
+      return '+OK Message sent\n';
     }
     case 'uuid_dump': {
       const c = chan(argv[0]);
