@@ -39,10 +39,29 @@ export interface ShowChannelsRow {
   call_uuid?: string;
 }
 
+/** What Callpoint knows about a channel that FreeSWITCH's events may not say (alarm, zone). */
+export interface ChannelTags {
+  alarmId?: string | null;
+  zone?: string | null;
+}
+
 export class LiveChannels {
   private readonly table = new Map<string, LiveChannel>();
   /** When each channel last had an event (ms, monotonic): a resync must not drop what it could not know of. */
   private readonly touched = new Map<string, number>();
+  /**
+   * Tags of channels we created or took over, by uuid, set before FreeSWITCH
+   * reports them: CHANNEL_OUTGOING and CHANNEL_STATE carry no variables, and
+   * `show channels` none at all, so an originated leg's alarm and zone come
+   * from our own originate until an event with variables repeats them.
+   */
+  private readonly tags = new Map<string, ChannelTags>();
+  /**
+   * Channels destroyed lately: FreeSWITCH sends CHANNEL_STATE CS_DESTROY after
+   * CHANNEL_DESTROY (sip-calls-plain.raw), and a late event must not bring a
+   * dead channel back into the table.
+   */
+  private readonly destroyed = new Set<string>();
 
   constructor(private readonly onChange: (uuid: string, ch: LiveChannel | null) => void = () => undefined) {}
 
@@ -58,6 +77,27 @@ export class LiveChannels {
     return [...this.table.values()];
   }
 
+  /** Tag a channel (now, or when it appears). */
+  tag(uuid: string, t: ChannelTags): void {
+    this.tags.set(uuid, { ...this.tags.get(uuid), ...t });
+    const ch = this.table.get(uuid);
+    if (ch && this.applyTags(ch)) this.onChange(uuid, ch);
+  }
+
+  /** Forget the tags of a channel that will not come (an originate that failed before creating it). */
+  untag(uuid: string): void {
+    this.tags.delete(uuid);
+  }
+
+  private applyTags(ch: LiveChannel): boolean {
+    const t = this.tags.get(ch.uuid);
+    if (!t) return false;
+    const before = `${ch.alarmId}|${ch.zone}`;
+    if (t.alarmId) ch.alarmId = t.alarmId;
+    if (t.zone) ch.zone = t.zone;
+    return before !== `${ch.alarmId}|${ch.zone}`;
+  }
+
   /** Apply one channel event. */
   apply(name: string, h: Record<string, string>): void {
     const uuid = h['Unique-ID'];
@@ -65,6 +105,9 @@ export class LiveChannels {
     this.touched.set(uuid, performance.now());
     let ch = this.table.get(uuid);
     switch (name) {
+      case 'CHANNEL_STATE':
+      case 'CHANNEL_PARK':
+      case 'CHANNEL_UNPARK':
       case 'CHANNEL_CREATE':
       case 'CHANNEL_OUTGOING':
       case 'CHANNEL_ORIGINATE':
@@ -79,9 +122,15 @@ export class LiveChannels {
       case 'RECORD_START':
       case 'RECORD_STOP': {
         if (!ch) {
+          if (this.destroyed.has(uuid) || h['Channel-State'] === 'CS_DESTROY') return;
           ch = fromEvent(h);
           this.table.set(uuid, ch);
         }
+        // Variables come with some events only (not CHANNEL_OUTGOING, CHANNEL_STATE, CHANNEL_CALLSTATE):
+        // keep what any of them said, and what we tagged ourselves.
+        ch.alarmId ??= h.variable_callpoint_alarm_id ?? null;
+        ch.zone ??= h.variable_callpoint_zone ?? h.variable_callpoint_point_zone ?? null;
+        this.applyTags(ch);
         ch.state = h['Channel-State'] ?? ch.state;
         ch.callState = h['Channel-Call-State'] ?? ch.callState;
         ch.answeredAt ??= usToIso(h['Caller-Channel-Answered-Time']);
@@ -105,6 +154,10 @@ export class LiveChannels {
         return;
       case 'CHANNEL_DESTROY':
         this.touched.delete(uuid);
+        this.tags.delete(uuid);
+        this.destroyed.add(uuid);
+        // Bounded: only the latest matter (events of one channel arrive together).
+        if (this.destroyed.size > 2000) for (const u of [...this.destroyed].slice(0, 1000)) this.destroyed.delete(u);
         if (this.table.delete(uuid)) this.onChange(uuid, null);
         return;
       default:
@@ -148,6 +201,7 @@ export class LiveChannels {
         alarmId: null,
         trunk: trunkOf({ 'Channel-Name': r.name }),
       };
+      this.applyTags(ch);
       this.table.set(r.uuid, ch);
       this.onChange(r.uuid, ch);
       added++;
@@ -157,6 +211,7 @@ export class LiveChannels {
       if (!seen.has(uuid) && (this.touched.get(uuid) ?? 0) < requestedAt) {
         this.table.delete(uuid);
         this.touched.delete(uuid);
+        this.tags.delete(uuid);
         vanished.push(ch);
         this.onChange(uuid, null);
       }

@@ -8,15 +8,18 @@
 // phones with the provisioned passwords, and one event-socket connection per
 // capture subscribed with `event plain ALL` or `event json ALL`. NAME.raw holds
 // every byte FreeSWITCH sent on it, NAME.sent every command we sent on it.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { authed, sleep, type RawClient } from '../../src/sim/freeswitch/raw-client.js';
-import { provisionedSwitch, type ProvisionedSwitch } from './provisioned-switch.js';
+import type { DeviceSecrets } from '../../../provisioning/src/device-secrets.js';
+import { freePort, provision, worldConfigFile } from '../world/world.js';
+import { pickPorts } from './freeswitch-instance.js';
+import { RealSwitch } from './real-switch.js';
 
 const out = resolve(process.argv[2] ?? '.');
 const CONFIG = {
-  site: 'capture', node: 'fs', http: { host: '127.0.0.1', port: 18099 }, board: 'sim',
+  points: [],
   phones: [
     { number: '2001', name: 'Dispatch desk', zone: 'control' },
     { number: '3001', name: 'Office', zone: 'control' },
@@ -27,10 +30,10 @@ const CONFIG = {
 class Capture {
   private readonly sent: string[] = [];
   constructor(readonly c: RawClient) {}
-  static async open(sw: ProvisionedSwitch, format: 'plain' | 'json'): Promise<Capture> {
-    const c = await authed(sw.fs.ports.esl, sw.secrets.eslPassword);
+  static async open(sw: RealSwitch, format: 'plain' | 'json'): Promise<Capture> {
+    const c = await authed(sw.eslPort, sw.eslPassword);
     const cap = new Capture(c);
-    cap.sent.push(`auth ${sw.secrets.eslPassword}`);
+    cap.sent.push(`auth ${sw.eslPassword}`);
     await cap.cmd(`event ${format} ALL`);
     return cap;
   }
@@ -52,7 +55,7 @@ class Capture {
 }
 const subclass = (s: string) => (h: Record<string, string>) => h['Event-Subclass'] === s;
 
-async function registration(sw: ProvisionedSwitch, format: 'plain' | 'json'): Promise<void> {
+async function registration(sw: RealSwitch, format: 'plain' | 'json'): Promise<void> {
   const cap = await Capture.open(sw, format);
   const desk = await sw.phone('2001');
   const office = await sw.phone('3001');
@@ -69,7 +72,7 @@ async function registration(sw: ProvisionedSwitch, format: 'plain' | 'json'): Pr
   cap.save(`registration-${format}`);
 }
 
-async function conference(sw: ProvisionedSwitch, format: 'plain' | 'json'): Promise<void> {
+async function conference(sw: RealSwitch, format: 'plain' | 'json'): Promise<void> {
   const desk = await sw.phone('2001');
   const office = await sw.phone('3001');
   for (const p of [desk, office]) {
@@ -98,14 +101,16 @@ async function conference(sw: ProvisionedSwitch, format: 'plain' | 'json'): Prom
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'callpoint-capture-'));
-const sw = await provisionedSwitch(dir, CONFIG);
+const ports = await pickPorts();
+// The daemon does not run: its http port and broker are only where they would be.
+const configFile = worldConfigFile(dir, { httpPort: await freePort(), eslPort: ports.esl, brokerUrl: 'mqtt://127.0.0.1:1883', config: CONFIG });
+await provision(configFile, join(dir, 'provisioned'));
+const secrets = JSON.parse(readFileSync(join(dir, 'data', 'device-secrets.json'), 'utf8')) as DeviceSecrets;
+const sw = RealSwitch.create({ dir, ports, secrets, provisioned: join(dir, 'provisioned') });
 try {
-  await sw.fs.start();
-  console.log("switch up");
+  await sw.start();
   for (const f of ['plain', 'json'] as const) {
-    console.log("registration", f);
     await registration(sw, f);
-    console.log("conference", f);
     await conference(sw, f);
   }
   console.log(`captures written to ${out}`);

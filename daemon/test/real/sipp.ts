@@ -7,17 +7,18 @@
 // same port (desk, ring, intercom). Both cannot hold the port at once, so the
 // UAS is stopped while the phone (re-)registers and started again after.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { UasBehaviour, WorldPhone } from '../world/world.js';
+import { toolPath } from '../helpers/tools.js';
+import { writeDtmfPcap } from './dtmf-pcap.js';
 import { freeSipPort, udpFree } from './freeswitch-instance.js';
 
 export const SIPP_DIR = join(import.meta.dirname, 'sipp');
-/** The RFC 2833 key "5" sipp plays (Debian's sip-tester ships it). */
-export const DTMF_PCAP = '/usr/share/sip-tester/dtmf_2833_5.pcap';
 
 export function sippMissing(): string | undefined {
-  if (!existsSync('/usr/bin/sipp')) return 'needs sipp (Debian package "sip-tester")';
-  if (!existsSync(DTMF_PCAP)) return `needs ${DTMF_PCAP} (Debian package "sip-tester")`;
+  if (!toolPath('sipp')) return 'needs sipp (Debian package "sip-tester")';
   return undefined;
 }
 
@@ -34,22 +35,17 @@ async function freeMediaPort(): Promise<number> {
   throw new Error('no free even UDP port pair for RTP');
 }
 
-export type UasBehaviour =
-  /** Rings ringMs, answers; with ack, sends the acknowledge key 5 ackAfterMs after answering. Busy (486) while on a call. */
-  | { kind: 'desk'; ringMs: number; ack?: boolean; ackAfterMs?: number }
-  /** Rings until the caller gives up. */
-  | { kind: 'ring' }
-  /** Answers at once when the INVITE asks for auto-answer (Call-Info answer-after=0), otherwise only rings. */
-  | { kind: 'intercom' };
-
 interface Run {
   proc: ChildProcess;
   out: string;
   done: Promise<number | null>;
 }
 
-function run(args: string[]): Run {
-  const proc = spawn('sipp', [...args, '-nostdin', '-aa', '-i', '127.0.0.1'], { cwd: SIPP_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+/** cwd: where relative files of the scenario (key.pcap) are found. */
+function run(args: string[], cwd = SIPP_DIR): Run {
+  const sf = args.indexOf('-sf');
+  if (sf >= 0) args[sf + 1] = join(SIPP_DIR, args[sf + 1]!);
+  const proc = spawn('sipp', [...args, '-nostdin', '-aa', '-i', '127.0.0.1'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const r: Run = { proc, out: '', done: Promise.resolve(null) };
   const keep = (b: Buffer) => {
     r.out = (r.out + b.toString()).slice(-20_000);
@@ -60,10 +56,13 @@ function run(args: string[]): Run {
   return r;
 }
 
-export class SippPhone {
+export class SippPhone implements WorldPhone {
   private uas: Run | undefined;
   private behaviour: UasBehaviour | undefined;
   private readonly calls = new Set<Run>();
+
+  /** The phone's own directory: the key it presses (key.pcap). */
+  private readonly dir = mkdtempSync(join(tmpdir(), 'callpoint-sipp-'));
 
   private constructor(
     readonly number: string,
@@ -104,21 +103,22 @@ export class SippPhone {
   }
 
   /** Place a call to a destination (an extension, conf-<name>, callpoint-alarm-<point>); it stays up until the far side hangs up. */
-  async dial(destination: string): Promise<{ done: Promise<number | null>; output: () => string }> {
+  async dial(destination: string): Promise<void> {
     // A call from a port of its own (sipp picks one): the UAS keeps the phone's registered port.
     const r = run(['-sf', 'dial.xml', '-s', destination, '-key', 'caller', this.number, '-au', this.number, '-ap', this.password, '-mp', String(await freeMediaPort()), '-m', '1', this.fsSip]);
     this.calls.add(r);
     void r.done.then(() => this.calls.delete(r));
-    return { done: r.done, output: () => r.out };
   }
 
   private startUas(): void {
     const b = this.behaviour;
     if (!b) return;
     const args = ['-p', String(this.port), '-mp', String(this.mediaPort)];
-    if (b.kind === 'desk') args.push('-sf', 'desk.xml', '-set', 'ring', String(b.ringMs), '-set', 'ack', b.ack ? '1' : '0', '-set', 'ackafter', String(b.ackAfterMs ?? 500));
-    else args.push('-sf', `${b.kind}.xml`);
-    this.uas = run(args);
+    if (b.kind === 'desk') {
+      writeDtmfPcap(join(this.dir, 'key.pcap'), { digit: '5', delayMs: b.ackAfterMs ?? 500 });
+      args.push('-sf', 'desk.xml', '-set', 'ring', String(b.ringMs), '-set', 'ack', b.ack ? '1' : '0');
+    } else args.push('-sf', `${b.kind}.xml`);
+    this.uas = run(args, this.dir);
   }
 
   private async stopUas(): Promise<void> {
@@ -143,6 +143,7 @@ export class SippPhone {
     await this.stopUas();
     for (const c of this.calls) c.proc.kill('SIGKILL');
     await Promise.all([...this.calls].map((c) => c.done));
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

@@ -18,6 +18,8 @@ export interface ApiContext {
   hostname: string;
   /** Registration state of the simulated phones (for sofia_contact). */
   isRegistered: (user: string) => boolean | undefined;
+  /** This run's Core-UUID (global variable core_uuid; a new one after crash()). */
+  coreUuid: () => string;
 }
 
 function uptime(ms: number): string {
@@ -49,7 +51,8 @@ function channelRow(c: Channel, host: string): Record<string, string> {
     write_codec: c.codec ? 'PCMU' : '', write_rate: c.codec ? '8000' : '', write_bit_rate: c.codec ? '64000' : '', secure: '',
     hostname: host, presence_id: c.presenceId ?? '', presence_data: '', accountcode: c.phone ?? '', callstate: c.callState,
     callee_name: c.calleeIdName, callee_num: c.calleeIdNumber, callee_direction: c.answeredUs ? 'RECV' : '', call_uuid: c.uuid,
-    sent_callee_name: '', sent_callee_num: '', initial_cid_name: c.callerIdName ?? '', initial_cid_num: c.callerIdNumber,
+    // initial_cid_*: the caller id the leg was created with, kept after the flip on answer (show-channels-sip.json).
+    sent_callee_name: '', sent_callee_num: '', initial_cid_name: c.origCallerIdName ?? c.callerIdName ?? '', initial_cid_num: c.origCallerIdNumber ?? c.callerIdNumber,
     initial_ip_addr: c.networkAddr ?? '', initial_dest: c.destination, initial_dialplan: c.dialplan ?? '', initial_context: c.context,
   };
 }
@@ -193,7 +196,7 @@ export async function runApi(ctx: ApiContext, command: string, args: string): Pr
     case 'version':
       return 'FreeSWITCH Version 1.10.12-release~64bit (-release 64bit)\n';
     case 'global_getvar':
-      return argv[0] === 'hostname' ? ctx.hostname : '';
+      return argv[0] === 'hostname' ? ctx.hostname : argv[0] === 'core_uuid' ? ctx.coreUuid() : '';
     default:
       return `-ERR ${command} Command not found!\n`;
   }

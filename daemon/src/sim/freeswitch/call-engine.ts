@@ -179,6 +179,7 @@ export class CallEngine {
     this.host.onHangup(c);
     // The other side of a bridge or a loopback pair goes too.
     const others = [c.bridgedTo, c.peer].filter((u): u is string => !!u && u !== c.uuid);
+    const bridged = c.bridgedTo;
     if (c.bridgedTo) {
       const o = this.channels.get(c.bridgedTo);
       this.ev('CHANNEL_UNBRIDGE', c, { 'Bridge-A-Unique-ID': c.uuid, 'Bridge-B-Unique-ID': c.bridgedTo, 'Other-Type': 'originatee', 'Other-Leg-Unique-ID': c.bridgedTo });
@@ -191,8 +192,14 @@ export class CallEngine {
     this.presence(c, 'terminated');
     for (const u of others) {
       const o = this.channels.get(u);
+      if (!o || o.hangupCause) continue;
+      // park_after_bridge: the other side of a bridge is parked again instead of hung up.
+      if (u === bridged && o.vars.get('park_after_bridge') === 'true') {
+        this.park(o);
+        continue;
+      }
       // A leg still ringing when its caller goes is cancelled; loopback halves share the cause (sip-calls-plain.raw).
-      if (o && !o.hangupCause) this.hangup(o, o.kind !== 'loopback' && !o.answeredUs ? 'ORIGINATOR_CANCEL' : cause);
+      this.hangup(o, o.kind !== 'loopback' && !o.answeredUs ? 'ORIGINATOR_CANCEL' : cause);
     }
     this.setState(c, 'CS_REPORTING');
     this.setHangupVars(c);

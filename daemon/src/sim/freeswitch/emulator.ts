@@ -238,6 +238,7 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
       engine: this.engine, originator: this.originator, features: this.features, conferences: this.conferences,
       startedAt: this.startedAt, hostname: this.hostname,
       isRegistered: (user) => this.phoneMap.get(user)?.isRegistered,
+      coreUuid: () => this.factory.coreUuid,
     };
   }
 
@@ -340,6 +341,7 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
       // tagged and parked, not answered, for the daemon to take over.
       c.vars.set('callpoint_call', 'alarm');
       c.vars.set('callpoint_point', hotline[1] ?? '');
+      c.vars.set('park_after_bridge', 'true');
       e.park(c);
     } else if (target) {
       e.execute(c, 'bridge', `user/${dest}`);
