@@ -89,6 +89,7 @@ export class Supervision {
 
   private readonly offs: Array<() => void> = [];
   private readonly recheck = new Map<string, NodeJS.Timeout>();
+  private downTimer: NodeJS.Timeout | undefined;
 
   start(): void {
     this.timer = setInterval(() => void this.poll(), this.o.pollMs);
@@ -106,6 +107,7 @@ export class Supervision {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     clearTimeout(this.reconcileTimer);
+    clearTimeout(this.downTimer);
     for (const off of this.offs.splice(0)) off();
     for (const t of this.recheck.values()) clearTimeout(t);
     this.recheck.clear();
@@ -153,13 +155,24 @@ export class Supervision {
   }
 
   private async linkChanged(link: PbxLink): Promise<void> {
+    // Lost: the fault opens when the grace runs out (a restart of FreeSWITCH is not a fault); back: it closes now.
+    if (link === 'down') {
+      this.fsDownSince ??= Date.now();
+      clearTimeout(this.downTimer);
+      this.downTimer = setTimeout(() => void this.poll(), this.o.freeswitchGraceMs + 50);
+      this.downTimer.unref();
+    } else {
+      clearTimeout(this.downTimer);
+    }
     if (link === 'hung') {
       await this.faults.raise({
         key: FAULT_KEYS.freeswitchHung, source: 'freeswitch', code: 'hung',
         detail: `FreeSWITCH does not answer (${this.health.snapshot().components.freeswitch.detail}): frozen or overloaded. Emergency calls cannot be placed.`,
       });
     } else if (link === 'up') {
+      this.fsDownSince = undefined;
       await this.faults.clear(FAULT_KEYS.freeswitchHung);
+      await this.faults.clear(FAULT_KEYS.freeswitch);
     }
   }
 

@@ -11,7 +11,8 @@ const plan = (targets: Array<{ extension: string; ringS: number }>, extra: Recor
 /** Desks 200x, intercoms at the points 100x, an office phone and a supervisor 300x. */
 export const SCENARIO_CONFIG: WorldConfig = {
   points: [
-    { id: 'km1', input: 'in1', label: 'SOS km 1 east', location: 'Tunnel A, km 1', zone: 'tunnel-a', phone: '1001', escalation: plan([{ extension: '2001', ringS: 10 }], { onBusy: 'release' }) },
+    // The on-call engineer gets an SMS through the (simulated) GSM modem when it is raised.
+    { id: 'km1', input: 'in1', label: 'SOS km 1 east', location: 'Tunnel A, km 1', zone: 'tunnel-a', phone: '1001', escalation: plan([{ extension: '2001', ringS: 10 }], { onBusy: 'release', sms: { to: ['+8613800138000'], language: 'en', on: ['raised'] } }) },
     { id: 'km2', input: 'in2', label: 'SOS km 2 east', location: 'Tunnel A, km 2', zone: 'tunnel-a', phone: '1002', escalation: plan([{ extension: '2002', ringS: 10 }], { onBusy: 'barge' }) },
     { id: 'km3', input: 'in3', label: 'SOS km 3 west', location: 'Tunnel B, km 3', zone: 'tunnel-b', callerNumber: '7003', escalation: plan([{ extension: '2003', ringS: 5 }, { extension: '2004', ringS: 10 }], { onBusy: 'next' }) },
     // Its intercom never answers by itself (a phone without auto-answer): the desk must still hear and acknowledge.
@@ -28,6 +29,7 @@ export const SCENARIO_CONFIG: WorldConfig = {
     { number: '3001', name: 'Office', zone: 'control' },
     { number: '3002', name: 'Supervisor', zone: 'control' },
   ],
+  lines: { modems: [{ id: 'gsm0', port: 'sim:gsm0' }] },
 };
 
 const DESKS = ['2001', '2002', '2003', '2004', '3001', '3002'];
@@ -38,14 +40,19 @@ export interface Scenario {
   run(t: Test, w: World): Promise<void>;
 }
 
-/** Every phone registered with its provisioned password, desks answering (no key), intercoms auto-answering. */
-export async function preparePhones(w: World): Promise<void> {
+/** Every phone registers with its provisioned password (keeping how it answers). */
+export async function registerPhones(w: World): Promise<void> {
   for (const n of [...DESKS, ...INTERCOMS, '1004']) {
-    const p = await w.phone(n);
-    const r = await p.register();
+    const r = await (await w.phone(n)).register();
     if (r !== 'registered') throw new Error(`${n} did not register with its provisioned password: ${r}`);
-    await p.serve(INTERCOMS.includes(n) ? { kind: 'intercom' } : n === '1004' ? { kind: 'ring' } : { kind: 'desk', ringMs: 300 });
   }
+}
+
+/** Every phone registered, desks answering (no key), intercoms auto-answering. */
+export async function preparePhones(w: World): Promise<void> {
+  await registerPhones(w);
+  for (const n of [...DESKS, ...INTERCOMS, '1004'])
+    await (await w.phone(n)).serve(INTERCOMS.includes(n) ? { kind: 'intercom' } : n === '1004' ? { kind: 'ring' } : { kind: 'desk', ringMs: 300 });
 }
 
 interface Row {
@@ -73,7 +80,7 @@ export async function showCalls(w: World): Promise<Row[]> {
   return ((JSON.parse(await w.fs.api('show calls as json')) as { rows?: Row[] }).rows ?? []);
 }
 
-const legOf = (rows: Row[], ext: string) => rows.find((r) => r.name.includes(`/${ext}@`));
+export const legOf = (rows: Row[], ext: string) => rows.find((r) => r.name.includes(`/${ext}@`));
 /** `show calls`: is there a call between these two extensions' legs? */
 const inOneCall = (calls: Row[], a: string, b: string) =>
   calls.some((c) => (c.name.includes(`/${a}@`) && (c.b_name ?? '').includes(`/${b}@`)) || (c.name.includes(`/${b}@`) && (c.b_name ?? '').includes(`/${a}@`)));
@@ -86,8 +93,8 @@ export async function settle(w: World): Promise<void> {
   for (const n of DESKS) await (await w.phone(n)).serve({ kind: 'desk', ringMs: 300 });
 }
 
-const alarmStates = (w: World, id: string) => [...new Set(w.central.alarm(id).map((m) => m.state))];
-const waitState = (w: World, id: string, state: string, ms: number) =>
+export const alarmStates = (w: World, id: string) => [...new Set(w.central.alarm(id).map((m) => m.state))];
+export const waitState = (w: World, id: string, state: string, ms: number) =>
   w.central.waitFor((m) => m.type === 'alarm' && m.data.id === id && m.data.state === state, ms, `alarm ${id} ${state}`);
 
 /**

@@ -152,6 +152,7 @@ export class Central {
 export interface WorldConfig {
   points: unknown[];
   phones: Array<{ number: string; name: string; zone: string }>;
+  lines?: unknown;
 }
 
 const ADMIN = { username: 'scenario-admin', password: 'Kx7#mN2$vQ9!pL4w' };
@@ -201,6 +202,16 @@ export class WorldDaemon {
 
   async faults(): Promise<Array<Record<string, unknown>>> {
     return ((await this.api.get('/api/faults')).body as { open: Array<Record<string, unknown>> }).open;
+  }
+
+  /** The simulated board: inputs, the point lamps and the beacons. */
+  async board(): Promise<{ outputs: Array<{ id: string; role: string; point: string | null; mode: string; on: boolean }> }> {
+    return (await this.api.get('/api/board')).body as { outputs: Array<{ id: string; role: string; point: string | null; mode: string; on: boolean }> };
+  }
+
+  /** What the simulated GSM modem sent. */
+  async smsSent(modem: string): Promise<Array<{ to: string; text: string }>> {
+    return ((await this.api.get(`/api/sim/modems/${modem}/sent`)).body as { sent?: Array<{ to: string; text: string }> }).sent ?? [];
   }
 
   async clear(alarmId: string): Promise<number> {
