@@ -39,6 +39,17 @@ test: $(NODE_MODULES) web-ui/dist/index.html
 test-real: $(NODE_MODULES) web-ui/dist/index.html
 	node scripts/run-tests.mjs --jobs=1 --timeout=3600 daemon/test/real/*.real.ts
 
+# Alarms raised and cleared while the daemon is SIGKILLed (>= 100 times), the broker stopped and started
+# and the disk filled to its last MB (as root); then the database and central must agree. CHAOS_SEED=N replays.
+chaos: build
+	node --import tsx scripts/chaos.ts
+
+# The daemon under steady load for HOURS (default 1): RSS, open files, event-loop delay, database size,
+# printed and drawn as an SVG under var/soak/.
+HOURS ?= 1
+soak: build
+	HOURS=$(HOURS) node --import tsx scripts/soak/run.ts
+
 lint: $(NODE_MODULES)
 	npx tsc -p tsconfig.check.json
 	npx tsc -p web-ui/tsconfig.json
