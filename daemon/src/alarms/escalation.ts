@@ -285,7 +285,7 @@ export class Escalation {
         const barge = await this.pbx.originate({
           target: { kind: 'extension', number: this.point.phone },
           app: { app: 'three_way', uuid: busy.uuid },
-          ...callerIdOf(this.point),
+          callerIdName: callerNameOf(this.point.label),
           timeoutS: 20,
           variables: { callpoint_alarm_id: this.alarmId, callpoint_zone: this.point.zone, sip_auto_answer: 'true' },
         });
@@ -330,7 +330,7 @@ export class Escalation {
       uuid,
       target: { kind: 'extension', number: this.point.phone },
       app: { app: 'park' },
-      ...callerIdOf(this.point),
+      callerIdName: callerNameOf(this.point.label),
       timeoutS: 15,
       // Auto-answer (FreeSWITCH sends Call-Info: answer-after=0); when the dispatcher leaves, the intercom goes too.
       variables: { callpoint_alarm_id: this.alarmId, callpoint_zone: this.point.zone, sip_auto_answer: 'true', hangup_after_bridge: 'true' },

@@ -320,8 +320,8 @@ export const SCENARIOS: Scenario[] = [
         }
         compared++;
         t.same(
-          { cause: r.hangupCause, created: r.createdAt, answered: r.answeredAt, ended: r.endedAt, duration: r.durationS, billsec: r.billsecS, alarm: r.alarmId },
-          { cause: c.hangupCause, created: ms(c.startUs), answered: ms(c.answerUs), ended: ms(c.endUs), duration: c.durationS, billsec: c.billsecS, alarm: c.alarmId },
+          { caller: r.callerNumber, callee: r.calleeNumber, cause: r.hangupCause, created: r.createdAt, answered: r.answeredAt, ended: r.endedAt, duration: r.durationS, billsec: r.billsecS, alarm: r.alarmId },
+          { caller: c.callerNumber, callee: c.destination, cause: c.hangupCause, created: ms(c.startUs), answered: ms(c.answerUs), ended: ms(c.endUs), duration: c.durationS, billsec: c.billsecS, alarm: c.alarmId },
           `${r.uuid} (${r.callerNumber} → ${r.calleeNumber})`,
         );
       }
