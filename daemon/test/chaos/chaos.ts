@@ -8,7 +8,8 @@
 // Every random choice comes from one seeded generator; the seed is printed, and
 // CHAOS_SEED=<seed> replays the same sequence of actions, kills, outages and
 // disk-full spells (the machine's timing still varies).
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { stringify } from 'yaml';
@@ -70,9 +71,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const mq: Mosquitto = await mosquitto({ persistence: true });
   let disk: SmallDisk | undefined;
   let diskSkipped: string | undefined;
-  const dataDir = join(o.dir, 'disk', 'data');
+  // The small disk is mounted outside the test's directory: if a run is cut short, the test's own
+  // clean-up must not trip over a mount point (the mount is still undone in `finally`).
+  const diskDir = mkdtempSync(join(tmpdir(), 'callpoint-chaos-disk-'));
+  const dataDir = join(diskDir, 'data');
   if (o.diskFull > 0) {
-    const d = mountSmallDisk(join(o.dir, 'disk'), 48);
+    const d = mountSmallDisk(diskDir, 48);
     if (typeof d === 'string') diskSkipped = d;
     else disk = d;
   } else diskSkipped = 'not asked for';
@@ -85,6 +89,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     if (daemon && daemon.proc.exitCode === null && daemon.proc.signalCode === null) await daemon.stop('SIGKILL');
     await central?.endAsync(true).catch(() => undefined);
     disk?.unmount();
+    rmSync(diskDir, { recursive: true, force: true });
     await mq.dispose();
   }
 
