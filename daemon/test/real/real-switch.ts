@@ -72,7 +72,8 @@ export class RealSwitch implements WorldSwitch {
       return {
         uuid: v.uuid ?? '',
         direction: v.direction ?? '',
-        callerNumber: v.origination_caller_id_number ?? p.orig_caller_id_number ?? p.caller_id_number ?? '',
+        // The number the leg was created with: the ANI (caller_id_number flips to the callee on answer).
+        callerNumber: v.origination_caller_id_number ?? p.ani ?? p.caller_id_number ?? '',
         destination: p.destination_number ?? '',
         hangupCause: v.hangup_cause ?? '',
         startUs: num(v.start_uepoch),

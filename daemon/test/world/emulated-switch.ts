@@ -65,7 +65,7 @@ export class EmulatedSwitch implements WorldSwitch {
       const n = (k: string) => Number(v(k) ?? 0) || 0;
       this.ended.push({
         uuid: ev.get('Unique-ID') ?? '', direction: ev.get('Call-Direction') ?? '',
-        callerNumber: v('origination_caller_id_number') ?? ev.get('Caller-Orig-Caller-ID-Number') ?? '', destination: ev.get('Caller-Destination-Number') ?? '',
+        callerNumber: v('origination_caller_id_number') ?? ev.get('Caller-ANI') ?? '', destination: ev.get('Caller-Destination-Number') ?? '',
         hangupCause: ev.get('Hangup-Cause') ?? '', startUs: n('start_uepoch'), answerUs: n('answer_uepoch'), endUs: n('end_uepoch'),
         durationS: n('duration'), billsecS: n('billsec'), alarmId: v('callpoint_alarm_id') ?? null,
       });

@@ -99,13 +99,13 @@ export const waitState = (w: World, id: string, state: string, ms: number) =>
 
 /**
  * Run scenarios one after the other, each followed by settle() whatever its
- * outcome. SCENARIO=text runs only those whose name contains it; on a failure
+ * outcome. SCENARIO=regex runs only those whose name matches it; on a failure
  * the daemon's last log lines are printed as a comment.
  */
 export async function runScenarios(t: Test, w: World, list: Scenario[]): Promise<void> {
   const only = process.env.SCENARIO;
   for (const s of list) {
-    if (only && !s.name.includes(only)) continue;
+    if (only && !new RegExp(only).test(s.name)) continue;
     await t.test(s.name, async (t) => {
       const logFrom = w.daemon.log().length;
       let threw = false;
@@ -273,7 +273,7 @@ export const SCENARIOS: Scenario[] = [
       t.ok(same, `the live table equals show channels (${JSON.stringify(rows.map((r) => [r.name, r.state, r.callstate]))} vs ${JSON.stringify(live.map((l) => [l.name, l.state, l.callState]))})`);
       for (const ext of ['2001', '1001']) {
         const l = live.find((x) => String(x.name).includes(`/${ext}@`));
-        t.match(l, { alarmId: id, zone: 'tunnel-a' }, `${ext}’s leg carries the alarm and its zone`);
+        t.match(l, { alarmId: id, zone: 'tunnel-a' }, `${ext}’s leg carries the alarm and its zone (${JSON.stringify(live.map((x) => [x.name, x.alarmId, x.zone]))})`);
       }
     },
   },
