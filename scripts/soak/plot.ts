@@ -9,6 +9,8 @@ export interface Sample {
   lagMax: number;
   dbMb: number;
   calls: number;
+  /** The machine's 1-minute load average (2 cores shared with others): contention shows as lag. */
+  load: number;
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -20,6 +22,7 @@ export function renderSvg(samples: Sample[], o: { title: string; warmupMin: numb
     { label: 'memory (MB)', series: [{ name: 'RSS', color: '#c0392b', get: (s) => s.rssMb }, { name: 'heap used', color: '#2980b9', get: (s) => s.heapMb }] },
     { label: 'open file descriptors', series: [{ name: 'fds', color: '#8e44ad', get: (s) => s.fds }] },
     { label: 'event-loop delay (ms)', series: [{ name: 'p99 per 10 s', color: '#27ae60', get: (s) => s.lagP99 }, { name: 'max per 10 s', color: '#95a5a6', get: (s) => s.lagMax }] },
+    { label: 'machine load average (1 min, 2 cores shared)', series: [{ name: 'load', color: '#34495e', get: (s) => s.load }] },
     { label: 'database (MB) and live channels', series: [{ name: 'DB + WAL', color: '#d35400', get: (s) => s.dbMb }, { name: 'channels / 100', color: '#7f8c8d', get: (s) => s.calls / 100 }] },
   ];
   const tMax = Math.max(1, ...samples.map((s) => s.tMin));

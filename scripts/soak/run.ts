@@ -12,6 +12,7 @@
 // delay p99 ≤ 20 ms.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { SIM_TOKEN_FILE } from '../../daemon/src/sim/control.js';
@@ -158,10 +159,10 @@ const sampler = (async () => {
     probeRead = lines.length;
     const last = fresh.at(-1);
     if (last) runP99 = last.totalP99;
-    samples.push({ tMin: (Date.now() - t0) / 60_000, rssMb: rss / 2 ** 20, fds, lagP99: Math.max(0, ...fresh.map((f) => f.p99)), lagMax: Math.max(0, ...fresh.map((f) => f.max)), heapMb: (last?.heap ?? 0) / 2 ** 20, dbMb: dbBytes() / 2 ** 20, calls: emu.channels().length });
+    samples.push({ tMin: (Date.now() - t0) / 60_000, rssMb: rss / 2 ** 20, fds, lagP99: Math.max(0, ...fresh.map((f) => f.p99)), lagMax: Math.max(0, ...fresh.map((f) => f.max)), heapMb: (last?.heap ?? 0) / 2 ** 20, dbMb: dbBytes() / 2 ** 20, calls: emu.channels().length, load: loadavg()[0] ?? 0 });
     if (samples.length % Math.max(1, Math.round(300 / SAMPLE_S)) === 0) {
       const s = samples.at(-1)!;
-      console.log(`  ${s.tMin.toFixed(1).padStart(6)} min  RSS ${s.rssMb.toFixed(1)} MB  heap ${s.heapMb.toFixed(1)} MB  fds ${s.fds}  lag p99 ${s.lagP99.toFixed(1)} ms (max ${s.lagMax.toFixed(1)})  DB ${s.dbMb.toFixed(1)} MB  channels ${s.calls}  alarms ${alarms}`);
+      console.log(`  ${s.tMin.toFixed(1).padStart(6)} min  RSS ${s.rssMb.toFixed(1)} MB  heap ${s.heapMb.toFixed(1)} MB  fds ${s.fds}  lag p99 ${s.lagP99.toFixed(1)} ms (max ${s.lagMax.toFixed(1)})  DB ${s.dbMb.toFixed(1)} MB  channels ${s.calls}  alarms ${alarms}  machine load ${s.load.toFixed(1)}`);
     }
     if (daemon.exitCode !== null) throw new Error(`the daemon died: ${stderr}`);
   }
@@ -190,6 +191,7 @@ console.log(`\nsoak: ${samples.length} samples over ${(samples.at(-1)?.tMin ?? 0
 row('RSS growth after warm-up', `${(rssEnd - rssStart).toFixed(1)} MB (${rssStart.toFixed(1)} → ${rssEnd.toFixed(1)})`, '≤ 5 MB', rssEnd - rssStart <= 5);
 row('open file descriptors', `${fdStart} → ${fdEnd}`, 'no growth', fdEnd <= fdStart);
 row('event-loop delay p99 (whole run)', `${lagP99.toFixed(1)} ms (worst 10 s: ${lagWorst.toFixed(1)})`, '≤ 20 ms', lagP99 <= 20);
+row('machine load average (mean)', `${(after.reduce((n, x) => n + x.load, 0) / Math.max(1, after.length)).toFixed(1)} on 2 cores`, '(noise)', true);
 row('database size', `${(samples[0]?.dbMb ?? 0).toFixed(1)} → ${(samples.at(-1)?.dbMb ?? 0).toFixed(1)} MB`, '(reported)', true);
 console.log(`\nplot: ${svg}`);
 process.exit(rssEnd - rssStart <= 5 && fdEnd <= fdStart && lagP99 <= 20 ? 0 : 1);

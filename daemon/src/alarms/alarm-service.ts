@@ -216,6 +216,7 @@ export class AlarmService {
       step: (kind, patch, detail) => this.step(a.id, kind, patch, detail),
       audit: (action, target, detail) => this.store.audit.insert({ username: 'system', role: null, ip: null, action, target, outcome: 'ok', detail }).then((e) => this.bus.emit('audit', e)),
       indicate: (ind) => this.outputs.point(a.pointId, ind),
+      failed: (err, what) => this.log.error({ err, alarm: a.id }, `${what} failed; calling goes on`),
     });
     this.escalations.set(a.id, esc);
     if (pointLeg) esc.adoptPointLeg(pointLeg);

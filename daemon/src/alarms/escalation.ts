@@ -65,6 +65,8 @@ export interface EscalationHost {
   step(kind: 'calling' | 'connected' | 'call-failed' | 'call-ended' | 'call-lost' | 'round-failed', patch: { target?: string | null; callUuid?: string | null }, detail: string): Promise<boolean>;
   audit(action: string, target: string, detail: string): Promise<void>;
   indicate(indication: 'alarm-sent' | 'voice-connected'): void;
+  /** Something running beside the calling failed (connecting the point's voice): logged, calling goes on. */
+  failed(err: unknown, what: string): void;
 }
 
 type TalkEnd = 'ended' | 'stopped' | 'lost';
@@ -132,7 +134,7 @@ export class Escalation {
   adoptPointLeg(uuid: string): void {
     this.pointLeg = { uuid, hotline: true };
     const desk = this.current;
-    if (desk) void this.bridgePoint(desk, uuid);
+    if (desk) void this.bridgePoint(desk, uuid).catch((err: unknown) => this.host.failed(err, 'connecting the hotline call to the dispatcher'));
   }
 
   /** Resume with a call that is already connected (after a daemon restart). */
@@ -306,7 +308,7 @@ export class Escalation {
     // From this moment the dispatcher's key acknowledges, and they hear something while the point is connected.
     this.calls.add(dispatcher);
     this.ackCalls.add(dispatcher);
-    void this.connectPoint(dispatcher);
+    void this.connectPoint(dispatcher).catch((err: unknown) => this.host.failed(err, "connecting the point's voice to the dispatcher"));
     return dispatcher;
   }
 

@@ -69,6 +69,11 @@ export class LiveChannels {
     return this.table.size;
   }
 
+  /** How many entries each internal map holds: all must stay bounded however many calls come and go (soak, tests). */
+  footprint(): { channels: number; touched: number; tags: number; destroyed: number } {
+    return { channels: this.table.size, touched: this.touched.size, tags: this.tags.size, destroyed: this.destroyed.size };
+  }
+
   get(uuid: string): LiveChannel | undefined {
     return this.table.get(uuid);
   }
@@ -102,7 +107,8 @@ export class LiveChannels {
   apply(name: string, h: Record<string, string>): void {
     const uuid = h['Unique-ID'];
     if (!uuid) return;
-    this.touched.set(uuid, performance.now());
+    // A late event of a channel already destroyed (CHANNEL_STATE CS_DESTROY) must leave no trace here.
+    if (this.destroyed.has(uuid)) return;
     let ch = this.table.get(uuid);
     switch (name) {
       case 'CHANNEL_STATE':
@@ -122,10 +128,11 @@ export class LiveChannels {
       case 'RECORD_START':
       case 'RECORD_STOP': {
         if (!ch) {
-          if (this.destroyed.has(uuid) || h['Channel-State'] === 'CS_DESTROY') return;
+          if (h['Channel-State'] === 'CS_DESTROY') return;
           ch = fromEvent(h);
           this.table.set(uuid, ch);
         }
+        this.touched.set(uuid, performance.now());
         // Variables come with some events only (not CHANNEL_OUTGOING, CHANNEL_STATE, CHANNEL_CALLSTATE):
         // keep what any of them said, and what we tagged ourselves.
         ch.alarmId ??= h.variable_callpoint_alarm_id ?? null;
@@ -147,6 +154,7 @@ export class LiveChannels {
       }
       case 'CHANNEL_HANGUP':
         if (ch) {
+          this.touched.set(uuid, performance.now());
           ch.state = 'CS_HANGUP';
           ch.callState = 'HANGUP';
           this.onChange(uuid, ch);
