@@ -26,6 +26,7 @@ import {
   type SimModel,
 } from './gsm-modem-sim-commands.js';
 import { ModemWire, type SentSms } from './gsm-modem-sim-wire.js';
+import { record } from '../bounded-log.js';
 
 export type { SimCardState, SimModel, SmsSlot } from './gsm-modem-sim-commands.js';
 export type { GsmModemSimEvents, SentSms } from './gsm-modem-sim-wire.js';
@@ -281,7 +282,7 @@ export class GsmModemSim extends ModemWire {
     this.partial.delete(key);
     const sms: SentSms = { to: d.to, text: p.texts.join(''), parts, mrs: p.mrs, statusReport: p.statusReport, pdus: p.pdus };
     if (d.concat) sms.ref = d.concat.ref;
-    this.sent.push(sms);
+    record(this.sent, sms);
     this.emit('sms', sms);
   }
 
