@@ -4,7 +4,7 @@ NODE_MODULES := node_modules/.package-lock.json
 TS_SOURCES := $(shell find daemon/src hardware/src provisioning/src -name '*.ts' 2>/dev/null)
 UI_SOURCES := $(shell find web-ui/src daemon/src/contracts -type f 2>/dev/null) web-ui/build.mjs web-ui/tsconfig.json
 
-.PHONY: run test build bench lint docs clean install
+.PHONY: run test test-real chaos soak build bench lint docs clean install
 
 # npm ci builds the native modules (sqlite3, unix-dgram) from source: their
 # install scripts are allowed in package.json's allowScripts.
@@ -34,6 +34,24 @@ run: build
 # message when it is missing; REQUIRE_ALL=1 turns such a skip into a failure.
 test: $(NODE_MODULES) web-ui/dist/index.html
 	node scripts/run-tests.mjs
+
+# The same alarm scenarios against a real FreeSWITCH at $$FREESWITCH_PREFIX (built with
+# ../shared/freeswitch/build.sh): a private instance configured by `callpoint provision freeswitch`,
+# sipp phones with the provisioned passwords. Skips, saying why, without it. OUTAGE_S=600 for the
+# 10-minute outage. One file at a time: each runs its own FreeSWITCH.
+test-real: $(NODE_MODULES) web-ui/dist/index.html
+	node scripts/run-tests.mjs --jobs=1 --timeout=3600 daemon/test/real/*.real.ts
+
+# Alarms raised and cleared while the daemon is SIGKILLed (>= 100 times), the broker stopped and started
+# and the disk filled to its last MB (as root); then the database and central must agree. CHAOS_SEED=N replays.
+chaos: build
+	node --import tsx scripts/chaos.ts
+
+# The daemon under steady load for HOURS (default 1): RSS, open files, event-loop delay, database size,
+# printed and drawn as an SVG under var/soak/.
+HOURS ?= 1
+soak: build
+	HOURS=$(HOURS) node --import tsx scripts/soak/run.ts
 
 # Types, lint rules (the web UI included) and the import graph: no cycle, no
 # import from a higher layer of daemon/src (the order is in daemon/README.md).

@@ -76,8 +76,9 @@ t.test('press → raised before any output → calling → connected → acknowl
   const a = await store.alarms.byId(id);
   const desk = emu.channels().find((c) => c.uuid === a?.callUuid);
   t.ok(desk, 'the desk’s leg is live');
-  t.ok(emu.channels().some((c) => c.destination === '1001' && c.bridgedTo === desk?.uuid), 'bridged to the intercom at the point');
-  t.ok(outputs.some((o) => o.what === 'km1-2:voice-connected'), '"voice connected" lit');
+  // The desk is connected at once (ring-back, its key works); the intercom is called with auto-answer and bridged when it answers.
+  t.ok(await until(() => emu.channels().some((c) => c.destination === '1001' && c.bridgedTo === desk?.uuid), 2000), 'bridged to the intercom at the point');
+  t.ok(outputs.some((o) => o.what === 'km1-2:voice-connected'), '"voice connected" lit once the point’s voice is connected');
   emu.phone('1001').sendDtmf('5');
   await new Promise((r) => setTimeout(r, 300));
   t.equal((await store.alarms.byId(id))?.state, 'connected', 'the key pressed at the point itself does not acknowledge');

@@ -79,7 +79,8 @@ t.test('a lost socket: reconnect within 2 s; resync keeps live calls and closes 
   t.ok(await until(() => gw.recorder.backlog === 0, 1000));
   await gw.recorder.flush();
   const rec = await store.calls.byUuid(UUID_B);
-  t.match(rec, { uuid: UUID_B, recovered: true, hangupCause: null, calleeNumber: '1002', callerNumber: '8000' }, 'the vanished call is closed as a recovered record');
+  // FreeSWITCH did not restart (same Core-UUID, or none known): the call ended unseen, how is unknown.
+  t.match(rec, { uuid: UUID_B, recovered: true, hangupCause: 'NORMAL_UNSPECIFIED', calleeNumber: '1002', callerNumber: '8000' }, 'the vanished call is closed as a recovered record');
   t.equal((await store.outbox.stats()).count, 1, 'and reported to central');
 });
 

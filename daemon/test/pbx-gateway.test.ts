@@ -102,17 +102,21 @@ t.test('the event socket dies during a call that stays up: back within 2 s, tabl
   emu.dropConnections();
   if (r.ok) await emu.api('uuid_kill', r.value.uuid);
   t.ok(await until(async () => (await store.calls.search({})).length === 1, 3000));
-  t.match((await store.calls.search({}))[0], { recovered: true, hangupCause: null });
+  t.match((await store.calls.search({}))[0], { recovered: true, hangupCause: 'NORMAL_UNSPECIFIED' }, 'FreeSWITCH stayed up: the call ended unseen');
 });
 
 t.test('FreeSWITCH crashes: the live table empties, the lost calls are closed', async (t) => {
   const { emu, store, gw } = await rig(t);
   const r = await gw.originate({ target: { kind: 'extension', number: '1001' }, app: { app: 'park' }, timeoutS: 10 });
   t.ok(r.ok);
-  await emu.crash({ downMs: 200 });
+  const crashedAt = Date.now();
+  await emu.crash({ downMs: 1500 });
   t.ok(await until(() => gw.connected && gw.channels.size === 0, 3000), 'reconnected with no phantom channel');
   t.ok(await until(async () => (await store.calls.search({})).length === 1, 2000));
-  t.match((await store.calls.search({}))[0], { recovered: true });
+  const rec = (await store.calls.search({}))[0];
+  t.match(rec, { recovered: true, hangupCause: 'CRASH' }, 'the call died with FreeSWITCH (a new Core-UUID): cause CRASH');
+  const ended = Date.parse(rec?.endedAt ?? '');
+  t.ok(ended >= crashedAt - 50 && ended < crashedAt + 500, `it ended when FreeSWITCH died, not when we came back 1.5 s later (${ended - crashedAt} ms)`);
 });
 
 t.test('DTMF from a phone reaches listeners; monitoring modes reach the emulator', async (t) => {

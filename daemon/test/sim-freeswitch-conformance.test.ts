@@ -33,18 +33,29 @@ const parseFrames = (buf: Buffer): Frame[] => {
 };
 const captured = (name: string): Frame[] => parseFrames(readFileSync(join(FIX, name)));
 
+/**
+ * The kind of event whose layout is compared: the event name, and where one
+ * name has several layouts the variant: a CUSTOM event's subclass (and a
+ * conference action that has its own: floor-change), PRESENCE_IN's proto.
+ */
+function layoutKey(h: Record<string, string>): string {
+  const name = h['Event-Name'] ?? '';
+  if (name === 'CUSTOM') return `CUSTOM ${h['Event-Subclass'] ?? ''}${h['Action'] === 'floor-change' ? ' floor-change' : ''}`;
+  if (name === 'PRESENCE_IN') return `PRESENCE_IN ${h['proto'] ?? ''}${h['force-status'] === 'Inactive' ? ' inactive' : ''}`;
+  return name;
+}
+
 /** Event header names in wire order (plain: header block; json: key order). */
 function headerNames(f: Frame): { name: string; names: string[] } | undefined {
   const ct = f.headers.get('Content-Type');
   if (ct === 'text/event-plain') {
     const end = f.body.indexOf('\n\n');
-    const names = [...parseHeaderBlock(end < 0 ? f.body : f.body.slice(0, end)).keys()];
-    const m = /^Event-Name: (.*)$/m.exec(f.body);
-    return { name: m?.[1] ?? '', names };
+    const block = parseHeaderBlock(end < 0 ? f.body : f.body.slice(0, end));
+    return { name: layoutKey(Object.fromEntries(block)), names: [...block.keys()] };
   }
   if (ct === 'text/event-json') {
     const o = JSON.parse(f.body) as Record<string, string>;
-    return { name: o['Event-Name'] ?? '', names: Object.keys(o).filter((k) => k !== '_body') };
+    return { name: layoutKey(o), names: Object.keys(o).filter((k) => k !== '_body') };
   }
   return undefined;
 }
@@ -249,5 +260,96 @@ for (const fmt of ['plain', 'json'] as const) {
     checkShapes(t, c.frames, shapes(real), `call-loopback-${fmt}`, shapes(captured(`sip-calls-${fmt}.raw`)));
     c.close();
     ctl.close();
+  });
+}
+
+/** The CUSTOM and PRESENCE_IN events of a capture, as "kind|detail" in order (what a registration or conference tells). */
+function customSequence(frames: Frame[], skip: (h: Record<string, string>) => boolean = () => false): string[] {
+  return frames
+    .map((f) => eventFromFrame(f)?.headers)
+    .filter((h): h is Record<string, string> => !!h && (h['Event-Name'] === 'CUSTOM' || h['Event-Name'] === 'PRESENCE_IN') && !skip(h))
+    .map((h) => `${layoutKey(h)}|${h['Action'] ?? h['auth-result'] ?? h['status'] ?? h['force-status'] ?? ''}`);
+}
+
+for (const fmt of ['plain', 'json'] as const) {
+  t.test(`registration-${fmt}: register, wrong password, expiry, unregister`, async (t) => {
+    const real = captured(`registration-${fmt}.raw`);
+    const emu = new FreeSwitchEmulator({
+      password: 'ClueCon', heartbeatMs: 0, hostname: 'vm',
+      phones: [
+        { number: '2001', name: 'Dispatch desk', zone: 'control', password: 'pw-2001', registered: false },
+        { number: '3001', name: 'Office', zone: 'control', password: 'pw-3001', registered: false },
+        { number: '1001', name: 'Intercom km 1', zone: 'tunnel-a', password: 'pw-1001', registered: false },
+      ],
+    });
+    const { port } = await emu.start();
+    t.teardown(() => emu.stop());
+    const c = await authed(port, 'ClueCon', `event ${fmt} ALL`);
+    const sofia = (user: string) => c.cmd(`api sofia_contact ${user}`).then((f) => f.body);
+    t.equal(await sofia('2001'), 'error/user_not_registered', 'not registered before it registers');
+    t.equal(emu.phone('2001').register({ password: 'pw-2001' }), 'registered');
+    t.match(await sofia('2001'), /^sofia\/internal\/sip:2001@/, 'registered: sofia_contact has its contact');
+    t.equal(emu.phone('3001').register({ password: 'not-the-password' }), 'refused', 'a wrong password is refused');
+    t.equal(await sofia('3001'), 'error/user_not_registered', 'and the phone stays unregistered');
+    t.equal(emu.phone('1001').register({ password: 'pw-1001', expiresS: 1 }), 'registered');
+    await c.until((x) => x.events().some((e) => e.headers['Event-Subclass'] === 'sofia::expire'), 3000, 'expire');
+    t.equal(await sofia('1001'), 'error/user_not_registered', 'expired');
+    emu.phone('2001').unregister();
+    t.equal(await sofia('2001'), 'error/user_not_registered', 'unregistered');
+    await sleep(50);
+    // mod_voicemail's MESSAGE_QUERY/MESSAGE_WAITING after a registration are not the emulator's.
+    t.same(customSequence(c.frames), customSequence(real), 'the same registration events, in the same order, with the same outcomes');
+    checkShapes(t, c.frames, shapes(real), `registration-${fmt}`);
+    const reg = c.events().find((e) => e.headers['Event-Subclass'] === 'sofia::register')?.headers ?? {};
+    t.match(reg, { 'from-user': '2001', user_context: 'callpoint', effective_caller_id_name: 'Dispatch desk', callpoint_zone: 'control' }, 'the directory variables Callpoint provisions');
+    c.close();
+  });
+
+  t.test(`conference-${fmt}: members join, are muted, kicked, hung up`, async (t) => {
+    const real = captured(`conference-${fmt}.raw`);
+    const emu = new FreeSwitchEmulator({
+      password: 'ClueCon', heartbeatMs: 0, hostname: 'vm',
+      phones: [{ number: '2001', behaviour: 'answer', answerAfterMs: 50 }, { number: '3001', behaviour: 'answer', answerAfterMs: 50 }],
+    });
+    const { port } = await emu.start();
+    t.teardown(() => emu.stop());
+    const c = await authed(port, 'ClueCon', `event ${fmt} ALL`);
+    const a = '0c4c1f52-61a5-4b7e-9f5c-3d1f0e7a2b01';
+    const b = '0c4c1f52-61a5-4b7e-9f5c-3d1f0e7a2b02';
+    // A member id from an earlier conference: ids count up for the life of the switch.
+    await c.cmd('api originate user/3001 &conference(warm-up@default)');
+    await c.until((x) => x.events().some((e) => e.headers['Action'] === 'add-member'), 2000, 'warm-up member');
+    await c.cmd('api hupall');
+    await c.until((x) => x.events().some((e) => e.headers['Action'] === 'conference-destroy'), 2000, 'warm-up gone');
+    const from = c.frames.length;
+    await c.cmd(`api originate {origination_uuid=${a},origination_caller_id_number=8000,origination_caller_id_name=Dispatch}user/2001 &conference(cp-capture@default)`);
+    await c.cmd(`api originate {origination_uuid=${b},origination_caller_id_number=8000,origination_caller_id_name=Dispatch}user/3001 &conference(cp-capture@default)`);
+    const list = (await c.cmd('api conference cp-capture list')).body;
+    const realList = real.find((f) => f.headers.get('Content-Type') === 'api/response' && /;hear/.test(f.body))?.body ?? '';
+    const shape = (l: string) => l.replace(/^\d+;/gm, 'N;').replace(/@[^;]+;/g, '@HOST;');
+    t.equal(shape(list), shape(realList), `list: newest first, the flipped caller id, the floor holder's flag (${JSON.stringify(realList)})`);
+    const id = new RegExp(`^(\\d+);[^;]*;${b};`, 'm').exec(list)?.[1];
+    t.equal(id, '3', 'member ids go on from the earlier conference');
+    t.equal((await c.cmd(`api conference cp-capture mute ${id}`)).body, `+OK mute ${id}\n`);
+    t.equal((await c.cmd(`api conference cp-capture unmute ${id}`)).body, `+OK unmute ${id}\n`);
+    t.equal((await c.cmd(`api conference cp-capture kick ${id}`)).body, `+OK kicked ${id}\n`);
+    t.equal((await c.cmd('api conference cp-capture mute 99')).body, '-ERR Member: 99 not found.\n', 'mod_conference’s text for an unknown member');
+    await c.until((x) => x.events().some((e) => e.headers['Action'] === 'del-member' && e.headers['Unique-ID'] === b), 2000, 'kicked member gone');
+    await c.cmd(`api uuid_kill ${a}`);
+    await c.until((x) => x.frames.slice(from).some((f) => eventFromFrame(f)?.headers['Action'] === 'conference-destroy'), 2000, 'destroyed');
+    // The emulator plays no sounds: the profile's play-file events are left out of the comparison.
+    const sounds = (h: Record<string, string>) => /^play-file/.test(h['Action'] ?? '');
+    // A channel's own presence (proto any) interleaves with the conference's by timing: compared per leg.
+    const legPresence = (h: Record<string, string>) => h['proto'] === 'any';
+    t.same(customSequence(c.frames.slice(from), (h) => sounds(h) || legPresence(h)), customSequence(real, (h) => sounds(h) || legPresence(h)), 'conference events and the conference’s presence in the real order');
+    for (const leg of ['sofia/internal/2001@', 'sofia/internal/3001@']) {
+      const mine = (h: Record<string, string>) => !legPresence(h) || !(h['Channel-Name'] ?? '').startsWith(leg);
+      t.same(customSequence(c.frames.slice(from), mine), customSequence(real, mine), `${leg}: its presence in the real order`);
+    }
+    checkShapes(t, c.frames.slice(from), shapes(real), `conference-${fmt}`);
+    const add = c.events().find((e) => e.headers['Action'] === 'add-member')?.headers ?? {};
+    t.same(Object.keys(add).filter((k) => k.startsWith('variable_')), [], 'add-member carries no channel variables (as real FreeSWITCH)');
+    t.match(add, { Floor: 'false', Video: 'false', Hold: 'false' }, 'and Floor, Video, Hold');
+    c.close();
   });
 }

@@ -7,8 +7,10 @@
 //       button is pressed (`originate loopback/callpoint-alarm-<id>/callpoint`).
 //       The channel is tagged (callpoint_call=alarm, the point and its zone)
 //       and parked; the daemon sees CHANNEL_PARK on the event socket and takes
-//       it over (answers, rings the dispatch desk, escalates). No park
-//       timeout here: an alarm is never hung up by a timer.
+//       it over (raises the alarm, answers with ring-back, rings the dispatch
+//       desk, bridges the desk to this call). park_after_bridge: a dispatcher
+//       hanging up unacknowledged parks the caller again for the next one. No
+//       park timeout here: an alarm is never hung up by a timer.
 //   a configured extension      bridged to that phone (user/N@domain). Only
 //       the configured numbers match (an alternation of them, not \d{2,8}),
 //       so a mistyped number falls through to the daemon instead of a failed
@@ -57,6 +59,9 @@ export function callpointContextXml(config: Pick<Config, 'phones' | 'points'>): 
         set('callpoint_call', 'alarm'),
         set('callpoint_point', p.id),
         set('callpoint_point_zone', p.zone),
+        // When a dispatcher leaves the call, the caller is parked again (not hung up): the daemon
+        // has them wait with ring-back for the next dispatcher while the alarm is open.
+        set('park_after_bridge', 'true'),
         { app: 'park' },
       ]),
     );

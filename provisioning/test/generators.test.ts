@@ -138,7 +138,7 @@ t.test('dialplan: the callpoint context with alarm, local, conference and park e
   const alarmRe = new RegExp(alarm.attrs.expression!);
   t.ok(alarmRe.test('callpoint-alarm-east-km0-6'));
   t.notOk(alarmRe.test('callpoint-alarm-east-km0-6x'), 'anchored');
-  t.same(actions('callpoint-alarm-east-km0-6'), ['set callpoint_call=alarm', 'set callpoint_point=east-km0-6', 'set callpoint_point_zone=east-bore', 'park']);
+  t.same(actions('callpoint-alarm-east-km0-6'), ['set callpoint_call=alarm', 'set callpoint_point=east-km0-6', 'set callpoint_point_zone=east-bore', 'set park_after_bridge=true', 'park']);
 
   const local = new RegExp(cond('callpoint-local').attrs.expression!);
   t.ok(local.test('8000') && local.test('2001'), 'configured extensions match');

@@ -27,6 +27,7 @@ import { alarmMessage, type Point } from './alarm-message.js';
 import { afterFinish, afterStep, raisedAlarm, type StepKind, type StepPatch } from './alarm-transitions.js';
 import { HeldAlarms } from './held-alarms.js';
 import { Escalation } from './escalation.js';
+import type { ParkedCall } from '../pbx/gateway.js';
 import type { AlarmOutputs, AlarmPbx } from './ports.js';
 
 export type AlarmResult = { ok: true; alarm: Alarm } | { ok: false; code: 'not_found' | 'conflict'; message: string };
@@ -54,6 +55,8 @@ export class AlarmService {
   private readonly pointMap: Map<string, Point>;
   private readonly escalations = new Map<string, Escalation>();
   private readonly offs: Array<() => void> = [];
+  /** Hotline calls taken over, by channel uuid → their alarm. */
+  private readonly hotlineLegs = new Map<string, string>();
   /** Presses are handled one at a time per point, so ten quick presses cannot raise two alarms. */
   private readonly pointQueue = new Map<string, Promise<unknown>>();
 
@@ -76,7 +79,17 @@ export class AlarmService {
   async start(): Promise<void> {
     this.offs.push(this.pbx.onDtmf((uuid, digit) => void this.onDtmf(uuid, digit)));
     this.offs.push(this.bus.on('channel', ({ uuid, channel }) => {
-      if (channel === null) for (const e of this.escalations.values()) e.channelGone(uuid);
+      if (channel !== null) return;
+      this.hotlineLegs.delete(uuid);
+      for (const e of this.escalations.values()) e.channelGone(uuid);
+    }));
+    // FreeSWITCH lost or frozen: no alarm stays "connected"; back: calling resumes at once.
+    this.offs.push(this.pbx.onLink((link) => {
+      for (const e of this.escalations.values()) e.linkChanged(link);
+    }));
+    // The SOS phone's hotline, parked by our dialplan: the primary path for a point without a wired button.
+    this.offs.push(this.pbx.onParked((p) => {
+      if (p.kind === 'alarm') void this.hotline(p).catch((err: unknown) => this.log.error({ err, call: p.uuid }, 'hotline call not taken over'));
     }));
     // After a restart or a power cut: every open alarm is signalled at once, and called again —
     // once FreeSWITCH's live calls are known, so a call still up is kept, not re-placed or released.
@@ -122,15 +135,51 @@ export class AlarmService {
     return this.pointMap.get(id);
   }
 
-  /** A press of a call point's button. */
-  press(pointId: string, source = 'button'): Promise<AlarmResult> {
+  /**
+   * A press of a call point's button, or its SOS phone calling the hotline
+   * (pointLeg: that call, which becomes the point's voice for the alarm).
+   */
+  press(pointId: string, source = 'button', pointLeg?: string): Promise<AlarmResult> {
     const prev = this.pointQueue.get(pointId) ?? Promise.resolve();
-    const next = prev.then(() => this.handlePress(pointId, source), () => this.handlePress(pointId, source));
+    const next = prev.then(() => this.handlePress(pointId, source, pointLeg), () => this.handlePress(pointId, source, pointLeg));
     this.pointQueue.set(pointId, next.catch(() => undefined));
     return next;
   }
 
-  private async handlePress(pointId: string, source: string): Promise<AlarmResult> {
+  /**
+   * The SOS phone dialled callpoint-alarm-<point> and our dialplan parked the
+   * call: raise (or join) the alarm, answer the call with ring-back, and give
+   * it to the escalation as the point's voice — the dispatcher who answers is
+   * bridged to it.
+   */
+  private async hotline(p: ParkedCall): Promise<void> {
+    // Parked again after a dispatcher left the call (park_after_bridge): while the alarm is open its
+    // escalation has the caller wait with ring-back for the next; once it is done, the call ends.
+    const known = this.hotlineLegs.get(p.uuid);
+    if (known) {
+      const a = await this.store.alarms.byId(known);
+      if (!a || DONE.includes(a.state)) {
+        this.hotlineLegs.delete(p.uuid);
+        await this.pbx.hangup(p.uuid);
+      }
+      return;
+    }
+    const point = p.point ? this.pointMap.get(p.point) : undefined;
+    if (!point) {
+      // Our dialplan matches configured points only: a dialplan older than this configuration.
+      this.log.error({ call: p.uuid, point: p.point }, 'hotline call for a point that is not configured: provision FreeSWITCH again');
+      return;
+    }
+    const r = await this.press(point.id, `hotline call from ${p.callerNumber ?? 'an unknown number'}`, p.uuid);
+    if (!r.ok) return;
+    this.hotlineLegs.set(p.uuid, r.alarm.id);
+    this.pbx.tag(p.uuid, { alarmId: r.alarm.id, zone: point.zone });
+    const answered = await this.pbx.answer(p.uuid);
+    if (!answered.ok) this.log.error({ call: p.uuid, alarm: r.alarm.id, reason: answered.message }, 'could not answer the hotline call');
+    else await this.pbx.playTone(p.uuid, 'ringback', 'aleg');
+  }
+
+  private async handlePress(pointId: string, source: string, pointLeg?: string): Promise<AlarmResult> {
     const point = this.pointMap.get(pointId);
     if (!point) return { ok: false, code: 'not_found', message: `no call point ${pointId}` };
     const now = new Date().toISOString();
@@ -162,16 +211,19 @@ export class AlarmService {
         return { raised: a };
       }, { urgent: true }), PRESS_WRITE_DEADLINE_MS, abandoned);
     } catch (err) {
-      return this.raiseHeld(point, source, now, err);
+      return this.raiseHeld(point, source, now, err, pointLeg);
     }
-    if ('joined' in outcome) return { ok: true, alarm: outcome.joined };
-    this.signal(outcome.raised, point);
+    if ('joined' in outcome) {
+      if (pointLeg) this.escalations.get(outcome.joined.id)?.adoptPointLeg(pointLeg);
+      return { ok: true, alarm: outcome.joined };
+    }
+    this.signal(outcome.raised, point, pointLeg);
     return { ok: true, alarm: outcome.raised };
   }
 
   /** Stored (or held): now the call (its command is on the wire before this returns), the lamps, the message, the log. */
-  private signal(alarm: Alarm, point: Point): void {
-    this.escalate(alarm);
+  private signal(alarm: Alarm, point: Point, pointLeg?: string): void {
+    this.escalate(alarm, undefined, pointLeg);
     this.outputs.beacons(true);
     this.outputs.point(alarm.pointId, 'alarm-sent');
     this.bus.emit('alarm', alarm);
@@ -184,15 +236,18 @@ export class AlarmService {
    * lamps, beacons, the call, the message to central — and what would have
    * been written is held until the database takes it.
    */
-  private async raiseHeld(point: Point, source: string, now: string, err: unknown): Promise<AlarmResult> {
+  private async raiseHeld(point: Point, source: string, now: string, err: unknown, pointLeg?: string): Promise<AlarmResult> {
     this.storeFailed(err);
     // Reads still work on a full disk: an open alarm of this point in the database is joined.
     const open = await this.store.urgent.alarms.openForPoint(point.id).catch(() => undefined);
-    if (open && JOINING_STATES.includes(open.state)) return this.joinHeld(open, source, now);
+    if (open && JOINING_STATES.includes(open.state)) {
+      if (pointLeg) this.escalations.get(open.id)?.adoptPointLeg(pointLeg);
+      return this.joinHeld(open, source, now);
+    }
     const a = raisedAlarm(await this.held.newId(new Date(now)), point, now);
     this.held.hold(a, false, { log: { kind: 'raised', detail: `${source}; held: the database could not be written`, ts: now }, message: alarmMessage(a, point, 'raised') });
     this.log.fatal({ err, alarm: a.id, point: point.id }, 'CANNOT STORE AN EMERGENCY PRESS: signalled and called at once, the alarm is held until the database takes it');
-    this.signal(a, point);
+    this.signal(a, point, pointLeg);
     return { ok: true, alarm: a };
   }
 
@@ -203,7 +258,7 @@ export class AlarmService {
     return { ok: true, alarm: joined };
   }
 
-  private escalate(a: Alarm, connected?: string): void {
+  private escalate(a: Alarm, connected?: string, pointLeg?: string): void {
     // A press during start-up may already have started this alarm's calling.
     if (this.escalations.has(a.id)) return;
     const point = this.pointMap.get(a.pointId);
@@ -215,8 +270,10 @@ export class AlarmService {
       step: (kind, patch, detail) => this.step(a.id, kind, patch, detail),
       audit: (action, target, detail) => this.store.audit.insert({ username: 'system', role: null, ip: null, action, target, outcome: 'ok', detail }).then((e) => this.bus.emit('audit', e)),
       indicate: (ind) => this.outputs.point(a.pointId, ind),
+      failed: (err, what) => this.log.error({ err, alarm: a.id }, `${what} failed; calling goes on`),
     });
     this.escalations.set(a.id, esc);
+    if (pointLeg) esc.adoptPointLeg(pointLeg);
     void esc.run(connected).catch((err: unknown) => this.log.error({ err, alarm: a.id }, 'escalation failed')).finally(() => {
       if (this.escalations.get(a.id) === esc) this.escalations.delete(a.id);
     });

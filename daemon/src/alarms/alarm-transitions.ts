@@ -5,7 +5,7 @@
 import type { AckSource, Alarm, AlarmState, ClearSource } from '../contracts/alarms.js';
 import { HANDLED_STATES } from '../contracts/values.js';
 
-export type StepKind = 'calling' | 'connected' | 'call-failed' | 'call-ended' | 'round-failed';
+export type StepKind = 'calling' | 'connected' | 'call-failed' | 'call-ended' | 'call-lost' | 'round-failed';
 export type StepPatch = { target?: string | null; callUuid?: string | null };
 
 /** The alarm after an escalation step, or undefined when it is already done (stop calling). */

@@ -13,12 +13,16 @@ import type { HardwareEvent } from '../../../hardware/src/index.js';
 import type { Config } from '../config/schema.js';
 import type { HealthRegistry } from '../health/health.js';
 import type { Logger } from '../log/logger.js';
-import type { CommandOutcome } from '../pbx/gateway.js';
+import type { CommandOutcome, PbxLink, RegistrationChange } from '../pbx/gateway.js';
 import type { FaultBook } from './faults.js';
 
 export interface SupervisedPbx {
   readonly connected: boolean;
+  /** up, down, or hung: connected but answering nothing (a frozen FreeSWITCH). */
+  readonly link: PbxLink;
   registered(extension: string): Promise<CommandOutcome<boolean>>;
+  onLink(fn: (link: PbxLink) => void): () => void;
+  onRegistration(fn: (r: RegistrationChange) => void): () => void;
 }
 
 export interface SupervisedBoard {
@@ -34,10 +38,13 @@ export interface SupervisionOptions {
   registrationMisses?: number;
   /** After start, hardware faults left open by the previous run and not seen again by then are closed. */
   reconcileAfterMs?: number;
+  /** A dispatch phone that unregistered or expired is checked again this much later (time to re-register) before it is a fault. */
+  registrationGraceMs?: number;
 }
 
 export const FAULT_KEYS = {
   freeswitch: 'freeswitch:down',
+  freeswitchHung: 'freeswitch:hung',
   uplink: 'uplink:down',
   phone: (ext: string) => `phone:unregistered:${ext}`,
   stuck: (input: string) => `hardware:stuck:${input}`,
@@ -87,12 +94,22 @@ export class Supervision {
 
   constructor(ctx: SupervisionContext, o: SupervisionOptions = {}) {
     ({ config: this.config, faults: this.faults, health: this.health, pbx: this.pbx, uplink: this.uplink, board: this.board, log: this.log } = ctx);
-    this.o = { pollMs: 15_000, freeswitchGraceMs: 30_000, uplinkGraceMs: 120_000, registrationMisses: 2, reconcileAfterMs: 15_000, ...o };
+    this.o = { pollMs: 15_000, freeswitchGraceMs: 30_000, uplinkGraceMs: 120_000, registrationMisses: 2, reconcileAfterMs: 15_000, registrationGraceMs: 5000, ...o };
   }
+
+  private readonly offs: Array<() => void> = [];
+  private readonly recheck = new Map<string, NodeJS.Timeout>();
+  private downTimer: NodeJS.Timeout | undefined;
 
   start(): void {
     this.timer = setInterval(() => void this.poll(), this.o.pollMs);
     this.timer.unref();
+    // A frozen FreeSWITCH keeps its socket open: the gateway notices it does not answer; that is a fault at once
+    // (the noticing itself took seconds of silence), and it clears when FreeSWITCH answers again.
+    this.offs.push(this.pbx.onLink((link) => void this.linkChanged(link)));
+    // A desk phone logging off or expiring is known at once from FreeSWITCH's events; a phone re-registering
+    // (a new contact) comes back within the grace, so it is checked once more before it becomes a fault.
+    this.offs.push(this.pbx.onRegistration((r) => this.registrationChanged(r)));
     this.reconcileTimer = setTimeout(() => void this.reconcile().catch((err: unknown) => this.log.error({ err }, 'fault reconcile failed')), this.o.reconcileAfterMs);
     this.reconcileTimer.unref();
   }
@@ -100,6 +117,10 @@ export class Supervision {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     clearTimeout(this.reconcileTimer);
+    clearTimeout(this.downTimer);
+    for (const off of this.offs.splice(0)) off();
+    for (const t of this.recheck.values()) clearTimeout(t);
+    this.recheck.clear();
     await this.polling;
     await this.faults.settled();
   }
@@ -143,6 +164,48 @@ export class Supervision {
     }
   }
 
+  private async linkChanged(link: PbxLink): Promise<void> {
+    // Lost: the fault opens when the grace runs out (a restart of FreeSWITCH is not a fault); back: it closes now.
+    if (link === 'down') {
+      this.fsDownSince ??= Date.now();
+      clearTimeout(this.downTimer);
+      this.downTimer = setTimeout(() => void this.poll(), this.o.freeswitchGraceMs + 50);
+      this.downTimer.unref();
+    } else {
+      clearTimeout(this.downTimer);
+    }
+    if (link === 'hung') {
+      await this.faults.raise({
+        key: FAULT_KEYS.freeswitchHung, source: 'freeswitch', code: 'hung',
+        detail: `FreeSWITCH does not answer (${this.health.snapshot().components.freeswitch.detail}): frozen or overloaded. Emergency calls cannot be placed.`,
+      });
+    } else if (link === 'up') {
+      this.fsDownSince = undefined;
+      await this.faults.clear(FAULT_KEYS.freeswitchHung);
+      await this.faults.clear(FAULT_KEYS.freeswitch);
+    }
+  }
+
+  private registrationChanged(r: RegistrationChange): void {
+    const ext = r.extension;
+    if (!dispatchExtensions(this.config).includes(ext)) return;
+    clearTimeout(this.recheck.get(ext));
+    this.recheck.delete(ext);
+    if (r.registered) {
+      this.misses.delete(ext);
+      void this.faults.clear(FAULT_KEYS.phone(ext));
+      return;
+    }
+    // FreeSWITCH said so itself: one miss already; the check after the grace decides.
+    this.misses.set(ext, Math.max(this.misses.get(ext) ?? 0, this.o.registrationMisses - 1));
+    const t = setTimeout(() => {
+      this.recheck.delete(ext);
+      void this.checkPhone(ext);
+    }, this.o.registrationGraceMs);
+    t.unref();
+    this.recheck.set(ext, t);
+  }
+
   /** One round of the periodic checks (exposed for tests). */
   poll(now = Date.now()): Promise<void> {
     this.polling ??= this.checkAll(now).finally(() => (this.polling = undefined));
@@ -153,6 +216,7 @@ export class Supervision {
     if (this.reconciling) await this.reconcile();
     const comps = this.health.snapshot().components;
     // FreeSWITCH.
+    if (this.pbx.link === 'hung') await this.linkChanged('hung');
     if (this.pbx.connected) {
       this.fsDownSince = undefined;
       await this.faults.clear(FAULT_KEYS.freeswitch);
@@ -173,19 +237,22 @@ export class Supervision {
       }
     }
     // Dispatch phones: only answerable while FreeSWITCH is there (its loss is its own fault).
-    if (!this.pbx.connected) return;
-    for (const ext of dispatchExtensions(this.config)) {
-      const r = await this.pbx.registered(ext);
-      if (!r.ok) continue;
-      if (r.value) {
-        this.misses.delete(ext);
-        await this.faults.clear(FAULT_KEYS.phone(ext));
-      } else {
-        const n = (this.misses.get(ext) ?? 0) + 1;
-        this.misses.set(ext, n);
-        if (n >= this.o.registrationMisses)
-          await this.faults.raise({ key: FAULT_KEYS.phone(ext), source: 'phone', code: 'unregistered', subject: ext, detail: `dispatch phone ${ext} is not registered with FreeSWITCH: emergency calls to it fail and go to the next target` });
-      }
+    if (this.pbx.link !== 'up') return;
+    for (const ext of dispatchExtensions(this.config)) if (!this.recheck.has(ext)) await this.checkPhone(ext);
+  }
+
+  private async checkPhone(ext: string): Promise<void> {
+    if (this.pbx.link !== 'up') return;
+    const r = await this.pbx.registered(ext);
+    if (!r.ok) return;
+    if (r.value) {
+      this.misses.delete(ext);
+      await this.faults.clear(FAULT_KEYS.phone(ext));
+    } else {
+      const n = (this.misses.get(ext) ?? 0) + 1;
+      this.misses.set(ext, n);
+      if (n >= this.o.registrationMisses)
+        await this.faults.raise({ key: FAULT_KEYS.phone(ext), source: 'phone', code: 'unregistered', subject: ext, detail: `dispatch phone ${ext} is not registered with FreeSWITCH: emergency calls to it fail and go to the next target` });
     }
   }
 

@@ -122,6 +122,7 @@ const point = z
     location: z.string().max(200).default('').meta(meta({ title: 'Location', description: 'Where the point is, for the dispatcher and SMS texts.' })),
     zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone the point belongs to (zones[].id).' })),
     phone: extensionNumber.optional().meta(meta({ title: 'Intercom extension', description: 'The phone at the point: the dispatcher is connected to it when answering. Without it, the dispatcher hears nothing but can acknowledge.' })),
+    callerNumber: z.string().regex(/^\+?[0-9]{2,20}$/, 'a caller number is an optional + and 2–20 digits').optional().meta(meta({ title: 'Caller number', description: 'The number a dispatcher sees when this point calls (with the label as the name). Default: the intercom extension; a point with neither shows only its name.' })),
     testCall: extensionNumber.optional().meta(meta({ title: 'Self-test call', description: 'An extension that answers by itself (a test line, an echo or announcement — not a person), called during this point\'s self-test; the test passes only if it answers. The periodic test uses the first point.' })),
     plan: ident('a plan id').meta(meta({ title: 'Escalation plan', description: 'The plan its alarms follow (plans[].id).' })),
   })

@@ -10,9 +10,11 @@
 // What FreeSWITCH does not tell us: it does not replay events missed while
 // the event socket was down. A call that was up when we lost the socket and
 // is gone when we come back is closed on resync from what we knew, marked
-// recovered=1 with its end time as the time we noticed and no hangup cause. A
-// call that began and ended entirely inside the gap is not seen at all; only
-// FreeSWITCH's own CDR (mod_xml_cdr / mod_cdr_csv) could tell it.
+// recovered=1: if FreeSWITCH restarted meanwhile (a new Core-UUID), the call
+// died with it, so it ends when the socket dropped, cause CRASH; otherwise it
+// ended unseen some time before we noticed, cause NORMAL_UNSPECIFIED. A call
+// that began and ended entirely inside the gap is not seen at all; only
+// FreeSWITCH's own CDR (mod_json_cdr / mod_cdr_csv) could tell it.
 import type { Logger } from '../log/logger.js';
 import type { CallRecord, LiveChannel } from '../contracts/calls.js';
 import type { Store } from '../store/store.js';
@@ -45,7 +47,14 @@ export function recordFromHangup(h: Record<string, string>, recording: string | 
   };
 }
 
-export function recordFromVanished(ch: LiveChannel, noticedAt: Date): CallRecord {
+/**
+ * A call that ended while the event socket was down. endedAt: our best bound
+ * of its end (when FreeSWITCH died, if it restarted); cause: CRASH when it
+ * died with FreeSWITCH, NORMAL_UNSPECIFIED when FreeSWITCH stayed up and the
+ * call ended unseen (how, only its own CDR could tell).
+ */
+export function recordFromVanished(ch: LiveChannel, endedAt: Date, cause: string): CallRecord {
+  const noticedAt = new Date(Math.max(endedAt.getTime(), Date.parse(ch.createdAt)));
   const ended = noticedAt.toISOString();
   return {
     uuid: ch.uuid,
@@ -61,7 +70,7 @@ export function recordFromVanished(ch: LiveChannel, noticedAt: Date): CallRecord
     endedAt: ended,
     durationS: Math.max(0, Math.round((noticedAt.getTime() - Date.parse(ch.createdAt)) / 1000)),
     billsecS: ch.answeredAt ? Math.max(0, Math.round((noticedAt.getTime() - Date.parse(ch.answeredAt)) / 1000)) : 0,
-    hangupCause: null,
+    hangupCause: cause,
     recordingPath: ch.recording,
     alarmId: ch.alarmId,
     recovered: true,

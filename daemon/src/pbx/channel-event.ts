@@ -27,12 +27,15 @@ export function trunkOf(h: Record<string, string>): Trunk {
  * Caller and callee of a leg. For a leg FreeSWITCH originated (direction
  * outbound) the caller is the origination caller ID (Caller-Caller-ID-Number
  * becomes the answering phone's own number after answer, as the capture
- * shows); for a leg that came in, the caller is the one who dialled.
+ * shows); for a leg that came in, the caller is the one who dialled — its ANI,
+ * because a call we bridged to another with uuid_bridge (the SOS hotline to
+ * the desk) has Caller-Caller-ID-Number changed to the other party's by
+ * FreeSWITCH (seen against FreeSWITCH 1.10.12 in make test-real).
  */
 export function partiesOf(h: Record<string, string>): { callerNumber: string | null; callerName: string | null; calleeNumber: string | null; calleeName: string | null } {
   const outbound = h['Call-Direction'] === 'outbound';
-  const callerNumber = outbound ? (h.variable_origination_caller_id_number ?? h['Caller-Orig-Caller-ID-Number'] ?? h['Caller-Caller-ID-Number']) : h['Caller-Caller-ID-Number'];
-  const callerName = outbound ? (h.variable_origination_caller_id_name ?? h['Caller-Orig-Caller-ID-Name'] ?? null) : (h['Caller-Caller-ID-Name'] ?? null);
+  const callerNumber = outbound ? (h.variable_origination_caller_id_number ?? h['Caller-Orig-Caller-ID-Number'] ?? h['Caller-Caller-ID-Number']) : (h['Caller-ANI'] ?? h['Caller-Caller-ID-Number']);
+  const callerName = outbound ? (h.variable_origination_caller_id_name ?? h['Caller-Orig-Caller-ID-Name'] ?? null) : (h['Caller-Orig-Caller-ID-Name'] ?? h['Caller-Caller-ID-Name'] ?? null);
   const calleeNumber = h['Caller-Destination-Number'] ?? h['Caller-Callee-ID-Number'] ?? null;
   const calleeName = outbound ? null : (h['Caller-Callee-ID-Name'] ?? null);
   return { callerNumber: callerNumber ?? null, callerName: callerName && callerName !== 'Outbound Call' ? callerName : null, calleeNumber, calleeName };

@@ -2,8 +2,14 @@
 // FreeSWITCH. It keeps one event-socket connection up (capped exponential
 // backoff with jitter; a refused password is retried slowly, never in a tight
 // loop), resynchronises the live channel table after every (re)connection,
-// watches HEARTBEAT, writes call records, and offers typed commands whose
+// watches that FreeSWITCH still answers (HEARTBEAT, and a probe when the
+// socket is quiet), writes call records, and offers typed commands whose
 // failures come back as values.
+//
+// Recovery is quick on purpose: FreeSWITCH runs beside us, usually on the same
+// board, so a reconnect attempt is cheap, and every second spent backing off
+// is a second an emergency call cannot be placed. The backoff is capped at
+// 1 s: calling resumes within about a second of the event socket accepting.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '../events/bus.js';
@@ -18,7 +24,7 @@ import { eventName } from './channel-event.js';
 import { CallRecorder, recordFromHangup, recordFromVanished } from './call-recorder.js';
 import { EslClient, type EslOutcome } from './esl/esl-client.js';
 import type { EslEvent } from './esl/frame-parser.js';
-import { LiveChannels, type ShowChannelsRow } from './live-channels.js';
+import { LiveChannels, type ChannelTags, type ShowChannelsRow } from './live-channels.js';
 
 export type CommandOutcome<T> = EslOutcome<T> | { ok: false; reason: 'invalid'; message: string };
 
@@ -29,6 +35,9 @@ export interface GatewayOptions {
   recordingsDir: string;
   /** FreeSWITCH sends HEARTBEAT every 20 s; silence longer than this means it is hung. */
   heartbeatTimeoutMs?: number;
+  /** A quiet socket is probed (`api status`) this often; no answer within probeTimeoutMs means hung. */
+  probeIntervalMs?: number;
+  probeTimeoutMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   /** After "event socket refused the password": retry this rarely (someone must fix the password). */
@@ -41,8 +50,31 @@ export const SUBSCRIBED = [
   'CHANNEL_CREATE', 'CHANNEL_OUTGOING', 'CHANNEL_ORIGINATE', 'CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_ANSWER',
   'CHANNEL_CALLSTATE', 'CHANNEL_BRIDGE', 'CHANNEL_UNBRIDGE', 'CHANNEL_HOLD', 'CHANNEL_UNHOLD', 'CHANNEL_HANGUP',
   'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_DESTROY', 'DTMF', 'RECORD_START', 'RECORD_STOP', 'HEARTBEAT', 'BACKGROUND_JOB',
-  'CUSTOM', 'conference::maintenance',
+  // The running state (CS_EXECUTE, CS_EXCHANGE_MEDIA…) changes only in CHANNEL_STATE; parking is how
+  // our dialplan hands a call (the SOS hotline) to the daemon.
+  'CHANNEL_STATE', 'CHANNEL_PARK', 'CHANNEL_UNPARK',
+  'CUSTOM', 'conference::maintenance', 'sofia::register', 'sofia::unregister', 'sofia::expire',
 ];
+
+/** The state of the link to FreeSWITCH, for those who must react at once (escalation, supervision). */
+export type PbxLink = 'up' | 'down' | 'hung';
+
+/** An inbound call our dialplan parked for the daemon (variables set by provisioning/src/dialplan.ts). */
+export interface ParkedCall {
+  uuid: string;
+  /** callpoint_call: `alarm` for the SOS hotline, `routed` for the rest. */
+  kind: string;
+  /** callpoint_point of a hotline call. */
+  point: string | null;
+  callerNumber: string | null;
+}
+
+/** A phone registered, unregistered or let its registration expire (sofia::register/unregister/expire). */
+export interface RegistrationChange {
+  extension: string;
+  registered: boolean;
+  how: 'register' | 'unregister' | 'expire';
+}
 
 export interface GatewayDeps {
   store: Store;
@@ -64,6 +96,15 @@ export class FreeswitchGateway implements Component {
   private hung = false;
   /** Listeners of DTMF, for the alarm service's acknowledgement digit. */
   private readonly dtmfListeners = new Set<(uuid: string, digit: string) => void>();
+  private readonly linkListeners = new Set<(link: PbxLink) => void>();
+  private readonly parkListeners = new Set<(p: ParkedCall) => void>();
+  private readonly registrationListeners = new Set<(r: RegistrationChange) => void>();
+  /** Anything heard from FreeSWITCH (event or reply), ms monotonic: a quiet socket gets probed. */
+  private lastHeard = 0;
+  private probing = false;
+  /** When the connection was lost (wall clock), and FreeSWITCH's Core-UUID before: closing the calls that vanished. */
+  private lostAt: Date | undefined;
+  private coreUuid: string | undefined;
 
   constructor(
     private readonly o: GatewayOptions,
@@ -77,6 +118,37 @@ export class FreeswitchGateway implements Component {
 
   get connected(): boolean {
     return !!this.client?.connected;
+  }
+
+  /** Connected, and FreeSWITCH answers (not frozen). */
+  get link(): PbxLink {
+    return !this.connected || !this.synced ? 'down' : this.hung ? 'hung' : 'up';
+  }
+
+  onLink(fn: (link: PbxLink) => void): () => void {
+    this.linkListeners.add(fn);
+    return () => this.linkListeners.delete(fn);
+  }
+
+  onParked(fn: (p: ParkedCall) => void): () => void {
+    this.parkListeners.add(fn);
+    return () => this.parkListeners.delete(fn);
+  }
+
+  onRegistration(fn: (r: RegistrationChange) => void): () => void {
+    this.registrationListeners.add(fn);
+    return () => this.registrationListeners.delete(fn);
+  }
+
+  private emitLink(): void {
+    const l = this.link;
+    for (const fn of this.linkListeners) {
+      try {
+        fn(l);
+      } catch (err) {
+        this.d.log.error({ err }, 'a link listener failed');
+      }
+    }
   }
 
   private synced = false;
@@ -103,7 +175,7 @@ export class FreeswitchGateway implements Component {
     await mkdir(this.o.recordingsDir, { recursive: true, mode: 0o750 });
     this.d.health.set('freeswitch', 'down', `connecting to ${this.o.host}:${this.o.port}`);
     this.loop = this.run();
-    const every = Math.min(5000, this.heartbeatTimeout / 4);
+    const every = Math.min(1000, this.heartbeatTimeout / 4);
     this.heartbeatTimer = setInterval(() => this.checkHeartbeat(), every);
     this.heartbeatTimer.unref();
   }
@@ -133,7 +205,7 @@ export class FreeswitchGateway implements Component {
       }
       if (!r.ok) {
         attempt++;
-        const base = Math.min(this.o.backoffMaxMs ?? 30_000, (this.o.backoffBaseMs ?? 500) * 2 ** Math.min(attempt - 1, 16));
+        const base = Math.min(this.o.backoffMaxMs ?? 1000, (this.o.backoffBaseMs ?? 250) * 2 ** Math.min(attempt - 1, 16));
         const delay = r.reason === 'auth' ? (this.o.authRetryMs ?? 60_000) : Math.round(base / 2 + Math.random() * (base / 2));
         const detail = r.reason === 'auth' ? `event socket refused the password (${where}); retrying in ${Math.round(delay / 1000)} s — check freeswitch.password` : `${r.message}; retry in ${(delay / 1000).toFixed(1)} s`;
         this.d.health.set('freeswitch', 'down', detail);
@@ -147,6 +219,7 @@ export class FreeswitchGateway implements Component {
       const closed = new Promise<string>((resolve) => client.onClose(resolve));
       client.onEvent((e) => this.onEvent(e));
       this.lastHeartbeat = performance.now();
+      this.lastHeard = performance.now();
       this.hung = false;
       const sub = await client.subscribe(SUBSCRIBED);
       if (!sub.ok) {
@@ -156,24 +229,34 @@ export class FreeswitchGateway implements Component {
         await this.resync(client);
         if (client.connected) {
           this.synced = true;
+          this.lostAt = undefined;
           for (const w of [...this.syncWaiters]) w();
           this.d.log.info({ host: this.o.host, port: this.o.port, channels: this.channels.size }, 'connected to FreeSWITCH');
           this.reportUp();
+          this.emitLink();
         }
       }
       const why = await closed;
       this.client = undefined;
+      const wasUp = this.synced;
       this.synced = false;
+      this.lostAt ??= new Date();
       if (this.stopping) return;
       this.d.log.warn({ why }, 'lost the FreeSWITCH event socket; reconnecting');
       this.d.health.set('freeswitch', 'down', `connection lost (${why}); reconnecting`);
-      await this.sleeper.sleep(Math.round(100 + Math.random() * 200));
+      if (wasUp) this.emitLink();
+      await this.sleeper.sleep(Math.round(50 + Math.random() * 100));
     }
   }
 
   /** After (re)connecting: make the live table equal FreeSWITCH's, and close calls that ended unseen. */
   private async resync(client: EslClient): Promise<void> {
     const requestedAt = performance.now();
+    // Did FreeSWITCH restart while we were away? Then every call we knew died with it.
+    const core = await client.api(cmd.coreUuid(), 5000);
+    const newCore = core.ok ? core.value.trim() : undefined;
+    const restarted = !!(newCore && this.coreUuid && newCore !== this.coreUuid);
+    if (newCore) this.coreUuid = newCore;
     const r = await client.api(cmd.showChannels(), 10_000);
     if (!r.ok) {
       this.d.log.error({ reason: r.reason, message: r.message }, 'cannot list channels for resync');
@@ -187,12 +270,14 @@ export class FreeswitchGateway implements Component {
       return;
     }
     const { added, vanished } = this.channels.resync(rows, requestedAt);
-    const now = new Date();
+    // A call that vanished ended while we could not see: with a restart, when FreeSWITCH died (about when
+    // the socket dropped), cause CRASH; without one, some time before now, cause unknown to us.
+    const end = restarted && this.lostAt ? { at: this.lostAt, cause: 'CRASH' } : { at: new Date(), cause: 'NORMAL_UNSPECIFIED' };
     for (const ch of vanished) {
       if (ch.name.startsWith('loopback/') && ch.name.endsWith('-b')) continue;
-      this.recorder.add(recordFromVanished(ch, now));
+      this.recorder.add(recordFromVanished(ch, end.at, end.cause));
     }
-    if (added || vanished.length) this.d.log.warn({ added, vanished: vanished.length }, 'resynchronised live channels: events were missed while disconnected');
+    if (added || vanished.length) this.d.log.warn({ added, vanished: vanished.length, restarted }, 'resynchronised live channels: events were missed while disconnected');
   }
 
   private reportUp(): void {
@@ -200,27 +285,70 @@ export class FreeswitchGateway implements Component {
   }
 
   private checkHeartbeat(): void {
-    if (!this.client?.connected) return;
+    const client = this.client;
+    if (!client?.connected || !this.synced) return;
     const silent = performance.now() - this.lastHeartbeat;
-    if (silent > this.heartbeatTimeout && !this.hung) {
-      this.hung = true;
-      this.d.log.error({ silentS: Math.round(silent / 1000) }, 'FreeSWITCH sends no HEARTBEAT: it may be hung');
-      this.d.health.set('freeswitch', 'down', `FreeSWITCH hung: no HEARTBEAT for ${Math.round(silent / 1000)} s`);
+    if (silent > this.heartbeatTimeout && !this.hung) this.markHung(`no HEARTBEAT for ${Math.round(silent / 1000)} s`);
+    // A quiet socket: ask something cheap. A frozen FreeSWITCH (SIGSTOP, a deadlock) keeps the
+    // socket open and answers nothing; HEARTBEAT alone would take 45 s to tell.
+    const quiet = performance.now() - this.lastHeard;
+    if (!this.probing && quiet >= (this.o.probeIntervalMs ?? 5000)) {
+      this.probing = true;
+      const timeout = this.o.probeTimeoutMs ?? 5000;
+      void client.api(cmd.status(), timeout).then((r) => {
+        this.probing = false;
+        if (r.ok) this.heard();
+        else if (r.reason === 'timeout' && client === this.client && !this.hung) this.markHung(`no answer to a status request for ${Math.round((quiet + timeout) / 1000)} s`);
+      });
+    }
+  }
+
+  private markHung(why: string): void {
+    this.hung = true;
+    this.d.log.error({ why }, 'FreeSWITCH does not answer: it may be hung');
+    this.d.health.set('freeswitch', 'down', `FreeSWITCH hung: ${why}`);
+    this.emitLink();
+  }
+
+  /** Something came from FreeSWITCH: it is alive. */
+  private heard(): void {
+    this.lastHeard = performance.now();
+    if (this.hung) {
+      this.hung = false;
+      this.lastHeartbeat = performance.now();
+      this.d.log.info('FreeSWITCH answers again');
+      this.reportUp();
+      this.emitLink();
     }
   }
 
   private onEvent(e: EslEvent): void {
     const name = eventName(e);
     const h = e.headers;
+    this.heard();
     switch (name) {
       case 'HEARTBEAT':
         this.lastHeartbeat = performance.now();
-        if (this.hung) {
-          this.hung = false;
-          this.d.log.info('HEARTBEAT is back');
-          this.reportUp();
+        return;
+      case 'CHANNEL_PARK': {
+        this.channels.apply(name, h);
+        const uuid = h['Unique-ID'];
+        const kind = h.variable_callpoint_call;
+        if (uuid && kind && h['Call-Direction'] === 'inbound') {
+          const p: ParkedCall = { uuid, kind, point: h.variable_callpoint_point ?? null, callerNumber: h['Caller-Caller-ID-Number'] ?? null };
+          for (const fn of this.parkListeners) fn(p);
         }
         return;
+      }
+      case 'CUSTOM sofia::register':
+      case 'CUSTOM sofia::unregister':
+      case 'CUSTOM sofia::expire': {
+        const extension = h['from-user'] ?? h.username ?? h.user;
+        if (!extension) return;
+        const how = name === 'CUSTOM sofia::register' ? 'register' : name === 'CUSTOM sofia::unregister' ? 'unregister' : 'expire';
+        for (const fn of this.registrationListeners) fn({ extension, registered: how === 'register', how });
+        return;
+      }
       case 'CHANNEL_HANGUP_COMPLETE': {
         const uuid = h['Unique-ID'];
         const rec = recordFromHangup(h, uuid ? (this.channels.get(uuid)?.recording ?? null) : null);
@@ -256,7 +384,9 @@ export class FreeswitchGateway implements Component {
     const client = this.client;
     if (!client?.connected) return { ok: false, reason: 'disconnected', message: 'not connected to FreeSWITCH' };
     const timeout = opts.timeoutMs ?? this.o.commandTimeoutMs ?? 5000;
-    return opts.background ? client.bgapi(text, timeout) : client.api(text, timeout);
+    const r = await (opts.background ? client.bgapi(text, timeout) : client.api(text, timeout));
+    if (r.ok || r.reason === 'rejected') this.heard();
+    return r;
   }
 
   private async ok(build: () => cmd.SafeCommand, opts?: { background?: boolean; timeoutMs?: number }): Promise<CommandOutcome<void>> {
@@ -274,9 +404,26 @@ export class FreeswitchGateway implements Component {
       throw e;
     }
     const ring = (o.timeoutS ?? 60) * 1000;
+    // Our own tags first: the leg's first events (CHANNEL_OUTGOING, CHANNEL_STATE) carry no variables.
+    const alarmId = o.variables?.callpoint_alarm_id;
+    const zone = o.variables?.callpoint_zone;
+    if (alarmId || zone) this.channels.tag(built.uuid, { alarmId, zone });
     const r = await this.send(() => built.command, { background: true, timeoutMs: ring + 15_000 });
-    if (!r.ok) return r;
+    if (!r.ok) {
+      if (!this.channels.get(built.uuid)) this.channels.untag(built.uuid);
+      return r;
+    }
     return { ok: true, value: { uuid: built.uuid } };
+  }
+
+  /** Tag a live channel with what Callpoint knows of it (a hotline call taken over for an alarm). */
+  tag(uuid: string, tags: ChannelTags): void {
+    this.channels.tag(uuid, tags);
+  }
+
+  /** Answer an inbound leg waiting unanswered (the SOS hotline parked by our dialplan). */
+  answer(uuid: string) {
+    return this.ok(() => cmd.answer(uuid));
   }
 
   /** Is this extension registered (a SIP phone that could ring now)? */

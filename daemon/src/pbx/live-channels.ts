@@ -20,15 +20,39 @@ export interface ShowChannelsRow {
   call_uuid?: string;
 }
 
+/** What Callpoint knows about a channel that FreeSWITCH's events may not say (alarm, zone). */
+export interface ChannelTags {
+  alarmId?: string | null;
+  zone?: string | null;
+}
+
 export class LiveChannels {
   private readonly table = new Map<string, LiveChannel>();
   /** When each channel last had an event (ms, monotonic): a resync must not drop what it could not know of. */
   private readonly touched = new Map<string, number>();
+  /**
+   * Tags of channels we created or took over, by uuid, set before FreeSWITCH
+   * reports them: CHANNEL_OUTGOING and CHANNEL_STATE carry no variables, and
+   * `show channels` none at all, so an originated leg's alarm and zone come
+   * from our own originate until an event with variables repeats them.
+   */
+  private readonly tags = new Map<string, ChannelTags>();
+  /**
+   * Channels destroyed lately: FreeSWITCH sends CHANNEL_STATE CS_DESTROY after
+   * CHANNEL_DESTROY (sip-calls-plain.raw), and a late event must not bring a
+   * dead channel back into the table.
+   */
+  private readonly destroyed = new Set<string>();
 
   constructor(private readonly onChange: (uuid: string, ch: LiveChannel | null) => void = () => undefined) {}
 
   get size(): number {
     return this.table.size;
+  }
+
+  /** How many entries each internal map holds: all must stay bounded however many calls come and go (soak, tests). */
+  footprint(): { channels: number; touched: number; tags: number; destroyed: number } {
+    return { channels: this.table.size, touched: this.touched.size, tags: this.tags.size, destroyed: this.destroyed.size };
   }
 
   get(uuid: string): LiveChannel | undefined {
@@ -39,13 +63,38 @@ export class LiveChannels {
     return [...this.table.values()];
   }
 
+  /** Tag a channel (now, or when it appears). */
+  tag(uuid: string, t: ChannelTags): void {
+    this.tags.set(uuid, { ...this.tags.get(uuid), ...t });
+    const ch = this.table.get(uuid);
+    if (ch && this.applyTags(ch)) this.onChange(uuid, ch);
+  }
+
+  /** Forget the tags of a channel that will not come (an originate that failed before creating it). */
+  untag(uuid: string): void {
+    this.tags.delete(uuid);
+  }
+
+  private applyTags(ch: LiveChannel): boolean {
+    const t = this.tags.get(ch.uuid);
+    if (!t) return false;
+    const before = `${ch.alarmId}|${ch.zone}`;
+    if (t.alarmId) ch.alarmId = t.alarmId;
+    if (t.zone) ch.zone = t.zone;
+    return before !== `${ch.alarmId}|${ch.zone}`;
+  }
+
   /** Apply one channel event. */
   apply(name: string, h: Record<string, string>): void {
     const uuid = h['Unique-ID'];
     if (!uuid) return;
-    this.touched.set(uuid, performance.now());
+    // A late event of a channel already destroyed (CHANNEL_STATE CS_DESTROY) must leave no trace here.
+    if (this.destroyed.has(uuid)) return;
     let ch = this.table.get(uuid);
     switch (name) {
+      case 'CHANNEL_STATE':
+      case 'CHANNEL_PARK':
+      case 'CHANNEL_UNPARK':
       case 'CHANNEL_CREATE':
       case 'CHANNEL_OUTGOING':
       case 'CHANNEL_ORIGINATE':
@@ -60,9 +109,16 @@ export class LiveChannels {
       case 'RECORD_START':
       case 'RECORD_STOP': {
         if (!ch) {
+          if (h['Channel-State'] === 'CS_DESTROY') return;
           ch = fromEvent(h);
           this.table.set(uuid, ch);
         }
+        this.touched.set(uuid, performance.now());
+        // Variables come with some events only (not CHANNEL_OUTGOING, CHANNEL_STATE, CHANNEL_CALLSTATE):
+        // keep what any of them said, and what we tagged ourselves.
+        ch.alarmId ??= h.variable_callpoint_alarm_id ?? null;
+        ch.zone ??= h.variable_callpoint_zone ?? h.variable_callpoint_point_zone ?? null;
+        this.applyTags(ch);
         ch.state = h['Channel-State'] ?? ch.state;
         ch.callState = h['Channel-Call-State'] ?? ch.callState;
         ch.answeredAt ??= usToIso(h['Caller-Channel-Answered-Time']);
@@ -79,6 +135,7 @@ export class LiveChannels {
       }
       case 'CHANNEL_HANGUP':
         if (ch) {
+          this.touched.set(uuid, performance.now());
           ch.state = 'CS_HANGUP';
           ch.callState = 'HANGUP';
           this.onChange(uuid, ch);
@@ -86,6 +143,10 @@ export class LiveChannels {
         return;
       case 'CHANNEL_DESTROY':
         this.touched.delete(uuid);
+        this.tags.delete(uuid);
+        this.destroyed.add(uuid);
+        // Bounded: only the latest matter (events of one channel arrive together).
+        if (this.destroyed.size > 2000) for (const u of [...this.destroyed].slice(0, 1000)) this.destroyed.delete(u);
         if (this.table.delete(uuid)) this.onChange(uuid, null);
         return;
       default:
@@ -129,6 +190,7 @@ export class LiveChannels {
         alarmId: null,
         trunk: trunkOf({ 'Channel-Name': r.name }),
       };
+      this.applyTags(ch);
       this.table.set(r.uuid, ch);
       this.onChange(r.uuid, ch);
       added++;
@@ -138,6 +200,7 @@ export class LiveChannels {
       if (!seen.has(uuid) && (this.touched.get(uuid) ?? 0) < requestedAt) {
         this.table.delete(uuid);
         this.touched.delete(uuid);
+        this.tags.delete(uuid);
         vanished.push(ch);
         this.onChange(uuid, null);
       }

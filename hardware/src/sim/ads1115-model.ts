@@ -5,6 +5,7 @@
 // reads OS=0 for `busyReads` reads. Registers are MSB first on the wire.
 import { ADS1115_OS, ADS1115_REG, PGA_FSR } from '../i2c/ads1115.js';
 import type { SimI2cDevice } from './sim-i2c-bus.js';
+import { record } from './bounded-log.js';
 
 export class Ads1115Model implements SimI2cDevice {
   readonly volts = [0, 0, 0, 0];
@@ -23,7 +24,7 @@ export class Ads1115Model implements SimI2cDevice {
 
   write(reg: number, data: readonly number[]): void {
     const value = (((data[0] ?? 0) << 8) | (data[1] ?? 0)) & 0xffff;
-    this.writes.push({ reg, value });
+    record(this.writes, { reg, value });
     switch (reg) {
       case ADS1115_REG.CONFIG:
         this.config = value & ~ADS1115_OS;

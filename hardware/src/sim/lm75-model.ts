@@ -4,6 +4,7 @@
 import type { Lm75Resolution } from '../i2c/lm75.js';
 import { LM75_REG } from '../i2c/lm75.js';
 import type { SimI2cDevice } from './sim-i2c-bus.js';
+import { record } from './bounded-log.js';
 
 export function lm75Encode(celsius: number, bits: Lm75Resolution): number {
   const lsb = bits === 9 ? 0.5 : 0.125;
@@ -19,7 +20,7 @@ export class Lm75Model implements SimI2cDevice {
   constructor(private readonly bits: Lm75Resolution = 9) {}
 
   write(reg: number, data: readonly number[]): void {
-    this.writes.push({ reg, bytes: [...data] });
+    record(this.writes, { reg, bytes: [...data] });
     if (reg === LM75_REG.CONF) this.conf = data[0] ?? 0;
   }
 

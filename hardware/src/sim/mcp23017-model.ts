@@ -10,6 +10,7 @@ import type { Level } from '../gpio/line.js';
 import { IOCON, MCP23017_REG as R } from '../i2c/mcp23017.js';
 import type { SimGpio } from './sim-gpio.js';
 import type { SimI2cDevice } from './sim-i2c-bus.js';
+import { record } from './bounded-log.js';
 
 const REG_COUNT = 0x16;
 
@@ -54,7 +55,7 @@ export class Mcp23017Model implements SimI2cDevice {
   write(reg: number, data: readonly number[]): void {
     let p = reg;
     for (const value of data) {
-      this.writes.push({ reg: p, value });
+      record(this.writes, { reg: p, value });
       this.writeReg(p, value & 0xff);
       p = (p + 1) % REG_COUNT;
     }

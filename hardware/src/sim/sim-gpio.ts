@@ -3,6 +3,7 @@
 // the sysfs shim, so everything above it is the same code.
 import type { Level } from '../gpio/line.js';
 import { VirtualLine } from '../gpio/virtual-line.js';
+import { record } from './bounded-log.js';
 
 export class SimGpio extends VirtualLine {
   /** Every level written through write(), in order (outputs). */
@@ -14,7 +15,7 @@ export class SimGpio extends VirtualLine {
   }
 
   override write(level: Level): void {
-    this.writes.push(level);
+    record(this.writes, level);
     super.write(level);
   }
 

@@ -4,6 +4,7 @@
 // missing device fails the way the kernel does: EREMOTEIO (no ACK).
 import type { I2cBus } from '../i2c/bus.js';
 import { hex } from '../i2c/bus.js';
+import { record } from './bounded-log.js';
 
 export interface SimI2cDevice {
   /** A write transaction: register pointer `reg`, then `data`. */
@@ -51,26 +52,26 @@ export class SimI2cBus implements I2cBus {
 
   async readByte(addr: number, reg: number): Promise<number> {
     const bytes = this.dev(addr, 'readByte').read(reg, 1);
-    this.log.push({ op: 'read', addr, reg, bytes });
+    record(this.log, { op: 'read', addr, reg, bytes });
     return bytes[0] ?? 0xff;
   }
 
   async writeByte(addr: number, reg: number, byte: number): Promise<void> {
     const bytes = [byte & 0xff];
     this.dev(addr, 'writeByte').write(reg, bytes);
-    this.log.push({ op: 'write', addr, reg, bytes });
+    record(this.log, { op: 'write', addr, reg, bytes });
   }
 
   async readWord(addr: number, reg: number): Promise<number> {
     const bytes = this.dev(addr, 'readWord').read(reg, 2);
-    this.log.push({ op: 'read', addr, reg, bytes });
+    record(this.log, { op: 'read', addr, reg, bytes });
     return (bytes[0] ?? 0xff) | ((bytes[1] ?? 0xff) << 8);
   }
 
   async writeWord(addr: number, reg: number, word: number): Promise<void> {
     const bytes = [word & 0xff, (word >> 8) & 0xff];
     this.dev(addr, 'writeWord').write(reg, bytes);
-    this.log.push({ op: 'write', addr, reg, bytes });
+    record(this.log, { op: 'write', addr, reg, bytes });
   }
 
   async close(): Promise<void> {

@@ -170,6 +170,7 @@ const en = {
   'faultCode.wiring': 'Wiring fault',
   'faultCode.device': 'Device not answering',
   'faultCode.down': 'Unreachable',
+  'faultCode.hung': 'Not answering (frozen)',
   'faultCode.unregistered': 'Not registered',
   'faultCode.failed': 'Test failed',
   'faultCode.missed': 'Periodic test missed',

@@ -170,6 +170,7 @@ const zhCN: Messages = {
   'faultCode.wiring': '接线故障',
   'faultCode.device': '器件无响应',
   'faultCode.down': '无法连接',
+  'faultCode.hung': '无响应（卡死）',
   'faultCode.unregistered': '未注册',
   'faultCode.failed': '测试失败',
   'faultCode.missed': '定期自检未执行',

@@ -101,6 +101,9 @@ export function originate(o: OriginateOptions): { command: SafeCommand; uuid: st
 /** Where a registered extension can be reached; FreeSWITCH answers `error/user_not_registered` when it is not registered. */
 export const sofiaContact = (extension: string) => mark(`sofia_contact ${g.extension('extension', extension)}`);
 
+/** Answer an inbound leg that waits unanswered (the SOS phone's hotline, parked by our dialplan). */
+export const answer = (uuid: string) => mark(`uuid_answer ${g.uuid('uuid', uuid)}`);
+
 export const hangup = (uuid: string, cause: g.HangupCause = 'NORMAL_CLEARING') => mark(`uuid_kill ${g.uuid('uuid', uuid)} ${g.hangupCause('cause', cause)}`);
 
 /** 强拆 force-release: end a lower-priority call so an emergency call gets the line. */
@@ -118,8 +121,10 @@ export const hold = (uuid: string, on: boolean) => mark(`uuid_hold ${on ? '' : '
 export const TONES = {
   /** The warning before a barge-in (强插): three short high beeps. */
   'barge-warning': 'tone_stream://%(200,100,1400);loops=3',
-  /** A ring-back for callers waiting on an emergency line. */
-  ringback: 'tone_stream://%(1000,4000,450)',
+  /** Ring-back (China, 450 Hz, 1 s on 4 s off), until something else is played or bridged: for whoever waits on an emergency line. */
+  ringback: 'tone_stream://%(1000,4000,450);loops=-1',
+  /** For a dispatcher on an alarm call of a point without an intercom: two short beeps every 4 s (press the acknowledge key). */
+  'alarm-no-voice': 'tone_stream://%(250,150,880);%(250,3350,880);loops=-1',
 } as const;
 export type ToneName = keyof typeof TONES;
 
@@ -157,5 +162,7 @@ export function pageLegs(conf: string, extensions: string[]): SafeCommand[] {
 
 /** Read-only queries. */
 export const showChannels = () => mark('show channels as json');
+/** The running FreeSWITCH's Core-UUID: a new one means it restarted (every call it had is gone). */
+export const coreUuid = () => mark('global_getvar core_uuid');
 export const channelDump = (uuid: string) => mark(`uuid_dump ${g.uuid('uuid', uuid)} json`);
 export const status = () => mark('status');

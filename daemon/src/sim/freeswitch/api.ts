@@ -18,6 +18,8 @@ export interface ApiContext {
   hostname: string;
   /** Registration state of the simulated phones (for sofia_contact). */
   isRegistered: (user: string) => boolean | undefined;
+  /** This run's Core-UUID (global variable core_uuid; a new one after crash()). */
+  coreUuid: () => string;
 }
 
 function uptime(ms: number): string {
@@ -49,7 +51,8 @@ function channelRow(c: Channel, host: string): Record<string, string> {
     write_codec: c.codec ? 'PCMU' : '', write_rate: c.codec ? '8000' : '', write_bit_rate: c.codec ? '64000' : '', secure: '',
     hostname: host, presence_id: c.presenceId ?? '', presence_data: '', accountcode: c.phone ?? '', callstate: c.callState,
     callee_name: c.calleeIdName, callee_num: c.calleeIdNumber, callee_direction: c.answeredUs ? 'RECV' : '', call_uuid: c.uuid,
-    sent_callee_name: '', sent_callee_num: '', initial_cid_name: c.callerIdName ?? '', initial_cid_num: c.callerIdNumber,
+    // initial_cid_*: the caller id the leg was created with, kept after the flip on answer (show-channels-sip.json).
+    sent_callee_name: '', sent_callee_num: '', initial_cid_name: c.origCallerIdName ?? c.callerIdName ?? '', initial_cid_num: c.origCallerIdNumber ?? c.callerIdNumber,
     initial_ip_addr: c.networkAddr ?? '', initial_dest: c.destination, initial_dialplan: c.dialplan ?? '', initial_context: c.context,
   };
 }
@@ -129,6 +132,16 @@ export async function runApi(ctx: ApiContext, command: string, args: string): Pr
       e.hangup(c, argv[1] ?? 'NORMAL_CLEARING');
       return '+OK\n';
     }
+    case 'uuid_answer': {
+      // mod_commands: "+OK" once answered, "-ERROR" for a leg that cannot be.
+      const c = chan(argv[0]);
+      if (!c) return '-ERROR\n';
+      if (!c.answeredUs) {
+        if (c.onAnswer) c.onAnswer();
+        else if (!e.markAnswered(c)) return '-ERROR\n';
+      }
+      return '+OK\n';
+    }
     case 'uuid_exists':
       return chan(argv[0]) ? 'true' : 'false';
     case 'uuid_send_dtmf': {
@@ -164,7 +177,7 @@ export async function runApi(ctx: ApiContext, command: string, args: string): Pr
       const leg = argv[2] ?? 'aleg';
       const targets = [leg === 'bleg' ? undefined : c, leg === 'aleg' ? undefined : chan(c.bridgedTo) ?? chan(c.peer)];
       for (const t of targets) if (t) ctx.features.broadcast(t, argv[1] ?? '');
-      return '+OK Message queued\n';
+      return '+OK Message sent\n';
     }
     case 'uuid_dump': {
       const c = chan(argv[0]);
@@ -183,7 +196,7 @@ export async function runApi(ctx: ApiContext, command: string, args: string): Pr
     case 'version':
       return 'FreeSWITCH Version 1.10.12-release~64bit (-release 64bit)\n';
     case 'global_getvar':
-      return argv[0] === 'hostname' ? ctx.hostname : '';
+      return argv[0] === 'hostname' ? ctx.hostname : argv[0] === 'core_uuid' ? ctx.coreUuid() : '';
     default:
       return `-ERR ${command} Command not found!\n`;
   }

@@ -13,8 +13,10 @@ export interface EngineHost {
   domain: string;
   /** Called when a leg is answered and has an application to run (features.ts). */
   runApp(c: Channel, app: string, data: string): void;
-  /** Called just before a leg's hangup events: stop recordings, leave conferences… */
+  /** Called just before a leg's hangup events: stop recordings, drop eavesdroppers… */
   beforeHangup(c: Channel): void;
+  /** Called right after CHANNEL_HANGUP, before the application ends: a conference member leaves here. */
+  onHangup(c: Channel): void;
 }
 
 const stamp = (us: number): string => {
@@ -69,13 +71,21 @@ export class CallEngine {
     this.ev('CHANNEL_CALLSTATE', c, { 'Original-Channel-Call-State': orig, 'Channel-Call-State-Number': String(({ DOWN: 0, RINGING: 2, EARLY: 3, ACTIVE: 4, HELD: 5, HANGUP: 7 } as const)[s]) });
   }
 
+  /**
+   * A channel's presence. On state changes FreeSWITCH's check_presence reports
+   * the state; on answer switch_channel_perform_mark_answered reports
+   * "answered" (sip-calls-plain.raw, conference-plain.raw).
+   */
   presence(c: Channel, info: string): void {
     if (c.kind !== 'sofia' || !c.presenceId) return;
+    const answered = info === 'active';
+    c.presenceCount = (c.presenceCount ?? 0) + 1;
     this.ev('PRESENCE_IN', c, {
-      proto: 'any', login: 'src/switch_channel.c', from: c.presenceId, rpid: 'unknown', status: c.runState,
+      proto: 'any', login: 'src/switch_channel.c', from: c.presenceId, rpid: 'unknown', status: answered ? 'answered' : c.runState,
       event_type: 'presence', alt_event_type: 'dialog', 'presence-call-info-state': info,
-      'presence-call-direction': c.direction, event_count: '0', 'Presence-Calling-File': 'src/switch_core_state_machine.c',
-      'Presence-Calling-Function': 'check_presence', 'Presence-Calling-Line': '521',
+      'presence-call-direction': c.direction, event_count: String(c.presenceCount - 1),
+      'Presence-Calling-File': answered ? 'src/switch_channel.c' : 'src/switch_core_state_machine.c',
+      'Presence-Calling-Function': answered ? 'switch_channel_perform_mark_answered' : 'check_presence', 'Presence-Calling-Line': answered ? '3904' : '521',
     });
   }
 
@@ -166,8 +176,10 @@ export class CallEngine {
     c.hangupUs = nowUs();
     c.answerState = 'hangup';
     this.ev('CHANNEL_HANGUP', c);
+    this.host.onHangup(c);
     // The other side of a bridge or a loopback pair goes too.
     const others = [c.bridgedTo, c.peer].filter((u): u is string => !!u && u !== c.uuid);
+    const bridged = c.bridgedTo;
     if (c.bridgedTo) {
       const o = this.channels.get(c.bridgedTo);
       this.ev('CHANNEL_UNBRIDGE', c, { 'Bridge-A-Unique-ID': c.uuid, 'Bridge-B-Unique-ID': c.bridgedTo, 'Other-Type': 'originatee', 'Other-Leg-Unique-ID': c.bridgedTo });
@@ -180,8 +192,14 @@ export class CallEngine {
     this.presence(c, 'terminated');
     for (const u of others) {
       const o = this.channels.get(u);
+      if (!o || o.hangupCause) continue;
+      // park_after_bridge: the other side of a bridge is parked again instead of hung up.
+      if (u === bridged && o.vars.get('park_after_bridge') === 'true') {
+        this.park(o);
+        continue;
+      }
       // A leg still ringing when its caller goes is cancelled; loopback halves share the cause (sip-calls-plain.raw).
-      if (o && !o.hangupCause) this.hangup(o, o.kind !== 'loopback' && !o.answeredUs ? 'ORIGINATOR_CANCEL' : cause);
+      this.hangup(o, o.kind !== 'loopback' && !o.answeredUs ? 'ORIGINATOR_CANCEL' : cause);
     }
     this.setState(c, 'CS_REPORTING');
     this.setHangupVars(c);

@@ -4,7 +4,7 @@
 // the captures at run time, so what it needs from them lives here.
 //
 // Events not present in the captures (CHANNEL_BRIDGE/UNBRIDGE, DTMF,
-// CHANNEL_HOLD/UNHOLD, PLAYBACK_*, CUSTOM conference::maintenance) follow the
+// CHANNEL_HOLD/UNHOLD, PLAYBACK_*) follow the
 // same layout; their extra headers and calling file/function/line are our
 // best understanding of FreeSWITCH, NOT checked against a capture.
 
@@ -53,6 +53,11 @@ export interface EventLayout {
   post?: readonly string[];
 }
 
+/** The conference block of every conference::maintenance event (conference-plain.raw). */
+const CONFERENCE = ['Conference-Name', 'Conference-Domain', 'Conference-Size', 'Conference-Ghosts', 'Conference-Profile-Name', 'Conference-Unique-ID'];
+/** What follows the channel block on a member's event. */
+const MEMBER = ['Video', 'Hear', 'See', 'Speak', 'Talking', 'Mute-Detect', 'Hold', 'Member-ID', 'Member-Type', 'Member-Ghost', 'Energy-Level', 'Current-Energy'];
+
 const chan = (calling: EventLayout['calling'], vars: boolean, extra: Partial<EventLayout> = {}): EventLayout => ({ calling, channel: true, vars, ...extra });
 
 export const EVENT_LAYOUTS: Record<string, EventLayout> = {
@@ -89,6 +94,15 @@ export const EVENT_LAYOUTS: Record<string, EventLayout> = {
   CHANNEL_HANGUP: chan(['switch_channel.c', 'switch_channel_perform_hangup', 3445], true),
   CHANNEL_HANGUP_COMPLETE: chan(['switch_core_state_machine.c', 'switch_core_session_reporting_state', 943], true, { pre: ['Hangup-Cause'] }),
   CHANNEL_DESTROY: chan(['switch_core_session.c', 'switch_core_session_perform_destroy', 1584], true),
+  // --- registration-plain.raw: extra headers in the order given by registration.ts ---
+  'CUSTOM sofia::pre_register': { calling: ['sofia_reg.c', 'sofia_reg_handle_register_token', 1810] },
+  'CUSTOM sofia::register_attempt': { calling: ['sofia_reg.c', 'sofia_reg_handle_register_token', 1606] },
+  'CUSTOM sofia::register': { calling: ['sofia_reg.c', 'sofia_reg_handle_register_token', 2059] },
+  'CUSTOM sofia::register_failure': { calling: ['sofia_reg.c', 'sofia_reg_handle_register_token', 1792] },
+  'CUSTOM sofia::unregister': { calling: ['sofia_reg.c', 'sofia_reg_handle_register_token', 2213] },
+  'CUSTOM sofia::expire': { calling: ['sofia_reg.c', 'sofia_reg_del_callback', 726] },
+  'PRESENCE_IN unregister': { calling: ['sofia_reg.c', 'sofia_reg_handle_register_token', 2103] },
+  'PRESENCE_IN expire': { calling: ['sofia_reg.c', 'sofia_reg_del_callback', 741] },
   // --- NOT in the captures: layout is our best understanding ---
   CHANNEL_BRIDGE: chan(['switch_ivr_bridge.c', 'audio_bridge_on_exchange_media', 0], true, { pre: ['Bridge-A-Unique-ID', 'Bridge-B-Unique-ID'], post: ['Other-Type', 'Other-Leg-Unique-ID'] }),
   CHANNEL_UNBRIDGE: chan(['switch_ivr_bridge.c', 'audio_bridge_on_exchange_media', 0], true, { pre: ['Bridge-A-Unique-ID', 'Bridge-B-Unique-ID'], post: ['Other-Type', 'Other-Leg-Unique-ID'] }),
@@ -98,7 +112,16 @@ export const EVENT_LAYOUTS: Record<string, EventLayout> = {
   PLAYBACK_START: chan(['switch_ivr_play_say.c', 'switch_ivr_play_file', 0], true, { post: ['Playback-File-Path'] }),
   PLAYBACK_STOP: chan(['switch_ivr_play_say.c', 'switch_ivr_play_file', 0], true, { post: ['Playback-File-Path', 'Playback-Status'] }),
   CHANNEL_TRANSFER: chan(['switch_ivr.c', 'switch_ivr_session_transfer', 0], true),
-  CUSTOM: { calling: ['mod_conference.c', 'conference_member_add_event_data', 0], pre: ['Conference-Name', 'Conference-Domain', 'Conference-Size', 'Conference-Ghosts', 'Conference-Profile-Name', 'Conference-Unique-ID'], channel: true, vars: true, post: ['Hear', 'See', 'Speak', 'Talking', 'Mute-Detect', 'Member-ID', 'Member-Type', 'Member-Ghost', 'Energy-Level', 'Current-Energy', 'Action', 'Old-ID', 'New-ID'] },
+  // --- conference-plain.raw (mod_conference): member events carry the channel block without variables ---
+  'CUSTOM conference::maintenance': {
+    calling: ['conference_member.c', 'conference_member_add', 962],
+    pre: [...CONFERENCE, 'Floor'], channel: true, vars: false, post: MEMBER,
+  },
+  'conference floor-change': {
+    calling: ['conference_member.c', 'conference_member_set_floor_holder', 1158],
+    pre: [...CONFERENCE, 'Action', 'Old-ID', 'Floor'], channel: true, vars: false, post: [...MEMBER, 'New-ID'],
+  },
+  'PRESENCE_IN conference': { calling: ['mod_conference.c', 'conference_send_presence', 3870] },
 };
 
 /** The `status` API reply of api-replies.raw; {placeholders} are filled in. */

@@ -65,6 +65,8 @@ export interface Channel {
   application?: string;
   applicationData?: string;
   held: boolean;
+  /** PRESENCE_IN events so far (their event_count). */
+  presenceCount?: number;
   recording?: { path: string; startUs: number };
   conference?: { name: string; memberId: number; muted: boolean };
   eavesdrop?: { target: string; mode: EavesdropMode };

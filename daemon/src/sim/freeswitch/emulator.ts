@@ -13,7 +13,8 @@ import { EslSession } from './esl-session.js';
 import { EventFactory, type EmittedEvent } from './events.js';
 import { Features } from './features.js';
 import { Originator } from './originate.js';
-import { Phone, type PhoneConfig } from './phone.js';
+import { Phone, type PhoneConfig, type RegistrationEvent } from './phone.js';
+import { registrationEvents } from './registration.js';
 
 export interface FreeSwitchEmulatorOptions {
   password: string;
@@ -48,6 +49,9 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
   private readonly originator: Originator;
   private readonly startedAt = performance.now();
   private readonly hostname: string;
+  /** SIGSTOP: no reply, no event, no HEARTBEAT until thaw(); events meanwhile are delivered then. */
+  private frozen: { held: EmittedEvent[]; thawed: Promise<void>; thaw: () => void } | undefined;
+  private readonly phonePorts = new Map<string, number>();
 
   constructor(private readonly opts: FreeSwitchEmulatorOptions) {
     super();
@@ -62,11 +66,15 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
       domain,
       runApp: (c, app, data) => this.features.runApp(c, app, data),
       beforeHangup: (c) => this.features.beforeHangup(c),
+      onHangup: (c) => this.features.onHangup(c),
     });
     // The engine reads the factory through its host; keep one instance (crash() swaps Core-UUID).
     this.conferences = new Conferences(this.engine, this.factory, (ev) => this.broadcast(ev));
     this.features = new Features(this.engine, this.conferences, this.phoneMap, opts.recordingsDir);
-    this.originator = new Originator(this.engine, this.phoneMap, { runApp: (c, app, data) => this.features.runApp(c, app, data) });
+    this.originator = new Originator(this.engine, this.phoneMap, {
+      runApp: (c, app, data) => this.features.runApp(c, app, data),
+      phoneKeys: (c, digits) => this.features.dtmfOn(c, digits, 'RTP'),
+    });
     for (const p of opts.phones ?? []) this.addPhone(p);
   }
 
@@ -91,6 +99,7 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
         if (c) this.features.dtmfOn(c, digits, 'RTP');
       },
       phoneDial: (n, dest) => this.phoneDial(n, dest),
+      registration: (p, e) => this.registration(p, e),
     });
     this.phoneMap.set(cfg.number, phone);
     return phone;
@@ -153,6 +162,8 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
+    this.thaw();
+    for (const p of this.phoneMap.values()) p.dispose();
     this.engine.vanish();
     await this.closeServer();
   }
@@ -185,6 +196,23 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
     await this.listen();
   }
 
+  /** FreeSWITCH stops (SIGSTOP): its sockets stay open, but it answers nothing and sends nothing. */
+  freeze(): void {
+    if (this.frozen) return;
+    let thaw = (): void => undefined;
+    const thawed = new Promise<void>((r) => (thaw = r));
+    this.frozen = { held: [], thawed, thaw };
+  }
+
+  /** SIGCONT: the commands and events that waited go out now. */
+  thaw(): void {
+    const f = this.frozen;
+    if (!f) return;
+    this.frozen = undefined;
+    for (const ev of f.held) this.broadcast(ev);
+    f.thaw();
+  }
+
   /** Whether the event socket is listening. */
   get listening(): boolean {
     return !!this.server;
@@ -210,6 +238,7 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
       engine: this.engine, originator: this.originator, features: this.features, conferences: this.conferences,
       startedAt: this.startedAt, hostname: this.hostname,
       isRegistered: (user) => this.phoneMap.get(user)?.isRegistered,
+      coreUuid: () => this.factory.coreUuid,
     };
   }
 
@@ -226,6 +255,7 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
       })),
       sendmsg: (uuid, headers) => this.sendmsg(uuid, headers),
       closed: (s) => this.sessions.delete(s),
+      gate: () => this.frozen?.thawed ?? Promise.resolve(),
     });
     this.sessions.add(session);
   }
@@ -249,11 +279,29 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
   }
 
   private broadcast(ev: EmittedEvent): void {
+    if (this.frozen) {
+      this.frozen.held.push(ev);
+      return;
+    }
     this.emit('event', ev);
     for (const s of this.sessions) s.deliver(ev);
   }
 
+  private registration(phone: Phone, e: RegistrationEvent): void {
+    const site = {
+      factory: this.factory,
+      domain: this.engine.domain,
+      portOf: (p: Phone) => {
+        let port = this.phonePorts.get(p.number);
+        if (!port) this.phonePorts.set(p.number, (port = 40000 + 2 * this.phonePorts.size));
+        return port;
+      },
+    };
+    for (const ev of registrationEvents(site, phone, e)) this.broadcast(ev);
+  }
+
   private sendHeartbeat(): void {
+    if (this.frozen) return;
     const e = this.engine;
     const status = statusText(this.apiContext());
     const up = /^UP (.*)$/m.exec(status)?.[1] ?? '';
@@ -287,7 +335,15 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
     e.presence(c, 'early');
     e.setState(c, 'CS_EXECUTE');
     const target = this.phoneMap.get(dest);
-    if (target) {
+    const hotline = /^callpoint-alarm-(.+)$/.exec(dest);
+    if (hotline) {
+      // The dialplan Callpoint provisions (provisioning/src/dialplan.ts): the SOS phone's hotline is
+      // tagged and parked, not answered, for the daemon to take over.
+      c.vars.set('callpoint_call', 'alarm');
+      c.vars.set('callpoint_point', hotline[1] ?? '');
+      c.vars.set('park_after_bridge', 'true');
+      e.park(c);
+    } else if (target) {
       e.execute(c, 'bridge', `user/${dest}`);
       const bUuid = randomUUID();
       const vars = new Map([['origination_uuid', bUuid], ['origination_caller_id_number', number], ['origination_caller_id_name', phone.name]]);

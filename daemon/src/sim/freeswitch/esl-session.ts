@@ -16,6 +16,8 @@ export interface SessionHost {
   apiEvent(command: string, args: string): void;
   sendmsg(uuid: string, headers: Map<string, string>): string;
   closed(s: EslSession): void;
+  /** Resolves when commands may be answered (a frozen switch answers nothing until it thaws). */
+  gate(): Promise<void>;
 }
 
 type Format = 'plain' | 'json';
@@ -87,7 +89,10 @@ export class EslSession {
     if (this.draining) return;
     this.draining = true;
     try {
-      for (let next = this.queue.shift(); next && !this.closing; next = this.queue.shift()) await this.command(next[0], next[1]);
+      for (let next = this.queue.shift(); next && !this.closing; next = this.queue.shift()) {
+        await this.host.gate();
+        await this.command(next[0], next[1]);
+      }
     } finally {
       this.draining = false;
     }

@@ -37,8 +37,13 @@ export class EventFactory {
    * extra: the event's own headers by name; they are placed where the layout
    * puts them (pre, post). A name the layout does not list goes after post.
    */
-  make(name: string, opts: { channel?: Channel; extra?: Record<string, string | undefined>; body?: string; subclass?: string } = {}): EmittedEvent {
-    const layout = EVENT_LAYOUTS[opts.subclass ? 'CUSTOM' : name] ?? { calling: ['switch_event.c', 'switch_event_fire_detailed', 0] as const };
+  /**
+   * layout: a variant's key in EVENT_LAYOUTS when one event name has several
+   * shapes (PRESENCE_IN of a registration, a conference action); otherwise
+   * `CUSTOM <subclass>`, then the event name.
+   */
+  make(name: string, opts: { channel?: Channel; extra?: Record<string, string | undefined>; body?: string; subclass?: string; layout?: string } = {}): EmittedEvent {
+    const layout = (opts.layout ? EVENT_LAYOUTS[opts.layout] : undefined) ?? (opts.subclass ? EVENT_LAYOUTS[`CUSTOM ${opts.subclass}`] : undefined) ?? EVENT_LAYOUTS[opts.subclass ? 'CUSTOM' : name] ?? { calling: ['switch_event.c', 'switch_event_fire_detailed', 0] as const };
     const us = nowUs();
     const d = new Date(Math.floor(us / 1000));
     const common: Record<(typeof COMMON_HEADERS)[number], string> = {

@@ -66,9 +66,12 @@ export class Features {
     }
   }
 
+  onHangup(c: Channel): void {
+    this.conferences.leave(c);
+  }
+
   beforeHangup(c: Channel): void {
     if (c.recording) this.record(c, 'stop', c.recording.path);
-    this.conferences.leave(c);
     // Whoever eavesdrops on this channel loses it.
     for (const o of this.e.channels.values()) {
       if (o.eavesdrop?.target === c.uuid && o !== c) {
@@ -179,7 +182,7 @@ export class Features {
   broadcast(c: Channel, path: string): string {
     this.e.ev('PLAYBACK_START', c, { 'Playback-File-Path': path });
     this.e.later(c, 200, () => this.e.ev('PLAYBACK_STOP', c, { 'Playback-File-Path': path, 'Playback-Status': 'done' }));
-    return '+OK Message queued\n';
+    return '+OK Message sent\n';
   }
 
   /** uuid_transfer: the leg (or the bridged one with -bleg, both with -both) goes to a new extension and parks there. */

@@ -42,6 +42,8 @@ export function parseOriginate(args: string): OriginateRequest | undefined {
 export interface OriginateHooks {
   /** The answered leg runs its application (park, conference, eavesdrop…). */
   runApp(c: Channel, app: string, data: string): void;
+  /** The phone on this leg presses keys (RFC 2833 from the phone). */
+  phoneKeys(c: Channel, digits: string): void;
 }
 
 const STANDARD_VARS = ['origination_uuid', 'origination_caller_id_number', 'origination_caller_id_name'];
@@ -117,9 +119,16 @@ export class Originator {
           e.flipCallerId(c);
           e.ev('CALL_UPDATE', c, { Direction: 'RECV' });
           finishOk(c);
+          const keys = phone.keysAfterAnswer;
+          if (keys) e.later(c, keys.afterMs, () => this.hooks.phoneKeys(c, keys.digits));
         };
         c.onAnswer = onAnswer;
         switch (onAnotherCall ? 'busy' : phone.behaviour) {
+          case 'intercom':
+            // Auto-answer only when asked (FreeSWITCH sends Call-Info: answer-after=0 for sip_auto_answer=true).
+            if (/^(true|1|yes|on)$/i.test(c.vars.get('sip_auto_answer') ?? '')) e.later(c, 20, () => { responded(); onAnswer(); });
+            else e.later(c, 20, () => { responded(); e.ring(c); });
+            break;
           case 'busy':
             e.later(c, 50, () => { responded(); fail(c, 'USER_BUSY'); });
             break;

@@ -1,15 +1,44 @@
 // A simulated SIP endpoint registered as a user (extension).
-export type PhoneBehaviour = 'answer' | 'busy' | 'no-answer' | 'unregistered';
+//
+// Registration follows what FreeSWITCH 1.10 reports (registration-plain.raw):
+// an authenticated REGISTER fires sofia::pre_register, sofia::register_attempt
+// (auth-result RENEWED) and sofia::register; a wrong password fires
+// pre_register, register_attempt (FORBIDDEN) and sofia::register_failure and
+// the phone stays unregistered; Expires: 0 fires pre_register,
+// register_attempt, PRESENCE_IN "Unregistered" and sofia::unregister; a
+// registration left to run out fires sofia::expire and PRESENCE_IN. The first,
+// unauthenticated REGISTER (answered 401) fires nothing, so it is not modelled.
+export type PhoneBehaviour =
+  | 'answer'
+  | 'busy'
+  | 'no-answer'
+  | 'unregistered'
+  /** An intercom with auto-answer: answers at once an INVITE that asks for it (sip_auto_answer=true → Call-Info answer-after=0), else only rings. */
+  | 'intercom';
 
 export interface PhoneConfig {
   number: string;
   name?: string;
+  /** Its zone (the directory variable callpoint_zone Callpoint provisions; shown in registration events). */
+  zone?: string;
   behaviour?: PhoneBehaviour;
   /** How long the phone rings before answering (behaviour 'answer'). Default 200 ms. */
   answerAfterMs?: number;
   /** A desk phone without call waiting: 486 Busy Here while it is on a call. Default false. */
   busyWhenInCall?: boolean;
+  /** Its SIP password: register() with another one is refused, as FreeSWITCH refuses it (403). */
+  password?: string;
+  /** Registered from the start (default true, unless the behaviour is 'unregistered'). */
+  registered?: boolean;
+  /** After answering a call the phone presses these keys (RFC 2833, DTMF-Source RTP) afterMs later: a dispatcher acknowledging. */
+  keysAfterAnswer?: { digits: string; afterMs: number };
 }
+
+export type RegistrationEvent =
+  | { kind: 'register'; expiresS: number }
+  | { kind: 'register-failure'; expiresS: number }
+  | { kind: 'unregister' }
+  | { kind: 'expire'; expiresAtS: number };
 
 /** What a Phone needs from the emulator (kept narrow so phone.ts stays independent). */
 export interface PhoneHost {
@@ -19,23 +48,31 @@ export interface PhoneHost {
   hangupLeg(uuid: string, cause: string): boolean;
   phoneDtmf(uuid: string, digits: string): void;
   phoneDial(number: string, destination: string): string;
+  registration(phone: Phone, e: RegistrationEvent): void;
 }
 
 export class Phone {
   behaviour: PhoneBehaviour;
   answerAfterMs: number;
   busyWhenInCall: boolean;
+  keysAfterAnswer: { digits: string; afterMs: number } | undefined;
   readonly name: string;
+  readonly zone: string;
   /** DTMF the far end sent towards this phone (uuid_send_dtmf), for tests. */
   readonly receivedDtmf: string[] = [];
   private registered: boolean;
+  private expiry: NodeJS.Timeout | undefined;
+  /** Each registration is a new SIP dialog (a new Call-ID). */
+  registrations = 0;
 
-  constructor(readonly number: string, cfg: PhoneConfig, private readonly host: PhoneHost) {
+  constructor(readonly number: string, private readonly cfg: PhoneConfig, private readonly host: PhoneHost) {
     this.behaviour = cfg.behaviour ?? 'answer';
     this.answerAfterMs = cfg.answerAfterMs ?? 200;
     this.busyWhenInCall = cfg.busyWhenInCall ?? false;
+    this.keysAfterAnswer = cfg.keysAfterAnswer;
     this.name = cfg.name ?? number;
-    this.registered = this.behaviour !== 'unregistered';
+    this.zone = cfg.zone ?? '';
+    this.registered = cfg.registered ?? this.behaviour !== 'unregistered';
   }
 
   get isRegistered(): boolean {
@@ -48,14 +85,40 @@ export class Phone {
     return this;
   }
 
-  register(): this {
+  /**
+   * REGISTER with digest auth. A password other than the configured one is
+   * refused. expiresS: the registration runs out then (sofia::expire) unless
+   * renewed; without it, it lasts.
+   */
+  register(o: { password?: string; expiresS?: number } = {}): 'registered' | 'refused' {
+    const expiresS = o.expiresS ?? 3600;
+    this.registrations++;
+    if (this.cfg.password !== undefined && o.password !== undefined && o.password !== this.cfg.password) {
+      this.host.registration(this, { kind: 'register-failure', expiresS });
+      return 'refused';
+    }
     this.registered = true;
     if (this.behaviour === 'unregistered') this.behaviour = 'answer';
-    return this;
+    clearTimeout(this.expiry);
+    this.host.registration(this, { kind: 'register', expiresS });
+    if (o.expiresS !== undefined) {
+      const at = Math.floor(Date.now() / 1000) + expiresS;
+      this.expiry = setTimeout(() => {
+        this.registered = false;
+        this.host.registration(this, { kind: 'expire', expiresAtS: at });
+      }, expiresS * 1000);
+      this.expiry.unref();
+    }
+    return 'registered';
   }
 
+  /** REGISTER with Expires: 0. */
   unregister(): this {
+    clearTimeout(this.expiry);
+    const was = this.registered;
     this.registered = false;
+    this.registrations++;
+    if (was) this.host.registration(this, { kind: 'unregister' });
     return this;
   }
 
@@ -82,5 +145,10 @@ export class Phone {
   /** The phone places a call: an inbound leg to the destination. Returns its uuid. */
   dial(destination: string): string {
     return this.host.phoneDial(this.number, destination);
+  }
+
+  /** Forget timers (the emulator stops). */
+  dispose(): void {
+    clearTimeout(this.expiry);
   }
 }

@@ -5,6 +5,7 @@
 // and concatenation reference (3GPP TS 23.040 §9.2.3.24.1), and so does this.
 import type { DecodedSubmit } from '../../serial/sms/index.js';
 import type { SentSms } from './gsm-modem-sim-wire.js';
+import { record } from '../bounded-log.js';
 
 export interface SentPart {
   to: string;
@@ -58,7 +59,7 @@ export class SimNetwork {
   record(hex: string, mr: number, d: DecodedSubmit): SentSms | undefined {
     const parts = d.concat?.parts ?? 1;
     const ref = d.concat?.ref;
-    this.parts.push({ to: d.to, ref, part: d.concat?.part ?? 1, parts, mr });
+    record(this.parts, { to: d.to, ref, part: d.concat?.part ?? 1, parts, mr });
     const key = `${d.to}/${ref ?? `single${mr}`}`;
     let p = this.partial.get(key);
     if (!p) {
@@ -72,7 +73,7 @@ export class SimNetwork {
     this.partial.delete(key);
     const sms: SentSms = { to: d.to, text: p.texts.join(''), parts, mrs: p.mrs, statusReport: p.statusReport, pdus: p.pdus };
     if (ref !== undefined) sms.ref = ref;
-    this.sent.push(sms);
+    record(this.sent, sms);
     return sms;
   }
 

@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import type { Cancel, Clock } from '../../clock.js';
 import { Emitter } from '../../emitter.js';
 import type { ModemState, Reply } from './gsm-modem-sim-commands.js';
+import { record } from '../bounded-log.js';
 
 /** A whole message the host sent (all its parts arrived). */
 export interface SentSms {
@@ -225,7 +226,7 @@ export abstract class ModemWire extends Emitter<GsmModemSimEvents> {
     this.busy = true;
     try {
       for (let line = this.queue.shift(); line !== undefined; line = this.queue.shift()) {
-        this.commands.push(line);
+        record(this.commands, line);
         this.emit('command', line);
         if (this.delayMs > 0) await new Promise<void>((r) => this.later(this.delayMs, r));
         if (!this.powered || this.silentMode) continue;

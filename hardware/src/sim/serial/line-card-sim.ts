@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import { systemClock, type Clock } from '../../clock.js';
 import type { SerialLink } from '../../serial/link.js';
 import { LineSplitter } from '../../serial/linecard/line-splitter.js';
+import { record } from '../bounded-log.js';
 import {
   encodeError,
   encodeEvent,
@@ -237,7 +238,7 @@ export class LineCardSim {
 
   private onData(chunk: Buffer): void {
     for (const line of this.splitter.push(chunk)) {
-      this.received.push(line);
+      record(this.received, line);
       if (this.mute || this.booting) continue;
       const msg = parseLine(line);
       switch (msg.kind) {
@@ -324,7 +325,7 @@ export class LineCardSim {
       this.truncate = false;
       out = `${out.slice(0, Math.floor(out.length / 2))}\r\n`;
     }
-    this.sent.push(out);
+    record(this.sent, out);
     const buf = Buffer.from(out, 'latin1');
     if (this.delayMs > 0) this.clock.setTimeout(() => this.write(buf), this.delayMs);
     else this.write(buf);
