@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { alarmLatencyFigures } from './alarm-latency.js';
+import { callSearchFigures } from './call-search.js';
 import { gatewayFigures } from './gateway.js';
 import { UNIT_NODE_FLAGS } from './node-flags.js';
 import { uplinkFigures } from './uplink.js';
@@ -77,6 +78,7 @@ async function main() {
     for (const f of await gatewayFigures()) report(f);
     for (const f of await uplinkFigures()) report(f);
     for (const f of await alarmLatencyFigures()) report(f);
+    for (const f of await callSearchFigures()) report(f);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
