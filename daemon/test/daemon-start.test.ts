@@ -35,7 +35,7 @@ t.test('a YAML syntax error or a missing file: exit 1 with the reason', async (t
 t.test('an unwritable data directory: exit 1 naming it and why', async (t) => {
   const dir = t.testdir({ 'a-file': 'not a directory' });
   const port = await freePort();
-  const file = writeConfig(dir, port, { dataDir: join(dir, 'a-file', 'data') });
+  const file = await writeConfig(dir, port, { dataDir: join(dir, 'a-file', 'data') });
   const d = await startDaemon(dir, { configFile: file, waitUp: false });
   t.equal(await d.exited, 1);
   t.match(d.stdout() + d.stderr(), /the data directory .*a-file\/data is not writable: a path component is not a directory/);
@@ -45,7 +45,7 @@ t.test('an unwritable data directory: exit 1 naming it and why', async (t) => {
 t.test('the port taken: exit 1 saying so', async (t) => {
   const first = await startDaemon(t.testdir());
   const dir2 = t.testdir();
-  const second = await startDaemon(dir2, { configFile: writeConfig(dir2, first.port), waitUp: false });
+  const second = await startDaemon(dir2, { configFile: await writeConfig(dir2, first.port), waitUp: false });
   t.equal(await second.exited, 1);
   t.match(second.stdout() + second.stderr(), new RegExp(`port ${first.port} on 127.0.0.1 is already in use`));
   await first.stop();
@@ -68,7 +68,7 @@ t.test('health as in the contract; SIGTERM stops cleanly', async (t) => {
 t.test('a second daemon on the same data directory is refused', async (t) => {
   const dir = t.testdir();
   const first = await startDaemon(dir);
-  const second = await startDaemon(dir, { configFile: writeConfig(dir, await freePort()), waitUp: false });
+  const second = await startDaemon(dir, { configFile: await writeConfig(dir, await freePort()), waitUp: false });
   t.equal(await second.exited, 1);
   t.match(second.stdout() + second.stderr(), new RegExp(`another Callpoint daemon \\(pid ${first.proc.pid}\\)`));
   await first.stop();

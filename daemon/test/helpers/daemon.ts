@@ -41,9 +41,15 @@ export interface DaemonHandle {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function writeConfig(dir: string, port: number, extra: Record<string, unknown> = {}): string {
+/**
+ * A test daemon's configuration. FreeSWITCH's event socket is a port this
+ * test allocated and nothing listens on, never the default 127.0.0.1:8021:
+ * a FreeSWITCH running on the machine must not be what the test talks to.
+ */
+export async function writeConfig(dir: string, port: number, extra: Record<string, unknown> = {}): Promise<string> {
   const file = join(dir, 'config.yaml');
-  writeFileSync(file, stringify({ site: 'test-site', node: 'test-node', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, log: { level: 'info' }, ...extra }));
+  const freeswitch = { host: '127.0.0.1', port: await freePort() };
+  writeFileSync(file, stringify({ site: 'test-site', node: 'test-node', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, freeswitch, log: { level: 'info' }, ...extra }));
   return file;
 }
 
@@ -61,7 +67,7 @@ export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: str
 
 export async function startDaemon(dir: string, opts: { extra?: Record<string, unknown>; env?: NodeJS.ProcessEnv; configFile?: string; port?: number; waitUp?: boolean } = {}): Promise<DaemonHandle> {
   const port = opts.port ?? (await freePort());
-  const configFile = opts.configFile ?? writeConfig(dir, port, opts.extra);
+  const configFile = opts.configFile ?? (await writeConfig(dir, port, opts.extra));
   const proc = spawn(process.execPath, [BIN, 'run', '--config', configFile], {
     env: { ...process.env, CALLPOINT_FROM_SOURCE: '1', NOTIFY_SOCKET: '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
