@@ -2,13 +2,12 @@
 // CSRF and same-origin checks, auditing of every mutating request, the web
 // UI's static files. Routes are thin: the work is in the runtime APIs.
 import { timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { hasRole, type Actor } from '../accounts/actor.js';
 import { WEB_UI_DIR } from '../paths.js';
 import { freeswitchRouter, type FreeswitchRouterDeps } from './freeswitch-routes.js';
+import { webUiRouter } from './static-files.js';
 import { clientIp, crossSite, parseCookies } from './http-util.js';
 import { isMutating, type ApiDeps, type RequestContext, type RouteDef } from './route.js';
 import { alarmRoutes } from './routes/alarms.js';
@@ -154,16 +153,7 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
     else res.status(404).json({ error: `no such API route: ${req.method} ${req.path}` });
   });
 
-  const uiDir = opts.webUiDir ?? WEB_UI_DIR;
-  app.use(express.static(uiDir, { index: false, maxAge: '1h', fallthrough: true }));
-  const index = join(uiDir, 'index.html');
-  app.get(['/', '/setup'], (_req, res) => {
-    if (!existsSync(index)) {
-      res.status(503).type('text/plain').send('The web UI is not built. Run `make build` (or `make run`).\n');
-      return;
-    }
-    res.set('Cache-Control', 'no-store').sendFile(index);
-  });
+  app.use(webUiRouter(opts.webUiDir ?? WEB_UI_DIR));
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
