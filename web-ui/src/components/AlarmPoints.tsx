@@ -4,19 +4,17 @@
 import { useState } from 'preact/hooks';
 import * as api from '../api';
 import { t } from '../i18n';
-import type { Alarm, CallPoint, SelfTestResult } from '../types';
+import type { Alarm, AlarmList, CallPoint, SelfTestResult } from '../types';
 import { AlarmStateBadge } from './AlarmParts';
 import { FeedbackView, type Feedback } from './Feedback';
 import { SelfTestPanel } from './SelfTest';
-
-import { currentSimulation } from '../alarms';
 
 interface AlarmPointsProps {
   points: CallPoint[];
   /** Open alarms, worst first: the first one of a point is the one shown. */
   open: Alarm[];
-  /** Simulation mode, and the user may use it. */
-  sim: boolean;
+  /** Simulation mode, when the user may use it: the simulated dispatch desk and its acknowledge key. */
+  simulation: AlarmList['simulation'];
   /** The user may run self-tests. */
   canTest: boolean;
   /** The last self-test. */
@@ -25,10 +23,11 @@ interface AlarmPointsProps {
   onPressed: () => void;
 }
 
-export function AlarmPoints({ points, open, sim, canTest, selfTest, onPressed }: AlarmPointsProps) {
+export function AlarmPoints({ points, open, simulation, canTest, selfTest, onPressed }: AlarmPointsProps) {
+  const sim = simulation !== null;
   // The simulated dispatch desk and the key that acknowledges, as the daemon reports them.
-  const DISPATCHER = currentSimulation()?.dispatcher ?? '8000';
-  const ACK_KEY = currentSimulation()?.ackDigit ?? '5';
+  const DISPATCHER = simulation?.dispatcher ?? '8000';
+  const ACK_KEY = simulation?.ackDigit ?? '5';
   const [busy, setBusy] = useState(false);
   const [feedback, setFeedback] = useState<Feedback | null>(null);
 

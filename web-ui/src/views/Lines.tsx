@@ -38,6 +38,7 @@ function upsertSms(list: Sms[], s: Sms): Sms[] {
 
 interface LinesProps {
   subscribe: Subscribe;
+  /** 0 until the event stream first connects, then one more at each reconnect: fetched at each (changes may have been missed). */
   streamEpoch: number;
   /** Technician or admin: the test SMS and USSD forms. */
   canTest: boolean;
@@ -72,7 +73,9 @@ export function Lines({ subscribe, streamEpoch, canTest, canEnterPin }: LinesPro
     setSms(list);
   }, []);
 
-  useEffect(() => void load(), [load, streamEpoch]);
+  useEffect(() => {
+    if (streamEpoch > 0) void load();
+  }, [load, streamEpoch]);
 
   useEffect(() => {
     const offLines = subscribe('lines', (l) => {
