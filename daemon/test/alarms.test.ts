@@ -108,6 +108,19 @@ t.test('ten quick presses → one alarm; a press after acknowledgement → a new
   t.equal((await store.alarms.open()).length, 2);
 });
 
+t.test('acknowledged during the call: "voice connected" stays lit while it lasts and goes out when it is released', async (t) => {
+  const { store, gw, alarms, outputs } = await rig(t);
+  const r = await alarms.press('km1-2');
+  if (!r.ok) return t.fail('no alarm');
+  t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'connected', 3000), 'connected');
+  const call = (await store.alarms.byId(r.alarm.id))!.callUuid!;
+  await alarms.acknowledge(r.alarm.id, { username: 'tech', role: 'technician', ip: null }, 'ui');
+  const lamp = () => outputs.filter((o) => o.what.startsWith('km1-2:')).at(-1)?.what;
+  t.equal(lamp(), 'km1-2:voice-connected', 'acknowledged, still talking: "voice connected" stays lit');
+  await gw.hangup(call); // what a higher-priority call's force-release (强拆) does to it
+  t.ok(await until(() => lamp() === 'km1-2:alarm-sent', 3000), 'the call is gone: back to "alarm sent" (the alarm is still open)');
+});
+
 t.test('dispatch busy: the other call is released (强拆), audited', async (t) => {
   const { emu, store, gw, alarms } = await rig(t, config('release'));
   const other = await gw.originate({ target: { kind: 'extension', number: '8000' }, app: { app: 'park' }, timeoutS: 5 });

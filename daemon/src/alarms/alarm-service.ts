@@ -44,6 +44,12 @@ export class AlarmService {
   private readonly offs: Array<() => void> = [];
   /** Presses are handled one at a time per point, so ten quick presses cannot raise two alarms. */
   private readonly pointQueue = new Map<string, Promise<unknown>>();
+  /**
+   * Acknowledged alarms whose call goes on (call uuid → alarm): the escalation is
+   * over, but the "voice connected" lamp must still go out when that call ends —
+   * hung up, or force-released by a higher-priority call.
+   */
+  private readonly voice = new Map<string, Alarm>();
 
   private readonly store: Store;
   private readonly pbx: AlarmPbx;
@@ -60,7 +66,13 @@ export class AlarmService {
   async start(): Promise<void> {
     this.offs.push(this.pbx.onDtmf((uuid, digit) => void this.onDtmf(uuid, digit)));
     this.offs.push(this.bus.on('channel', ({ uuid, channel }) => {
-      if (channel === null) for (const e of this.escalations.values()) e.channelGone(uuid);
+      if (channel !== null) return;
+      for (const e of this.escalations.values()) e.channelGone(uuid);
+      const talked = this.voice.get(uuid);
+      if (talked) {
+        this.voice.delete(uuid);
+        this.outputs.point(talked.pointId, 'alarm-sent');
+      }
     }));
     // After a restart or a power cut: every open alarm is signalled at once, and called again —
     // once FreeSWITCH's live calls are known, so a call still up is kept, not re-placed or released.
@@ -88,6 +100,7 @@ export class AlarmService {
     for (const off of this.offs.splice(0)) off();
     for (const e of this.escalations.values()) e.stop();
     this.escalations.clear();
+    this.voice.clear();
   }
 
   points(): Point[] {
@@ -258,6 +271,12 @@ export class AlarmService {
       this.escalations.delete(id);
     }
     this.bus.emit('alarm', r.alarm);
+    // The lamps follow the call: acknowledged during a call, "voice connected" stays lit until it ends.
+    for (const [uuid, talked] of this.voice) if (talked.id === id) this.voice.delete(uuid);
+    if (to === 'acknowledged' && r.alarm.callUuid) {
+      if (this.pbx.channels.get(r.alarm.callUuid)) this.voice.set(r.alarm.callUuid, r.alarm);
+      else this.outputs.point(r.alarm.pointId, 'alarm-sent');
+    }
     if (to === 'cleared') {
       this.outputs.point(r.alarm.pointId, 'idle');
       const stillOpen = (await this.store.alarms.open()).some((a) => !a.test);
