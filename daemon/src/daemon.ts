@@ -21,6 +21,7 @@ import { healthFastPath, healthRenderer } from './api/health-fast-path.js';
 import { HttpServer } from './api/http-server.js';
 import type { CookiePolicy } from './api/route.js';
 import type { Config } from './config/schema.js';
+import { phrase } from './contracts/phrases/index.js';
 import { EventBus } from './events/bus.js';
 import { HealthRegistry } from './health/health.js';
 import { SystemSampler } from './health/system-sampler.js';
@@ -99,12 +100,12 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const store = await Store.open(config.dataDir, { site: config.site, node: config.node });
     await life.start(component('store', () => undefined, () => store.close()));
     if (store.migrationsApplied) logger.ns('store').info({ applied: store.migrationsApplied }, 'database migrated');
-    const storeOk = `database answers (schema ${LATEST_SCHEMA})`;
-    health.set('store', 'ok', storeOk);
+    const storeOk = phrase('health.store.ok', { schema: LATEST_SCHEMA });
+    health.say('store', 'ok', storeOk);
     // The store can fail under us (disk gone, file corrupted): probe it like the watchdog does.
-    await life.start(periodic('store-probe', 10_000, () => store.ping(2000).then((alive) => health.set('store', alive ? 'ok' : 'down', alive ? storeOk : 'the database does not answer'))));
-    health.set('gsm', 'disabled', config.lines.modems.length ? 'starting' : 'no modem configured');
-    health.set('lines', 'disabled', config.lines.lineCards.length ? 'starting' : 'no line card configured');
+    await life.start(periodic('store-probe', 10_000, () => store.ping(2000).then((alive) => health.say('store', alive ? 'ok' : 'down', alive ? storeOk : phrase('health.store.down')))));
+    health.say('gsm', 'disabled', config.lines.modems.length ? phrase('health.starting') : phrase('health.gsm.none'));
+    health.say('lines', 'disabled', config.lines.lineCards.length ? phrase('health.starting') : phrase('health.lines.none'));
     const sampler = new SystemSampler(config.dataDir, logger.ns('health'), (r) => health.setSystem(r));
     await life.start(component('system-sampler', () => sampler.start(), () => sampler.stop()));
     const sessions = new Sessions(store, { idleMs: config.http.sessionIdleMinutes * 60_000, maxMs: config.http.sessionMaxHours * 3_600_000 });

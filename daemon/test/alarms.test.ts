@@ -213,7 +213,7 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   t.teardown(() => st.stop());
   const before = emu.channels().length;
   // Passed: central's broker acknowledges the message (the uplink deletes the row on PUBACK).
-  const a = await st.begin('km1-2', 'technician', 'tech');
+  const a = await st.begin('km1-2', 'technician', { name: 'tech', role: 'technician' });
   const row = (await store.outbox.peek(100)).find((r) => r.orderKey === a.alarmId)!;
   t.match(row.envelope, { type: 'alarm', data: { id: a.alarmId, state: 'test', test: true, event: 'self-test' } }, 'the test alarm is queued for central');
   t.equal((await store.alarms.byId(a.alarmId))?.state, 'test');
@@ -223,7 +223,7 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   t.match(await store.alarms.byId(a.alarmId), { state: 'cleared', clearSource: 'self-test' }, 'closed once delivered');
   t.equal(emu.channels().length, before, 'nobody was called');
   // Failed: nothing takes it within the deadline.
-  const b = await st.begin(undefined, 'periodic', 'system');
+  const b = await st.begin(undefined, 'periodic', { name: 'system' });
   const bad = await b.done;
   t.match(bad, { ok: false, detail: /not delivered to central/ });
   t.match(await store.settings.get(SELF_TEST_KEY), { alarmId: b.alarmId, ok: false }, 'the result is kept for the UI');
@@ -231,7 +231,7 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   t.ok(events.some((e) => e.kind === 'fault' && e.code === 'failed' && e.state === 'raised'), 'and reported to central as a fault event');
   t.match(await store.faults.open(), [{ key: 'self-test:failed', source: 'self-test', detail: /not delivered to central/ }], 'a fault record is open');
   // The next test that passes clears the fault.
-  const c = await st.begin('km1-2', 'technician', 'tech');
+  const c = await st.begin('km1-2', 'technician', { name: 'tech', role: 'technician' });
   const crow = (await store.outbox.peek(100)).find((r) => r.orderKey === c.alarmId)!;
   await store.outbox.acknowledge(crow.seq);
   t.match(await c.done, { ok: true });
@@ -272,13 +272,13 @@ t.test('self-test with a test line: the call must be answered too, and nobody el
     const row = (await store.outbox.peek(100)).find((r) => r.orderKey === id)!;
     await store.outbox.acknowledge(row.seq);
   };
-  const a = await st.begin('km1-2', 'technician', 'tech');
+  const a = await st.begin('km1-2', 'technician', { name: 'tech', role: 'technician' });
   await ack(a.alarmId);
   t.match(await a.done, { ok: true, detail: /central's broker took the test alarm.*; the test line answered/ });
   t.same(dialled, ['8099'], 'only the test line was called');
   t.ok(await until(() => emu.channels().length === 0, 2000), 'and hung up');
   emu.phone('8099').unregister();
-  const b = await st.begin('km1-2', 'technician', 'tech');
+  const b = await st.begin('km1-2', 'technician', { name: 'tech', role: 'technician' });
   await ack(b.alarmId);
   t.match(await b.done, { ok: false, detail: /delivered|took/ });
   t.match((await st.last())?.detail, /the test call to 8099 failed/, 'a test line that does not answer fails the test');

@@ -1,7 +1,7 @@
 // The web UI goes out precompressed: brotli or gzip as the browser accepts
 // (with Vary), its assets cached for a year under their content-hashed names,
 // index.html never cached — against the real daemon and the real build.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import t from 'tap';
@@ -27,8 +27,8 @@ t.test('the bundle by Accept-Encoding, immutable by content hash; index.html not
   t.equal(index.status, 200);
   t.equal(index.headers.get('cache-control'), 'no-store', 'index.html is asked for again each time: it names the current build');
   const html = await index.text();
-  const js = /src="\/(app-[0-9a-f]{12}\.js)"/.exec(html)?.[1];
-  const css = /href="\/(app-[0-9a-f]{12}\.css)"/.exec(html)?.[1];
+  const js = /src="\/(app-\w+\.js)"/.exec(html)?.[1];
+  const css = /href="\/(app-\w+\.css)"/.exec(html)?.[1];
   t.ok(js && css, `index.html names the hashed assets (${js}, ${css})`);
   if (!js || !css) return;
   const plain = readFileSync(join(ROOT, 'web-ui', 'dist', js));
@@ -66,7 +66,12 @@ t.test('the bundle by Accept-Encoding, immutable by content hash; index.html not
 
   const again = await fetch(`${d.url}/${js}`, { headers: { 'accept-encoding': 'br', 'if-none-match': br.headers.get('etag') ?? '' } });
   t.equal(again.status, 304, 'a revalidation costs no body');
-  t.equal((await get('app-000000000000.js', 'br')).status, 404, 'another build’s asset is not there');
+  t.equal((await get('app-AAAAAAAA.js', 'br')).status, 404, 'another build’s asset is not there');
+  const chunk = readdirSync(join(ROOT, 'web-ui', 'dist')).find((f) => /^chunk-\w+\.js$/.test(f));
+  t.ok(chunk, 'the build has its language chunks');
+  const chunkBr = await get(chunk!, 'br');
+  t.equal(chunkBr.status, 200);
+  t.equal(chunkBr.headers.get('content-encoding'), 'br', 'a language chunk, brotli too');
   t.equal((await get('app.js', 'br')).status, 404, 'the unhashed name is gone');
 });
 

@@ -8,6 +8,7 @@ import type { Repos, Store } from '../store/store.js';
 import type { UserRow } from '../store/users-repo.js';
 import { type AuditEntry, type AuditOutcome, type Role, type UserRecord } from '../contracts/accounts.js';
 import { ROLES, USERNAME_RE } from '../contracts/values.js';
+import { english, phrase, phraseList, type Phrase } from '../contracts/phrases/index.js';
 import { hasRole, type Actor } from './actor.js';
 import { AddressThrottle, accountLockMs } from './login-throttle.js';
 import { dummyHash, hashPassword, verifyPassword } from './password-hash.js';
@@ -29,6 +30,9 @@ export interface AuditRecord {
   action: string;
   target?: string | null;
   outcome: AuditOutcome;
+  /** What happened, in any language (contracts/phrases). */
+  phrase?: Phrase | null;
+  /** In English: the phrase's, unless there is more to say. */
   detail?: string | null;
 }
 
@@ -58,7 +62,8 @@ export class Accounts {
       action: rec.action,
       target: rec.target ?? null,
       outcome: rec.outcome,
-      detail: rec.detail ?? null,
+      detail: rec.detail ?? (rec.phrase ? english(rec.phrase) : null),
+      phrase: rec.phrase ?? null,
     });
     if (!q) this.bus.emit('audit', entry);
     return entry;
@@ -105,7 +110,7 @@ export class Accounts {
     const actor: Actor = { username: typeof username === 'string' ? username.slice(0, 64) : null, role: null, ip };
     const wait = this.throttle.waitMs(ip);
     if (wait > 0) {
-      await this.audit(actor, { action: 'login', outcome: 'denied', detail: 'too many failed attempts from this address' });
+      await this.audit(actor, { action: 'login', outcome: 'denied', phrase: phrase('audit.login.throttled') });
       return { ok: false, code: 'throttled', message: 'too many failed attempts; wait before trying again', retryAfterS: Math.ceil(wait / 1000) };
     }
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password || password.length > 1024) {
@@ -115,7 +120,7 @@ export class Accounts {
     if (user?.lockedUntil && Date.parse(user.lockedUntil) > Date.now()) {
       const retryAfterS = Math.ceil((Date.parse(user.lockedUntil) - Date.now()) / 1000);
       this.throttle.failed(ip);
-      await this.audit(actor, { action: 'login', target: user.username, outcome: 'denied', detail: 'account temporarily locked after failed attempts' });
+      await this.audit(actor, { action: 'login', target: user.username, outcome: 'denied', phrase: phrase('audit.login.locked') });
       return { ok: false, code: 'throttled', message: 'this account is temporarily locked after failed attempts', retryAfterS };
     }
     const good = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
@@ -123,12 +128,12 @@ export class Accounts {
       this.throttle.failed(ip);
       if (user) {
         const lockMs = accountLockMs(user.failedLogins + 1);
-        await this.change(actor, { action: 'login', target: user.username, outcome: 'failed', detail: lockMs ? `wrong password; account locked for ${Math.round(lockMs / 1000)} s` : 'wrong password' }, (q) =>
+        await this.change(actor, { action: 'login', target: user.username, outcome: 'failed', phrase: lockMs ? phrase('audit.login.wrongPasswordLocked', { seconds: Math.round(lockMs / 1000) }) : phrase('audit.login.wrongPassword') }, (q) =>
           q.users.loginFailed(user.id, lockMs ? new Date(Date.now() + lockMs).toISOString() : null),
         );
         if (lockMs) this.log.warn({ username: user.username, ip, lockS: lockMs / 1000 }, 'account locked after failed logins');
       } else {
-        await this.audit(actor, { action: 'login', outcome: 'failed', detail: 'unknown username' });
+        await this.audit(actor, { action: 'login', outcome: 'failed', phrase: phrase('audit.login.unknownUser') });
       }
       return fail('unauthorized', 'wrong username or password');
     }
@@ -145,14 +150,14 @@ export class Accounts {
     const state = (await this.needsSetup()) ? await checkSetupToken(this.store.settings, token) : 'invalid';
     if (state !== 'ok') {
       this.throttle.failed(ip);
-      await this.audit(actor, { action: 'setup', outcome: 'denied', detail: state === 'expired' ? 'setup link expired' : 'invalid or used setup link' });
+      await this.audit(actor, { action: 'setup', outcome: 'denied', phrase: state === 'expired' ? phrase('audit.setup.expired') : phrase('audit.setup.invalid') });
       return fail('unauthorized', state === 'expired' ? 'this setup link has expired; restart the daemon for a new one' : 'this setup link is not valid (already used?)');
     }
     if (typeof username !== 'string' || !USERNAME_RE.test(username)) return invalid('the username must be 2–32 letters, digits, ".", "_" or "-"', 'username');
     const problem = await passwordProblem(password as string, username);
     if (problem) return invalid(problem, 'password');
     const hash = await hashPassword(password as string);
-    const id = await this.change({ username, role: 'admin', ip }, { action: 'setup', target: username, outcome: 'ok', detail: 'first administrator created' }, async (q) => {
+    const id = await this.change({ username, role: 'admin', ip }, { action: 'setup', target: username, outcome: 'ok', phrase: phrase('audit.setup.done') }, async (q) => {
       if ((await q.users.count()) > 0) throw new Error('setup raced with another setup');
       const newId = await q.users.create(username, 'admin', hash);
       await consumeSetupToken(q.settings);
@@ -172,13 +177,13 @@ export class Accounts {
     const user = actor.username ? await this.store.users.byName(actor.username) : undefined;
     if (!user) return fail('unauthorized', 'not logged in');
     if (typeof current !== 'string' || !(await verifyPassword(current, user.passwordHash))) {
-      await this.audit(actor, { action: 'password.change', target: user.username, outcome: 'failed', detail: 'current password wrong' });
+      await this.audit(actor, { action: 'password.change', target: user.username, outcome: 'failed', phrase: phrase('audit.password.wrong') });
       return fail('unauthorized', 'the current password is wrong');
     }
     const problem = await passwordProblem(next as string, user.username);
     if (problem) return invalid(problem, 'next');
     const hash = await hashPassword(next as string);
-    await this.change(actor, { action: 'password.change', target: user.username, outcome: 'ok', detail: 'all sessions ended' }, async (q) => {
+    await this.change(actor, { action: 'password.change', target: user.username, outcome: 'ok', phrase: phrase('audit.password.changed') }, async (q) => {
       await q.users.setPassword(user.id, hash);
       await q.sessions.removeForUser(user.id);
     });
@@ -199,7 +204,7 @@ export class Accounts {
     if (await this.store.users.byName(username)) return fail('conflict', `a user named ${username} exists already`);
     const hash = await hashPassword(password as string);
     try {
-      const id = await this.change(actor, { action: 'user.add', target: username, outcome: 'ok', detail: `role ${role as Role}` }, (q) => q.users.create(username, role as Role, hash));
+      const id = await this.change(actor, { action: 'user.add', target: username, outcome: 'ok', phrase: phrase('audit.user.added', { role: role as Role }) }, (q) => q.users.create(username, role as Role, hash));
       return ok(view((await this.store.users.byId(id))!));
     } catch (e) {
       if (/UNIQUE/.test((e as Error).message)) return fail('conflict', `a user named ${username} exists already`);
@@ -221,8 +226,8 @@ export class Accounts {
       if (problem) return invalid(problem, 'password');
       hash = await hashPassword(patch.password as string);
     }
-    const detail = [role && `role ${user.role} → ${role}`, hash && 'password reset, sessions ended'].filter(Boolean).join('; ');
-    await this.change(actor, { action: 'user.update', target: user.username, outcome: 'ok', detail }, async (q) => {
+    const said = phraseList([...(role ? [phrase('audit.user.role', { from: user.role, to: role })] : []), ...(hash ? [phrase('audit.user.reset')] : [])]);
+    await this.change(actor, { action: 'user.update', target: user.username, outcome: 'ok', phrase: said }, async (q) => {
       if (role) await q.users.setRole(user.id, role);
       if (hash) {
         await q.users.setPassword(user.id, hash);

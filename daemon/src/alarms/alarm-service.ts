@@ -19,6 +19,7 @@ import type { Logger } from '../log/logger.js';
 import type { Alarm, AckSource, AlarmState, ClearSource } from '../contracts/alarms.js';
 import type { AuditEntry } from '../contracts/accounts.js';
 import { HANDLED_STATES, JOINING_STATES } from '../contracts/values.js';
+import { phrase } from '../contracts/phrases/index.js';
 import type { Repos, Store } from '../store/store.js';
 import { alarmMessage, type Point } from './alarm-message.js';
 import { Escalation } from './escalation.js';
@@ -259,7 +260,7 @@ export class AlarmService {
       await q.alarms.update(id, to === 'acknowledged' ? { state: to, updatedAt: now, acknowledgedAt: now, acknowledgedBy: by, ackSource: source as AckSource } : { state: to, updatedAt: now, clearedAt: now, clearedBy: by, clearSource: source as ClearSource });
       await q.alarms.log(id, to, `by ${by} (${source})`, now);
       await q.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), to), id);
-      const entry = await q.audit.insert({ username: actor.username, role: actor.role, ip: actor.ip, action: to === 'acknowledged' ? 'alarm.acknowledge' : 'alarm.clear', target: id, outcome: 'ok', detail: `${source}; point ${a.pointId}` });
+      const entry = await q.audit.insert({ username: actor.username, role: actor.role, ip: actor.ip, action: to === 'acknowledged' ? 'alarm.acknowledge' : 'alarm.clear', target: id, outcome: 'ok', detail: `${source}; point ${a.pointId}`, phrase: phrase('audit.alarm.finished', { source, point: a.pointId }) });
       return { ok: true as const, alarm: next, entry };
     }, { urgent: true });
     if (!r.ok) return r;

@@ -8,7 +8,7 @@ import { hasRole, type Actor } from '../accounts/actor.js';
 import { WEB_UI_DIR } from '../paths.js';
 import { freeswitchRouter, type FreeswitchRouterDeps } from './freeswitch-routes.js';
 import { webUiRouter } from './static-files.js';
-import { clientIp, crossSite, parseCookies } from './http-util.js';
+import { clientIp, crossSite, parseCookies, refusalPhrase } from './http-util.js';
 import { isMutating, type ApiDeps, type RequestContext, type RouteDef } from './route.js';
 import { alarmRoutes } from './routes/alarms.js';
 import { auditRoutes } from './routes/audit.js';
@@ -92,7 +92,7 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
     let ctx: RequestContext = { actor: { username: null, role: null, ip }, session: null, ip };
     const mutating = isMutating(def.method);
     const audit = (outcome: 'ok' | 'denied' | 'failed', detail: string | null) =>
-      d.accounts.audit(ctx.actor, { action: def.action ?? `${def.method.toUpperCase()} ${def.path}`, target: req.params.username ? String(req.params.username) : req.params.key ? String(req.params.key) : null, outcome, detail });
+      d.accounts.audit(ctx.actor, { action: def.action ?? `${def.method.toUpperCase()} ${def.path}`, target: req.params.username ? String(req.params.username) : req.params.key ? String(req.params.key) : null, outcome, detail, phrase: refusalPhrase(res) });
     try {
       if (token) {
         const session = await d.sessions.resolve(token);

@@ -1,7 +1,7 @@
 // The web UI's files (web-ui/build.mjs makes them): index.html, never cached
 // because it names the current build's assets, and the assets themselves,
-// named by their content hash (app-<12 hex>.js|css) and so cached for a year
-// as immutable. Each asset was compressed at build time (.br, .gz): the
+// named by their content hash (app-<hash>.js|css, chunk-<hash>.js) and so
+// cached for a year as immutable. Each asset was compressed at build time (.br, .gz): the
 // answer is the smallest one the browser accepts (RFC 9110 §12.5.3
 // Accept-Encoding, with q-values), with Vary: Accept-Encoding so that a
 // cache between does not hand brotli to a client that asked for gzip.
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Request, Response, Router } from 'express';
 import express from 'express';
 
-const ASSET = /^\/(app-[0-9a-f]{12})\.(js|css)$/;
+const ASSET = /^\/((?:app|chunk)-[A-Za-z0-9]{8,16})\.(js|css)$/;
 const TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
 const YEAR_S = 365 * 86_400;
 

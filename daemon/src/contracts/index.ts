@@ -5,6 +5,7 @@
 export * from './values.js';
 export * from './patterns.js';
 export * from './errors.js';
+export * from './phrase.js';
 export * from './health.js';
 export * from './accounts.js';
 export * from './alarms.js';

@@ -12,6 +12,7 @@ import type { Component } from '../lifecycle/components.js';
 import { Sleeper } from '../lifecycle/sleeper.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
+import { phrase } from '../contracts/phrases/index.js';
 import * as cmd from './commands/builders.js';
 import { CommandValueError, uuid as checkUuid } from './commands/grammar.js';
 import { eventName } from './channel-event.js';
@@ -101,7 +102,7 @@ export class FreeswitchGateway implements Component {
 
   async start(): Promise<void> {
     await mkdir(this.o.recordingsDir, { recursive: true, mode: 0o750 });
-    this.d.health.set('freeswitch', 'down', `connecting to ${this.o.host}:${this.o.port}`);
+    this.d.health.set('freeswitch', 'down', `connecting to ${this.o.host}:${this.o.port}`, phrase('health.freeswitch.connecting', { where: `${this.o.host}:${this.o.port}` }));
     this.loop = this.run();
     const every = Math.min(5000, this.heartbeatTimeout / 4);
     this.heartbeatTimer = setInterval(() => this.checkHeartbeat(), every);
@@ -136,7 +137,7 @@ export class FreeswitchGateway implements Component {
         const base = Math.min(this.o.backoffMaxMs ?? 30_000, (this.o.backoffBaseMs ?? 500) * 2 ** Math.min(attempt - 1, 16));
         const delay = r.reason === 'auth' ? (this.o.authRetryMs ?? 60_000) : Math.round(base / 2 + Math.random() * (base / 2));
         const detail = r.reason === 'auth' ? `event socket refused the password (${where}); retrying in ${Math.round(delay / 1000)} s — check freeswitch.password` : `${r.message}; retry in ${(delay / 1000).toFixed(1)} s`;
-        this.d.health.set('freeswitch', 'down', detail);
+        this.d.health.set('freeswitch', 'down', detail, phrase(r.reason === 'auth' ? 'health.freeswitch.auth' : 'health.freeswitch.unreachable', { where, retryS: Math.round(delay / 1000) }));
         (r.reason === 'auth' ? this.d.log.error.bind(this.d.log) : attempt === 1 ? this.d.log.warn.bind(this.d.log) : this.d.log.debug.bind(this.d.log))({ attempt, delayMs: delay, reason: r.reason }, detail);
         await this.sleeper.sleep(delay);
         continue;
@@ -166,7 +167,7 @@ export class FreeswitchGateway implements Component {
       this.synced = false;
       if (this.stopping) return;
       this.d.log.warn({ why }, 'lost the FreeSWITCH event socket; reconnecting');
-      this.d.health.set('freeswitch', 'down', `connection lost (${why}); reconnecting`);
+      this.d.health.set('freeswitch', 'down', `connection lost (${why}); reconnecting`, phrase('health.freeswitch.lost'));
       await this.sleeper.sleep(Math.round(100 + Math.random() * 200));
     }
   }
@@ -196,7 +197,7 @@ export class FreeswitchGateway implements Component {
   }
 
   private reportUp(): void {
-    this.d.health.set('freeswitch', 'ok', `connected to ${this.o.host}:${this.o.port}`);
+    this.d.health.set('freeswitch', 'ok', `connected to ${this.o.host}:${this.o.port}`, phrase('health.freeswitch.ok', { where: `${this.o.host}:${this.o.port}` }));
   }
 
   private checkHeartbeat(): void {
@@ -205,7 +206,7 @@ export class FreeswitchGateway implements Component {
     if (silent > this.heartbeatTimeout && !this.hung) {
       this.hung = true;
       this.d.log.error({ silentS: Math.round(silent / 1000) }, 'FreeSWITCH sends no HEARTBEAT: it may be hung');
-      this.d.health.set('freeswitch', 'down', `FreeSWITCH hung: no HEARTBEAT for ${Math.round(silent / 1000)} s`);
+      this.d.health.set('freeswitch', 'down', `FreeSWITCH hung: no HEARTBEAT for ${Math.round(silent / 1000)} s`, phrase('health.freeswitch.hung', { seconds: Math.round(silent / 1000) }));
     }
   }
 

@@ -304,6 +304,18 @@ export const migrations: Migration[] = [
       CREATE INDEX calls_callee_search ON calls(callee_number, created_at, zone, direction, hangup_cause);
     `,
   },
+  {
+    version: 11,
+    name: 'faults, audit_log, sms: the detail as a phrase (key and parameters) beside the English',
+    sql: `
+      -- The detail texts the daemon writes were English only; each is now also
+      -- a phrase, JSON {"key": …, "params": {…}} of contracts/phrases, which the
+      -- web UI renders in the reader's language. NULL in rows written before.
+      ALTER TABLE faults ADD COLUMN phrase TEXT;
+      ALTER TABLE audit_log ADD COLUMN phrase TEXT;
+      ALTER TABLE sms ADD COLUMN phrase TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;
