@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Builds the admin UI into web-ui/dist: index.html and the assets named by
-// their content — app-<hash>.js, app-<hash>.css — each also compressed ahead
-// of time as .br (brotli, best) and .gz (gzip -9), which the daemon serves by
-// Accept-Encoding and lets browsers keep for a year (a new build is a new name).
+// their content — app-<hash>.js|css, and chunk-<hash>.js for each language's
+// texts — each also compressed ahead of time as .br (brotli, best) and .gz
+// (gzip -9), which the daemon serves by Accept-Encoding and lets browsers
+// keep for a year (a new build is new names).
 //   node web-ui/build.mjs           one minified build, prints sizes
 //   node web-ui/build.mjs --watch   rebuild on change
 // Exits non-zero on a build error or when gzipped JS+CSS exceeds the budget.
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
@@ -20,28 +20,32 @@ const watch = process.argv.includes('--watch');
 const BUDGET_GZIP_BYTES = 150 * 1024;
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const shortHash = (buf) => createHash('sha256').update(buf).digest('hex').slice(0, 12);
 
 const gzip = (buf) => gzipSync(buf, { level: 9 });
 const brotli = (buf) => brotliCompressSync(buf, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: buf.length } });
 
 /**
- * Rename app.js and app.css to their content-hashed names, write their .br and
- * .gz beside them, and index.html pointing at them; drop the previous build's
- * assets (--watch). Returns the names and bytes for the report.
+ * The build's outputs are named by their content by esbuild (app-<hash>.js,
+ * app-<hash>.css, chunk-<hash>.js for each language's texts): write .br and
+ * .gz beside each, index.html pointing at the entry, and drop the previous
+ * build's files (--watch). Returns the names and bytes for the report.
  */
-async function writeAssets(js, css) {
-  const names = { js: `app-${shortHash(js)}.js`, css: `app-${shortHash(css)}.css` };
-  for (const f of await readdir(distDir)) if (/^app-[0-9a-f]{12}\./.test(f) && !Object.values(names).some((n) => f.startsWith(n))) await rm(path.join(distDir, f));
-  await rename(path.join(distDir, 'app.js'), path.join(distDir, names.js));
-  await rename(path.join(distDir, 'app.css'), path.join(distDir, names.css));
-  const files = { [names.js]: js, [names.css]: css };
-  for (const [name, buf] of Object.entries(files)) {
+async function writeAssets(metafile) {
+  const outputs = Object.entries(metafile.outputs).map(([file, o]) => ({ name: path.basename(file), o }));
+  const entry = outputs.find((x) => x.o.entryPoint && x.name.endsWith('.js'));
+  const css = entry?.o.cssBundle ? path.basename(entry.o.cssBundle) : undefined;
+  if (!entry || !css) throw new Error('the build made no app-<hash>.js and .css');
+  const names = new Set(outputs.map((x) => x.name));
+  for (const f of await readdir(distDir)) if (/^(app|chunk)-/.test(f) && !names.has(f.replace(/\.(br|gz)$/, ''))) await rm(path.join(distDir, f));
+  const files = {};
+  for (const { name } of outputs) {
+    const buf = await readFile(path.join(distDir, name));
+    files[name] = buf;
     await writeFile(path.join(distDir, `${name}.br`), brotli(buf));
     await writeFile(path.join(distDir, `${name}.gz`), gzip(buf));
   }
   let html = await readFile(path.join(srcDir, 'index.html'), 'utf8');
-  html = html.replace('src="/app.js"', `src="/${names.js}"`).replace('href="/app.css"', `href="/${names.css}"`);
+  html = html.replace('src="/app.js"', `src="/${entry.name}"`).replace('href="/app.css"', `href="/${css}"`);
   await writeFile(path.join(distDir, 'index.html'), html);
   return { 'index.html': Buffer.from(html), ...files };
 }
@@ -55,7 +59,7 @@ function report(files) {
   }
   const assets = rows.filter(([n]) => n !== 'index.html');
   const assetsGz = assets.reduce((sum, [, , gz]) => sum + gz, 0);
-  console.log(`  JS+CSS gzipped: ${kb(assetsGz)}, brotli ${kb(assets.reduce((sum, [, , , br]) => sum + br, 0))} (budget ${kb(BUDGET_GZIP_BYTES)} gzipped)`);
+  console.log(`  JS+CSS gzipped: ${kb(assetsGz)}, brotli ${kb(assets.reduce((sum, [, , , br]) => sum + br, 0))} (budget ${kb(BUDGET_GZIP_BYTES)} gzipped; a page loads the entry and one language)`);
   return assetsGz;
 }
 
@@ -67,9 +71,7 @@ const finish = {
         if (!watch) process.exitCode = 1;
         return;
       }
-      const js = await readFile(path.join(distDir, 'app.js'));
-      const css = await readFile(path.join(distDir, 'app.css'));
-      const files = await writeAssets(js, css);
+      const files = await writeAssets(result.metafile);
       if (watch) console.log(`[${new Date().toLocaleTimeString()}] built`);
       const gz = report(files);
       if (gz > BUDGET_GZIP_BYTES) {
@@ -84,8 +86,13 @@ const finish = {
 const options = {
   entryPoints: { app: path.join(srcDir, 'main.tsx') },
   outdir: distDir,
+  entryNames: '[name]-[hash]',
+  chunkNames: 'chunk-[hash]',
+  metafile: true,
   bundle: true,
-  format: 'iife',
+  // ES modules, split: each language's texts are a chunk the page loads when it uses that language.
+  format: 'esm',
+  splitting: true,
   platform: 'browser',
   target: 'es2020',
   minify: true,

@@ -9,6 +9,7 @@ import { When } from '../components/AlarmParts';
 import { FeedbackView } from '../components/Feedback';
 import { LineCardPanel, ModemCard } from '../components/LineParts';
 import { LineTests } from '../components/LineTests';
+import { Said } from '../components/Said';
 import { labelOf } from '../format';
 import { useTitle } from '../hooks';
 import { t } from '../i18n';
@@ -198,7 +199,7 @@ function SmsLog({ sms }: { sms: Sms[] }) {
                   <span class={`badge ${SMS_CLASS[s.status] ?? ''}`} title={s.updatedAt}>
                     {labelOf('smsStatus', s.status)}
                   </span>
-                  {s.detail && <span class="sub muted">{s.detail}</span>}
+                  {s.detail && <Said class="sub muted" phrase={s.phrase} detail={s.detail} />}
                 </td>
                 <td class="mono">{s.alarmId ?? <span class="muted">{t('common.none')}</span>}</td>
               </tr>
