@@ -56,6 +56,9 @@ t.test('a zh-CN tour shows no English sentence from the server', { skip: skipUnl
   await page.waitForSelector('[data-testid="sms-row"][data-direction="in"][data-status="handled"]', { timeout: 20_000 });
   await page.waitForSelector('[data-testid="sms-row"][data-direction="in"][data-status="ignored"]', { timeout: 20_000 });
   await page.getByTestId('nav-alarms').click();
+  const pressed = (await (await d.sim('/api/sim/inputs/in1/press')).json()) as { alarmId: string };
+  await page.waitForSelector(`[data-testid="alarm-card"][data-id="${pressed.alarmId}"][data-state="connected"]`, { timeout: 15_000 });
+  t.match(await page.getByTestId('alarm-target').innerText(), /分机 8000/, 'whom the alarm calls, in Chinese');
   await page.getByTestId('point-test-sos-1').click();
   await page.waitForSelector('[data-testid="self-test-result"][data-outcome="passed"]', { timeout: 30_000 });
   t.match(await page.getByTestId('self-test-by').innerText(), /由 chief（管理员）发起/, 'the self-test names who ran it, by the role they have');
@@ -65,7 +68,7 @@ t.test('a zh-CN tour shows no English sentence from the server', { skip: skipUnl
   const tour: Array<[string, string, string[]]> = [
     ['dashboard', 'component-gsm', ['/api/health']],
     ['faults', 'fault-card', ['/api/faults']],
-    ['alarms', 'self-test-result', ['/api/alarms']],
+    ['alarms', 'alarm-card', ['/api/alarms']],
     ['audit', 'audit-row', ['/api/audit?limit=50']],
     ['lines', 'sms-row', ['/api/lines']],
   ];

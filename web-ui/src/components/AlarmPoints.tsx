@@ -74,7 +74,7 @@ export function AlarmPoints({ points, open, simulation, canTest, selfTest, onPre
       )}
       <SelfTestPanel result={selfTest} points={points} />
       <div class="table-wrap">
-        <table class="table points">
+        <table class="table points table-cards">
           <thead>
             <tr>
               <th scope="col">{t('alarms.point')}</th>
@@ -99,10 +99,10 @@ export function AlarmPoints({ points, open, simulation, canTest, selfTest, onPre
               return (
                 <tr key={p.id} data-testid="point-row" data-id={p.id} data-state={alarm ? (alarm.test ? 'test' : 'alarm') : 'idle'}>
                   <th scope="row">{p.label || p.id}</th>
-                  <td>{p.location || <span class="muted">{t('common.none')}</span>}</td>
-                  <td>{p.zone || <span class="muted">{t('common.none')}</span>}</td>
-                  <td class="mono">{p.input}</td>
-                  <td>
+                  <td data-label={t('alarms.location')}>{p.location || <span class="muted">{t('common.none')}</span>}</td>
+                  <td data-label={t('alarms.zone')}>{p.zone || <span class="muted">{t('common.none')}</span>}</td>
+                  <td class="mono" data-label={t('alarms.input')}>{p.input}</td>
+                  <td data-label={t('alarms.state')}>
                     {alarm?.test ? (
                       <span class="badges">
                         <span class="badge badge-info">{t('selfTest.testing')}</span>
@@ -119,7 +119,7 @@ export function AlarmPoints({ points, open, simulation, canTest, selfTest, onPre
                     )}
                   </td>
                   {canTest && (
-                    <td>
+                    <td data-label={t('selfTest.column')}>
                       <button
                         type="button"
                         class="btn btn-small"
@@ -132,7 +132,7 @@ export function AlarmPoints({ points, open, simulation, canTest, selfTest, onPre
                     </td>
                   )}
                   {sim && (
-                    <td>
+                    <td data-label={t('alarms.sim')}>
                       <button
                         type="button"
                         class="btn btn-small"

@@ -79,6 +79,8 @@ const en = {
   'policy.containsUsername': 'The password must not contain the username.',
 
   'alarms.title': 'Alarms',
+  'alarms.targetExtension': 'extension {number}',
+  'alarms.targetGsm': '{number} over GSM',
   'alarms.banner': '{count} open alarms',
   'alarms.bannerOne': '{count} open alarm',
   'alarms.bannerNewest': 'ALARM: {label} — {state}',

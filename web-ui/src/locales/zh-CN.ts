@@ -79,6 +79,8 @@ const zhCN: Messages = {
   'policy.containsUsername': '密码不能包含用户名。',
 
   'alarms.title': '告警',
+  'alarms.targetExtension': '分机 {number}',
+  'alarms.targetGsm': '{number}（经 GSM）',
   'alarms.banner': '{count} 个未处理告警',
   'alarms.bannerOne': '{count} 个未处理告警',
   'alarms.bannerNewest': '告警：{label} — {state}',
