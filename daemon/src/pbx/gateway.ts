@@ -20,6 +20,8 @@ import { CallRecorder, recordFromHangup, recordFromVanished } from './call-recor
 import { EslClient, type EslOutcome } from './esl/esl-client.js';
 import type { EslEvent } from './esl/frame-parser.js';
 import { LiveChannels, type ShowChannelsRow } from './live-channels.js';
+import { RegistrationBook } from './registrations.js';
+import type { SipRegistration } from '../contracts/registrations.js';
 
 export type CommandOutcome<T> = EslOutcome<T> | { ok: false; reason: 'invalid'; message: string };
 
@@ -60,6 +62,7 @@ export class FreeswitchGateway implements Component {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private readonly sleeper = new Sleeper();
+  private readonly registrationBook = new RegistrationBook();
   private lastHeartbeat = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private hung = false;
@@ -278,6 +281,14 @@ export class FreeswitchGateway implements Component {
     const r = await this.send(() => built.command, { background: true, timeoutMs: ring + 15_000 });
     if (!r.ok) return r;
     return { ok: true, value: { uuid: built.uuid } };
+  }
+
+  /** Every SIP registration FreeSWITCH holds now (registrations.ts). */
+  async registrations(): Promise<CommandOutcome<SipRegistration[]>> {
+    const r = await this.send(() => cmd.showRegistrations());
+    if (!r.ok) return r;
+    const list = this.registrationBook.read(r.value);
+    return list ? { ok: true, value: list } : { ok: false, reason: 'rejected', message: `show registrations answered no JSON: ${r.value.slice(0, 80)}` };
   }
 
   /** Is this extension registered (a SIP phone that could ring now)? */

@@ -157,5 +157,7 @@ export function pageLegs(conf: string, extensions: string[]): SafeCommand[] {
 
 /** Read-only queries. */
 export const showChannels = () => mark('show channels as json');
+/** Every SIP registration of every profile, from FreeSWITCH's core table (mod_commands `show registrations`): no value of ours in it. */
+export const showRegistrations = () => mark('show registrations as json');
 export const channelDump = (uuid: string) => mark(`uuid_dump ${g.uuid('uuid', uuid)} json`);
 export const status = () => mark('status');

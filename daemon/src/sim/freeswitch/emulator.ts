@@ -210,6 +210,7 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
       engine: this.engine, originator: this.originator, features: this.features, conferences: this.conferences,
       startedAt: this.startedAt, hostname: this.hostname,
       isRegistered: (user) => this.phoneMap.get(user)?.isRegistered,
+      phones: () => this.phoneMap.values(), domain: this.opts.domain ?? '127.0.0.1',
     };
   }
 

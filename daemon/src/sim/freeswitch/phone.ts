@@ -1,4 +1,5 @@
 // A simulated SIP endpoint registered as a user (extension).
+import { randomUUID } from 'node:crypto';
 export type PhoneBehaviour = 'answer' | 'busy' | 'no-answer' | 'unregistered';
 
 export interface PhoneConfig {
@@ -29,6 +30,8 @@ export class Phone {
   /** DTMF the far end sent towards this phone (uuid_send_dtmf), for tests. */
   readonly receivedDtmf: string[] = [];
   private registered: boolean;
+  /** The current registration: its SIP Call-ID (kept across refreshes, new for a new registration) and when it was made (epoch s). */
+  registration = { callId: randomUUID(), at: Math.floor(Date.now() / 1000) };
 
   constructor(readonly number: string, cfg: PhoneConfig, private readonly host: PhoneHost) {
     this.behaviour = cfg.behaviour ?? 'answer';
@@ -43,12 +46,19 @@ export class Phone {
   }
 
   setBehaviour(b: PhoneBehaviour): this {
+    if (b !== 'unregistered') this.renewRegistration();
     this.behaviour = b;
     if (b !== 'unregistered') this.registered = true;
     return this;
   }
 
+  /** A phone that registers again after being away does so with a new Call-ID, now. */
+  private renewRegistration(): void {
+    if (!this.isRegistered) this.registration = { callId: randomUUID(), at: Math.floor(Date.now() / 1000) };
+  }
+
   register(): this {
+    this.renewRegistration();
     this.registered = true;
     if (this.behaviour === 'unregistered') this.behaviour = 'answer';
     return this;
