@@ -19,9 +19,10 @@ import { Supervision } from './alarms/supervision.js';
 import { capturedSecurityHeaders, createApp } from './api/app.js';
 import { healthFastPath, healthRenderer } from './api/health-fast-path.js';
 import { HttpServer } from './api/http-server.js';
-import type { CookiePolicy } from './api/route.js';
+import type { CookiePolicy, MaintenanceApi } from './api/route.js';
 import type { Config } from './config/schema.js';
-import { phrase } from './contracts/phrases/index.js';
+import { siteTimeZone } from './config/site-time.js';
+import { english, phrase } from './contracts/phrases/index.js';
 import { EventBus } from './events/bus.js';
 import { HealthRegistry } from './health/health.js';
 import { SystemSampler } from './health/system-sampler.js';
@@ -37,7 +38,9 @@ import { registerPbxCommands } from './pbx/central-commands.js';
 import { FreeswitchGateway } from './pbx/gateway.js';
 import type { SimParts } from './sim/parts.js';
 import type { Simulation } from './sim/simulation.js';
+import { createBackup } from './store/backup.js';
 import { claimDataDir, releaseDataDir } from './store/lock.js';
+import { applyPendingRestore, cancelRestore, pendingRestore, stageRestore } from './store/restore-staging.js';
 import { LATEST_SCHEMA } from './store/migrations.js';
 import { Store } from './store/store.js';
 import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
@@ -53,10 +56,14 @@ export interface DaemonOptions {
   /** The simulated parts (none on a board). */
   simulate: SimParts;
   env: NodeJS.ProcessEnv;
+  /** Run by systemd, which restarts the process when the daemon asks (else it restarts itself in the same process). */
+  supervised?: boolean;
 }
 
 export interface RunningDaemon {
   stop(reason: string): Promise<boolean>;
+  /** Resolves with the reason when an admin asks for a restart (the run command stops and starts again). */
+  restartRequested: Promise<string>;
   http: HttpServer;
   store: Store;
   notifier: Notifier;
@@ -91,15 +98,26 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const health = new HealthRegistry({ version: VERSION, site: config.site, node: config.node }, (h) => bus.emit('health', h));
 
   await checkDataDir(config.dataDir);
+  let requestRestart: (reason: string) => void = () => undefined;
+  const restartRequested = new Promise<string>((resolve) => (requestRestart = resolve));
+  const timeZone = siteTimeZone(config.timeZone);
   try {
     // ---- the data directory, the store, accounts ----
     await life.start(component('data-dir', () => claimDataDir(config.dataDir), () => releaseDataDir(config.dataDir)));
+    // A backup an admin uploaded: applied now, holding the data directory, before the database is opened.
+    const restored = await applyPendingRestore(config.dataDir);
+    if (restored?.ok) log.warn({ by: restored.staged.by, made: restored.staged.manifest.createdAt, keptAs: restored.keptAs }, 'restored the backup uploaded in the admin UI');
+    if (restored && !restored.ok) log.error({ by: restored.staged?.by, error: restored.error, setAsideAs: restored.setAsideAs }, 'the backup uploaded in the admin UI could not be restored: starting on the database as it was');
     // Per-device secrets (event-socket password, xml_curl secret, phone passwords), made on first start.
     const fsSecrets = () => loadOrCreateDeviceSecrets(config.dataDir, phonesNeedingSecrets(config));
     const secrets = await fsSecrets();
     const store = await Store.open(config.dataDir, { site: config.site, node: config.node });
     await life.start(component('store', () => undefined, () => store.close()));
     if (store.migrationsApplied) logger.ns('store').info({ applied: store.migrationsApplied }, 'database migrated');
+    if (restored) {
+      const said = restored.ok ? phrase('audit.restore.applied', { createdAt: restored.staged.manifest.createdAt }) : phrase('audit.restore.refused', { why: restored.error });
+      await store.audit.insert({ username: 'system', role: null, ip: null, action: 'backup.restore', target: null, outcome: restored.ok ? 'ok' : 'failed', detail: restored.ok ? english(said) : restored.error, phrase: said });
+    }
     const storeOk = phrase('health.store.ok', { schema: LATEST_SCHEMA });
     health.say('store', 'ok', storeOk);
     // The store can fail under us (disk gone, file corrupted): probe it like the watchdog does.
@@ -181,8 +199,20 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       enterPin: (modemId: string, pin: string, by: string) => lines.enterPin(modemId, pin, by),
     };
     const simApi = sim ? await sim.api(config.points, store) : undefined;
+    const maintenance: MaintenanceApi = {
+      backup: (out) => createBackup({ dataDir: config.dataDir, out, version: VERSION, site: config.site, node: config.node }),
+      stageRestore: (file, by) => stageRestore(config.dataDir, file, by),
+      pendingRestore: () => pendingRestore(config.dataDir),
+      cancelRestore: () => cancelRestore(config.dataDir),
+      uploadDir: config.dataDir,
+      restart: (reason) => requestRestart(reason),
+      supervised: !!o.supervised,
+    };
     const app = createApp(
-      { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi },
+      {
+        store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi,
+        phones: config.phones.map((p) => ({ number: p.number, name: p.name, zone: p.zone })), logs: logger.ring, maintenance, timeZone,
+      },
       { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
     );
     const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(healthRenderer(health), capturedSecurityHeaders(cookie.secure)));
@@ -207,6 +237,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
 
     let stopping: Promise<boolean> | undefined;
     return {
+      restartRequested,
       http,
       store,
       notifier,

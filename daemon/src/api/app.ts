@@ -19,6 +19,9 @@ import { healthRoutes } from './routes/health.js';
 import { settingsRoutes } from './routes/settings.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { lineRoutes } from './routes/lines.js';
+import { logRoutes } from './routes/logs.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
+import { registrationRoutes } from './routes/registrations.js';
 import { userRoutes } from './routes/users.js';
 
 function safeEqual(a: string, b: string): boolean {
@@ -28,7 +31,10 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 export function routeTable(d: ApiDeps): RouteDef[] {
-  return [...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...settingsRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...eventRoutes(d)];
+  return [
+    ...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...settingsRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...eventRoutes(d),
+    ...registrationRoutes(d), ...logRoutes(d), ...maintenanceRoutes(d),
+  ];
 }
 
 function outcomeOf(status: number): 'ok' | 'denied' | 'failed' {

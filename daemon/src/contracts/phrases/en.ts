@@ -126,6 +126,7 @@ export const en = {
   'audit.backup': 'backup downloaded ({bytes} bytes)',
   'audit.restore.staged': 'backup of {createdAt} staged: restored at the next start',
   'audit.restore.refused': 'backup refused: {why}',
+  'audit.restore.applied': 'the backup of {createdAt} was restored at start',
   'audit.restart': 'restart asked for: {reason}',
   'audit.export': '{rows} entries exported',
 

@@ -119,6 +119,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'audit.backup': '已下载备份（{bytes} 字节）',
   'audit.restore.staged': '已暂存 {createdAt} 的备份：下次启动时恢复',
   'audit.restore.refused': '备份被拒绝：{why}',
+  'audit.restore.applied': '启动时已恢复 {createdAt} 的备份',
   'audit.restart': '请求重启：{reason}',
   'audit.export': '已导出 {rows} 条记录',
 
