@@ -62,10 +62,17 @@ module.exports = {
     },
     {
       name: 'web-ui-contracts-type-only',
-      comment: 'the UI imports contract types only (no zod in the bundle); plain values come from contracts/values.ts',
+      comment: 'the UI imports contract types only (no zod in the bundle); plain values come from contracts/values.ts, the phrasebooks from contracts/phrases/',
       severity: 'error',
       from: { path: '^web-ui/src/' },
-      to: { path: '^daemon/src/contracts/', pathNot: '^daemon/src/contracts/values\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^daemon/src/contracts/', pathNot: '^daemon/src/contracts/(values\\.ts|phrases/)', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'plain-contracts-no-zod',
+      comment: 'values.ts and phrases/ are bundled by the web UI: plain data, no zod and nothing that imports it',
+      severity: 'error',
+      from: { path: '^daemon/src/contracts/(values\\.ts|phrases/)' },
+      to: { path: ['^node_modules/zod/', '^daemon/src/contracts/(?!values\\.ts|phrases/)'], dependencyTypesNot: ['type-only'] },
     },
   ],
   options: {

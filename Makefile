@@ -4,7 +4,7 @@ NODE_MODULES := node_modules/.package-lock.json
 TS_SOURCES := $(shell find daemon/src hardware/src provisioning/src -name '*.ts' 2>/dev/null)
 UI_SOURCES := $(shell find web-ui/src daemon/src/contracts -type f 2>/dev/null) web-ui/build.mjs web-ui/tsconfig.json
 
-.PHONY: run test test-real chaos soak build bench lint docs clean install
+.PHONY: run test test-real chaos soak test-ports-taken build bench lint docs clean install
 
 # npm ci builds the native modules (sqlite3, unix-dgram) from source: their
 # install scripts are allowed in package.json's allowScripts.
@@ -52,6 +52,11 @@ chaos: build
 HOURS ?= 1
 soak: build
 	HOURS=$(HOURS) node --import tsx scripts/soak/run.ts
+
+# The suite again while 8021 (a FreeSWITCH event socket), 1883 (MQTT) and 8080
+# are held, in a private network namespace: no test may assume they are free.
+test-ports-taken: $(NODE_MODULES) web-ui/dist/index.html
+	scripts/test-ports-taken.sh
 
 # Types, lint rules (the web UI included) and the import graph: no cycle, no
 # import from a higher layer of daemon/src (the order is in daemon/README.md).

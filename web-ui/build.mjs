@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// Builds the admin UI into web-ui/dist: index.html, app.js, app.css.
+// Builds the admin UI into web-ui/dist: index.html and the assets named by
+// their content — app-<hash>.js|css, and chunk-<hash>.js for each language's
+// texts — each also compressed ahead of time as .br (brotli, best) and .gz
+// (gzip -9), which the daemon serves by Accept-Encoding and lets browsers
+// keep for a year (a new build is new names).
 //   node web-ui/build.mjs           one minified build, prints sizes
 //   node web-ui/build.mjs --watch   rebuild on change
 // Exits non-zero on a build error or when gzipped JS+CSS exceeds the budget.
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,27 +20,46 @@ const watch = process.argv.includes('--watch');
 const BUDGET_GZIP_BYTES = 150 * 1024;
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const shortHash = (buf) => createHash('sha256').update(buf).digest('hex').slice(0, 12);
 
-/** Copy index.html with ?v=<content hash> on the assets, so browsers drop stale copies after an upgrade. */
-async function writeIndex(js, css) {
+const gzip = (buf) => gzipSync(buf, { level: 9 });
+const brotli = (buf) => brotliCompressSync(buf, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: buf.length } });
+
+/**
+ * The build's outputs are named by their content by esbuild (app-<hash>.js,
+ * app-<hash>.css, chunk-<hash>.js for each language's texts): write .br and
+ * .gz beside each, index.html pointing at the entry, and drop the previous
+ * build's files (--watch). Returns the names and bytes for the report.
+ */
+async function writeAssets(metafile) {
+  const outputs = Object.entries(metafile.outputs).map(([file, o]) => ({ name: path.basename(file), o }));
+  const entry = outputs.find((x) => x.o.entryPoint && x.name.endsWith('.js'));
+  const css = entry?.o.cssBundle ? path.basename(entry.o.cssBundle) : undefined;
+  if (!entry || !css) throw new Error('the build made no app-<hash>.js and .css');
+  const names = new Set(outputs.map((x) => x.name));
+  for (const f of await readdir(distDir)) if (/^(app|chunk)-/.test(f) && !names.has(f.replace(/\.(br|gz)$/, ''))) await rm(path.join(distDir, f));
+  const files = {};
+  for (const { name } of outputs) {
+    const buf = await readFile(path.join(distDir, name));
+    files[name] = buf;
+    await writeFile(path.join(distDir, `${name}.br`), brotli(buf));
+    await writeFile(path.join(distDir, `${name}.gz`), gzip(buf));
+  }
   let html = await readFile(path.join(srcDir, 'index.html'), 'utf8');
-  html = html
-    .replace('src="/app.js"', `src="/app.js?v=${shortHash(js)}"`)
-    .replace('href="/app.css"', `href="/app.css?v=${shortHash(css)}"`);
+  html = html.replace('src="/app.js"', `src="/${entry.name}"`).replace('href="/app.css"', `href="/${css}"`);
   await writeFile(path.join(distDir, 'index.html'), html);
-  return Buffer.from(html);
+  return { 'index.html': Buffer.from(html), ...files };
 }
 
 function report(files) {
-  const rows = Object.entries(files).map(([name, buf]) => [name, buf.length, gzipSync(buf, { level: 9 }).length]);
+  const rows = Object.entries(files).map(([name, buf]) => [name, buf.length, gzip(buf).length, brotli(buf).length]);
   const width = Math.max(...rows.map(([n]) => n.length));
   console.log(`${path.relative(process.cwd(), distDir) || '.'}/`);
-  for (const [name, raw, gz] of rows) {
-    console.log(`  ${name.padEnd(width)}  ${kb(raw).padStart(9)}   gzip ${kb(gz).padStart(8)}`);
+  for (const [name, raw, gz, br] of rows) {
+    console.log(`  ${name.padEnd(width)}  ${kb(raw).padStart(9)}   gzip ${kb(gz).padStart(8)}   brotli ${kb(br).padStart(8)}`);
   }
-  const assetsGz = rows.filter(([n]) => n !== 'index.html').reduce((sum, [, , gz]) => sum + gz, 0);
-  console.log(`  JS+CSS gzipped: ${kb(assetsGz)} (budget ${kb(BUDGET_GZIP_BYTES)})`);
+  const assets = rows.filter(([n]) => n !== 'index.html');
+  const assetsGz = assets.reduce((sum, [, , gz]) => sum + gz, 0);
+  console.log(`  JS+CSS gzipped: ${kb(assetsGz)}, brotli ${kb(assets.reduce((sum, [, , , br]) => sum + br, 0))} (budget ${kb(BUDGET_GZIP_BYTES)} gzipped; a page loads the entry and one language)`);
   return assetsGz;
 }
 
@@ -49,11 +71,9 @@ const finish = {
         if (!watch) process.exitCode = 1;
         return;
       }
-      const js = await readFile(path.join(distDir, 'app.js'));
-      const css = await readFile(path.join(distDir, 'app.css'));
-      const html = await writeIndex(js, css);
+      const files = await writeAssets(result.metafile);
       if (watch) console.log(`[${new Date().toLocaleTimeString()}] built`);
-      const gz = report({ 'index.html': html, 'app.js': js, 'app.css': css });
+      const gz = report(files);
       if (gz > BUDGET_GZIP_BYTES) {
         console.error('error: gzipped JS+CSS is over budget');
         if (!watch) process.exitCode = 1;
@@ -66,8 +86,13 @@ const finish = {
 const options = {
   entryPoints: { app: path.join(srcDir, 'main.tsx') },
   outdir: distDir,
+  entryNames: '[name]-[hash]',
+  chunkNames: 'chunk-[hash]',
+  metafile: true,
   bundle: true,
-  format: 'iife',
+  // ES modules, split: each language's texts are a chunk the page loads when it uses that language.
+  format: 'esm',
+  splitting: true,
   platform: 'browser',
   target: 'es2020',
   minify: true,

@@ -22,8 +22,10 @@ import { capturedSecurityHeaders, createApp } from './api/app.js';
 import { healthFastPath, healthRenderer } from './api/health-fast-path.js';
 import { HttpServer } from './api/http-server.js';
 import { RequestGate } from './api/request-gate.js';
-import type { CookiePolicy } from './api/route.js';
+import type { CookiePolicy, MaintenanceApi } from './api/route.js';
 import type { Config } from './config/schema.js';
+import { siteTimeZone } from './config/site-time.js';
+import { english, phrase } from './contracts/phrases/index.js';
 import { EventBus } from './events/bus.js';
 import { HealthRegistry } from './health/health.js';
 import { LoadGauges } from './health/load.js';
@@ -41,7 +43,9 @@ import { FreeswitchGateway } from './pbx/gateway.js';
 import type { SimParts } from './sim/parts.js';
 import type { Simulation } from './sim/simulation.js';
 import { AuditSummary } from './store/audit-summary.js';
+import { createBackup } from './store/backup.js';
 import { claimDataDir, type DataDirLock } from './store/lock.js';
+import { applyPendingRestore, cancelRestore, pendingRestore, stageRestore } from './store/restore-staging.js';
 import { LATEST_SCHEMA } from './store/migrations.js';
 import { IDENTITY_KEY, Store } from './store/store.js';
 import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
@@ -57,10 +61,14 @@ export interface DaemonOptions {
   /** The simulated parts (none on a board). */
   simulate: SimParts;
   env: NodeJS.ProcessEnv;
+  /** Run by systemd, which restarts the process when the daemon asks (else it restarts itself in the same process). */
+  supervised?: boolean;
 }
 
 export interface RunningDaemon {
   stop(reason: string): Promise<boolean>;
+  /** Resolves with the reason when an admin asks for a restart (the run command stops and starts again). */
+  restartRequested: Promise<string>;
   http: HttpServer;
   store: Store;
   notifier: Notifier;
@@ -100,6 +108,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
 
   const full = await checkDataDir(config.dataDir);
   if (full) log.error({ dataDir: config.dataDir }, `the data directory is full (${full}): starting anyway; alarms are held until they can be written`);
+  let requestRestart: (reason: string) => void = () => undefined;
+  const restartRequested = new Promise<string>((resolve) => (requestRestart = resolve));
+  const timeZone = siteTimeZone(config.timeZone);
   try {
     // ---- the data directory, the store, accounts ----
     // The data directory's lock for the daemon's whole life: no second daemon, no restore under it.
@@ -107,6 +118,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.start(component('data-dir', async () => {
       dataDirLock = await claimDataDir(config.dataDir, (err) => log.error({ err }, `cannot write the pid file in ${config.dataDir}; running without it`));
     }, () => dataDirLock?.release()));
+    // A backup an admin uploaded: applied now, holding the data directory, before the database is opened.
+    const restored = await applyPendingRestore(config.dataDir);
+    if (restored?.ok) log.warn({ by: restored.staged.by, made: restored.staged.manifest.createdAt, keptAs: restored.keptAs }, 'restored the backup uploaded in the admin UI');
+    if (restored && !restored.ok) log.error({ by: restored.staged?.by, error: restored.error, setAsideAs: restored.setAsideAs }, 'the backup uploaded in the admin UI could not be restored: starting on the database as it was');
     // Per-device secrets (event-socket password, xml_curl secret, phone passwords), made on first start.
     const fsSecrets = () => loadOrCreateDeviceSecrets(config.dataDir, phonesNeedingSecrets(config));
     const secrets = await fsSecrets();
@@ -117,10 +132,14 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const identity = await store.settings.get<{ site: string; node: string }>(IDENTITY_KEY).catch(() => undefined);
     if (identity?.site !== config.site || identity.node !== config.node)
       await store.settings.set(IDENTITY_KEY, { site: config.site, node: config.node }, 'system').catch((err: unknown) => logger.ns('store').warn({ err }, 'cannot record the site and node in the database'));
+    if (restored) {
+      const said = restored.ok ? phrase('audit.restore.applied', { createdAt: restored.staged.manifest.createdAt }) : phrase('audit.restore.refused', { why: restored.error });
+      await store.audit.insert({ username: 'system', role: null, ip: null, action: 'backup.restore', target: null, outcome: restored.ok ? 'ok' : 'failed', detail: restored.ok ? english(said) : restored.error, phrase: said });
+    }
     const storeOk = `database answers and takes writes (schema ${LATEST_SCHEMA})`;
-    health.set('store', 'ok', storeOk);
-    health.set('gsm', 'disabled', config.lines.modems.length ? 'starting' : 'no modem configured');
-    health.set('lines', 'disabled', config.lines.lineCards.length ? 'starting' : 'no line card configured');
+    health.set('store', 'ok', storeOk, phrase('health.store.ok', { schema: LATEST_SCHEMA }));
+    health.say('gsm', 'disabled', config.lines.modems.length ? phrase('health.starting') : phrase('health.gsm.none'));
+    health.say('lines', 'disabled', config.lines.lineCards.length ? phrase('health.starting') : phrase('health.lines.none'));
     const sampler = new SystemSampler(config.dataDir, logger.ns('health'), (r) => health.setSystem(r));
     await life.start(component('system-sampler', () => sampler.start(), () => sampler.stop()));
     const sessions = new Sessions(store, { idleMs: config.http.sessionIdleMinutes * 60_000, maxMs: config.http.sessionMaxHours * 3_600_000 });
@@ -155,7 +174,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     // The store can fail under us (a full disk, a failing card): a write probe says so in health, and
     // what the alarm service could not write meanwhile is held (in the reserve file) until it can.
     const held = new HeldAlarms({ dataDir: config.dataDir, store, faults, log: logger.ns('alarms:held'), notify });
-    const storeWatch = new StoreWatch({ store, health, held, log: logger.ns('store'), okDetail: storeOk });
+    const storeWatch = new StoreWatch({ store, health, held, log: logger.ns('store'), okDetail: storeOk, okPhrase: phrase('health.store.ok', { schema: LATEST_SCHEMA }) });
     await life.start(storeWatch);
 
     // ---- the board, the lines, the alarm service ----
@@ -211,8 +230,20 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       enterPin: (modemId: string, pin: string, by: string) => lines.enterPin(modemId, pin, by),
     };
     const simApi = sim ? await sim.api(config.points, alarmService) : undefined;
+    const maintenance: MaintenanceApi = {
+      backup: (out) => createBackup({ dataDir: config.dataDir, out, version: VERSION, site: config.site, node: config.node }),
+      stageRestore: (file, by) => stageRestore(config.dataDir, file, by),
+      pendingRestore: () => pendingRestore(config.dataDir),
+      cancelRestore: () => cancelRestore(config.dataDir),
+      uploadDir: config.dataDir,
+      restart: (reason) => requestRestart(reason),
+      supervised: !!o.supervised,
+    };
     const app = createApp(
-      { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, refusals, load },
+      {
+        store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi,
+        refusals, load, phones: config.phones.map((p) => ({ number: p.number, name: p.name, zone: p.zone })), logs: logger.ring, maintenance, timeZone,
+      },
       { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
     );
     const headers = capturedSecurityHeaders(cookie.secure);
@@ -245,6 +276,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
 
     let stopping: Promise<boolean> | undefined;
     return {
+      restartRequested,
       http,
       store,
       notifier,

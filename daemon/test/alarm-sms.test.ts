@@ -94,3 +94,17 @@ t.test('routing: a GSM target is refused at once, with the reason, while no mode
   t.same(placed, ['extension', 'gsm']);
   t.equal(routed.channels.list().length, 0, 'everything else is the gateway itself');
 });
+
+t.test('the time in the SMS is the site’s (timeZone in the configuration)', async (t) => {
+  const store = await Store.open(join(t.testdir(), 'd'), { site: 's', node: 'n' });
+  t.teardown(() => store.close());
+  const bus = new EventBus(log);
+  const texts: string[] = [];
+  const inShanghai = { ...config, timeZone: 'Asia/Shanghai' };
+  const sms = new AlarmSms({ config: inShanghai, store, bus, sms: { queue: async (_to, text) => (texts.push(text), { ok: true, id: texts.length }) }, log });
+  await sms.start();
+  bus.emit('alarm', alarm('A-20261125-1', 'km1', 'raised'));
+  await sms.stop();
+  t.match(texts[0], /2026-11-25 18:00/, 'raised at 10:00 UTC reads 18:00 in Asia/Shanghai');
+  t.throws(() => configFrom({ site: 'a', node: 'b', timeZone: 'Mars/Olympus' }), /not a time zone this system knows/, 'an unknown zone is refused, named');
+});

@@ -110,6 +110,19 @@ t.test('ten quick presses → one alarm; a press after acknowledgement → a new
   t.equal((await store.alarms.open()).length, 2);
 });
 
+t.test('acknowledged during the call: "voice connected" stays lit while it lasts and goes out when it is released', async (t) => {
+  const { store, gw, alarms, outputs } = await rig(t);
+  const r = await alarms.press('km1-2');
+  if (!r.ok) return t.fail('no alarm');
+  t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'connected', 3000), 'connected');
+  const call = (await store.alarms.byId(r.alarm.id))!.callUuid!;
+  await alarms.acknowledge(r.alarm.id, { username: 'tech', role: 'technician', ip: null }, 'ui');
+  const lamp = () => outputs.filter((o) => o.what.startsWith('km1-2:')).at(-1)?.what;
+  t.equal(lamp(), 'km1-2:voice-connected', 'acknowledged, still talking: "voice connected" stays lit');
+  await gw.hangup(call); // what a higher-priority call's force-release (强拆) does to it
+  t.ok(await until(() => lamp() === 'km1-2:alarm-sent', 3000), 'the call is gone: back to "alarm sent" (the alarm is still open)');
+});
+
 t.test('dispatch busy: the other call is released (强拆), audited', async (t) => {
   const { emu, store, gw, alarms } = await rig(t, config('release'));
   const other = await gw.originate({ target: { kind: 'extension', number: '8000' }, app: { app: 'park' }, timeoutS: 5 });
@@ -214,7 +227,7 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   t.teardown(() => st.stop());
   const before = emu.channels().length;
   // Passed: central's broker acknowledges the message (the uplink deletes the row on PUBACK).
-  const a = await st.begin('km1-2', 'technician', 'tech');
+  const a = await st.begin('km1-2', 'technician', { name: 'tech', role: 'technician' });
   const row = (await store.outbox.peek(100)).find((r) => r.orderKey === a.alarmId)!;
   t.match(row.envelope, { type: 'alarm', data: { id: a.alarmId, state: 'test', test: true, event: 'self-test' } }, 'the test alarm is queued for central');
   t.equal((await store.alarms.byId(a.alarmId))?.state, 'test');
@@ -226,7 +239,7 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   t.match(final, [{ state: 'cleared', event: 'self-test-passed' }], 'and its final state is queued for central like any alarm’s');
   t.equal(emu.channels().length, before, 'nobody was called');
   // Failed: nothing takes it within the deadline.
-  const b = await st.begin(undefined, 'periodic', 'system');
+  const b = await st.begin(undefined, 'periodic', { name: 'system' });
   const bad = await b.done;
   t.match(bad, { ok: false, detail: /not delivered to central/ });
   t.same((await store.outbox.peek(100)).filter((r) => r.orderKey === b.alarmId).map((r) => (r.envelope.data as { state: string; event: string }).event), ['self-test', 'self-test-failed'], 'a failed test’s end goes to central too, after its start');
@@ -235,7 +248,7 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   t.ok(events.some((e) => e.kind === 'fault' && e.code === 'failed' && e.state === 'raised'), 'and reported to central as a fault event');
   t.match(await store.faults.open(), [{ key: 'self-test:failed', source: 'self-test', detail: /not delivered to central/ }], 'a fault record is open');
   // The next test that passes clears the fault.
-  const c = await st.begin('km1-2', 'technician', 'tech');
+  const c = await st.begin('km1-2', 'technician', { name: 'tech', role: 'technician' });
   const crow = (await store.outbox.peek(100)).find((r) => r.orderKey === c.alarmId)!;
   await store.outbox.acknowledge(crow.seq);
   t.match(await c.done, { ok: true });
@@ -276,13 +289,13 @@ t.test('self-test with a test line: the call must be answered too, and nobody el
     const row = (await store.outbox.peek(100)).find((r) => r.orderKey === id)!;
     await store.outbox.acknowledge(row.seq);
   };
-  const a = await st.begin('km1-2', 'technician', 'tech');
+  const a = await st.begin('km1-2', 'technician', { name: 'tech', role: 'technician' });
   await ack(a.alarmId);
   t.match(await a.done, { ok: true, detail: /central's broker took the test alarm.*; the test line answered/ });
   t.same(dialled, ['8099'], 'only the test line was called');
   t.ok(await until(() => emu.channels().length === 0, 2000), 'and hung up');
   emu.phone('8099').unregister();
-  const b = await st.begin('km1-2', 'technician', 'tech');
+  const b = await st.begin('km1-2', 'technician', { name: 'tech', role: 'technician' });
   await ack(b.alarmId);
   t.match(await b.done, { ok: false, detail: /delivered|took/ });
   t.match((await st.last())?.detail, /the test call to 8099 failed/, 'a test line that does not answer fails the test');

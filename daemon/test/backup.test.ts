@@ -7,14 +7,14 @@ import t, { type Test } from 'tap';
 import * as tar from 'tar';
 import { Store } from '../src/store/store.js';
 import { LATEST_SCHEMA } from '../src/store/migrations.js';
-import { cli, startDaemon, writeConfig } from './helpers/daemon.js';
+import { cli, freePort, startDaemon, writeConfig } from './helpers/daemon.js';
 import { sampleEvent } from './helpers/messages.js';
 
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
 async function seeded(t: Test) {
   const dir = t.testdir();
-  const config = writeConfig(dir, 18080);
+  const config = await writeConfig(dir, await freePort());
   const dataDir = join(dir, 'data');
   const s = await Store.open(dataDir, { site: 'test-site', node: 'test-node' });
   await s.settings.set('greeting', 'before', 'test');

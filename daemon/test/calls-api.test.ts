@@ -3,7 +3,7 @@
 import t from 'tap';
 import { Store } from '../src/store/store.js';
 import type { CallRecord } from '../src/contracts/calls.js';
-import { csvCell } from '../src/api/routes/calls.js';
+import { csvCell } from '../src/api/csv.js';
 import { cli, startDaemon, type DaemonHandle } from './helpers/daemon.js';
 import { Client } from './helpers/http.js';
 

@@ -35,7 +35,7 @@ t.test('a YAML syntax error or a missing file: exit 1 with the reason', async (t
 t.test('an unwritable data directory: exit 1 naming it and why', async (t) => {
   const dir = t.testdir({ 'a-file': 'not a directory' });
   const port = await freePort();
-  const file = writeConfig(dir, port, { dataDir: join(dir, 'a-file', 'data') });
+  const file = await writeConfig(dir, port, { dataDir: join(dir, 'a-file', 'data') });
   const d = await startDaemon(dir, { configFile: file, waitUp: false });
   t.equal(await d.exited, 1);
   t.match(d.stdout() + d.stderr(), /the data directory .*a-file\/data is not writable: a path component is not a directory/);
@@ -47,7 +47,7 @@ t.test('the port taken: exit 1 saying so', async (t) => {
   // Another data directory (t.testdir() is one per test): only the port is shared.
   const dir2 = join(t.testdir(), 'second');
   mkdirSync(dir2);
-  const second = await startDaemon(dir2, { configFile: writeConfig(dir2, first.port), waitUp: false });
+  const second = await startDaemon(dir2, { configFile: await writeConfig(dir2, first.port), waitUp: false });
   t.equal(await second.exited, 1);
   t.match(second.stdout() + second.stderr(), new RegExp(`port ${first.port} on 127.0.0.1 is already in use`));
   await first.stop();
@@ -70,12 +70,12 @@ t.test('health as in the contract; SIGTERM stops cleanly', async (t) => {
 t.test('a second daemon on the same data directory is refused', async (t) => {
   const dir = t.testdir();
   const first = await startDaemon(dir);
-  const second = await startDaemon(dir, { configFile: writeConfig(dir, await freePort()), waitUp: false });
+  const second = await startDaemon(dir, { configFile: await writeConfig(dir, await freePort()), waitUp: false });
   t.equal(await second.exited, 1);
   t.match(second.stdout() + second.stderr(), new RegExp(`in use by a running Callpoint daemon \\(pid ${first.proc.pid}\\)`));
   // The pid file only names the holder; the lock is the kernel's: without the file, still refused.
   rmSync(join(first.dataDir, 'daemon.pid'));
-  const third = await startDaemon(dir, { configFile: writeConfig(dir, await freePort()), waitUp: false });
+  const third = await startDaemon(dir, { configFile: await writeConfig(dir, await freePort()), waitUp: false });
   t.equal(await third.exited, 1, 'refused without the pid file too');
   t.match(third.stdout() + third.stderr(), /in use by a running Callpoint daemon or a restore/);
   await first.stop();

@@ -55,7 +55,7 @@ t.test('a wrong SIM PIN across restarts, the CLI and the admin form', { skip: sk
   const port = await freePort();
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, stringify({
-    site: 'sim', node: 'dev', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, log: { level: 'debug' },
+    site: 'sim', node: 'dev', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, freeswitch: { host: '127.0.0.1', port: await freePort() }, log: { level: 'debug' },
     lines: { modems: [{ id: 'gsm0', port: realpathSync(pty.a), pin: CONFIG_PIN, pollS: 5 }] },
   }));
   const pinsSent = () => sim.count('AT+CPIN="');

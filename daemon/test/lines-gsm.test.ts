@@ -56,7 +56,10 @@ t.test('health: searching for a network is degraded with the reason, not ok', { 
   t.match(gsm(), { status: 'ok', detail: /gsm0: CHINA MOBILE, -\d+ dBm \(\d\/5\), home/ });
   sim.setRegistration('searching');
   const g = await until(gsm, (x) => x.status !== 'ok', 'the change in health');
-  t.same(g, { status: 'degraded', detail: 'gsm0: not registered (searching for a network); SMS and calls cannot go out' });
+  t.same(g, {
+    status: 'degraded', detail: 'gsm0: not registered (searching for a network); SMS and calls cannot go out',
+    phrase: { key: 'list', params: { items: [{ key: 'health.gsm.searching', params: { modem: 'gsm0' } }] } },
+  }, 'the reason, in English and as a phrase for any language');
   sim.setRegistration('home');
   await until(gsm, (x) => x.status === 'ok', 'ok again');
   sim.setSignal(99);

@@ -14,7 +14,7 @@ const CYCLES = 8;
 t.test('SIGKILL during writes loses nothing acknowledged', async (t) => {
   const dir = t.testdir();
   const port = await freePort();
-  const configFile = writeConfig(dir, port);
+  const configFile = await writeConfig(dir, port);
   const add = await cli(['user', 'add', 'tech', '--role', 'technician', '--password-stdin', '--config', configFile], { input: `${PW}\n` });
   t.equal(add.code, 0, add.stderr);
   const acked = new Map<string, number>();

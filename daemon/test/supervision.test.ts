@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import pino from 'pino';
+import { phrase } from '../src/contracts/phrases/index.js';
 import { FaultBook } from '../src/alarms/faults.js';
 import { Supervision, dispatchExtensions } from '../src/alarms/supervision.js';
 import { configFrom } from '../src/config/load.js';
@@ -134,9 +135,10 @@ t.test('hardware: stuck button, wiring and chip faults open and close with their
 
 t.test('faults the previous run left open are closed when their cause is gone, kept when not', async (t) => {
   const { store, faults, gw } = await rig(t);
-  await faults.raise({ key: 'hardware:stuck:in1', source: 'hardware', code: 'stuck', subject: 'in1', detail: 'stuck' });
-  await faults.raise({ key: 'hardware:stuck:in2', source: 'hardware', code: 'stuck', subject: 'in2', detail: 'stuck' });
-  await faults.raise({ key: 'hardware:device:mcp0', source: 'hardware', code: 'device', subject: 'mcp0', detail: 'gone' });
+  const stuck = (input: string) => phrase('fault.hardware.stuck', { where: phrase('where.input', { input }) });
+  await faults.raise({ key: 'hardware:stuck:in1', source: 'hardware', code: 'stuck', subject: 'in1', phrase: stuck('in1') });
+  await faults.raise({ key: 'hardware:stuck:in2', source: 'hardware', code: 'stuck', subject: 'in2', phrase: stuck('in2') });
+  await faults.raise({ key: 'hardware:device:mcp0', source: 'hardware', code: 'device', subject: 'mcp0', phrase: phrase('fault.hardware.device', { device: 'mcp0' }) });
   // A new run: in2 is still held down; mcp0 answers again.
   const health = new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined);
   const board = { isPressed: (i: string) => i === 'in2', status: () => ({ mcp0: { status: 'ok', detail: 'answers' } }) };

@@ -1,9 +1,12 @@
 // Top level: session state, event stream, header and page routing.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { detectSimulation, forgetSimulation, isRealOpen, useAlarmStore } from './alarms';
+import { useAlarmAlerts } from './alarm-alerts';
+import { resetTone, unlockAudioOnGesture } from './alarm-tone';
+import { isRealOpen, openAlarms, useAlarmStore } from './alarms';
 import * as api from './api';
 import { FeedbackView, type Feedback } from './components/Feedback';
 import { Header } from './components/Header';
+import { StaleNotice } from './components/StaleNotice';
 import { useFaultStore } from './faults';
 import { getLang, onLangChange, t } from './i18n';
 import { HREF, isSetupPath, parseRoute, replaceUrl, useRoute, useSetupToken } from './router';
@@ -39,6 +42,9 @@ type Mode = 'loading' | 'setup' | 'login' | 'app';
 /** Stream events handed to pages (health is handled here). */
 const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms'];
 
+/** Lists are fetched once the event stream is connected; if it cannot connect, after this long anyway (shown as stale). */
+const LOAD_WITHOUT_STREAM_MS = 4000;
+
 export function App() {
   // Re-render everything when the language changes (t() reads module state).
   const [, setLang] = useState(getLang());
@@ -52,7 +58,14 @@ export function App() {
   const [appError, setAppError] = useState<Feedback | null>(null);
   const [health, setHealth] = useState<{ data: Health; at: number } | null>(null);
   const [live, setLive] = useState<StreamStatus>('connecting');
-  const [streamEpoch, setStreamEpoch] = useState(0);
+  /**
+   * 0 until the event stream first connects, then one more at each
+   * (re)connect: lists are fetched at each change, so that none is fetched
+   * before the stream that keeps it current, and each once per connection.
+   */
+  const [dataEpoch, setDataEpoch] = useState(0);
+  /** When the page last heard from the appliance (an event, a ping), for "last update hh:mm:ss". */
+  const [lastHeard, setLastHeard] = useState<number | null>(null);
   const listeners = useRef(new Map<string, Set<(data: never) => void>>());
   /**
    * Just signed in (or opened) at the dashboard: it becomes the Alarms page
@@ -71,7 +84,7 @@ export function App() {
 
   const endSession = useCallback((why: Feedback | null) => {
     api.setCsrfToken(null);
-    forgetSimulation();
+    resetTone();
     setLanding(false);
     setUser(null);
     setNotice(why);
@@ -100,16 +113,26 @@ export function App() {
   // Live events while signed in.
   useEffect(() => {
     if (mode !== 'app') return;
+    setDataEpoch(0);
+    const fallback = setTimeout(() => setDataEpoch((n) => Math.max(n, 1)), LOAD_WITHOUT_STREAM_MS);
+    const offAudio = unlockAudioOnGesture();
     const stream = openEventStream({
-      types: ['health', ...PAGE_EVENTS],
+      types: ['health', 'ping', ...PAGE_EVENTS],
       onEvent(type, data) {
+        setLastHeard(Date.now());
         if (type === 'health') setHealth({ data: data as Health, at: Date.now() });
         for (const fn of listeners.current.get(type) ?? []) fn(data as never);
       },
       onStatus(s) {
         setLive(s);
-        if (s === 'live') setStreamEpoch((n) => n + 1);
+        if (s === 'live') {
+          clearTimeout(fallback);
+          setLastHeard(Date.now());
+          setDataEpoch((n) => n + 1);
+        }
       },
+      // Reconnect within a second of the appliance answering again (GET /api/health is public and cheap).
+      probe: () => api.getHealth(1500).then((r) => r.ok),
       async beforeReconnect() {
         const r = await api.getSession();
         if (r.ok) {
@@ -123,7 +146,11 @@ export function App() {
         return true; // appliance unreachable or restarting: keep trying
       },
     });
-    return () => stream.close();
+    return () => {
+      clearTimeout(fallback);
+      offAudio();
+      stream.close();
+    };
   }, [mode, endSession]);
 
   // Pages listen to stream events here; the data is as sent (pages check its shape).
@@ -137,9 +164,19 @@ export function App() {
     };
   }, []);
 
-  const alarms = useAlarmStore(mode === 'app', subscribe, streamEpoch);
-  const openCount = alarms.alarms.filter(isRealOpen).length;
-  const faults = useFaultStore(mode === 'app', subscribe, streamEpoch);
+  const alarms = useAlarmStore(mode === 'app', subscribe, dataEpoch);
+  const openReal = openAlarms(alarms.alarms).filter(isRealOpen);
+  const openCount = openReal.length;
+  const faults = useFaultStore(mode === 'app', subscribe, dataEpoch);
+  useAlarmAlerts(mode === 'app', alarms.alarms, alarms.points, alarms.settled);
+  // Reconnecting is stale at once; the first connection gets a moment before the page says so.
+  const [slowStart, setSlowStart] = useState(false);
+  useEffect(() => {
+    if (live !== 'connecting') return setSlowStart(false);
+    const id = setTimeout(() => setSlowStart(true), 1500);
+    return () => clearTimeout(id);
+  }, [live]);
+  const stale = mode === 'app' && (live === 'reconnecting' || (live === 'connecting' && slowStart));
 
   useEffect(() => {
     if (!landing || !alarms.settled) return;
@@ -167,7 +204,8 @@ export function App() {
       user={mode === 'app' ? user : null}
       live={live}
       route={route}
-      openAlarms={mode === 'app' ? openCount : 0}
+      openAlarms={mode === 'app' ? openReal : []}
+      points={alarms.points}
       openFaults={mode === 'app' ? faults.open.length : 0}
       onLogout={logout}
     />
@@ -206,22 +244,17 @@ export function App() {
   switch (route) {
     case 'alarms':
       page = (
-        <Alarms
-          store={alarms}
-          canHandle={canHandleAlarms(user.role)}
-          detectSimulation={canHandleAlarms(user.role) ? detectSimulation : null}
-          canTest={canTest(user.role)}
-        />
+        <Alarms store={alarms} canHandle={canHandleAlarms(user.role)} canTest={canTest(user.role)} />
       );
       break;
     case 'faults':
       page = <Faults store={faults} />;
       break;
     case 'board':
-      page = <Board subscribe={subscribe} streamEpoch={streamEpoch} />;
+      page = <Board subscribe={subscribe} streamEpoch={dataEpoch} />;
       break;
     case 'lines':
-      page = <Lines subscribe={subscribe} streamEpoch={streamEpoch} canTest={canTest(user.role)} canEnterPin={canEnterPin(user.role)} />;
+      page = <Lines subscribe={subscribe} streamEpoch={dataEpoch} canTest={canTest(user.role)} canEnterPin={canEnterPin(user.role)} />;
       break;
     case 'dashboard':
       // Until the alarm list answers: it may send this sign-in to the Alarms page instead.
@@ -236,11 +269,11 @@ export function App() {
       page = <Dashboard health={health?.data ?? null} receivedAt={health?.at ?? Date.now()} />;
       break;
     case 'calls':
-      page = <Calls role={user.role} subscribe={subscribe} streamEpoch={streamEpoch} />;
+      page = <Calls role={user.role} subscribe={subscribe} streamEpoch={dataEpoch} />;
       break;
     case 'live':
       page = (
-        <Live subscribe={subscribe} streamEpoch={streamEpoch} fsStatus={health?.data.components?.freeswitch?.status} />
+        <Live subscribe={subscribe} streamEpoch={dataEpoch} fsStatus={health?.data.components?.freeswitch?.status} />
       );
       break;
     case 'users':
@@ -248,7 +281,7 @@ export function App() {
       break;
     case 'audit':
       page = canSeeAudit(user.role) ? (
-        <Audit subscribe={subscribe} streamEpoch={streamEpoch} />
+        <Audit subscribe={subscribe} streamEpoch={dataEpoch} />
       ) : (
         <NotAvailable reason="forbidden" />
       );
@@ -269,12 +302,18 @@ export function App() {
       page = <NotAvailable reason="notFound" />;
   }
 
+  // While the stream is down, what is shown may be out of date: greyed, with
+  // the time of the last update, and every control of the page disabled (a
+  // disabled fieldset) with the reason above it.
   return (
     <>
       {header}
-      <main class="content" id="main">
+      <main class={`content${stale ? ' stale' : ''}`} id="main" data-stale={stale ? 'true' : 'false'}>
+        {stale && <StaleNotice status={live} lastHeard={lastHeard} />}
         <FeedbackView feedback={appError} testid="app-error" />
-        {page}
+        <fieldset class="page" disabled={stale} data-testid="page">
+          {page}
+        </fieldset>
       </main>
     </>
   );

@@ -57,6 +57,8 @@ export interface AlarmStore {
   points: CallPoint[];
   /** The last self-test, as the last load saw it. */
   selfTest: SelfTestResult | null;
+  /** Simulation mode: the simulated dispatch desk and the key that acknowledges; null on a real installation or before the list answered. */
+  simulation: AlarmList['simulation'];
   /** The first load has answered (well or not). */
   settled: boolean;
   error: api.ApiErr | null;
@@ -65,18 +67,15 @@ export interface AlarmStore {
   reload: () => void;
 }
 
-/**
- * `active`: signed in. `streamEpoch` increases on each stream (re)connect:
- * changes may have been missed, so the list is fetched again.
- */
 const ALARMS: LiveTableSpec<string, Alarm, AlarmList> = {
   merge: upsert,
   fetch: api.listAlarms,
   rows: (d) => [...d.recent, ...d.open],
 };
 
-export function useAlarmStore(active: boolean, subscribe: Subscribe, streamEpoch: number): AlarmStore {
-  const { table, settled, error, last, apply, load } = useLiveTable(ALARMS, active, streamEpoch);
+/** `dataEpoch`: see useLiveTable (the list is fetched once per connection of the event stream). */
+export function useAlarmStore(active: boolean, subscribe: Subscribe, dataEpoch: number): AlarmStore {
+  const { table, settled, error, last, apply, load } = useLiveTable(ALARMS, active, dataEpoch);
 
   useEffect(
     () =>
@@ -94,39 +93,10 @@ export function useAlarmStore(active: boolean, subscribe: Subscribe, streamEpoch
     alarms: [...table.values()],
     points: last?.points ?? [],
     selfTest: st ?? null,
+    simulation: last?.simulation ?? null,
     settled,
     error,
     apply,
     reload,
   };
-}
-
-/** Simulation mode, as GET /api/alarms reports it; asked once per sign-in. */
-let simProbe: Promise<AlarmList['simulation'] | undefined> | null = null;
-let lastSimulation: AlarmList['simulation'] = null;
-
-/** The simulated dispatcher and acknowledge key, once known. */
-export function currentSimulation(): AlarmList['simulation'] {
-  return lastSimulation;
-}
-
-export function simulationInfo(): Promise<AlarmList['simulation'] | undefined> {
-  simProbe ??= api.listAlarms().then((r) => {
-    if (!r.ok) {
-      simProbe = null; // no clear answer: ask again next time
-      return undefined;
-    }
-    lastSimulation = r.data.simulation ?? null;
-    return lastSimulation;
-  });
-  return simProbe;
-}
-
-/** true / false, or null when it could not be told. */
-export function detectSimulation(): Promise<boolean | null> {
-  return simulationInfo().then((s) => (s === undefined ? null : s !== null));
-}
-
-export function forgetSimulation(): void {
-  simProbe = null;
 }

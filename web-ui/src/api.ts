@@ -120,7 +120,7 @@ const enc = encodeURIComponent;
 
 // ---- endpoints ----
 
-export const getHealth = () => request<Health>('GET', '/api/health', { sessionRequired: false });
+export const getHealth = (timeoutMs?: number) => request<Health>('GET', '/api/health', { sessionRequired: false, timeoutMs });
 
 export const getSession = () => request<Session>('GET', '/api/session', { sessionRequired: false });
 

@@ -38,8 +38,8 @@ const FAULTS: LiveTableSpec<number, Fault, FaultList> = {
   rows: (d) => [...(d.recent ?? []), ...(d.open ?? [])],
 };
 
-export function useFaultStore(active: boolean, subscribe: Subscribe, streamEpoch: number): FaultStore {
-  const { table, settled, error, apply } = useLiveTable(FAULTS, active, streamEpoch);
+export function useFaultStore(active: boolean, subscribe: Subscribe, dataEpoch: number): FaultStore {
+  const { table, settled, error, apply } = useLiveTable(FAULTS, active, dataEpoch);
   useEffect(() => subscribe('fault', apply), [subscribe, apply]);
 
   const all = [...table.values()];

@@ -1,6 +1,7 @@
-// Display formatting (numbers, durations, times) in the current language.
-import { getLang, t, type MessageKey } from './i18n';
-import en from './locales/en';
+// Display formatting (numbers, durations, times) in the current language,
+// and the daemon's own texts (phrases) in it.
+import { renderWith, type Phrase } from '../../daemon/src/contracts/phrases/render.js';
+import { getLang, hasMessage, phrasebook, t } from './i18n';
 
 export function formatUptime(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
@@ -53,7 +54,7 @@ export function formatDuration(seconds: number | null | undefined): string {
 /** The message `prefix.value` if there is one (a known API value), else the value as sent. */
 export function labelOf(prefix: string, value: string): string {
   const key = `${prefix}.${value}`;
-  return key in en ? t(key as MessageKey) : value;
+  return hasMessage(key) ? t(key) : value;
 }
 
 /** The same instant in UTC, "2025-03-01 13:05:09 UTC" (for hover titles next to local times). */
@@ -62,4 +63,15 @@ export function formatUtc(iso: string | null | undefined): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/**
+ * A text the daemon made, in the current language: its phrase when it sent
+ * one (times in it shown in local time), else its English as sent.
+ */
+export function say(phrase: Phrase | null | undefined, english: string): string {
+  if (!phrase) return english;
+  return renderWith(phrase, phrasebook(), getLang(), (_name, v) => (typeof v === 'string' && ISO_UTC.test(v) ? formatDateTime(v) : undefined));
 }

@@ -2,11 +2,27 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from './i18n';
 
-/** Sets document.title to "<page> – Callpoint". */
+let pageTitle = '';
+let alarmCount = 0;
+
+function applyTitle(): void {
+  const base = pageTitle ? `${pageTitle} – ${t('app.name')}` : t('app.name');
+  document.title = alarmCount > 0 ? `(${alarmCount}) ${base}` : base;
+}
+
+/** Sets document.title to "<page> – Callpoint", with the open alarms' count in front: "(2) Faults – Callpoint". */
 export function useTitle(page: string): void {
   useEffect(() => {
-    document.title = `${page} – ${t('app.name')}`;
+    pageTitle = page;
+    applyTitle();
   }, [page]);
+}
+
+/** The open alarms counted in the tab's title, whatever page is shown. */
+export function setTitleCount(n: number): void {
+  if (n === alarmCount) return;
+  alarmCount = n;
+  applyTitle();
 }
 
 /**

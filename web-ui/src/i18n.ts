@@ -2,8 +2,12 @@
 // Module load touches no DOM/browser globals, so Node tests can import it;
 // browser-only work (localStorage, navigator, <html lang>) happens inside
 // initLang()/setLang(), guarded for absence.
-import en, { type MessageKey, type Messages } from './locales/en';
-import zhCN from './locales/zh-CN';
+//
+// Only the language in use is loaded: each language's catalog and the
+// daemon's phrasebook for it are a chunk of their own (a dynamic import),
+// fetched at start and at a switch — a first visit does not carry every
+// language's texts.
+import type { MessageKey, Messages } from './locales/en';
 
 export type { MessageKey, Messages };
 export type Lang = 'en' | 'zh-CN';
@@ -12,8 +16,24 @@ export type Vars = Record<string, string | number>;
 export const LANGS: readonly Lang[] = ['en', 'zh-CN'];
 /** Each language's name in itself: the switch must be readable in any UI language. */
 export const LANG_NAMES: Readonly<Record<Lang, string>> = { en: 'English', 'zh-CN': '简体中文' };
-export const catalogs: Readonly<Record<Lang, Messages>> = { en, 'zh-CN': zhCN };
 export const STORAGE_KEY = 'callpoint.lang';
+
+/** A language's texts: the UI's messages, and the daemon's phrasebook (contracts/phrases). */
+export interface Catalog {
+  messages: Messages;
+  phrases: Readonly<Record<string, string>>;
+}
+
+export const CATALOGS: Readonly<Record<Lang, () => Promise<Catalog>>> = {
+  en: async () => {
+    const [m, p] = await Promise.all([import('./locales/en'), import('../../daemon/src/contracts/phrases/en.js')]);
+    return { messages: m.default, phrases: p.en };
+  },
+  'zh-CN': async () => {
+    const [m, p] = await Promise.all([import('./locales/zh-CN'), import('../../daemon/src/contracts/phrases/zh-CN.js')]);
+    return { messages: m.default, phrases: p.zhCN };
+  },
+};
 
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
@@ -42,15 +62,26 @@ export function interpolate(template: string, vars?: Vars): string {
 }
 
 let current: Lang = 'en';
+let catalog: Catalog | null = null;
 const listeners = new Set<(lang: Lang) => void>();
 
 export function getLang(): Lang {
   return current;
 }
 
-/** Translate a key in the current language (falls back to English, then the key). */
+/** Translate a key in the current language (the key itself until a catalog is loaded). */
 export function t(key: MessageKey, vars?: Vars): string {
-  return interpolate(catalogs[current][key] || en[key] || key, vars);
+  return interpolate(catalog?.messages[key] || key, vars);
+}
+
+/** Whether a computed key (`faultCode.${code}`) is one the catalog knows. */
+export function hasMessage(key: string): key is MessageKey {
+  return !!catalog && Object.prototype.hasOwnProperty.call(catalog.messages, key);
+}
+
+/** The daemon's phrasebook in the current language. */
+export function phrasebook(): Readonly<Record<string, string>> {
+  return catalog?.phrases ?? {};
 }
 
 function storage(): Storage | null {
@@ -65,9 +96,11 @@ function applyToDocument(lang: Lang): void {
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
 }
 
-/** Switch language; remembers an explicit choice in localStorage. */
-export function setLang(lang: Lang, remember = true): void {
+/** Switch language once its texts are loaded; remembers an explicit choice in localStorage. */
+export async function setLang(lang: Lang, remember = true): Promise<void> {
+  const loaded = await CATALOGS[lang]();
   current = lang;
+  catalog = loaded;
   applyToDocument(lang);
   if (remember) {
     try {
@@ -79,8 +112,8 @@ export function setLang(lang: Lang, remember = true): void {
   for (const fn of listeners) fn(lang);
 }
 
-/** Startup: stored choice, else browser preference. */
-export function initLang(): Lang {
+/** Startup: stored choice, else browser preference; resolves once its texts are loaded. */
+export async function initLang(): Promise<Lang> {
   let stored: string | null;
   try {
     stored = storage()?.getItem(STORAGE_KEY) ?? null;
@@ -91,7 +124,7 @@ export function initLang(): Lang {
   const lang = isLang(stored)
     ? stored
     : detectLanguage(nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : []);
-  setLang(lang, false);
+  await setLang(lang, false);
   return lang;
 }
 

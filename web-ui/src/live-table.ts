@@ -1,7 +1,9 @@
 // A table the server sends as a snapshot and then keeps current with stream
-// events (alarms, faults). Events that arrive while the snapshot is being
-// fetched are applied on top of it; the table is fetched again after each
-// stream (re)connect (`streamEpoch`) and emptied on sign-out.
+// events (alarms, faults). The snapshot is fetched once the event stream is
+// connected — so no change can fall between the two — and again after each
+// reconnect (`dataEpoch` counts them; 0: not yet, nothing is fetched). Events
+// that arrive while it is being fetched are applied on top of it. Emptied on
+// sign-out.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type * as api from './api';
 
@@ -25,7 +27,7 @@ export interface LiveTable<K, T, D> {
 }
 
 /** `spec` must not change between renders (define it at module level). */
-export function useLiveTable<K, T, D>(spec: LiveTableSpec<K, T, D>, active: boolean, streamEpoch: number): LiveTable<K, T, D> {
+export function useLiveTable<K, T, D>(spec: LiveTableSpec<K, T, D>, active: boolean, dataEpoch: number): LiveTable<K, T, D> {
   const [table, setTable] = useState<Map<K, T>>(new Map());
   const [settled, setSettled] = useState(false);
   const [error, setError] = useState<api.ApiErr | null>(null);
@@ -59,7 +61,7 @@ export function useLiveTable<K, T, D>(spec: LiveTableSpec<K, T, D>, active: bool
 
   useEffect(() => {
     if (active) {
-      void load();
+      if (dataEpoch > 0) void load();
       return;
     }
     pending.current = null;
@@ -67,7 +69,7 @@ export function useLiveTable<K, T, D>(spec: LiveTableSpec<K, T, D>, active: bool
     setSettled(false);
     setError(null);
     setLast(null);
-  }, [active, streamEpoch, load, spec]);
+  }, [active, dataEpoch, load, spec]);
 
   return { table, settled, error, last, apply, load };
 }

@@ -4,9 +4,11 @@ import './app.css';
 import { App } from './App';
 import { initLang } from './i18n';
 
-initLang();
-const root = document.getElementById('app');
-if (root) {
-  root.textContent = '';
-  render(<App />, root);
-}
+// The texts of the language in use first (a small chunk), then the app.
+void initLang().then(() => {
+  const root = document.getElementById('app');
+  if (root) {
+    root.textContent = '';
+    render(<App />, root);
+  }
+});

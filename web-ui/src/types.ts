@@ -49,6 +49,7 @@ export type {
   Trunk,
   UserRecord,
 } from '../../daemon/src/contracts/index.js';
+export type { Phrase } from '../../daemon/src/contracts/phrases/render.js';
 export { COMPONENTS, isOpenAlarm, PHONE_NUMBER_RE, ROLES } from '../../daemon/src/contracts/values.js';
 
 /** A configured call point, as GET /api/alarms lists it. */

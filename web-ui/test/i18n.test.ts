@@ -1,7 +1,7 @@
 // Locale catalogs and language detection (runs under Node: no DOM needed).
 //   npx tap web-ui/test/i18n.test.ts
 import t from 'tap';
-import { catalogs, detectLanguage, interpolate, LANGS } from '../src/i18n';
+import { CATALOGS, detectLanguage, interpolate, LANGS } from '../src/i18n';
 import en from '../src/locales/en';
 import zhCN from '../src/locales/zh-CN';
 
@@ -41,8 +41,15 @@ t.test('both languages use the same placeholders per key', async (t) => {
   t.same(mismatched, []);
 });
 
-t.test('every supported language has a catalog', async (t) => {
-  t.same([...LANGS].sort(), Object.keys(catalogs).sort());
+t.test('an alarm is 告警 in Chinese, never 报警 (reporting to the police)', async (t) => {
+  t.same(Object.entries(zhCN).filter(([, v]) => v.includes('报警')), []);
+});
+
+t.test('every supported language has a catalog, loaded on its own', async (t) => {
+  t.same([...LANGS].sort(), Object.keys(CATALOGS).sort());
+  const zh = await CATALOGS['zh-CN']();
+  t.equal(zh.messages['nav.alarms'], '告警', 'the UI’s messages');
+  t.equal(zh.phrases['health.store.down'], '数据库无应答', 'and the daemon’s phrasebook in that language');
 });
 
 t.test('language detection', async (t) => {

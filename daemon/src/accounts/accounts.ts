@@ -9,6 +9,7 @@ import { isStoreFailure, storeFailure, type Repos, type Store } from '../store/s
 import type { UserRow } from '../store/users-repo.js';
 import { type AuditEntry, type AuditOutcome, type Role, type UserRecord } from '../contracts/accounts.js';
 import { ROLES, USERNAME_RE } from '../contracts/values.js';
+import { english, phrase, phraseList, type Phrase } from '../contracts/phrases/index.js';
 import { hasRole, type Actor } from './actor.js';
 import { ATTACK_FAILURES, ATTACK_WINDOW_MS, AddressThrottle, FREE_FAILURES, UNDER_ATTACK_FREE, pairLockMs, throttleKey } from './login-throttle.js';
 import { PasswordCheckBusy, dummyHash, hashPassword, verifyPassword } from './password-hash.js';
@@ -30,6 +31,9 @@ export interface AuditRecord {
   action: string;
   target?: string | null;
   outcome: AuditOutcome;
+  /** What happened, in any language (contracts/phrases). */
+  phrase?: Phrase | null;
+  /** In English: the phrase's, unless there is more to say. */
   detail?: string | null;
 }
 
@@ -73,7 +77,8 @@ export class Accounts {
       return;
     }
     // The first ones are written before the answer, like every audit row; the rest are counted.
-    await this.refusals.note(`${rec.action}|${rec.detail ?? ''}`, { username: actor.username, role: actor.role, ip: actor.ip, action: rec.action, target: rec.target ?? null, outcome: rec.outcome, detail: rec.detail ?? null });
+    const detail = rec.detail ?? (rec.phrase ? english(rec.phrase) : null);
+    await this.refusals.note(`${rec.action}|${detail ?? ''}`, { username: actor.username, role: actor.role, ip: actor.ip, action: rec.action, target: rec.target ?? null, outcome: rec.outcome, detail, phrase: rec.phrase ?? null });
   }
 
   /** Write one audit row (inside `q` when given, so it commits with the change). */
@@ -85,7 +90,8 @@ export class Accounts {
       action: rec.action,
       target: rec.target ?? null,
       outcome: rec.outcome,
-      detail: rec.detail ?? null,
+      detail: rec.detail ?? (rec.phrase ? english(rec.phrase) : null),
+      phrase: rec.phrase ?? null,
     });
     if (!q) this.bus.emit('audit', entry);
     return entry;
@@ -143,7 +149,7 @@ export class Accounts {
     const actor: Actor = { username: typeof username === 'string' ? username.slice(0, 64) : null, role: null, ip };
     const wait = this.throttle.waitMs(ip);
     if (wait > 0) {
-      await this.auditRefusal(actor, { action: 'login', outcome: 'denied', detail: 'too many failed attempts from this address' });
+      await this.auditRefusal(actor, { action: 'login', outcome: 'denied', phrase: phrase('audit.login.throttled') });
       return throttled(wait);
     }
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password || password.length > 1024) {
@@ -157,7 +163,7 @@ export class Accounts {
     const user = await this.store.users.byName(username);
     if (pair?.lockedUntil && Date.parse(pair.lockedUntil) > now) {
       this.throttle.failed(ip);
-      await this.auditRefusal(actor, { action: 'login', target: user?.username ?? null, outcome: 'denied', detail: 'this address is locked out of this name after failed attempts' });
+      await this.auditRefusal(actor, { action: 'login', target: user?.username ?? null, outcome: 'denied', phrase: phrase('audit.login.addressLocked') });
       return throttled(Date.parse(pair.lockedUntil) - now);
     }
     let good: boolean;
@@ -165,7 +171,7 @@ export class Accounts {
       good = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     } catch (e) {
       if (e instanceof PasswordCheckBusy) {
-        await this.auditRefusal(actor, { action: 'login', outcome: 'denied', detail: 'refused unchecked: too many logins at once' });
+        await this.auditRefusal(actor, { action: 'login', outcome: 'denied', phrase: phrase('audit.login.busy') });
         return { ok: false, code: 'busy', message: e.message, retryAfterS: 2 };
       }
       throw e;
@@ -177,8 +183,11 @@ export class Accounts {
       const failures = (pair?.failures ?? 0) + 1;
       const lockMs = pairLockMs(failures, underAttack ? UNDER_ATTACK_FREE : FREE_FAILURES);
       const lockedUntil = lockMs ? new Date(now + lockMs).toISOString() : null;
-      const why = `${user ? 'wrong password' : 'unknown username'}${lockMs ? `; this address is locked out of this name for ${Math.round(lockMs / 1000)} s${underAttack ? ' (the name is under attack from many addresses)' : ''}` : ''}`;
-      await this.change(actor, { action: 'login', target: user?.username ?? null, outcome: 'failed', detail: why }, (q) => q.loginFailures.failed(key, ip, new Date(now).toISOString(), lockedUntil));
+      const why = phraseList([
+        phrase(user ? 'audit.login.wrongPassword' : 'audit.login.unknownUser'),
+        ...(lockMs ? [phrase(underAttack ? 'audit.login.addressLockedForUnderAttack' : 'audit.login.addressLockedFor', { seconds: Math.round(lockMs / 1000) })] : []),
+      ]);
+      await this.change(actor, { action: 'login', target: user?.username ?? null, outcome: 'failed', phrase: why }, (q) => q.loginFailures.failed(key, ip, new Date(now).toISOString(), lockedUntil));
       if (lockMs) this.log.warn({ username: key, ip, lockS: lockMs / 1000, underAttack }, 'an address is locked out of a name after failed logins');
       return fail('unauthorized', 'wrong username or password');
     }
@@ -215,14 +224,14 @@ export class Accounts {
     const state = (await this.needsSetup()) ? await checkSetupToken(this.store.settings, token) : 'invalid';
     if (state !== 'ok') {
       this.throttle.failed(ip);
-      await this.audit(actor, { action: 'setup', outcome: 'denied', detail: state === 'expired' ? 'setup link expired' : 'invalid or used setup link' });
+      await this.audit(actor, { action: 'setup', outcome: 'denied', phrase: state === 'expired' ? phrase('audit.setup.expired') : phrase('audit.setup.invalid') });
       return fail('unauthorized', state === 'expired' ? 'this setup link has expired; restart the daemon for a new one' : 'this setup link is not valid (already used?)');
     }
     if (typeof username !== 'string' || !USERNAME_RE.test(username)) return invalid('the username must be 2–32 letters, digits, ".", "_" or "-"', 'username');
     const problem = await passwordProblem(password as string, username);
     if (problem) return invalid(problem, 'password');
     const hash = await hashPassword(password as string);
-    const id = await this.change({ username, role: 'admin', ip }, { action: 'setup', target: username, outcome: 'ok', detail: 'first administrator created' }, async (q) => {
+    const id = await this.change({ username, role: 'admin', ip }, { action: 'setup', target: username, outcome: 'ok', phrase: phrase('audit.setup.done') }, async (q) => {
       if ((await q.users.count()) > 0) throw new Error('setup raced with another setup');
       const newId = await q.users.create(username, 'admin', hash);
       await consumeSetupToken(q.settings);
@@ -242,13 +251,13 @@ export class Accounts {
     const user = actor.username ? await this.store.users.byName(actor.username) : undefined;
     if (!user) return fail('unauthorized', 'not logged in');
     if (typeof current !== 'string' || !(await verifyPassword(current, user.passwordHash))) {
-      await this.audit(actor, { action: 'password.change', target: user.username, outcome: 'failed', detail: 'current password wrong' });
+      await this.audit(actor, { action: 'password.change', target: user.username, outcome: 'failed', phrase: phrase('audit.password.wrong') });
       return fail('unauthorized', 'the current password is wrong');
     }
     const problem = await passwordProblem(next as string, user.username);
     if (problem) return invalid(problem, 'next');
     const hash = await hashPassword(next as string);
-    await this.change(actor, { action: 'password.change', target: user.username, outcome: 'ok', detail: 'all sessions ended' }, async (q) => {
+    await this.change(actor, { action: 'password.change', target: user.username, outcome: 'ok', phrase: phrase('audit.password.changed') }, async (q) => {
       await q.users.setPassword(user.id, hash);
       await q.sessions.removeForUser(user.id);
     });
@@ -270,7 +279,7 @@ export class Accounts {
     if (await this.store.users.byName(username)) return fail('conflict', `a user named ${username} exists already`);
     const hash = await hashPassword(password as string);
     try {
-      const id = await this.change(actor, { action: 'user.add', target: username, outcome: 'ok', detail: `role ${role as Role}` }, (q) => q.users.create(username, role as Role, hash));
+      const id = await this.change(actor, { action: 'user.add', target: username, outcome: 'ok', phrase: phrase('audit.user.added', { role: role as Role }) }, (q) => q.users.create(username, role as Role, hash));
       return ok(view((await this.store.users.byId(id))!, new Set()));
     } catch (e) {
       if (/UNIQUE/.test((e as Error).message)) return fail('conflict', `a user named ${username} exists already`);
@@ -292,8 +301,8 @@ export class Accounts {
       if (problem) return invalid(problem, 'password');
       hash = await hashPassword(patch.password as string);
     }
-    const detail = [role && `role ${user.role} → ${role}`, hash && 'password reset, sessions ended'].filter(Boolean).join('; ');
-    await this.change(actor, { action: 'user.update', target: user.username, outcome: 'ok', detail }, async (q) => {
+    const said = phraseList([...(role ? [phrase('audit.user.role', { from: user.role, to: role })] : []), ...(hash ? [phrase('audit.user.reset')] : [])]);
+    await this.change(actor, { action: 'user.update', target: user.username, outcome: 'ok', phrase: said }, async (q) => {
       if (role) await q.users.setRole(user.id, role);
       if (hash) {
         await q.users.setPassword(user.id, hash);

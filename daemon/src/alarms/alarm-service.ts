@@ -22,6 +22,7 @@ import type { Logger } from '../log/logger.js';
 import type { Alarm, AckSource, ClearSource } from '../contracts/alarms.js';
 import type { AuditEntry } from '../contracts/accounts.js';
 import { HANDLED_STATES, JOINING_STATES } from '../contracts/values.js';
+import { phrase } from '../contracts/phrases/index.js';
 import type { Repos, Store } from '../store/store.js';
 import { alarmMessage, type Point } from './alarm-message.js';
 import { afterFinish, afterStep, raisedAlarm, type StepKind, type StepPatch } from './alarm-transitions.js';
@@ -59,6 +60,12 @@ export class AlarmService {
   private readonly hotlineLegs = new Map<string, string>();
   /** Presses are handled one at a time per point, so ten quick presses cannot raise two alarms. */
   private readonly pointQueue = new Map<string, Promise<unknown>>();
+  /**
+   * Acknowledged alarms whose call goes on (call uuid → alarm): the escalation is
+   * over, but the "voice connected" lamp must still go out when that call ends —
+   * hung up, or force-released by a higher-priority call.
+   */
+  private readonly voice = new Map<string, Alarm>();
 
   private readonly store: Store;
   private readonly pbx: AlarmPbx;
@@ -82,6 +89,11 @@ export class AlarmService {
       if (channel !== null) return;
       this.hotlineLegs.delete(uuid);
       for (const e of this.escalations.values()) e.channelGone(uuid);
+      const talked = this.voice.get(uuid);
+      if (talked) {
+        this.voice.delete(uuid);
+        this.outputs.point(talked.pointId, 'alarm-sent');
+      }
     }));
     // FreeSWITCH lost or frozen: no alarm stays "connected"; back: calling resumes at once.
     this.offs.push(this.pbx.onLink((link) => {
@@ -119,6 +131,7 @@ export class AlarmService {
     for (const off of this.offs.splice(0)) off();
     for (const e of this.escalations.values()) e.stop();
     this.escalations.clear();
+    this.voice.clear();
     await this.held.stop();
   }
 
@@ -359,7 +372,7 @@ export class AlarmService {
           await q.alarms.update(id, to === 'acknowledged' ? { state: to, updatedAt: now, acknowledgedAt: now, acknowledgedBy: by, ackSource: source as AckSource } : { state: to, updatedAt: now, clearedAt: now, clearedBy: by, clearSource: source as ClearSource });
           await q.alarms.log(id, to, `by ${by} (${source})`, now);
           await q.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), to), id);
-          const entry = await q.audit.insert({ username: actor.username, role: actor.role, ip: actor.ip, action, target: id, outcome: 'ok', detail: `${source}; point ${a.pointId}` });
+          const entry = await q.audit.insert({ username: actor.username, role: actor.role, ip: actor.ip, action, target: id, outcome: 'ok', detail: `${source}; point ${a.pointId}`, phrase: phrase('audit.alarm.finished', { source, point: a.pointId }) });
           return { ok: true as const, alarm: next, entry };
         }, { urgent: true });
       } catch (err) {
@@ -379,6 +392,12 @@ export class AlarmService {
       this.escalations.delete(id);
     }
     this.bus.emit('alarm', r.alarm);
+    // The lamps follow the call: acknowledged during a call, "voice connected" stays lit until it ends.
+    for (const [uuid, talked] of this.voice) if (talked.id === id) this.voice.delete(uuid);
+    if (to === 'acknowledged' && r.alarm.callUuid) {
+      if (this.pbx.channels.get(r.alarm.callUuid)) this.voice.set(r.alarm.callUuid, r.alarm);
+      else this.outputs.point(r.alarm.pointId, 'alarm-sent');
+    }
     if (to === 'cleared') {
       this.outputs.point(r.alarm.pointId, 'idle');
       const stillOpen = (await this.open()).some((a) => !a.test);

@@ -8,6 +8,7 @@ import type { HealthRegistry } from '../health/health.js';
 import type { Component } from '../lifecycle/components.js';
 import type { Board, BoardProfile, HardwareEvent } from '../../../hardware/src/index.js';
 import type { Point } from './alarm-message.js';
+import { phrase } from '../contracts/phrases/index.js';
 import { boardSnapshot } from './board-view.js';
 
 export interface BoardMonitorContext {
@@ -37,7 +38,9 @@ export class BoardMonitor implements Component {
 
   reportHealth(): void {
     const h = this.c.board.health();
-    this.c.health.set('hardware', h.status, h.detail);
+    const faulty = Object.entries(this.c.board.status()).filter(([, s]) => s.status !== 'ok').map(([id]) => id);
+    const said = h.status === 'ok' ? phrase('health.hardware.ok', { inputs: this.c.profile.inputs.length, outputs: this.c.board.outputIds().length }) : phrase('health.hardware.faulty', { devices: faulty.join(', ') });
+    this.c.health.set('hardware', h.status, h.detail, said);
   }
 
   async start(): Promise<void> {

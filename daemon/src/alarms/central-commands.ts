@@ -19,7 +19,7 @@ export function registerAlarmCommands(register: RegisterCommand, alarms: AlarmSe
     }),
     register('self-test', selfTestCommand, async (d) => {
       if (d.pointId !== undefined && !alarms.pointOf(d.pointId)) return { ok: false, error: `no call point ${d.pointId}` };
-      const t = await selfTest.begin(d.pointId, 'central', `central${d.by ? `:${d.by}` : ''}`);
+      const t = await selfTest.begin(d.pointId, 'central', { name: `central${d.by ? `:${d.by}` : ''}` });
       void t.done.catch(() => undefined);
       // The outcome reaches central as the test alarm's own messages (and an event if it fails).
       return { ok: true, value: { alarmId: t.alarmId } };

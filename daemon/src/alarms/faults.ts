@@ -9,14 +9,20 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import type { NewFault } from '../store/faults-repo.js';
 import type { Fault } from '../contracts/faults.js';
+import { english, type Phrase } from '../contracts/phrases/index.js';
 import type { FaultEventMessage } from '../contracts/mqtt.js';
 import type { Repos, Store } from '../store/store.js';
 
-export type FaultReport = Omit<NewFault, 'subject'> & { subject?: string | null };
+/**
+ * A fault as supervision reports it: `phrase` says it in any language (the UI
+ * shows it in the reader's); `detail`, in English for central and the log, is
+ * the phrase's English unless the report has more to say (a driver's words).
+ */
+export type FaultReport = Omit<NewFault, 'subject' | 'detail' | 'phrase'> & { subject?: string | null; phrase: Phrase; detail?: string };
 
 /** The `event` message central receives for a fault change. */
 export function faultMessage(f: Fault, state: 'raised' | 'cleared'): FaultEventMessage {
-  return { kind: 'fault', state, id: f.id, key: f.key, source: f.source, code: f.code, subject: f.subject, detail: f.detail, raisedAt: f.raisedAt, clearedAt: f.clearedAt };
+  return { kind: 'fault', state, id: f.id, key: f.key, source: f.source, code: f.code, subject: f.subject, detail: f.detail, phrase: f.phrase, raisedAt: f.raisedAt, clearedAt: f.clearedAt };
 }
 
 export interface FaultBookContext {
@@ -45,7 +51,7 @@ export class FaultBook {
    * when an open one got a new detail (then call `announce` after the commit).
    */
   async raiseIn(r: Repos, f: FaultReport, at = new Date().toISOString()): Promise<Fault | undefined> {
-    const res = await r.faults.raise({ ...f, subject: f.subject ?? null }, at);
+    const res = await r.faults.raise({ ...f, subject: f.subject ?? null, detail: f.detail ?? english(f.phrase) }, at);
     if (!res) return undefined;
     if (res.fresh) await r.outbox.enqueue('event', faultMessage(res.fault, 'raised'), null);
     else this.refreshed.add(res.fault);

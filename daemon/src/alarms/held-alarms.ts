@@ -13,6 +13,7 @@
 // An alarm raised while nothing can be written gets its id from the top of
 // the day's range (A-20261125-99999, then 99998 …): the database hands out
 // ids from the bottom, so the two never meet.
+import { phrase } from '../contracts/phrases/index.js';
 import { join } from 'node:path';
 import type { Alarm } from '../contracts/alarms.js';
 import type { AlarmMessage } from '../contracts/mqtt.js';
@@ -167,7 +168,7 @@ export class HeldAlarms {
         const changed: Fault[] = [];
         if (fault && this.ctx.faults) {
           const now = new Date().toISOString();
-          const raised = await this.ctx.faults.raiseIn(r, { key: STORE_FAULT, source: 'store', code: 'write-failed', detail: `${fault.reason} (from ${fault.since} to ${now}; held alarms written since)` }, fault.since);
+          const raised = await this.ctx.faults.raiseIn(r, { key: STORE_FAULT, source: 'store', code: 'write-failed', phrase: phrase('fault.store.writeFailed', { why: fault.reason, since: fault.since, until: now }), detail: `${fault.reason} (from ${fault.since} to ${now}; held alarms written since)` }, fault.since);
           const cleared = await this.ctx.faults.clearIn(r, STORE_FAULT, now);
           for (const f of [raised, cleared]) if (f) changed.push(f);
         }

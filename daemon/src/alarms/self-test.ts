@@ -9,7 +9,9 @@
 // Technicians run one for a point from the UI; central with cmd/self-test.
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
-import type { Alarm } from '../contracts/alarms.js';
+import type { Alarm, SelfTestResult as SelfTestResultRecord } from '../contracts/alarms.js';
+import { english, phrase, phraseList, type Phrase } from '../contracts/phrases/index.js';
+import type { Role } from '../contracts/values.js';
 import type { Repos, Store } from '../store/store.js';
 import { Sleeper } from '../lifecycle/sleeper.js';
 import { alarmMessage, type Point } from './alarm-message.js';
@@ -23,15 +25,16 @@ export const SELF_TEST_MISSED = 'self-test:missed';
 
 export const SELF_TEST_KEY = 'system.self-test';
 
-export interface SelfTestResult {
-  alarmId: string;
-  pointId: string;
-  source: string;
-  startedAt: string;
-  /** null while waiting for central's broker. */
-  ok: boolean | null;
-  detail: string;
+/** As GET /api/alarms shows it (contracts/alarms.ts): `ok` null while waiting for central's broker. */
+export type SelfTestResult = SelfTestResultRecord;
+
+/** Who started a test: a user (with their role at the time), central, or the schedule. */
+export interface SelfTestBy {
+  name: string;
+  role?: Role | null;
 }
+
+const said = (p: Phrase) => ({ detail: english(p), phrase: p });
 
 export interface SelfTestOptions {
   everyMs?: number;
@@ -97,7 +100,7 @@ export class SelfTest {
         // The result the UI shows must not stay "waiting" for ever.
         const last = await r.settings.get<SelfTestResult>(SELF_TEST_KEY);
         if (last?.alarmId === a.id && last.ok === null)
-          await r.settings.set(SELF_TEST_KEY, { ...last, ok: false, detail: 'interrupted: the daemon stopped before central took the test alarm; run it again' }, 'system');
+          await r.settings.set(SELF_TEST_KEY, { ...last, ok: false, ...said(phrase('selfTest.interrupted')) }, 'system');
       });
     }
     if (interrupted.length) this.notify();
@@ -116,11 +119,11 @@ export class SelfTest {
       const due = last ? Date.parse(last.startedAt) + this.everyMs : Date.now() + this.firstAfterMs;
       if (last && Date.now() - Date.parse(last.startedAt) > this.everyMs + this.deadlineMs) {
         this.log.error({ lastAt: last.startedAt }, 'the periodic self-test is overdue (the daemon was down?): running it now');
-        await this.faults.raise({ key: SELF_TEST_MISSED, source: 'self-test', code: 'missed', detail: `the periodic self-test was missed (last one ${last.startedAt}); the daemon was probably down` });
+        await this.faults.raise({ key: SELF_TEST_MISSED, source: 'self-test', code: 'missed', phrase: phrase('fault.self-test.missed', { at: last.startedAt }) });
       }
       await this.sleeper.sleep(Math.max(0, due - Date.now()));
       if (this.stopped) return;
-      await this.begin(undefined, 'periodic', 'system')
+      await this.begin(undefined, 'periodic', { name: 'system' })
         .then((t) => t.done)
         .catch((err: unknown) => this.log.error({ err }, 'self-test could not run'));
     }
@@ -132,7 +135,9 @@ export class SelfTest {
    * `done` resolves with the outcome when central's broker took it, or the
    * deadline passed.
    */
-  async begin(pointId: string | undefined, source: 'periodic' | 'technician' | 'central', by: string): Promise<{ alarmId: string; done: Promise<SelfTestResult> }> {
+  async begin(pointId: string | undefined, source: 'periodic' | 'technician' | 'central', who: SelfTestBy): Promise<{ alarmId: string; done: Promise<SelfTestResult> }> {
+    const by = who.name;
+    const runBy = { by, ...(who.role !== undefined ? { role: who.role } : {}) };
     const point = pointId === undefined ? this.points[0] : this.points.find((p) => p.id === pointId);
     if (pointId !== undefined && !point) throw new Error(`no call point ${pointId}`);
     const now = new Date().toISOString();
@@ -144,7 +149,7 @@ export class SelfTest {
       await r.alarms.insert(a);
       await r.alarms.log(a.id, 'self-test', `${source} by ${by}`, now);
       const env = await r.outbox.enqueue('alarm', alarmMessage(a, point, 'self-test'), a.id);
-      const result: SelfTestResult = { alarmId: a.id, pointId: a.pointId, source, startedAt: now, ok: null, detail: 'waiting for central' };
+      const result: SelfTestResult = { alarmId: a.id, pointId: a.pointId, source, startedAt: now, ok: null, ...said(phrase('selfTest.waiting')), ...runBy };
       await r.settings.set(SELF_TEST_KEY, result, by);
       return { alarm: a, seq: env.seq };
     });
@@ -152,7 +157,7 @@ export class SelfTest {
     this.bus.emit('alarm', alarm);
     this.notify();
     const call = point?.testCall ? this.testCall(alarm, point.testCall) : Promise.resolve(undefined);
-    return { alarmId: alarm.id, done: this.outcome(alarm, seq, source, by, now, call) };
+    return { alarmId: alarm.id, done: this.outcome(alarm, seq, source, runBy, now, call) };
   }
 
   /**
@@ -169,41 +174,43 @@ export class SelfTest {
   }
 
   /** The voice path: a call to the point's test line, hung up once answered. undefined = passed, else why not. */
-  private async testCall(alarm: Alarm, extension: string): Promise<string | undefined> {
-    if (!this.pbx) return 'no telephony to place the test call';
+  private async testCall(alarm: Alarm, extension: string): Promise<{ phrase: Phrase; detail: string } | undefined> {
+    if (!this.pbx) return said(phrase('selfTest.noTelephony'));
     const r = await this.pbx.originate({
       target: { kind: 'extension', number: extension }, app: { app: 'park' }, callerIdName: 'Callpoint_self-test', timeoutS: this.testCallRingS,
       variables: { callpoint_alarm_id: alarm.id, callpoint_self_test: 'true' },
     });
-    if (!r.ok) return `the test call to ${extension} failed: ${r.message}`;
+    if (!r.ok) return { phrase: phrase('selfTest.callFailed', { extension }), detail: `the test call to ${extension} failed: ${r.message}` };
     await this.pbx.hangup(r.value.uuid);
     await this.store.alarms.log(alarm.id, 'self-test-call', `test line ${extension} answered`).catch(() => undefined);
     return undefined;
   }
 
-  private async outcome(alarm: Alarm, seq: number, source: string, by: string, now: string, call: Promise<string | undefined>): Promise<SelfTestResult> {
+  private async outcome(alarm: Alarm, seq: number, source: string, runBy: { by: string; role?: Role | null }, now: string, call: Promise<{ phrase: Phrase; detail: string } | undefined>): Promise<SelfTestResult> {
+    const by = runBy.by;
     const end = Date.now() + this.deadlineMs;
     while (!this.stopped && Date.now() < end && (await this.store.outbox.has(seq))) await this.sleeper.sleep(this.pollMs);
     const delivered = !(await this.store.outbox.has(seq));
     const callProblem = await call;
     if (this.stopped && !delivered) {
       // Shutting down: not a failure; the next start closes the test alarm (its message stays in the outbox).
-      return { alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: null, detail: 'interrupted by a shutdown' };
+      return { alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: null, ...said(phrase('selfTest.shutdown')), ...runBy };
     }
     const done = new Date().toISOString();
     const passed = delivered && !callProblem;
     const parts = [
-      delivered ? `central's broker took the test alarm after ${Math.round((Date.parse(done) - Date.parse(now)) / 1000)} s` : `not delivered to central within ${Math.round(this.deadlineMs / 60_000)} min`,
-      ...(callProblem ? [callProblem] : this.points.find((p) => p.id === alarm.pointId)?.testCall ? ['the test line answered'] : []),
+      said(delivered ? phrase('selfTest.delivered', { seconds: Math.round((Date.parse(done) - Date.parse(now)) / 1000) }) : phrase('selfTest.notDelivered', { minutes: Math.round(this.deadlineMs / 60_000) })),
+      ...(callProblem ? [callProblem] : this.points.find((p) => p.id === alarm.pointId)?.testCall ? [said(phrase('selfTest.lineAnswered'))] : []),
     ];
-    const result: SelfTestResult = { alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: passed, detail: parts.join('; ') };
+    const summary = phraseList(parts.map((x) => x.phrase));
+    const result: SelfTestResult = { alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: passed, detail: parts.map((x) => x.detail).join('; '), phrase: summary, ...runBy };
     const { cleared, changed } = await this.store.tx(async (r) => {
       await r.settings.set(SELF_TEST_KEY, result, by);
       const cleared = await this.closeIn(r, alarm, done, passed ? 'self-test-passed' : 'self-test-failed', result.detail);
       // A failed test is a fault (an `event` to central, and in the UI) until a test passes.
       const changed: Array<Fault | undefined> = passed
         ? [await this.faults.clearIn(r, SELF_TEST_FAILED, done), await this.faults.clearIn(r, SELF_TEST_MISSED, done)]
-        : [await this.faults.raiseIn(r, { key: SELF_TEST_FAILED, source: 'self-test', code: 'failed', subject: alarm.pointId, detail: `self-test ${alarm.id} (${alarm.pointId}): ${result.detail}` }, done)];
+        : [await this.faults.raiseIn(r, { key: SELF_TEST_FAILED, source: 'self-test', code: 'failed', subject: alarm.pointId, phrase: phrase('fault.self-test.failed', { alarm: alarm.id, point: alarm.pointId, result: summary }), detail: `self-test ${alarm.id} (${alarm.pointId}): ${result.detail}` }, done)];
       return { cleared, changed };
     });
     this.notify();

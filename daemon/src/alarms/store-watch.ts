@@ -4,6 +4,7 @@
 // failed says so at once. Health says why (`store` down: "the data disk is
 // full…"), the held alarms and the store fault are written when writes work
 // again, and health turns ok.
+import { phrase, type Phrase } from '../contracts/phrases/index.js';
 import type { HealthRegistry } from '../health/health.js';
 import type { Component } from '../lifecycle/components.js';
 import type { Logger } from '../log/logger.js';
@@ -17,6 +18,8 @@ export interface StoreWatchContext {
   log: Logger;
   /** What health says while all is well. */
   okDetail: string;
+  /** The same, in any language. */
+  okPhrase?: Phrase;
 }
 
 export class StoreWatch implements Component {
@@ -58,7 +61,7 @@ export class StoreWatch implements Component {
       if (!(await this.ctx.held.flush())) return this.down('the database takes writes again, but the held alarms could not be written yet');
       if (this.failing) this.ctx.log.warn('the database takes writes again');
       this.failing = false;
-      this.ctx.health.set('store', 'ok', this.ctx.okDetail);
+      this.ctx.health.set('store', 'ok', this.ctx.okDetail, this.ctx.okPhrase);
     })().finally(() => (this.probing = undefined)));
   }
 
@@ -66,6 +69,6 @@ export class StoreWatch implements Component {
     if (!this.failing) this.ctx.log.fatal({ reason }, `THE DATABASE CANNOT BE WRITTEN: ${reason}; alarms are still signalled and called, held until it can`);
     this.failing = true;
     this.ctx.held.storeFailing(reason);
-    this.ctx.health.set('store', 'down', `${reason}; alarms are signalled and called, and held until they can be written${this.ctx.held.size ? ` (${this.ctx.held.size} held)` : ''}`);
+    this.ctx.health.set('store', 'down', `${reason}; alarms are signalled and called, and held until they can be written${this.ctx.held.size ? ` (${this.ctx.held.size} held)` : ''}`, phrase('health.store.writeFailed', { why: reason, held: this.ctx.held.size }));
   }
 }

@@ -14,6 +14,7 @@ import type { Config } from '../config/schema.js';
 import type { HealthRegistry } from '../health/health.js';
 import type { Logger } from '../log/logger.js';
 import type { CommandOutcome, PbxLink, RegistrationChange } from '../pbx/gateway.js';
+import { english, phrase, type Phrase } from '../contracts/phrases/index.js';
 import type { FaultBook } from './faults.js';
 
 export interface SupervisedPbx {
@@ -58,7 +59,7 @@ export function dispatchExtensions(config: Pick<Config, 'points'>): string[] {
   return [...new Set(all)].sort();
 }
 
-const dur = (ms: number) => (ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+const dur = (ms: number): Phrase => (ms < 120_000 ? phrase('dur.s', { n: Math.round(ms / 1000) }) : phrase('dur.min', { n: Math.round(ms / 60_000) }));
 
 export interface SupervisionContext {
   config: Pick<Config, 'points'>;
@@ -125,9 +126,14 @@ export class Supervision {
     await this.faults.settled();
   }
 
-  private where(input: string): string {
+  private where(input: string): Phrase {
     const p = this.config.points.find((x) => x.input === input);
-    return p ? `call point ${p.id} "${p.label}" (input ${input})` : `input ${input}`;
+    return p ? phrase('where.point', { point: p.id, label: p.label, input }) : phrase('where.input', { input });
+  }
+
+  /** English for central and the log: the driver's own words, when it gave some, after ours. */
+  private withDriverDetail(p: Phrase, driver: string | undefined): { phrase: Phrase; detail?: string } {
+    return driver ? { phrase: p, detail: `${english(p)}: ${driver}` } : { phrase: p };
   }
 
   /** A hardware event from the board. Presses are the alarm service's, not ours. */
@@ -135,7 +141,7 @@ export class Supervision {
     switch (e.kind) {
       case 'stuck':
         this.seen.add(FAULT_KEYS.stuck(e.input));
-        void this.faults.raise({ key: FAULT_KEYS.stuck(e.input), source: 'hardware', code: 'stuck', subject: e.input, detail: `${this.where(e.input)}: button held down too long (stuck, or jammed)${e.detail ? `: ${e.detail}` : ''}` });
+        void this.faults.raise({ key: FAULT_KEYS.stuck(e.input), source: 'hardware', code: 'stuck', subject: e.input, ...this.withDriverDetail(phrase('fault.hardware.stuck', { where: this.where(e.input) }), e.detail) });
         return;
       case 'unstuck':
       case 'released':
@@ -143,7 +149,7 @@ export class Supervision {
         return;
       case 'wiring-fault':
         this.seen.add(FAULT_KEYS.wiring(e.input));
-        void this.faults.raise({ key: FAULT_KEYS.wiring(e.input), source: 'hardware', code: 'wiring', subject: e.input, detail: `${this.where(e.input)}: wiring fault${e.detail ? `: ${e.detail}` : ''}` });
+        void this.faults.raise({ key: FAULT_KEYS.wiring(e.input), source: 'hardware', code: 'wiring', subject: e.input, ...this.withDriverDetail(phrase('fault.hardware.wiring', { where: this.where(e.input) }), e.detail) });
         return;
       case 'wiring-ok':
         void this.faults.clear(FAULT_KEYS.wiring(e.input));
@@ -152,6 +158,7 @@ export class Supervision {
         this.seen.add(FAULT_KEYS.device(e.device));
         void this.faults.raise({
           key: FAULT_KEYS.device(e.device), source: 'hardware', code: 'device', subject: e.device,
+          phrase: e.inputs.length ? phrase('fault.hardware.deviceInputs', { device: e.device, inputs: e.inputs.join(', ') }) : phrase('fault.hardware.device', { device: e.device }),
           detail: `${e.detail}${e.inputs.length ? ` — call points on it cannot raise an alarm: ${e.inputs.join(', ')}` : ''}`,
         });
         return;
@@ -177,6 +184,7 @@ export class Supervision {
     if (link === 'hung') {
       await this.faults.raise({
         key: FAULT_KEYS.freeswitchHung, source: 'freeswitch', code: 'hung',
+        phrase: phrase('fault.freeswitch.hung', { why: this.health.snapshot().components.freeswitch.phrase ?? this.health.snapshot().components.freeswitch.detail }),
         detail: `FreeSWITCH does not answer (${this.health.snapshot().components.freeswitch.detail}): frozen or overloaded. Emergency calls cannot be placed.`,
       });
     } else if (link === 'up') {
@@ -223,7 +231,11 @@ export class Supervision {
     } else {
       this.fsDownSince ??= now;
       if (now - this.fsDownSince >= this.o.freeswitchGraceMs)
-        await this.faults.raise({ key: FAULT_KEYS.freeswitch, source: 'freeswitch', code: 'down', detail: `FreeSWITCH unreachable for more than ${dur(this.o.freeswitchGraceMs)}: ${comps.freeswitch.detail}. Emergency calls cannot be placed.` });
+        await this.faults.raise({
+          key: FAULT_KEYS.freeswitch, source: 'freeswitch', code: 'down',
+          phrase: phrase('fault.freeswitch.down', { grace: dur(this.o.freeswitchGraceMs), why: comps.freeswitch.phrase ?? comps.freeswitch.detail }),
+          detail: `FreeSWITCH unreachable for more than ${english(dur(this.o.freeswitchGraceMs))}: ${comps.freeswitch.detail}. Emergency calls cannot be placed.`,
+        });
     }
     // The uplink to central.
     if (this.uplink) {
@@ -233,7 +245,10 @@ export class Supervision {
       } else {
         this.uplinkDownSince ??= now;
         if (now - this.uplinkDownSince >= this.o.uplinkGraceMs)
-          await this.faults.raise({ key: FAULT_KEYS.uplink, source: 'uplink', code: 'down', detail: `no connection to central for more than ${dur(this.o.uplinkGraceMs)} (${comps.uplink.detail.replace(/;.*$/, '')}). Alarms are kept and sent when it returns.` });
+          await this.faults.raise({
+            key: FAULT_KEYS.uplink, source: 'uplink', code: 'down', phrase: phrase('fault.uplink.down', { grace: dur(this.o.uplinkGraceMs) }),
+            detail: `no connection to central for more than ${english(dur(this.o.uplinkGraceMs))} (${comps.uplink.detail.replace(/;.*$/, '')}). Alarms are kept and sent when it returns.`,
+          });
       }
     }
     // Dispatch phones: only answerable while FreeSWITCH is there (its loss is its own fault).
@@ -252,7 +267,7 @@ export class Supervision {
       const n = (this.misses.get(ext) ?? 0) + 1;
       this.misses.set(ext, n);
       if (n >= this.o.registrationMisses)
-        await this.faults.raise({ key: FAULT_KEYS.phone(ext), source: 'phone', code: 'unregistered', subject: ext, detail: `dispatch phone ${ext} is not registered with FreeSWITCH: emergency calls to it fail and go to the next target` });
+        await this.faults.raise({ key: FAULT_KEYS.phone(ext), source: 'phone', code: 'unregistered', subject: ext, phrase: phrase('fault.phone.unregistered', { extension: ext }) });
     }
   }
 

@@ -2,14 +2,13 @@
 // CSRF and same-origin checks, auditing of every mutating request, the web
 // UI's static files. Routes are thin: the work is in the runtime APIs.
 import { timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { hasRole, type Actor } from '../accounts/actor.js';
 import { WEB_UI_DIR } from '../paths.js';
 import { freeswitchRouter, type FreeswitchRouterDeps } from './freeswitch-routes.js';
-import { clientIp, crossSite, parseCookies } from './http-util.js';
+import { webUiRouter } from './static-files.js';
+import { clientIp, crossSite, parseCookies, refusalPhrase } from './http-util.js';
 import { clientErrorAnswer, jsonBody } from './json-body.js';
 import { isMutating, type ApiDeps, type RequestContext, type RouteDef } from './route.js';
 import { alarmRoutes } from './routes/alarms.js';
@@ -21,6 +20,9 @@ import { healthRoutes } from './routes/health.js';
 import { settingsRoutes } from './routes/settings.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { lineRoutes } from './routes/lines.js';
+import { logRoutes } from './routes/logs.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
+import { registrationRoutes } from './routes/registrations.js';
 import { userRoutes } from './routes/users.js';
 
 function safeEqual(a: string, b: string): boolean {
@@ -30,7 +32,10 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 export function routeTable(d: ApiDeps): RouteDef[] {
-  return [...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...settingsRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...eventRoutes(d)];
+  return [
+    ...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...settingsRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...eventRoutes(d),
+    ...registrationRoutes(d), ...logRoutes(d), ...maintenanceRoutes(d),
+  ];
 }
 
 function outcomeOf(status: number): 'ok' | 'denied' | 'failed' {
@@ -104,7 +109,7 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
     let ctx: RequestContext = { actor: { username: null, role: null, ip }, session: null, ip };
     const mutating = isMutating(def.method);
     const audit = async (outcome: 'ok' | 'denied' | 'failed', detail: string | null) => {
-      const rec = { action: def.action ?? `${def.method.toUpperCase()} ${def.path}`, target: req.params.username ? String(req.params.username) : req.params.key ? String(req.params.key) : null, outcome, detail };
+      const rec = { action: def.action ?? `${def.method.toUpperCase()} ${def.path}`, target: req.params.username ? String(req.params.username) : req.params.key ? String(req.params.key) : null, outcome, detail, phrase: refusalPhrase(res) };
       // Refusals (no session, no CSRF token, another site, a role missing) come in floods: summarised.
       // One kind per reason and user, whatever the route: "not logged in" on forty routes is one fact.
       if (outcome === 'denied' && d.refusals) await d.refusals.note(`http|${detail ?? ''}|${ctx.actor.username ?? ''}`, { ...rec, username: ctx.actor.username, role: ctx.actor.role, ip: ctx.actor.ip });
@@ -164,16 +169,7 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
 
   app.use('/api', unknownApiPath);
 
-  const uiDir = opts.webUiDir ?? WEB_UI_DIR;
-  app.use(express.static(uiDir, { index: false, maxAge: '1h', fallthrough: true }));
-  const index = join(uiDir, 'index.html');
-  app.get(['/', '/setup'], (_req, res) => {
-    if (!existsSync(index)) {
-      res.status(503).type('text/plain').send('The web UI is not built. Run `make build` (or `make run`).\n');
-      return;
-    }
-    res.set('Cache-Control', 'no-store').sendFile(index);
-  });
+  app.use(webUiRouter(opts.webUiDir ?? WEB_UI_DIR));
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const refused = clientErrorAnswer(err);

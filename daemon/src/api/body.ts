@@ -5,6 +5,7 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { describeFieldErrors, fieldErrors, type ErrorBody } from '../contracts/errors.js';
+import { phrase } from '../contracts/phrases/index.js';
 
 /** The parsed body, or undefined after answering 400 naming each bad field. */
 export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Response): z.output<S> | undefined {
@@ -13,6 +14,7 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Res
   const errors = fieldErrors(r.error);
   const body: ErrorBody = { error: `invalid: ${describeFieldErrors(errors)}`, errors, field: errors[0]?.path };
   res.locals.error = body.error;
+  res.locals.errorPhrase = phrase('audit.invalid', { fields: errors.map((e) => e.path).join(', ') });
   res.status(400).json(body);
   return undefined;
 }
@@ -23,6 +25,7 @@ export function paramOf(req: Request, res: Response, name: string, re: RegExp, m
   if (re.test(v)) return v;
   const body: ErrorBody = { error: `invalid: ${name}: ${message}`, errors: [{ path: name, message }], field: name };
   res.locals.error = body.error;
+  res.locals.errorPhrase = phrase('audit.invalid', { fields: name });
   res.status(400).json(body);
   return undefined;
 }

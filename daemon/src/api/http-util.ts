@@ -1,6 +1,7 @@
 // Small HTTP helpers: cookies, client address, same-origin checks, mapping
 // runtime results to status codes.
 import type { Request, Response } from 'express';
+import { phrase, type Phrase } from '../contracts/phrases/index.js';
 import type { Failure } from '../accounts/result.js';
 
 export function parseCookies(header: string | undefined): Map<string, string> {
@@ -69,4 +70,31 @@ export function sendFailure(res: Response, f: Failure): void {
   }
   res.locals.error = f.message;
   res.status(STATUS[f.code]).json(f.code === 'invalid' && f.field ? { error: f.message, field: f.field } : { error: f.message });
+}
+
+/**
+ * Why a request was refused, as a phrase for the audit log (the English is
+ * `res.locals.error`): the route's own phrase when it gave one
+ * (`res.locals.errorPhrase`), else the refusals every route shares, else the
+ * HTTP status. Null for a request that went through.
+ */
+export function refusalPhrase(res: Response): Phrase | null {
+  const given = res.locals.errorPhrase as Phrase | undefined;
+  if (given) return given;
+  const status = res.statusCode;
+  if (status < 400) return null;
+  const error = res.locals.error as string | undefined;
+  if (!error) return phrase('audit.http', { status });
+  const role = /^requires role (\w+)$/.exec(error)?.[1];
+  if (role) return phrase('audit.needsRole', { role });
+  const shared: Record<string, Phrase> = {
+    'not logged in': phrase('audit.notLoggedIn'),
+    'missing or wrong CSRF token': phrase('audit.csrf'),
+    'malformed JSON body': phrase('audit.badJson'),
+    'body too large': phrase('audit.tooLarge'),
+    'internal error': phrase('audit.internal'),
+  };
+  if (shared[error]) return shared[error];
+  if (/^(cross-site request|malformed Origin|.*Sec-Fetch-Site)/.test(error)) return phrase('audit.crossSite');
+  return phrase('audit.refused', { status });
 }

@@ -18,6 +18,11 @@ import type { SelfTest } from '../alarms/self-test.js';
 import type { FaultBook } from '../alarms/faults.js';
 import type { LineFault, LinesView, ModemView, PortAction, SimCardAction, SimNetworkRegistration } from '../contracts/lines.js';
 import type { BoardSnapshot } from '../contracts/board.js';
+import type { SipRegistration } from '../contracts/registrations.js';
+import type { LogRing } from '../log/log-ring.js';
+import type { CommandOutcome } from '../pbx/gateway.js';
+import type { Manifest } from '../store/backup.js';
+import type { StagedRestore } from '../store/restore-staging.js';
 
 import type { SimInputResult } from '../contracts/alarms.js';
 export type { SimInputResult } from '../contracts/alarms.js';
@@ -103,7 +108,31 @@ export interface ApiDeps {
   /** Where bounded queues report their figures (get-status). */
   load?: LoadGauges;
   /** The FreeSWITCH gateway's live view, when it runs. */
-  pbx?: { channels: { list(): LiveChannel[] }; connected: boolean };
+  pbx?: { channels: { list(): LiveChannel[] }; connected: boolean; registrations(): Promise<CommandOutcome<SipRegistration[]>> };
+  /** The phones of the configuration (for the registrations page). */
+  phones?: Array<{ number: string; name: string; zone: string }>;
+  /** The recent log lines (the log viewer). */
+  logs?: LogRing;
+  /** Backups, restores and restarts (admins). */
+  maintenance?: MaintenanceApi;
+  /** The site's time zone (IANA), for times in exports and file names. */
+  timeZone?: string;
+}
+
+/** The daemon's own upkeep as the admin routes use it. */
+export interface MaintenanceApi {
+  /** A consistent backup of the database written to `out`. */
+  backup(out: string): Promise<Manifest>;
+  /** Verify an uploaded backup (at `file`, in the data directory) and stage it for the next start. */
+  stageRestore(file: string, by: string): Promise<StagedRestore>;
+  pendingRestore(): Promise<StagedRestore | null>;
+  cancelRestore(): Promise<void>;
+  /** Where uploads are written (the data directory: a staged file is renamed into place). */
+  uploadDir: string;
+  /** Stop and start again (under systemd: exit for it to restart us). */
+  restart(reason: string): void;
+  /** Run by systemd (which restarts the process), or by hand (the daemon restarts itself in the same process). */
+  supervised: boolean;
 }
 
 export interface CookiePolicy {

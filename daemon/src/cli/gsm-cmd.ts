@@ -5,6 +5,7 @@
 // after three wrong PINs); this is how a person says "try this one".
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { english, phrase } from '../contracts/phrases/index.js';
 import { enterSimPin, PIN_FORMAT } from '../lines/sim-pins.js';
 import { Store } from '../store/store.js';
 import { CliError, UsageError, loadForCli } from './common.js';
@@ -39,7 +40,8 @@ export async function gsmCommand(args: string[], env: NodeJS.ProcessEnv, out: (s
     const { iccid } = await store.tx(async (r) => {
       const res = await enterSimPin(r, modem, pin, by);
       // Audited like the admin form; never with the PIN.
-      await r.audit.insert({ username: by, role: 'admin', ip: 'local', action: 'gsm.pin', target: modem, outcome: 'ok', detail: `SIM PIN entered${res.iccid ? ` for SIM ${res.iccid}` : ''} (callpoint gsm pin)` });
+      const said = phrase('audit.pin.cli', { sim: res.iccid ? phrase('audit.pin.sim', { iccid: res.iccid }) : '' });
+      await r.audit.insert({ username: by, role: 'admin', ip: 'local', action: 'gsm.pin', target: modem, outcome: 'ok', detail: english(said), phrase: said });
       return res;
     });
     out(`SIM PIN for ${modem} stored${iccid ? ` (for SIM ${iccid})` : ''}; a running daemon enters it at its next check of the SIM, within ${m.pollS} s`);

@@ -38,37 +38,73 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     else log.warn({ file, from: m.from, reason: m.reason }, `configuration is in the old format ${m.from} and could not be rewritten (${m.reason}); running with the migrated form in memory — run \`callpoint config migrate ${file}\``);
   }
 
-  let daemon;
-  try {
-    daemon = await startDaemon({ config, logger, simulate, env });
-  } catch (e) {
-    log.fatal(`cannot start: ${(e as Error).message}`);
+  // Under systemd (Type=notify) a restart is systemd's to do: exit with RESTART_EXIT_CODE. By hand
+  // (a terminal, make run) the daemon stops and starts again in this process, with the configuration re-read.
+  const supervised = !!env.INVOCATION_ID || !!env.NOTIFY_SOCKET;
+  let current = config;
+  let signals = 0;
+  let onSignal: (sig: NodeJS.Signals) => void = () => undefined;
+  let listening = false;
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception; exiting so systemd restarts a clean daemon');
     logger.flush();
-    if (!process.stdout.isTTY) process.stderr.write(`callpoint: cannot start: ${(e as Error).message}\n`);
-    return 1;
-  }
-
-  return new Promise<number>((resolve) => {
-    let signals = 0;
-    const onSignal = (sig: NodeJS.Signals) => {
-      if (++signals > 1) {
-        log.warn({ signal: sig }, 'second signal: exiting now');
-        resolve(1);
-        return;
-      }
-      void daemon.stop(sig).then((clean) => resolve(clean ? 0 : 1));
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-    process.on('uncaughtException', (err) => {
-      log.fatal({ err }, 'uncaught exception; exiting so systemd restarts a clean daemon');
-      logger.flush();
-      process.exit(70);
-    });
-    process.on('unhandledRejection', (err) => {
-      log.fatal({ err }, 'unhandled promise rejection; exiting so systemd restarts a clean daemon');
-      logger.flush();
-      process.exit(70);
-    });
+    process.exit(70);
   });
+  process.on('unhandledRejection', (err) => {
+    log.fatal({ err }, 'unhandled promise rejection; exiting so systemd restarts a clean daemon');
+    logger.flush();
+    process.exit(70);
+  });
+  for (;;) {
+    // A signal between a restart's stop and start: nothing runs, so leave at once.
+    onSignal = (sig) => {
+      log.warn({ signal: sig }, 'signal while restarting: exiting');
+      logger.flush();
+      process.exit(0);
+    };
+    let daemon;
+    try {
+      daemon = await startDaemon({ config: current, logger, simulate, env, supervised });
+      // Until the first start has finished, a signal ends the process the default way.
+      if (!listening) {
+        process.on('SIGTERM', (sig) => onSignal(sig));
+        process.on('SIGINT', (sig) => onSignal(sig));
+        listening = true;
+      }
+    } catch (e) {
+      log.fatal(`cannot start: ${(e as Error).message}`);
+      logger.flush();
+      if (!process.stdout.isTTY) process.stderr.write(`callpoint: cannot start: ${(e as Error).message}\n`);
+      return 1;
+    }
+    const running = daemon;
+    const outcome = await new Promise<{ exit: number } | { restart: string }>((resolve) => {
+      onSignal = (sig) => {
+        if (++signals > 1) {
+          log.warn({ signal: sig }, 'second signal: exiting now');
+          resolve({ exit: 1 });
+          return;
+        }
+        void running.stop(sig).then((clean) => resolve({ exit: clean ? 0 : 1 }));
+      };
+      void running.restartRequested.then((reason) => resolve({ restart: reason }));
+    });
+    if ('exit' in outcome) return outcome.exit;
+    log.warn({ reason: outcome.restart, supervised }, supervised ? 'restarting: exiting for systemd to start the daemon again' : 'restarting in this process');
+    await running.stop(`restart: ${outcome.restart}`);
+    if (supervised) return RESTART_EXIT_CODE;
+    try {
+      current = (await loadConfig(file, env, { defaults: SIMULATION_DEFAULTS })).config;
+    } catch (e) {
+      // The file changed into something invalid meanwhile: start again as before rather than not at all.
+      log.error({ err: e }, 'the configuration no longer loads; starting again with the one in use');
+    }
+  }
 }
+
+/**
+ * The exit status that asks systemd to start the daemon again (an admin's
+ * restart): EX_TEMPFAIL. The unit restarts on failure and names it in
+ * RestartForceExitStatus, so the restart happens whatever Restart= says.
+ */
+export const RESTART_EXIT_CODE = 75;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { extensionNumber, ident, phoneNumber } from '../contracts/patterns.js';
 import { LOG_LEVELS } from '../log/logger.js';
 import { parseCentralKey } from './central-key.js';
+import { isTimeZone } from './site-time.js';
 
 /** The version of the configuration file format this code writes and reads. */
 export const CONFIG_VERSION = 3;
@@ -214,6 +215,11 @@ export const configSchema = z
     site: ident('site').meta(meta({ title: 'Site', description: 'Site id (tunnel, plant); part of every MQTT topic.', restart: true })),
     node: ident('node').meta(meta({ title: 'Node', description: 'This appliance’s id within the site.', restart: true })),
     dataDir: z.string().min(1).default('/var/lib/callpoint').meta(meta({ title: 'Data directory', description: 'Database, recordings and backups. Must be writable by the daemon.', restart: true })),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'not a time zone this system knows: use an IANA name such as Asia/Shanghai or UTC')
+      .optional()
+      .meta(meta({ title: 'Time zone', description: 'The site’s time zone (IANA, e.g. Asia/Shanghai): SMS texts, CSV exports and their file names, backups and reports are in it, with the offset. Default: the board’s own (timedatectl).', restart: true })),
     http: http.prefault({}),
     freeswitch: freeswitch.prefault({}),
     uplink: uplink.prefault({}),

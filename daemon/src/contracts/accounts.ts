@@ -1,5 +1,6 @@
 // Accounts and sessions: login, first-run setup, the user list, the audit log.
 import { z } from 'zod';
+import { phraseSchema } from './phrase.js';
 import { AUDIT_OUTCOMES, ROLES, USERNAME_RE } from './values.js';
 
 export const role = z.enum(ROLES);
@@ -42,7 +43,10 @@ export const auditEntry = z.object({
   action: z.string(),
   target: z.string().nullable(),
   outcome: z.enum(AUDIT_OUTCOMES),
+  /** In English. */
   detail: z.string().nullable(),
+  /** The detail in any language (contracts/phrases); null when there is none, or for entries written before it existed. */
+  phrase: phraseSchema.nullable(),
 });
 export type AuditEntry = z.infer<typeof auditEntry>;
 export const auditPage = z.object({ entries: z.array(auditEntry), nextBefore: z.number().nullable() });

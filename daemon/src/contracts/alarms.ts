@@ -2,7 +2,8 @@
 // MQTT `alarm` message's state, and the commands that acknowledge and clear.
 import { z } from 'zod';
 import { alarmId, ident, isoTime, who } from './patterns.js';
-import { ACK_SOURCES, ALARM_STATES, CLEAR_SOURCES, type SELF_TEST_SOURCES } from './values.js';
+import { phraseSchema } from './phrase.js';
+import { ACK_SOURCES, ALARM_STATES, CLEAR_SOURCES, ROLES, type SELF_TEST_SOURCES } from './values.js';
 
 export const alarmState = z.enum(ALARM_STATES);
 export type { AlarmState } from './values.js';
@@ -48,7 +49,13 @@ export const selfTestResult = z.object({
   startedAt: isoTime,
   /** true passed, false failed, null still waiting for central's broker. */
   ok: z.boolean().nullable(),
+  /** In English. */
   detail: z.string(),
+  /** The detail in any language (contracts/phrases); absent in results stored before it existed. */
+  phrase: phraseSchema.optional(),
+  /** Who ran it (a user name, central:<who>, system) and, for a person, the role they had. */
+  by: z.string().optional(),
+  role: z.enum(ROLES).nullable().optional(),
 });
 export type SelfTestResult = z.infer<typeof selfTestResult>;
 

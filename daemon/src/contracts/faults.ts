@@ -1,6 +1,7 @@
 // Supervision faults: GET /api/faults, SSE `fault`, MQTT `event` of kind `fault`.
 import { z } from 'zod';
 import { isoTime } from './patterns.js';
+import { phraseSchema } from './phrase.js';
 
 /** Open while clearedAt is null. At most one open fault per key. */
 export const fault = z.object({
@@ -10,7 +11,10 @@ export const fault = z.object({
   source: z.string(),
   code: z.string(),
   subject: z.string().nullable(),
+  /** In English, as central receives it. */
   detail: z.string(),
+  /** The detail in any language (contracts/phrases); null in faults recorded before it existed. */
+  phrase: phraseSchema.nullable(),
   raisedAt: isoTime,
   clearedAt: isoTime.nullable(),
 });

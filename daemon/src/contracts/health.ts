@@ -1,6 +1,7 @@
 // GET /api/health, the SSE `health` event and the `health` inside MQTT `status`.
 import { z } from 'zod';
 
+import { phraseSchema } from './phrase.js';
 import { COMPONENT_STATUSES, COMPONENTS, HEALTH_STATUSES } from './values.js';
 
 export const healthStatus = z.enum(HEALTH_STATUSES);
@@ -10,7 +11,8 @@ export type HealthStatus = z.infer<typeof healthStatus>;
 export type ComponentStatus = z.infer<typeof componentStatus>;
 export type ComponentName = z.infer<typeof componentName>;
 
-export const componentHealth = z.object({ status: componentStatus, detail: z.string() });
+/** `detail` in English; `phrase`, when given, the same in any language (contracts/phrases). */
+export const componentHealth = z.object({ status: componentStatus, detail: z.string(), phrase: phraseSchema.optional() });
 export type ComponentHealth = z.infer<typeof componentHealth>;
 
 export const systemReadings = z.object({

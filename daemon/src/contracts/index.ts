@@ -5,6 +5,7 @@
 export * from './values.js';
 export * from './patterns.js';
 export * from './errors.js';
+export * from './phrase.js';
 export * from './health.js';
 export * from './accounts.js';
 export * from './alarms.js';
@@ -12,6 +13,9 @@ export * from './calls.js';
 export * from './faults.js';
 export * from './board.js';
 export * from './lines.js';
+export * from './registrations.js';
+export * from './logs.js';
+export * from './maintenance.js';
 export * from './sse.js';
 export * from './mqtt.js';
 export * from './commands.js';

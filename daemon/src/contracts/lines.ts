@@ -3,9 +3,11 @@
 // of the technician's test SMS and USSD query.
 import { z } from 'zod';
 import { isoTime, phoneNumber } from './patterns.js';
+import { phraseSchema } from './phrase.js';
 import { MODEM_STATES, PIN_RE, PORT_ACTIONS, PORT_KINDS, PORT_STATES, REGISTRATIONS, SIM_CARD_ACTIONS, SIM_NETWORK_REGISTRATIONS, SIM_STATES, SMS_STATUSES } from './values.js';
 
-export const lineFault = z.object({ code: z.string(), detail: z.string() });
+/** `detail` in English from the driver; `phrase` the fault in any language (contracts/phrases). */
+export const lineFault = z.object({ code: z.string(), detail: z.string(), phrase: phraseSchema.optional() });
 export type LineFault = z.infer<typeof lineFault>;
 
 
@@ -55,6 +57,7 @@ export const lineCardView = z.object({
   port: z.string(),
   status: z.enum(['starting', 'ok', 'fault', 'stopped']),
   detail: z.string(),
+  phrase: phraseSchema.optional(),
   model: z.string().nullable(),
   firmware: z.string().nullable(),
   ports: z.array(linePortView),
@@ -78,7 +81,10 @@ export const sms = z.object({
   alarmId: z.string().nullable(),
   /** The network's message references (out). */
   refs: z.array(z.number()),
+  /** A note in English (why it was ignored, how a command went, why it failed). */
   detail: z.string().nullable(),
+  /** The note in any language (contracts/phrases); null when there is none, or for rows written before it existed. */
+  phrase: phraseSchema.nullable(),
   /** Inbound: the service centre's timestamp. */
   sentAt: isoTime.nullable(),
   /** Outbound: what it is for ('alarm A-… raised', 'reply to 12', 'test by tech'). */

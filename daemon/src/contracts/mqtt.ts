@@ -8,6 +8,7 @@ import { alarm } from './alarms.js';
 import { callRecord } from './calls.js';
 import { health } from './health.js';
 import { isoTime } from './patterns.js';
+import { phraseSchema } from './phrase.js';
 
 /**
  * Envelope version. 2: `status` and `cmd-result` are enveloped like every
@@ -33,6 +34,8 @@ const faultEvent = z.object({
   code: z.string(),
   subject: z.string().nullable(),
   detail: z.string(),
+  /** The detail as a phrase: central may show it in its own language (contracts/phrases). */
+  phrase: phraseSchema.nullable().optional(),
   raisedAt: isoTime,
   clearedAt: isoTime.nullable(),
 });

@@ -1,6 +1,7 @@
 // Component status and the overall health of the appliance, as served on
 // GET /api/health and sent to the UI. Components report; nothing here probes.
 import { type ComponentHealth, type ComponentName, type ComponentStatus, type Health } from '../contracts/health.js';
+import { english, phrase, type Phrase } from '../contracts/phrases/index.js';
 import { COMPONENTS } from '../contracts/values.js';
 import type { SystemReadings } from './system-sampler.js';
 
@@ -38,15 +39,22 @@ export class HealthRegistry {
     private readonly identity: { version: string; site: string; node: string },
     private readonly onChange: (h: Health) => void,
   ) {
-    this.components = Object.fromEntries(COMPONENTS.map((n) => [n, { status: 'disabled', detail: 'not started' }])) as Record<ComponentName, ComponentHealth>;
+    const notStarted = phrase('health.notStarted');
+    this.components = Object.fromEntries(COMPONENTS.map((n) => [n, { status: 'disabled', detail: english(notStarted), phrase: notStarted }])) as Record<ComponentName, ComponentHealth>;
   }
 
-  set(name: ComponentName, status: ComponentStatus, detail: string): void {
+  /** `detail` in English; `phrase`, when given, the same in any language (the UI shows it in the reader's). */
+  set(name: ComponentName, status: ComponentStatus, detail: string, phrase?: Phrase): void {
     const cur = this.components[name];
     if (cur.status === status && cur.detail === detail) return;
-    this.components[name] = { status, detail };
+    this.components[name] = phrase ? { status, detail, phrase } : { status, detail };
     this.generation++;
     this.onChange(this.snapshot());
+  }
+
+  /** A component's state said once, as a phrase: its English is the detail. */
+  say(name: ComponentName, status: ComponentStatus, p: Phrase): void {
+    this.set(name, status, english(p), p);
   }
 
   setSystem(r: SystemReadings): void {

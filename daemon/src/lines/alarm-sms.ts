@@ -7,6 +7,7 @@
 // queued for a number gets it.
 import type { Point } from '../alarms/alarm-message.js';
 import type { Config } from '../config/schema.js';
+import { siteTimeZone } from '../config/site-time.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import type { Alarm, AlarmState } from '../contracts/alarms.js';
@@ -27,7 +28,7 @@ const EVENT_OF: Partial<Record<AlarmState, AlarmSmsEvent>> = { raised: 'raised',
 export const tagOf = (alarmId: string, event: AlarmSmsEvent) => `alarm ${alarmId} ${event}`;
 
 export interface AlarmSmsContext {
-  config: Pick<Config, 'site' | 'points'>;
+  config: Pick<Config, 'site' | 'points' | 'timeZone'>;
   store: Store;
   bus: EventBus;
   sms: SmsQueue;
@@ -41,7 +42,7 @@ export class AlarmSms {
   private readonly points: Map<string, Point>;
   private chain: Promise<unknown> = Promise.resolve();
 
-  private readonly config: Pick<Config, 'site' | 'points'>;
+  private readonly config: Pick<Config, 'site' | 'points' | 'timeZone'>;
   private readonly store: Store;
   private readonly bus: EventBus;
   private readonly sms: SmsQueue;
@@ -81,7 +82,7 @@ export class AlarmSms {
     const key = `${a.id}/${ev}`;
     if (this.sent.has(key)) return; // "failed" comes once per round: one SMS per alarm is enough
     this.sent.add(key);
-    const text = alarmSms(a, point, ev, plan.language, this.config.site);
+    const text = alarmSms(a, point, ev, plan.language, this.config.site, siteTimeZone(this.config.timeZone));
     const tag = tagOf(a.id, ev);
     let queued = 0;
     for (const to of plan.to) {

@@ -6,11 +6,13 @@ import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import type { LineCard, LineCardFault, PortState as CardPortState } from '../../../hardware/src/serial/linecard/index.js';
 import type { LineCardView, LinePortView } from '../contracts/lines.js';
+import { phrase } from '../contracts/phrases/index.js';
+import { cardFaultPhrase } from './line-phrases.js';
 
 export const cardFaultKey = (f: Pick<LineCardFault, 'card' | 'port' | 'code'>) => `line-card:${f.card}:${f.port ?? 'card'}:${f.code}`;
 
 export function portView(p: CardPortState, faults: LineCardFault[]): LinePortView {
-  const mine = faults.filter((f) => f.port === p.port).map((f) => ({ code: f.code, detail: f.detail }));
+  const mine = faults.filter((f) => f.port === p.port).map((f) => ({ code: f.code, detail: f.detail, phrase: cardFaultPhrase(f) }));
   return p.kind === 'FXS'
     ? { n: p.port, kind: 'fxs', state: p.hook, battery: p.battery, voltage: null, faults: mine }
     : { n: p.port, kind: 'fxo', state: p.line, battery: null, voltage: p.volts, faults: mine };
@@ -47,7 +49,7 @@ export class CardLine {
 
   start(): void {
     this.offs = [
-      this.card.on('fault', (f) => void this.faults.raise({ key: cardFaultKey(f), source: 'line-card', code: f.code, subject: f.port === undefined ? f.card : `${f.card}/${f.port}`, detail: `line card ${f.card}: ${f.detail}` })),
+      this.card.on('fault', (f) => void this.faults.raise({ key: cardFaultKey(f), source: 'line-card', code: f.code, subject: f.port === undefined ? f.card : `${f.card}/${f.port}`, phrase: cardFaultPhrase(f), detail: `line card ${f.card}: ${f.detail}` })),
       this.card.on('fault-cleared', (f) => void this.faults.clear(cardFaultKey(f))),
       this.card.on('status', () => this.changed()),
       this.card.on('port', (s, prev) => {
@@ -81,8 +83,9 @@ export class CardLine {
     const st = this.card.status();
     const info = this.card.info();
     const faults = this.card.faults();
+    const said = st.status === 'ok' ? phrase('health.lines.cardOk', { card: this.id }) : st.status === 'starting' ? phrase('health.lines.cardStarting', { card: this.id }) : phrase('health.lines.cardFault', { card: this.id });
     return {
-      id: this.id, port: this.port, status: st.status, detail: st.detail, model: info?.model ?? null, firmware: info?.firmware ?? null,
+      id: this.id, port: this.port, status: st.status, detail: st.detail, phrase: said, model: info?.model ?? null, firmware: info?.firmware ?? null,
       ports: this.card.ports().map((p) => portView(p, faults)),
     };
   }

@@ -8,6 +8,7 @@ import type { FaultBook } from '../alarms/faults.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import type { CallEvent, GsmModem } from '../../../hardware/src/serial/gsm/index.js';
+import { gsmFaultPhrase, gsmLineFault } from './line-phrases.js';
 import type { ModemView } from '../contracts/lines.js';
 import type { InboundSms } from './sms-inbox.js';
 import type { Resend, SmsDispatch } from './sms-dispatch.js';
@@ -69,7 +70,7 @@ export class GsmLine {
       await this.receiver(this.id, { from: sms.from, text: sms.text, sentAt: sms.sentAt, parts: sms.parts });
     });
     this.offs = [
-      this.modem.on('fault', (f) => void faults.raise({ key: gsmFaultKey(this.id, f.code), source: 'gsm', code: f.code, subject: this.id, detail: `GSM modem ${this.id}: ${f.detail}` })),
+      this.modem.on('fault', (f) => void faults.raise({ key: gsmFaultKey(this.id, f.code), source: 'gsm', code: f.code, subject: this.id, phrase: gsmFaultPhrase(this.id, f.code), detail: `GSM modem ${this.id}: ${f.detail}` })),
       this.modem.on('fault-cleared', (f) => void faults.clear(gsmFaultKey(this.id, f.code))),
       this.modem.on('status', (s) => {
         this.c.changed();
@@ -163,7 +164,7 @@ export class GsmLine {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), boundMs))),
     ]).finally(() => clearTimeout(timer));
     const s = this.modem.status();
-    return { iccid, checked, sim: s.sim, faults: s.faults.map((f) => ({ code: f.code, detail: f.detail })) };
+    return { iccid, checked, sim: s.sim, faults: s.faults.map((f) => gsmLineFault(this.id, f)) };
   }
 
   /** For the SMS queue: the modem can send now. */
@@ -195,7 +196,7 @@ export class GsmLine {
     const s = this.modem.status();
     return {
       id: this.id, port: this.port, state: s.state, sim: s.sim, registration: s.registration, operator: s.operator ?? null, rssi: s.rssi ?? null, dbm: s.dbm ?? null, bars: s.bars,
-      imei: s.imei ?? null, iccid: s.iccid ?? null, imsi: s.imsi ?? null, trunk: { ...this.call, available: this.available() }, faults: s.faults.map((f) => ({ code: f.code, detail: f.detail })), since: s.since,
+      imei: s.imei ?? null, iccid: s.iccid ?? null, imsi: s.imsi ?? null, trunk: { ...this.call, available: this.available() }, faults: s.faults.map((f) => gsmLineFault(this.id, f)), since: s.since,
       pin: this.c.pins?.view() ?? { entered: null, configured: false },
     };
   }

@@ -18,6 +18,8 @@ import type { SerialPortOpener } from './serial-ports.js';
 import { SimPins } from './sim-pins.js';
 import { SmsInbox } from './sms-inbox.js';
 import type { LinesView, ModemView } from '../contracts/lines.js';
+import { phrase, phraseList } from '../contracts/phrases/index.js';
+import { modemHealthPhrase } from './line-phrases.js';
 
 export interface LinesDeps {
   store: Store;
@@ -172,18 +174,19 @@ export class LinesService implements Component {
 
   private reportHealth(v: LinesView): void {
     const { health } = this.d;
-    if (!v.modems.length) health.set('gsm', 'disabled', 'no modem configured');
+    if (!v.modems.length) health.say('gsm', 'disabled', phrase('health.gsm.none'));
     else {
       const each = v.modems.map(modemHealth);
       const status: ComponentStatus = each.every((m) => m.status === 'ok') ? 'ok' : each.every((m) => m.status === 'down') ? 'down' : 'degraded';
-      health.set('gsm', status, each.map((m) => m.detail).join('; '));
+      health.set('gsm', status, each.map((m) => m.detail).join('; '), phraseList(v.modems.map(modemHealthPhrase)));
     }
-    if (!v.lineCards.length) health.set('lines', 'disabled', 'no line card configured');
+    if (!v.lineCards.length) health.say('lines', 'disabled', phrase('health.lines.none'));
     else {
       const ok = v.lineCards.filter((c) => c.status === 'ok');
-      const portFaults = v.lineCards.flatMap((c) => c.ports.flatMap((p) => p.faults.map((f) => f.detail)));
+      const portFaults = v.lineCards.flatMap((c) => c.ports.flatMap((p) => p.faults));
       const status: ComponentStatus = ok.length === v.lineCards.length ? (portFaults.length ? 'degraded' : 'ok') : ok.length ? 'degraded' : 'down';
-      health.set('lines', status, [...v.lineCards.map((c) => `${c.id}: ${c.detail}`), ...portFaults].join('; '));
+      const said = phraseList([...v.lineCards.map((c) => c.phrase ?? c.detail), ...portFaults.map((f) => f.phrase ?? f.detail)]);
+      health.set('lines', status, [...v.lineCards.map((c) => `${c.id}: ${c.detail}`), ...portFaults.map((f) => f.detail)].join('; '), said);
     }
   }
 

@@ -22,6 +22,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import type { SmsPart } from '../store/sms-parts-repo.js';
 import type { Sms } from '../contracts/lines.js';
+import { phrase, statePhrase, type Phrase } from '../contracts/phrases/index.js';
 import type { Store } from '../store/store.js';
 import type { SendSmsResult } from '../../../hardware/src/serial/gsm/index.js';
 
@@ -179,7 +180,7 @@ export class SmsDispatch {
     if (m.alarmId && m.tag && /(raised|failed)$/.test(m.tag)) {
       const a = await this.store.alarms.byId(m.alarmId);
       if (a && !UNANSWERED.has(a.state)) {
-        await this.finish(m, { status: 'failed', detail: `not sent: alarm ${a.id} was already ${a.state} when a modem could send it` });
+        await this.finish(m, { status: 'failed', detail: `not sent: alarm ${a.id} was already ${a.state} when a modem could send it`, phrase: phrase('sms.late', { alarm: a.id, state: statePhrase(a.state) }) });
         return;
       }
     }
@@ -211,11 +212,11 @@ export class SmsDispatch {
       await this.finish(m, { status: 'sent', refs, modem: modem.id, detail: null });
     } else if (n > this.retryMs.length || /not a phone number|invalid/i.test(r.error)) {
       this.log.error({ sms: m.id, to: m.peer, error: r.error, attempts: n }, `SMS to ${m.peer} failed for good`);
-      await this.finish(m, { status: 'failed', detail: r.error, ...(refs.length ? { refs, modem: modem.id } : {}) });
+      await this.finish(m, { status: 'failed', detail: r.error, phrase: phrase('sms.failed'), ...(refs.length ? { refs, modem: modem.id } : {}) });
     } else {
       // Congestion, a modem re-registering: keep it queued and try again later (only the parts still missing).
       this.log.warn({ sms: m.id, to: m.peer, error: r.error, attempt: n }, 'SMS not sent; will retry');
-      await this.store.sms.update(m.id, { detail: `attempt ${n} failed: ${r.error}`, ...(refs.length ? { refs, modem: modem.id } : {}) });
+      await this.store.sms.update(m.id, { detail: `attempt ${n} failed: ${r.error}`, phrase: phrase('sms.attemptFailed', { n }), ...(refs.length ? { refs, modem: modem.id } : {}) });
       this.waiting.add(m.id);
       const t = setTimeout(() => {
         this.timers.delete(t);
@@ -287,6 +288,7 @@ export class SmsDispatch {
     }
     const of = part.parts > 1 ? `part ${part.part} of ${part.parts} ` : '';
     const failed = `${of}not delivered (TP-ST ${hex2(rep.status)})`;
+    const failedPhrase = part.parts > 1 ? phrase('sms.partNotDelivered', { part: part.part, parts: part.parts, status: hex2(rep.status) }) : phrase('sms.notDelivered', { status: hex2(rep.status) });
     const change = await this.store.tx(async (q) => {
       await q.smsParts.settle(part.smsId, part.part, rep.ok ? 'delivered' : 'failed', rep.status);
       const m = await q.sms.byId(part.smsId);
@@ -296,10 +298,11 @@ export class SmsDispatch {
       const delivered = parts.filter((p) => p.status === 'delivered').length;
       let status: 'delivered' | 'failed' | undefined;
       let detail: string | null;
-      if (!rep.ok) [status, detail] = ['failed', failed];
+      let said: Phrase | null = null;
+      if (!rep.ok) [status, detail, said] = ['failed', failed, failedPhrase];
       else if (delivered === part.parts) [status, detail] = ['delivered', null];
-      else detail = `${delivered} of ${part.parts} parts delivered`;
-      await q.sms.update(m.id, status ? { status, detail } : { detail });
+      else [detail, said] = [`${delivered} of ${part.parts} parts delivered`, phrase('sms.partsDelivered', { delivered, parts: part.parts })];
+      await q.sms.update(m.id, status ? { status, detail, phrase: said } : { detail, phrase: said });
       if (status) await q.outbox.enqueue('event', { kind: 'sms', direction: 'out', id: m.id, modem: rep.modem, to: m.peer, status, detail, alarmId: m.alarmId }, null);
       return { row: await q.sms.byId(m.id), status, peer: m.peer };
     });
@@ -315,9 +318,11 @@ export class SmsDispatch {
   async checkStuck(now = Date.now()): Promise<void> {
     const old = (await this.store.sms.queued()).filter((m) => m.alarmId && now - Date.parse(m.createdAt) > STUCK_AFTER_MS);
     const why = [...this.modems.values()].every((m) => !m.ready()) ? 'no modem can send' : 'sending fails';
+    const alarms = [...new Set(old.map((m) => m.alarmId))].slice(0, 5).join(', ');
     await this.faults.set(old.length > 0, {
       key: SMS_STUCK_KEY, source: 'gsm', code: 'sms-stuck',
-      detail: `${old.length} alarm SMS waiting for more than ${STUCK_AFTER_MS / 60_000} min (${why}): ${[...new Set(old.map((m) => m.alarmId))].slice(0, 5).join(', ')}`,
+      phrase: phrase('fault.gsm.sms-stuck', { count: old.length, minutes: STUCK_AFTER_MS / 60_000, alarms }),
+      detail: `${old.length} alarm SMS waiting for more than ${STUCK_AFTER_MS / 60_000} min (${why}): ${alarms}`,
     });
   }
 }

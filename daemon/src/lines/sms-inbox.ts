@@ -16,6 +16,7 @@ import type { Store } from '../store/store.js';
 import type { SmsQueue } from './alarm-sms.js';
 import { parseSmsCommand, replyLanguage, sameNumber, type SmsCommand } from './sms-commands.js';
 import { commandReply, type CommandReply, type SmsLanguage } from './sms-text.js';
+import { english, phrase, type Phrase } from '../contracts/phrases/index.js';
 
 export interface InboundSms {
   from: string;
@@ -69,7 +70,8 @@ export class SmsInbox {
       return { row: seen, handled: Promise.resolve() };
     }
     const row = await this.store.tx(async (r) => {
-      const s = await r.sms.insert({ direction: 'in', modem, peer: m.from, text: m.text, sentAt: m.sentAt || null, status: allowed ? 'received' : 'ignored', detail: allowed ? null : 'sender not on the allow-list (lines.smsCommands.allowFrom, or an on-call number of a plan)' });
+      const ignored = phrase('sms.ignored');
+      const s = await r.sms.insert({ direction: 'in', modem, peer: m.from, text: m.text, sentAt: m.sentAt || null, status: allowed ? 'received' : 'ignored', detail: allowed ? null : english(ignored), phrase: allowed ? null : ignored });
       await r.outbox.enqueue('event', { kind: 'sms', direction: 'in', modem, from: m.from, text: m.text, sentAt: m.sentAt, parts: m.parts, status: s.status }, null);
       return s;
     });
@@ -98,29 +100,37 @@ export class SmsInbox {
     const actor = { username: `sms:${row.peer}`, role: null, ip: null };
     let reply: CommandReply;
     let detail: string;
+    let said: Phrase;
     switch (cmd.kind) {
       case 'status': {
         const open = (await this.store.alarms.open()).filter((a) => !a.test);
         const faults = this.faults ? await this.faults.open() : [];
         const h = this.health.snapshot();
         reply = { kind: 'status', site: this.config.site, node: this.config.node, health: h.status, open, faults: faults.map((f) => f.key) };
-        detail = 'STATUS answered';
-        const entry = await this.store.audit.insert({ username: actor.username, role: null, ip: null, action: 'sms.status', target: modem, outcome: 'ok', detail: `from ${row.peer}` });
+        said = phrase('sms.handled.status');
+        detail = english(said);
+        const from = phrase('audit.sms.status', { from: row.peer });
+        const entry = await this.store.audit.insert({ username: actor.username, role: null, ip: null, action: 'sms.status', target: modem, outcome: 'ok', detail: english(from), phrase: from });
         this.bus.emit('audit', entry);
         break;
       }
       case 'ack': {
         if (!this.alarms) {
           reply = { kind: 'no-points' };
+          said = phrase('sms.handled.noAlarms');
           detail = 'ACK refused: no alarm service';
           break;
         }
         // AlarmService.acknowledge writes the audit entry (alarm.acknowledge, source sms).
         const r = await this.alarms.acknowledge(cmd.alarmId, actor, 'sms');
-        if (r.ok) reply = { kind: 'acknowledged', alarmId: cmd.alarmId, by: row.peer };
-        else {
+        if (r.ok) {
+          reply = { kind: 'acknowledged', alarmId: cmd.alarmId, by: row.peer };
+          said = phrase('sms.handled.ack', { alarm: cmd.alarmId });
+        } else {
           const a = await this.store.alarms.byId(cmd.alarmId);
-          reply = { kind: 'not-acknowledged', alarmId: cmd.alarmId, why: r.message, ...(a ? { state: a.state, by: a.acknowledgedBy } : {}) };
+          reply = { kind: 'not-acknowledged', alarmId: cmd.alarmId, ...(a ? { state: a.state, by: a.acknowledgedBy } : {}) };
+          const why = !a ? phrase('alarm.notFound', { alarm: cmd.alarmId }) : a.state === 'cleared' ? phrase('alarm.alreadyCleared', { alarm: cmd.alarmId }) : phrase('alarm.alreadyAcked', { alarm: cmd.alarmId, by: a.acknowledgedBy ?? '?' });
+          said = phrase('sms.handled.ackRefused', { alarm: cmd.alarmId, why });
         }
         detail = r.ok ? `acknowledged ${cmd.alarmId}` : `ACK ${cmd.alarmId} refused: ${r.message}`;
         if (r.ok) await this.store.sms.update(row.id, { alarmId: cmd.alarmId });
@@ -128,14 +138,16 @@ export class SmsInbox {
       }
       case 'unknown': {
         reply = { kind: 'usage' };
+        said = phrase('sms.handled.unknown', { text: cmd.text });
         detail = `not a command: "${cmd.text}"`;
-        const entry = await this.store.audit.insert({ username: actor.username, role: null, ip: null, action: 'sms.command', target: modem, outcome: 'failed', detail });
+        const notCommand = phrase('audit.sms.notCommand', { text: cmd.text });
+        const entry = await this.store.audit.insert({ username: actor.username, role: null, ip: null, action: 'sms.command', target: modem, outcome: 'failed', detail, phrase: notCommand });
         this.bus.emit('audit', entry);
         break;
       }
     }
     this.log.info({ from: row.peer, sms: row.id, command: cmd.kind }, `SMS command from ${row.peer}: ${detail}`);
-    await this.store.sms.update(row.id, { status: 'handled', detail });
+    await this.store.sms.update(row.id, { status: 'handled', detail, phrase: said });
     const updated = await this.store.sms.byId(row.id);
     if (updated) this.bus.emit('sms', updated);
     if (this.config.lines.smsCommands.reply) {

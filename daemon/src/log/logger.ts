@@ -2,6 +2,7 @@
 // module (`pbx:esl`, `store`, `api:auth`) with its own level, secrets
 // redacted. In simulation mode on a terminal, readable coloured lines instead.
 import pino from 'pino';
+import { LogRing } from './log-ring.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -32,6 +33,8 @@ export interface RootLogger {
   /** The logger of one namespace; its level is the longest configured prefix's, else the default. */
   ns(namespace: string): Logger;
   root: Logger;
+  /** The recent lines, redacted, for the admin UI's log viewer. */
+  ring: LogRing;
   flush(): void;
 }
 
@@ -58,6 +61,8 @@ export async function createLogger(opts: LogOptions): Promise<RootLogger> {
   } else {
     dest = pino.destination({ fd: 1, sync: true });
   }
+  // Every line to its destination and, as the same redacted JSON, to the ring of recent lines.
+  const ring = new LogRing();
   const root = pino(
     {
       level: lowest,
@@ -66,11 +71,12 @@ export async function createLogger(opts: LogOptions): Promise<RootLogger> {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
     },
-    dest,
+    pino.multistream([{ stream: dest, level: 'trace' }, { stream: ring.stream(), level: 'trace' }]),
   );
   const cache = new Map<string, Logger>();
   return {
     root,
+    ring,
     ns(namespace) {
       let l = cache.get(namespace);
       if (!l) {

@@ -18,6 +18,7 @@ import type { Component } from '../lifecycle/components.js';
 import { Sleeper } from '../lifecycle/sleeper.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
+import { phrase, type Phrase } from '../contracts/phrases/index.js';
 import * as cmd from './commands/builders.js';
 import { CommandValueError, uuid as checkUuid } from './commands/grammar.js';
 import { eventName } from './channel-event.js';
@@ -25,6 +26,8 @@ import { CallRecorder, recordFromHangup, recordFromVanished } from './call-recor
 import { EslClient, type EslOutcome } from './esl/esl-client.js';
 import type { EslEvent } from './esl/frame-parser.js';
 import { LiveChannels, type ChannelTags, type ShowChannelsRow } from './live-channels.js';
+import { RegistrationBook } from './registrations.js';
+import type { SipRegistration } from '../contracts/registrations.js';
 
 export type CommandOutcome<T> = EslOutcome<T> | { ok: false; reason: 'invalid'; message: string };
 
@@ -91,6 +94,7 @@ export class FreeswitchGateway implements Component {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private readonly sleeper = new Sleeper();
+  private readonly registrationBook = new RegistrationBook();
   private lastHeartbeat = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private hung = false;
@@ -173,7 +177,7 @@ export class FreeswitchGateway implements Component {
 
   async start(): Promise<void> {
     await mkdir(this.o.recordingsDir, { recursive: true, mode: 0o750 });
-    this.d.health.set('freeswitch', 'down', `connecting to ${this.o.host}:${this.o.port}`);
+    this.d.health.set('freeswitch', 'down', `connecting to ${this.o.host}:${this.o.port}`, phrase('health.freeswitch.connecting', { where: `${this.o.host}:${this.o.port}` }));
     this.loop = this.run();
     const every = Math.min(1000, this.heartbeatTimeout / 4);
     this.heartbeatTimer = setInterval(() => this.checkHeartbeat(), every);
@@ -208,7 +212,7 @@ export class FreeswitchGateway implements Component {
         const base = Math.min(this.o.backoffMaxMs ?? 1000, (this.o.backoffBaseMs ?? 250) * 2 ** Math.min(attempt - 1, 16));
         const delay = r.reason === 'auth' ? (this.o.authRetryMs ?? 60_000) : Math.round(base / 2 + Math.random() * (base / 2));
         const detail = r.reason === 'auth' ? `event socket refused the password (${where}); retrying in ${Math.round(delay / 1000)} s — check freeswitch.password` : `${r.message}; retry in ${(delay / 1000).toFixed(1)} s`;
-        this.d.health.set('freeswitch', 'down', detail);
+        this.d.health.set('freeswitch', 'down', detail, phrase(r.reason === 'auth' ? 'health.freeswitch.auth' : 'health.freeswitch.unreachable', { where, retryS: Math.round(delay / 1000) }));
         (r.reason === 'auth' ? this.d.log.error.bind(this.d.log) : attempt === 1 ? this.d.log.warn.bind(this.d.log) : this.d.log.debug.bind(this.d.log))({ attempt, delayMs: delay, reason: r.reason }, detail);
         await this.sleeper.sleep(delay);
         continue;
@@ -243,7 +247,7 @@ export class FreeswitchGateway implements Component {
       this.lostAt ??= new Date();
       if (this.stopping) return;
       this.d.log.warn({ why }, 'lost the FreeSWITCH event socket; reconnecting');
-      this.d.health.set('freeswitch', 'down', `connection lost (${why}); reconnecting`);
+      this.d.health.set('freeswitch', 'down', `connection lost (${why}); reconnecting`, phrase('health.freeswitch.lost'));
       if (wasUp) this.emitLink();
       await this.sleeper.sleep(Math.round(50 + Math.random() * 100));
     }
@@ -281,14 +285,14 @@ export class FreeswitchGateway implements Component {
   }
 
   private reportUp(): void {
-    this.d.health.set('freeswitch', 'ok', `connected to ${this.o.host}:${this.o.port}`);
+    this.d.health.set('freeswitch', 'ok', `connected to ${this.o.host}:${this.o.port}`, phrase('health.freeswitch.ok', { where: `${this.o.host}:${this.o.port}` }));
   }
 
   private checkHeartbeat(): void {
     const client = this.client;
     if (!client?.connected || !this.synced) return;
     const silent = performance.now() - this.lastHeartbeat;
-    if (silent > this.heartbeatTimeout && !this.hung) this.markHung(`no HEARTBEAT for ${Math.round(silent / 1000)} s`);
+    if (silent > this.heartbeatTimeout && !this.hung) this.markHung(`no HEARTBEAT for ${Math.round(silent / 1000)} s`, phrase('health.freeswitch.hung', { seconds: Math.round(silent / 1000) }));
     // A quiet socket: ask something cheap. A frozen FreeSWITCH (SIGSTOP, a deadlock) keeps the
     // socket open and answers nothing; HEARTBEAT alone would take 45 s to tell.
     const quiet = performance.now() - this.lastHeard;
@@ -298,15 +302,15 @@ export class FreeswitchGateway implements Component {
       void client.api(cmd.status(), timeout).then((r) => {
         this.probing = false;
         if (r.ok) this.heard();
-        else if (r.reason === 'timeout' && client === this.client && !this.hung) this.markHung(`no answer to a status request for ${Math.round((quiet + timeout) / 1000)} s`);
+        else if (r.reason === 'timeout' && client === this.client && !this.hung) this.markHung(`no answer to a status request for ${Math.round((quiet + timeout) / 1000)} s`, phrase('health.freeswitch.noAnswer', { seconds: Math.round((quiet + timeout) / 1000) }));
       });
     }
   }
 
-  private markHung(why: string): void {
+  private markHung(why: string, said: Phrase): void {
     this.hung = true;
     this.d.log.error({ why }, 'FreeSWITCH does not answer: it may be hung');
-    this.d.health.set('freeswitch', 'down', `FreeSWITCH hung: ${why}`);
+    this.d.health.set('freeswitch', 'down', `FreeSWITCH hung: ${why}`, said);
     this.emitLink();
   }
 
@@ -424,6 +428,14 @@ export class FreeswitchGateway implements Component {
   /** Answer an inbound leg waiting unanswered (the SOS hotline parked by our dialplan). */
   answer(uuid: string) {
     return this.ok(() => cmd.answer(uuid));
+  }
+
+  /** Every SIP registration FreeSWITCH holds now (registrations.ts). */
+  async registrations(): Promise<CommandOutcome<SipRegistration[]>> {
+    const r = await this.send(() => cmd.showRegistrations());
+    if (!r.ok) return r;
+    const list = this.registrationBook.read(r.value);
+    return list ? { ok: true, value: list } : { ok: false, reason: 'rejected', message: `show registrations answered no JSON: ${r.value.slice(0, 80)}` };
   }
 
   /** Is this extension registered (a SIP phone that could ring now)? */

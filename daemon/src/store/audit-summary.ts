@@ -7,6 +7,7 @@
 // bounded too: past MAX_KINDS in an interval, new kinds are counted under one
 // "other" row. So an interval writes at most (FIRST + 1) × (MAX_KINDS + 1)
 // rows, however hard it is flooded.
+import { english, phrase } from '../contracts/phrases/index.js';
 import type { Logger } from '../log/logger.js';
 import type { NewAuditEntry } from './audit-repo.js';
 
@@ -60,7 +61,7 @@ export class AuditSummary {
       if (!k) {
         const other = kind === OTHER;
         const e = made();
-        k = { template: other ? { ...e, target: null, detail: 'refusals of other kinds' } : e, seen: 0, firstAt: new Date().toISOString(), other };
+        k = { template: other ? { ...e, target: null, detail: english(phrase('audit.summary.other')), phrase: phrase('audit.summary.other') } : e, seen: 0, firstAt: new Date().toISOString(), other };
         this.kinds.set(kind, k);
       }
     }
@@ -81,9 +82,10 @@ export class AuditSummary {
     for (const k of done.values()) {
       const more = k.other ? k.seen : k.seen - Math.min(k.seen, this.first);
       if (more <= 0) continue;
-      const detail = `${more} more like this since ${k.firstAt} (${k.seen} in all): ${k.template.detail ?? ''}`.slice(0, 1000);
+      const said = phrase('audit.summary.more', { more, since: k.firstAt, count: k.seen, what: k.template.phrase ?? k.template.detail ?? '' });
+      const detail = english(said).slice(0, 1000);
       this.log.warn({ action: k.template.action, count: k.seen, since: k.firstAt }, `${k.seen} refusals (${k.template.action}) since ${k.firstAt}: ${k.template.detail ?? ''}`);
-      writes.push(this.emit({ ...k.template, ts: undefined, detail }));
+      writes.push(this.emit({ ...k.template, ts: undefined, detail, phrase: said }));
     }
     await Promise.all(writes);
   }

@@ -1,6 +1,6 @@
 // Call records: written once per call, searched by the UI and exported as CSV.
 import type { CallRecord, Direction, Trunk } from '../contracts/calls.js';
-import type { Params, Queryable } from './db.js';
+import type { Queryable } from './db.js';
 
 export interface CallQuery {
   /** Matches caller or callee number (prefix). */
@@ -29,30 +29,67 @@ export const fromRaw = (r: Raw): CallRecord => ({
   hangupCause: r.hangup_cause, recordingPath: r.recording_path, alarmId: r.alarm_id, recovered: r.recovered === 1,
 });
 
-export function whereFor(q: CallQuery): { sql: string; params: Params } {
+/** The search's order: newest first; calls of the same millisecond in the order they were written. */
+const ORDER = 'ORDER BY created_at DESC, rowid DESC';
+
+/**
+ * How a number search chooses its way (see CallsRepo.search). A number held by
+ * `commonNumber` calls or more is common; its search first reads the newest
+ * `recentWalk` calls passing the other filters; older matches are gathered
+ * and sorted up to `sparseMatches`, walked in time order beyond.
+ */
+export interface NumberSearchTuning {
+  commonNumber: number;
+  recentWalk: number;
+  sparseMatches: number;
+}
+
+export const NUMBER_SEARCH: NumberSearchTuning = { commonNumber: 50_000, recentWalk: 2000, sparseMatches: 20_000 };
+
+/** Numbers that start with `prefix`, as a range of the (BINARY-collated) number indexes: [prefix, prefix with its last character's successor). */
+export function prefixRange(prefix: string): [string, string] {
+  const last = prefix.codePointAt(prefix.length - 1) ?? 0;
+  return [prefix, `${prefix.slice(0, -1)}${String.fromCodePoint(last + 1)}`];
+}
+
+/**
+ * The index (migration 10) whose equality columns are exactly the filters
+ * set, in time order. Named, not left to the planner: without statistics it
+ * may take a date range over an equality and walk more calls than it must.
+ */
+export function timeIndexFor(q: Pick<CallQuery, 'zone' | 'direction' | 'cause'>): string {
+  const cols = [q.zone && 'zone', q.direction && 'direction', q.cause && 'cause'].filter(Boolean);
+  return cols.length ? `calls_${cols.join('_')}_time` : 'calls_created';
+}
+
+/**
+ * Every filter but the number, as SQL over the calls table: zone, direction
+ * and cause are equalities (each combination has an index in time order,
+ * migration 10), the dates and the page's cursor bound created_at. The
+ * cursor names a call by uuid; its rowid breaks ties of the same millisecond
+ * (a cursor whose call is gone keeps only what is strictly older).
+ */
+export function whereFor(q: CallQuery): { sql: string; params: unknown[]; index: string } {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (q.number) {
-    // '!' escapes LIKE's wildcards in what the user typed.
-    where.push("(caller_number LIKE ? ESCAPE '!' OR callee_number LIKE ? ESCAPE '!')");
-    const like = `${q.number.replace(/[!%_]/g, '!$&')}%`;
-    params.push(like, like);
-  }
   const add = (clause: string, ...values: unknown[]) => {
     where.push(clause);
     params.push(...values);
   };
+  if (q.zone) add('zone = ?', q.zone);
+  if (q.direction) add('direction = ?', q.direction);
+  if (q.cause) add('hangup_cause = ?', q.cause);
   if (q.from) add('created_at >= ?', q.from);
   if (q.to) add('created_at < ?', q.to);
-  if (q.cause) add('hangup_cause = ?', q.cause);
-  if (q.direction) add('direction = ?', q.direction);
-  if (q.zone) add('zone = ?', q.zone);
-  if (q.before) add('(created_at < ? OR (created_at = ? AND uuid < ?))', q.before.createdAt, q.before.createdAt, q.before.uuid);
-  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+  if (q.before) add('(created_at, rowid) < (?, coalesce((SELECT c.rowid FROM calls c WHERE c.uuid = ?), -1))', q.before.createdAt, q.before.uuid);
+  return { sql: where.join(' AND '), params, index: timeIndexFor(q) };
 }
 
 export class CallsRepo {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly tuning: NumberSearchTuning = NUMBER_SEARCH,
+  ) {}
 
   /** Insert once; a second record for the same uuid (after a resync) is ignored. Returns whether it was new. */
   async insert(c: CallRecord): Promise<boolean> {
@@ -85,9 +122,56 @@ export class CallsRepo {
     return r && fromRaw(r);
   }
 
+  /**
+   * One page of calls, newest first. Without a number, the index of exactly
+   * the filters set walks the calls in order and stops after the page.
+   *
+   * A number (a prefix of the caller's or the callee's number) has its own
+   * indexes, which also hold every other filter column: matches are found
+   * there without reading a table row, sorted as index entries (time, rowid),
+   * and only the page's rows are read. That costs an index entry per call of
+   * the number, so a number that a large share of the calls have (the
+   * dispatch desk, a short prefix) goes the other way: the newest calls
+   * passing the other filters are read in time order, where such a number
+   * soon fills a page; only when it does not are the older matches gathered
+   * through the number indexes — or, past `sparseMatches` of them, the walk
+   * goes on.
+   */
   async search(q: CallQuery): Promise<CallRecord[]> {
-    const { sql, params } = whereFor(q);
     const limit = Math.min(500, Math.max(1, q.limit ?? 50));
-    return (await this.db.all<Raw>(`SELECT ${COLS} FROM calls ${sql} ORDER BY created_at DESC, uuid DESC LIMIT ${limit}`, params)).map(fromRaw);
+    const rest = whereFor(q);
+    const where = (...terms: string[]) => {
+      const all = [...terms, ...(rest.sql ? [rest.sql] : [])];
+      return all.length ? `WHERE ${all.join(' AND ')}` : '';
+    };
+    const page = async (sql: string, params: unknown[], n = limit) => (await this.db.all<Raw>(`${sql} ${ORDER} LIMIT ${n}`, params)).map(fromRaw);
+    const inOrder = `calls INDEXED BY ${rest.index}`;
+    if (!q.number) return page(`SELECT ${COLS} FROM ${inOrder} ${where()}`, rest.params);
+
+    const { commonNumber, recentWalk, sparseMatches } = this.tuning;
+    const [lo, hi] = prefixRange(q.number);
+    const count = async (sql: string, params: unknown[], bound: number) => (await this.db.get<{ n: number }>(`SELECT count(*) AS n FROM (${sql} LIMIT ${bound})`, params))!.n;
+    /** Matches through the number indexes (older than a bound, when given), as index entries. */
+    const gather = (older?: { at: string; id: number }) => {
+      const extra = older ? ['(created_at, rowid) < (?, ?)'] : [];
+      const side = (col: 'caller' | 'callee') => `SELECT rowid AS id, created_at AS at FROM calls INDEXED BY calls_${col}_search ${where(`${col}_number >= ?`, `${col}_number < ?`, ...extra)}`;
+      const p = [lo, hi, ...(older ? [older.at, older.id] : []), ...rest.params];
+      return { all: `${side('caller')} UNION ALL ${side('callee')}`, distinct: `${side('caller')} UNION ${side('callee')}`, params: [...p, ...p] };
+    };
+    const sorted = (g: ReturnType<typeof gather>, n: number) => page(`SELECT ${COLS} FROM calls WHERE rowid IN (SELECT id FROM (${g.distinct}) ORDER BY at DESC, id DESC LIMIT ${n})`, g.params, n);
+    const walk = (bound: string, bp: unknown[], n: number) =>
+      page(`SELECT ${COLS} FROM ${inOrder} ${where('((caller_number >= ? AND caller_number < ?) OR (callee_number >= ? AND callee_number < ?))', bound)}`, [lo, hi, lo, hi, ...bp, ...rest.params], n);
+
+    // How many calls have the number at all, up to a bound: index entries only, no other filter.
+    const held = await count('SELECT 1 FROM calls INDEXED BY calls_caller_search WHERE caller_number >= ?1 AND caller_number < ?2 UNION ALL SELECT 1 FROM calls INDEXED BY calls_callee_search WHERE callee_number >= ?1 AND callee_number < ?2', [lo, hi], commonNumber);
+    if (held < commonNumber) return sorted(gather(), limit);
+    const edge = await this.db.get<{ at: string; id: number }>(`SELECT created_at AS at, rowid AS id FROM ${inOrder} ${where()} ${ORDER} LIMIT 1 OFFSET ${recentWalk - 1}`, rest.params);
+    if (!edge) return walk('1', [], limit);
+    const recent = await walk('(created_at, rowid) >= (?, ?)', [edge.at, edge.id], limit);
+    if (recent.length === limit) return recent;
+    const left = limit - recent.length;
+    const older = gather(edge);
+    const rows = (await count(older.all, older.params, sparseMatches)) < sparseMatches ? await sorted(older, left) : await walk('(created_at, rowid) < (?, ?)', [edge.at, edge.id], left);
+    return [...recent, ...rows];
   }
 }

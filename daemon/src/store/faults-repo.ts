@@ -1,11 +1,12 @@
 // Supervision faults (table faults, migration 5): at most one open row per key.
 import type { Fault } from '../contracts/faults.js';
 import type { Queryable } from './db.js';
+import { phraseFromColumn, phraseToColumn } from './phrase-column.js';
 
 interface Raw {
-  id: number; key: string; source: string; code: string; subject: string | null; detail: string; raised_at: string; cleared_at: string | null;
+  id: number; key: string; source: string; code: string; subject: string | null; detail: string; phrase: string | null; raised_at: string; cleared_at: string | null;
 }
-const fromRaw = (r: Raw): Fault => ({ id: r.id, key: r.key, source: r.source, code: r.code, subject: r.subject, detail: r.detail, raisedAt: r.raised_at, clearedAt: r.cleared_at });
+const fromRaw = (r: Raw): Fault => ({ id: r.id, key: r.key, source: r.source, code: r.code, subject: r.subject, detail: r.detail, phrase: phraseFromColumn(r.phrase), raisedAt: r.raised_at, clearedAt: r.cleared_at });
 
 export type NewFault = Omit<Fault, 'id' | 'raisedAt' | 'clearedAt'>;
 
@@ -19,13 +20,13 @@ export class FaultsRepo {
   async raise(f: NewFault, at: string): Promise<{ fault: Fault; fresh: boolean } | undefined> {
     const open = await this.openByKey(f.key);
     if (open) {
-      if (open.detail === f.detail) return undefined;
-      await this.db.run('UPDATE faults SET detail = ? WHERE id = ?', [f.detail, open.id]);
-      return { fault: { ...open, detail: f.detail }, fresh: false };
+      if (open.detail === f.detail && phraseToColumn(open.phrase) === phraseToColumn(f.phrase)) return undefined;
+      await this.db.run('UPDATE faults SET detail = ?, phrase = ? WHERE id = ?', [f.detail, phraseToColumn(f.phrase), open.id]);
+      return { fault: { ...open, detail: f.detail, phrase: f.phrase }, fresh: false };
     }
     const r = await this.db.get<Raw>(
-      'INSERT INTO faults(key, source, code, subject, detail, raised_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
-      [f.key, f.source, f.code, f.subject, f.detail, at],
+      'INSERT INTO faults(key, source, code, subject, detail, phrase, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *',
+      [f.key, f.source, f.code, f.subject, f.detail, phraseToColumn(f.phrase), at],
     );
     return { fault: fromRaw(r!), fresh: true };
   }

@@ -317,6 +317,47 @@ export const migrations: Migration[] = [
       CREATE INDEX uplink_commands_signed ON uplink_commands(signed_at);
     `,
   },
+  {
+    version: 12,
+    name: 'calls: an index in time order for every search filter and combination',
+    sql: `
+      -- The call search (CallsRepo.search) answers newest first, a page at a
+      -- time: ORDER BY created_at DESC, rowid DESC. An index whose equality
+      -- columns are exactly the filters set, followed by created_at (and the
+      -- rowid every index ends with), walks the matching calls already in that
+      -- order from the newest (or from the page's cursor, or the date range's
+      -- end) and stops after one page: no scan of the table, no sort of every
+      -- match. calls_created (created_at) serves the search without filters
+      -- and zone, direction and hangup cause, alone and in each combination,
+      -- get one each. The number filter (a prefix of the caller's or the callee's
+      -- number) walks a number index that also holds every other filter
+      -- column, so deciding whether a call matches needs no table row.
+      DROP INDEX calls_cause;
+      DROP INDEX calls_caller;
+      DROP INDEX calls_callee;
+      CREATE INDEX calls_zone_time ON calls(zone, created_at);
+      CREATE INDEX calls_direction_time ON calls(direction, created_at);
+      CREATE INDEX calls_cause_time ON calls(hangup_cause, created_at);
+      CREATE INDEX calls_zone_direction_time ON calls(zone, direction, created_at);
+      CREATE INDEX calls_zone_cause_time ON calls(zone, hangup_cause, created_at);
+      CREATE INDEX calls_direction_cause_time ON calls(direction, hangup_cause, created_at);
+      CREATE INDEX calls_zone_direction_cause_time ON calls(zone, direction, hangup_cause, created_at);
+      CREATE INDEX calls_caller_search ON calls(caller_number, created_at, zone, direction, hangup_cause);
+      CREATE INDEX calls_callee_search ON calls(callee_number, created_at, zone, direction, hangup_cause);
+    `,
+  },
+  {
+    version: 13,
+    name: 'faults, audit_log, sms: the detail as a phrase (key and parameters) beside the English',
+    sql: `
+      -- The detail texts the daemon writes were English only; each is now also
+      -- a phrase, JSON {"key": …, "params": {…}} of contracts/phrases, which the
+      -- web UI renders in the reader's language. NULL in rows written before.
+      ALTER TABLE faults ADD COLUMN phrase TEXT;
+      ALTER TABLE audit_log ADD COLUMN phrase TEXT;
+      ALTER TABLE sms ADD COLUMN phrase TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

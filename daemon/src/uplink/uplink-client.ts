@@ -20,6 +20,7 @@ import type { Store } from '../store/store.js';
 import { randomUUID } from 'node:crypto';
 import type { RegisterCommand } from '../contracts/commands.js';
 import { ENVELOPE_VERSION, topicRoot, type Envelope, type StatusMessage } from '../contracts/mqtt.js';
+import { phrase, phraseList } from '../contracts/phrases/index.js';
 import { registerBuiltins, type Backlog } from './builtin-commands.js';
 import { CommandProcessor, CommandRegistry, type CommandStats } from './commands.js';
 import type { CentralKey } from './command-auth.js';
@@ -149,7 +150,7 @@ export class UplinkClient implements Component {
     this.dropped = await droppedSoFar(this.d.store);
     await this.processor.start();
     if (!this.o.brokers.length) {
-      this.d.health.set('uplink', 'disabled', 'no broker configured (uplink.brokers)');
+      this.d.health.set('uplink', 'disabled', 'no broker configured (uplink.brokers)', phrase('health.uplink.none'));
       return;
     }
     try {
@@ -160,7 +161,7 @@ export class UplinkClient implements Component {
       // A configuration fault, not a reason to stop the appliance: say so and stay offline.
       const msg = `cannot read the uplink TLS files: ${(err as Error).message}`;
       this.d.log.error({ err }, msg);
-      this.d.health.set('uplink', 'down', msg);
+      this.d.health.set('uplink', 'down', msg, phrase('health.uplink.tls'));
       return;
     }
     this.offHealth = this.d.bus.on('health', () => this.scheduleStatus());
@@ -371,12 +372,16 @@ export class UplinkClient implements Component {
     const age = b.oldestTs ? Date.now() - Date.parse(b.oldestTs) : 0;
     const waiting = b.count ? `${b.count} messages waiting, oldest ${minutes(age)}` : 'nothing waiting';
     const dropped = b.dropped.call || b.dropped.event ? `; ${b.dropped.call} call records and ${b.dropped.event} events dropped over the backlog cap` : '';
+    const backlog = phraseList([
+      b.count ? phrase('uplink.backlog.waiting', { count: b.count, age: age < 60_000 ? phrase('dur.s', { n: Math.round(age / 1000) }) : phrase('dur.min', { n: Math.round(age / 60_000) }) }) : phrase('uplink.backlog.none'),
+      ...(b.dropped.call || b.dropped.event ? [phrase('uplink.backlog.dropped', { calls: b.dropped.call, events: b.dropped.event })] : []),
+    ]);
     if (this.stopping) return;
     if (this.connected) {
       const big = b.count > (this.o.backlogWarn ?? 1000);
-      this.d.health.set('uplink', big ? 'degraded' : 'ok', `connected to ${this.connectedTo}; ${big ? `draining: ${waiting}` : waiting}${dropped}`);
+      this.d.health.set('uplink', big ? 'degraded' : 'ok', `connected to ${this.connectedTo}; ${big ? `draining: ${waiting}` : waiting}${dropped}`, phrase(big ? 'health.uplink.draining' : 'health.uplink.ok', { broker: this.connectedTo ?? '?', backlog }));
     } else {
-      this.d.health.set('uplink', 'degraded', `not connected to central (${this.lastError}); ${waiting}${dropped}`);
+      this.d.health.set('uplink', 'degraded', `not connected to central (${this.lastError}); ${waiting}${dropped}`, phrase('health.uplink.offline', { backlog }));
     }
   }
 }

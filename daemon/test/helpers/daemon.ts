@@ -39,11 +39,19 @@ export interface DaemonHandle {
   setupToken: () => string | undefined;
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Ctrl-C in a terminal: SIGINT to the daemon's whole process group (started with `ownGroup`). */
+  interrupt(): Promise<number | null>;
 }
 
-export function writeConfig(dir: string, port: number, extra: Record<string, unknown> = {}): string {
+/**
+ * A test daemon's configuration. FreeSWITCH's event socket is a port this
+ * test allocated and nothing listens on, never the default 127.0.0.1:8021:
+ * a FreeSWITCH running on the machine must not be what the test talks to.
+ */
+export async function writeConfig(dir: string, port: number, extra: Record<string, unknown> = {}): Promise<string> {
   const file = join(dir, 'config.yaml');
-  writeFileSync(file, stringify({ site: 'test-site', node: 'test-node', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, log: { level: 'info' }, ...extra }));
+  const freeswitch = { host: '127.0.0.1', port: await freePort() };
+  writeFileSync(file, stringify({ site: 'test-site', node: 'test-node', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, freeswitch, log: { level: 'info' }, ...extra }));
   return file;
 }
 
@@ -59,12 +67,14 @@ export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: str
   });
 }
 
-export async function startDaemon(dir: string, opts: { extra?: Record<string, unknown>; env?: NodeJS.ProcessEnv; configFile?: string; port?: number; waitUp?: boolean } = {}): Promise<DaemonHandle> {
+/** `ownGroup`: the daemon leads a process group of its own, as a shell gives a command run in a terminal. */
+export async function startDaemon(dir: string, opts: { extra?: Record<string, unknown>; env?: NodeJS.ProcessEnv; configFile?: string; port?: number; waitUp?: boolean; ownGroup?: boolean } = {}): Promise<DaemonHandle> {
   const port = opts.port ?? (await freePort());
-  const configFile = opts.configFile ?? writeConfig(dir, port, opts.extra);
+  const configFile = opts.configFile ?? (await writeConfig(dir, port, opts.extra));
   const proc = spawn(process.execPath, [BIN, 'run', '--config', configFile], {
     env: { ...process.env, CALLPOINT_FROM_SOURCE: '1', NOTIFY_SOCKET: '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.ownGroup === true,
   });
   let out = '', err = '', partial = '';
   const lines: LogLine[] = [];
@@ -105,6 +115,11 @@ export async function startDaemon(dir: string, opts: { extra?: Record<string, un
     },
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+    async interrupt() {
+      if (!opts.ownGroup) throw new Error('interrupt() needs startDaemon(…, { ownGroup: true })');
+      if (proc.exitCode === null && proc.signalCode === null) process.kill(-proc.pid!, 'SIGINT');
       return exited;
     },
   };

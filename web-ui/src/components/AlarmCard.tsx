@@ -6,7 +6,7 @@ import { formatDuration } from '../format';
 import { t } from '../i18n';
 import type { Alarm, CallPoint } from '../types';
 import type { Feedback } from './Feedback';
-import { AlarmStateBadge, alarmTone, byVia, openSeconds, pointLabel, TestBadge, When } from './AlarmParts';
+import { AlarmStateBadge, alarmTone, byVia, openSeconds, pointLabel, targetText, TestBadge, When } from './AlarmParts';
 
 interface AlarmCardProps {
   alarm: Alarm;
@@ -80,7 +80,7 @@ export function AlarmCard({ alarm: a, point, canHandle, now, onResult }: AlarmCa
         )}
         {a.target && (
           <Fact label={targetLabel} testid="alarm-target">
-            {a.target}
+            {targetText(a.target)}
           </Fact>
         )}
         {a.attempts > 0 && (

@@ -59,3 +59,14 @@ export function openSeconds(a: Alarm, now: number): number {
   const end = a.clearedAt ? Date.parse(a.clearedAt) : now;
   return (end - Date.parse(a.raisedAt)) / 1000;
 }
+
+/**
+ * Whom an alarm calls, in the page's language. The daemon names a target of
+ * the escalation plan as "extension 8000", "GSM +86…" or "<gateway> <number>"
+ * (alarms/escalation.ts, describeTarget); a gateway's name is an id and stays.
+ */
+export function targetText(target: string): string {
+  const m = /^(extension|GSM) (\S+)$/.exec(target);
+  if (!m) return target;
+  return t(m[1] === 'extension' ? 'alarms.targetExtension' : 'alarms.targetGsm', { number: m[2] });
+}

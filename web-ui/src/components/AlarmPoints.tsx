@@ -4,19 +4,17 @@
 import { useState } from 'preact/hooks';
 import * as api from '../api';
 import { t } from '../i18n';
-import type { Alarm, CallPoint, SelfTestResult } from '../types';
+import type { Alarm, AlarmList, CallPoint, SelfTestResult } from '../types';
 import { AlarmStateBadge } from './AlarmParts';
 import { FeedbackView, type Feedback } from './Feedback';
 import { SelfTestPanel } from './SelfTest';
-
-import { currentSimulation } from '../alarms';
 
 interface AlarmPointsProps {
   points: CallPoint[];
   /** Open alarms, worst first: the first one of a point is the one shown. */
   open: Alarm[];
-  /** Simulation mode, and the user may use it. */
-  sim: boolean;
+  /** Simulation mode, when the user may use it: the simulated dispatch desk and its acknowledge key. */
+  simulation: AlarmList['simulation'];
   /** The user may run self-tests. */
   canTest: boolean;
   /** The last self-test. */
@@ -25,10 +23,11 @@ interface AlarmPointsProps {
   onPressed: () => void;
 }
 
-export function AlarmPoints({ points, open, sim, canTest, selfTest, onPressed }: AlarmPointsProps) {
+export function AlarmPoints({ points, open, simulation, canTest, selfTest, onPressed }: AlarmPointsProps) {
+  const sim = simulation !== null;
   // The simulated dispatch desk and the key that acknowledges, as the daemon reports them.
-  const DISPATCHER = currentSimulation()?.dispatcher ?? '8000';
-  const ACK_KEY = currentSimulation()?.ackDigit ?? '5';
+  const DISPATCHER = simulation?.dispatcher ?? '8000';
+  const ACK_KEY = simulation?.ackDigit ?? '5';
   const [busy, setBusy] = useState(false);
   const [feedback, setFeedback] = useState<Feedback | null>(null);
 
@@ -75,7 +74,7 @@ export function AlarmPoints({ points, open, sim, canTest, selfTest, onPressed }:
       )}
       <SelfTestPanel result={selfTest} points={points} />
       <div class="table-wrap">
-        <table class="table points">
+        <table class="table points table-cards">
           <thead>
             <tr>
               <th scope="col">{t('alarms.point')}</th>
@@ -100,10 +99,10 @@ export function AlarmPoints({ points, open, sim, canTest, selfTest, onPressed }:
               return (
                 <tr key={p.id} data-testid="point-row" data-id={p.id} data-state={alarm ? (alarm.test ? 'test' : 'alarm') : 'idle'}>
                   <th scope="row">{p.label || p.id}</th>
-                  <td>{p.location || <span class="muted">{t('common.none')}</span>}</td>
-                  <td>{p.zone || <span class="muted">{t('common.none')}</span>}</td>
-                  <td class="mono">{p.input}</td>
-                  <td>
+                  <td data-label={t('alarms.location')}>{p.location || <span class="muted">{t('common.none')}</span>}</td>
+                  <td data-label={t('alarms.zone')}>{p.zone || <span class="muted">{t('common.none')}</span>}</td>
+                  <td class="mono" data-label={t('alarms.input')}>{p.input}</td>
+                  <td data-label={t('alarms.state')}>
                     {alarm?.test ? (
                       <span class="badges">
                         <span class="badge badge-info">{t('selfTest.testing')}</span>
@@ -120,7 +119,7 @@ export function AlarmPoints({ points, open, sim, canTest, selfTest, onPressed }:
                     )}
                   </td>
                   {canTest && (
-                    <td>
+                    <td data-label={t('selfTest.column')}>
                       <button
                         type="button"
                         class="btn btn-small"
@@ -133,7 +132,7 @@ export function AlarmPoints({ points, open, sim, canTest, selfTest, onPressed }:
                     </td>
                   )}
                   {sim && (
-                    <td>
+                    <td data-label={t('alarms.sim')}>
                       <button
                         type="button"
                         class="btn btn-small"

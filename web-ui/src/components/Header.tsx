@@ -1,23 +1,47 @@
+import { useState } from 'preact/hooks';
+import { askNotifications, rememberAsked, shouldOfferNotifications } from '../alarm-alerts';
+import { muteTone, unmuteTone, useTone } from '../alarm-tone';
+import { formatTime, labelOf } from '../format';
 import { t } from '../i18n';
 import { HREF, type Route } from '../router';
 import type { StreamStatus } from '../sse';
-import { canSeeAudit, canSeeUsers, type Health, type SessionUser } from '../types';
+import { canSeeAudit, canSeeUsers, type Alarm, type CallPoint, type Health, type SessionUser } from '../types';
 import { LangSwitch } from './LangSwitch';
-import { StatusBadge } from './StatusBadge';
 
 interface HeaderProps {
   health: Health | null;
   user: SessionUser | null;
   live: StreamStatus;
   route: Route;
-  /** Open alarms (not tests): a red banner on every page while there are any. */
-  openAlarms: number;
+  /** Open alarms (not tests), worst first: a red banner on every page while there are any. */
+  openAlarms: Alarm[];
+  points: CallPoint[];
   /** Open supervision faults: an amber count beside the status (less urgent than an alarm). */
   openFaults: number;
   onLogout: () => void;
 }
 
-export function Header({ health, user, live, route, openAlarms, openFaults, onLogout }: HeaderProps) {
+export type OverallState = 'ok' | 'alarm' | 'fault' | 'degraded' | 'down' | 'offline' | 'unknown';
+
+/**
+ * The one state the header shows: green only when the appliance says it is
+ * healthy, no alarm and no fault is open, and this page is receiving live
+ * updates — anything less is said, the worst first.
+ */
+export function overallState(health: Health | null, live: StreamStatus, openAlarms: number, openFaults: number): OverallState {
+  if (live !== 'live') return 'offline';
+  if (openAlarms > 0) return 'alarm';
+  if (!health) return 'unknown';
+  if (health.status === 'down') return 'down';
+  if (openFaults > 0) return 'fault';
+  if (health.status === 'degraded') return 'degraded';
+  return 'ok';
+}
+
+const PILL_CLASS: Record<OverallState, string> = { ok: 'badge-ok', alarm: 'badge-alarm', fault: 'badge-degraded', degraded: 'badge-degraded', down: 'badge-down', offline: 'badge-offline', unknown: 'badge-unknown' };
+
+export function Header({ health, user, live, route, openAlarms, points, openFaults, onLogout }: HeaderProps) {
+  const overall = overallState(health, live, openAlarms.length, openFaults);
   return (
     <header class="topbar">
       <div class="topbar-row">
@@ -31,9 +55,11 @@ export function Header({ health, user, live, route, openAlarms, openFaults, onLo
             </span>
           )}
         </div>
-        {user && health && (
+        {user && (
           <a href={HREF.dashboard} class="topbar-status" title={t('dashboard.overall')}>
-            <StatusBadge status={health.status} />
+            <span class={`badge ${PILL_CLASS[overall]}`} data-testid="overall-pill" data-state={overall}>
+              {t(`overall.${overall}`)}
+            </span>
           </a>
         )}
         {user && openFaults > 0 && (
@@ -58,8 +84,9 @@ export function Header({ health, user, live, route, openAlarms, openFaults, onLo
           </button>
         )}
       </div>
-      {user && openAlarms > 0 && <AlarmBanner count={openAlarms} />}
+      {user && openAlarms.length > 0 && <AlarmBanner open={openAlarms} points={points} />}
       {user && <Nav role={user.role} route={route} openFaults={openFaults} />}
+      {user && <NotificationOffer />}
     </header>
   );
 }
@@ -72,12 +99,53 @@ function LiveIndicator({ status }: { status: StreamStatus }) {
   );
 }
 
-function AlarmBanner({ count }: { count: number }) {
+/** The newest alarm by name, how many are open, and the tone: playing (mute it), muted (until when), or blocked by the browser. */
+function AlarmBanner({ open, points }: { open: Alarm[]; points: CallPoint[] }) {
+  const tone = useTone();
+  const count = open.length;
+  const newest = open.reduce((x, y) => (y.raisedAt > x.raisedAt ? y : x));
+  const label = points.find((p) => p.id === newest.pointId)?.label || newest.pointId;
   return (
     <div class="alarm-banner" role="alert">
-      <a href={HREF.alarms} data-testid="alarm-banner" data-count={count}>
-        {t(count === 1 ? 'alarms.bannerOne' : 'alarms.banner', { count })}
-      </a>
+      <div class="alarm-banner-row">
+        <a href={HREF.alarms} data-testid="alarm-banner" data-count={count} data-newest={newest.id}>
+          <strong>{t('alarms.bannerNewest', { label, state: labelOf('alarmState', newest.state) })}</strong>
+          <span class="alarm-banner-count">{t(count === 1 ? 'alarms.bannerOne' : 'alarms.banner', { count })}</span>
+        </a>
+        <span class="alarm-tone" data-testid="alarm-tone" data-state={tone.state} data-audio={tone.audio}>
+          {tone.state === 'playing' && (
+            <button type="button" class="btn btn-header" data-testid="alarm-mute" onClick={() => muteTone()}>
+              {t('tone.mute')}
+            </button>
+          )}
+          {tone.state === 'muted' && tone.mutedUntil !== null && (
+            <>
+              <span>{t('tone.mutedUntil', { time: formatTime(tone.mutedUntil) })}</span>{' '}
+              <button type="button" class="btn btn-header" data-testid="alarm-unmute" onClick={unmuteTone}>
+                {t('tone.unmute')}
+              </button>
+            </>
+          )}
+          {tone.state === 'blocked' && <span data-testid="tone-blocked">{t('tone.blocked')}</span>}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+/** Desktop notifications for alarms while the tab is in the background: offered once, asked only when the user says yes. */
+function NotificationOffer() {
+  const [offer, setOffer] = useState(shouldOfferNotifications);
+  if (!offer) return null;
+  return (
+    <div class="notify-offer" data-testid="notify-offer">
+      <span>{t('notify.offer')}</span>
+      <button type="button" class="btn btn-header" data-testid="notify-allow" onClick={() => void askNotifications().then(() => setOffer(false))}>
+        {t('notify.allow')}
+      </button>
+      <button type="button" class="btn btn-header btn-quiet" data-testid="notify-later" onClick={() => (rememberAsked(), setOffer(false))}>
+        {t('notify.later')}
+      </button>
     </div>
   );
 }

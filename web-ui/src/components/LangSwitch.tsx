@@ -12,7 +12,7 @@ export function LangSwitch() {
         value={getLang()}
         onChange={(e) => {
           const v = e.currentTarget.value;
-          if (isLang(v)) setLang(v);
+          if (isLang(v)) void setLang(v);
         }}
       >
         {LANGS.map((l) => (

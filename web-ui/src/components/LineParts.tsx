@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { formatDateTime, labelOf } from '../format';
 import { t } from '../i18n';
 import type { LineCardView, LineFault, LinePortView, ModemView } from '../types';
+import { Said } from './Said';
 import { SimPinForm } from './SimPin';
 
 /** Badge colour of a modem's or line card's state. */
@@ -11,6 +12,7 @@ const STATE_CLASS: Record<string, string> = {
   ok: 'badge-ok',
   fault: 'badge-down',
   starting: 'badge-degraded',
+  degraded: 'badge-degraded',
 };
 
 const SIM_CLASS: Record<string, string> = { ready: 'badge-ok', pin: 'badge-down', puk: 'badge-down', absent: 'badge-down' };
@@ -54,7 +56,12 @@ export function LineFaults({ faults, testid }: { faults: LineFault[]; testid: st
       {faults.map((f, i) => (
         <li key={`${f.code}-${i}`} data-code={f.code}>
           <strong>{labelOf('faultCode', f.code)}</strong>
-          {f.detail && <span class="muted"> — {f.detail}</span>}
+          {f.detail && (
+            <span class="muted">
+              {' — '}
+              <Said phrase={f.phrase} detail={f.detail} />
+            </span>
+          )}
         </li>
       ))}
     </ul>
@@ -137,14 +144,26 @@ function PortRow({ port: p }: { port: LinePortView }) {
   );
 }
 
+/** The card as a whole: answering but with a port at fault (a cut line, no battery) is degraded, not OK. */
+export function cardStatus(c: LineCardView): LineCardView['status'] | 'degraded' {
+  return c.status === 'ok' && c.ports.some((p) => p.faults?.length) ? 'degraded' : c.status;
+}
+
 export function LineCardPanel({ card: c }: { card: LineCardView }) {
+  const status = cardStatus(c);
   return (
-    <article class={`card line-card card-${c.status === 'ok' ? 'ok' : c.status === 'fault' ? 'down' : 'degraded'}`} data-testid="linecard-card" data-id={c.id} data-status={c.status}>
+    <article class={`card line-card card-${status === 'ok' ? 'ok' : status === 'fault' ? 'down' : 'degraded'}`} data-testid="linecard-card" data-id={c.id} data-status={status}>
       <div class="card-head">
         <h3>{t('lines.lineCard', { id: c.id })}</h3>
-        <span class={`badge ${STATE_CLASS[c.status] ?? ''}`}>{labelOf('lineCardStatus', c.status)}</span>
+        <span class={`badge ${STATE_CLASS[status] ?? ''}`} data-testid="linecard-status">
+          {labelOf('lineCardStatus', status)}
+        </span>
       </div>
-      {c.detail && <p class="detail">{c.detail}</p>}
+      {c.detail && (
+        <p class="detail">
+          <Said phrase={c.phrase} detail={c.detail} />
+        </p>
+      )}
       <dl class="ids">
         <dt>{t('lines.model')}</dt>
         <dd>{orNone(c.model)}</dd>

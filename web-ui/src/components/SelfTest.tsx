@@ -5,6 +5,7 @@ import { labelOf } from '../format';
 import { t } from '../i18n';
 import type { CallPoint, SelfTestResult } from '../types';
 import { When } from './AlarmParts';
+import { Said } from './Said';
 
 /** The daemon gives central's broker 10 minutes; after that a result without an outcome was interrupted. */
 const WAIT_MAX_MS = 15 * 60_000;
@@ -34,6 +35,12 @@ export function useSelfTestPoll(st: SelfTestResult | null, reload: () => void): 
   }, [waiting, reload]);
 }
 
+/** Who ran it, by name and the role they had (a person), or the schedule or central. */
+function runBy(st: SelfTestResult): string {
+  if (st.source !== 'technician' || !st.by) return labelOf('selfTestSource', st.source);
+  return st.role ? t('selfTest.runByRole', { user: st.by, role: t(`role.${st.role}`) }) : t('selfTest.runByUser', { user: st.by });
+}
+
 export function SelfTestPanel({ result: st, points }: { result: SelfTestResult | null; points: CallPoint[] }) {
   const outcome = st ? outcomeOf(st) : null;
   const point = st && points.find((p) => p.id === st.pointId);
@@ -51,11 +58,17 @@ export function SelfTestPanel({ result: st, points }: { result: SelfTestResult |
               {t(`selfTest.${outcome}`)}
             </span>
             <strong>{point?.label || st.pointId}</strong>
-            <span class="muted">{labelOf('selfTestSource', st.source)}</span>
+            <span class="muted" data-testid="self-test-by">
+              {runBy(st)}
+            </span>
             <When iso={st.startedAt} />
             <span class="mono muted">{st.alarmId}</span>
           </span>
-          {st.detail && <p class="detail">{st.detail}</p>}
+          {st.detail && (
+            <p class="detail">
+              <Said phrase={st.phrase} detail={st.detail} />
+            </p>
+          )}
         </div>
       )}
       <p class="muted self-test-note">{t('selfTest.intro')}</p>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { openAlarms, recentAlarms, type AlarmStore } from '../alarms';
 import { AlarmCard } from '../components/AlarmCard';
 import { AlarmPoints } from '../components/AlarmPoints';
@@ -12,10 +12,8 @@ import type { Alarm, CallPoint } from '../types';
 interface AlarmsProps {
   /** Kept current by App (stream events, reload after a reconnect). */
   store: AlarmStore;
-  /** Technician or admin: acknowledge and clear. */
+  /** Technician or admin: acknowledge and clear, and in simulation mode press the simulated points. */
   canHandle: boolean;
-  /** Whether the simulation routes exist; null when the user may not use them. */
-  detectSimulation: (() => Promise<boolean | null>) | null;
   /** Technician or admin: self-test a point. */
   canTest: boolean;
 }
@@ -25,23 +23,21 @@ function notConfigured(store: AlarmStore): boolean {
   return store.error?.status === 404 && store.error.error.startsWith('no such API route');
 }
 
-export function Alarms({ store, canHandle, detectSimulation, canTest }: AlarmsProps) {
+export function Alarms({ store, canHandle, canTest }: AlarmsProps) {
   useTitle(t('alarms.title'));
   const [feedback, setFeedback] = useState<Feedback | null>(null);
-  const [sim, setSim] = useState(false);
-
-  useEffect(() => {
-    if (!detectSimulation) return;
-    let live = true;
-    void detectSimulation().then((on) => live && setSim(on === true));
-    return () => {
-      live = false;
-    };
-  }, [detectSimulation]);
+  const sim = canHandle ? store.simulation : null;
 
   useSelfTestPoll(store.selfTest, store.reload);
 
   const open = openAlarms(store.alarms);
+  // What was said about the last alarm (acknowledged, cleared) is not about the next one: a new alarm ends it.
+  const known = useRef(new Set(open.map((a) => a.id)));
+  const openIds = open.map((a) => a.id).join();
+  useEffect(() => {
+    if (open.some((a) => !known.current.has(a.id))) setFeedback(null);
+    known.current = new Set(open.map((a) => a.id));
+  }, [openIds]);
   const recent = recentAlarms(store.alarms);
   useTick(open.length > 0 ? 1000 : 0); // the "open for" timers
   const now = Date.now();
@@ -118,7 +114,7 @@ export function Alarms({ store, canHandle, detectSimulation, canTest }: AlarmsPr
       <AlarmPoints
         points={store.points}
         open={open}
-        sim={sim}
+        simulation={sim}
         canTest={canTest}
         selfTest={store.selfTest}
         onPressed={store.reload}

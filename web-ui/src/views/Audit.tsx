@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api';
 import { FeedbackView, type Feedback } from '../components/Feedback';
-import { formatDateTime } from '../format';
+import { Said } from '../components/Said';
+import { formatDateTime, labelOf } from '../format';
 import { useTitle } from '../hooks';
 import { t } from '../i18n';
 import type { AuditEntry, AuditOutcome, AuditPage, Subscribe } from '../types';
@@ -109,7 +110,7 @@ export function Audit({ subscribe, streamEpoch }: AuditProps) {
               </tr>
             )}
             {entries.map((e) => (
-              <tr key={e.id} data-testid="audit-row" data-id={String(e.id)} data-outcome={e.outcome}>
+              <tr key={e.id} data-testid="audit-row" data-id={String(e.id)} data-outcome={e.outcome} data-action={e.action}>
                 <td class="nowrap">
                   <time dateTime={e.ts} title={e.ts}>
                     {formatDateTime(e.ts)}
@@ -117,14 +118,16 @@ export function Audit({ subscribe, streamEpoch }: AuditProps) {
                 </td>
                 <td>{e.username ?? <span class="muted">{t('common.none')}</span>}</td>
                 <td class="mono">{e.ip}</td>
-                <td class="mono">{e.action}</td>
+                <td>
+                  <span title={e.action}>{labelOf('auditAction', e.action)}</span>
+                </td>
                 <td>{e.target ?? <span class="muted">{t('common.none')}</span>}</td>
                 <td>
                   <span class={`badge ${OUTCOME_CLASS[e.outcome] ?? 'badge-unknown'}`}>
                     {e.outcome in OUTCOME_CLASS ? t(`audit.outcome.${e.outcome}`) : String(e.outcome)}
                   </span>
                 </td>
-                <td class="detail">{e.detail ?? ''}</td>
+                <td class="detail">{e.detail ? <Said phrase={e.phrase} detail={e.detail} /> : ''}</td>
               </tr>
             ))}
           </tbody>

@@ -15,6 +15,7 @@ const DEVICE_CLASS: Record<string, string> = { ok: 'badge-ok', fault: 'badge-dow
 
 interface BoardProps {
   subscribe: Subscribe;
+  /** 0 until the event stream first connects, then one more at each reconnect: fetched at each (changes may have been missed). */
   streamEpoch: number;
 }
 
@@ -30,7 +31,9 @@ export function Board({ subscribe, streamEpoch }: BoardProps) {
     setBoard(r.data);
   }, []);
 
-  useEffect(() => void load(), [load, streamEpoch]);
+  useEffect(() => {
+    if (streamEpoch > 0) void load();
+  }, [load, streamEpoch]);
   useEffect(() => subscribe('board', (b) => setBoard(b)), [subscribe]);
 
   const title = <h1 id="page-title">{t('board.title')}</h1>;

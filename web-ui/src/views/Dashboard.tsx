@@ -1,8 +1,8 @@
+import { Said } from '../components/Said';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatPercent, formatTemp, formatTime, formatUptime } from '../format';
 import { useTick, useTitle } from '../hooks';
-import catalogEn from '../locales/en';
-import { t, type MessageKey } from '../i18n';
+import { hasMessage, t } from '../i18n';
 import { COMPONENTS, type ComponentHealth, type Health } from '../types';
 
 interface DashboardProps {
@@ -99,7 +99,7 @@ function Fact(props: { label: string; value: string; testid?: string }) {
 
 function componentLabel(name: string): string {
   const key = `component.${name}`;
-  return key in catalogEn ? t(key as MessageKey) : name;
+  return hasMessage(key) ? t(key) : name;
 }
 
 function ComponentCard({ name, health }: { name: string; health: ComponentHealth | undefined }) {
@@ -110,7 +110,7 @@ function ComponentCard({ name, health }: { name: string; health: ComponentHealth
         <h3>{componentLabel(name)}</h3>
         <StatusBadge status={status} />
       </div>
-      <p class="detail">{health?.detail || t('common.none')}</p>
+      <p class="detail">{health?.detail ? <Said phrase={health.phrase} detail={health.detail} /> : t('common.none')}</p>
     </article>
   );
 }

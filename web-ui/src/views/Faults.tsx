@@ -1,7 +1,9 @@
 // Supervision faults: what is broken now (cards) and the history (table).
-// Source and code are translated; the detail comes from the daemon in English.
+// Source and code are translated; the detail is shown in the reader's
+// language from the phrase the daemon sends with it.
 import { When } from '../components/AlarmParts';
 import { FeedbackView } from '../components/Feedback';
+import { Said } from '../components/Said';
 import type { FaultStore } from '../faults';
 import { formatUptime, labelOf } from '../format';
 import { useTick, useTitle } from '../hooks';
@@ -82,7 +84,9 @@ function FaultCard({ fault, now }: { fault: Fault; now: number }) {
         </h3>
         <span class="badge badge-degraded">{labelOf('faultSource', fault.source)}</span>
       </div>
-      <p class="detail">{fault.detail}</p>
+      <p class="detail">
+        <Said phrase={fault.phrase} detail={fault.detail} />
+      </p>
       <p class="fault-since">
         {t('faults.since')} <When iso={fault.raisedAt} />{' '}
         <span class="muted">({formatUptime((now - Date.parse(fault.raisedAt)) / 1000)})</span>
@@ -107,7 +111,9 @@ function FaultRow({ fault }: { fault: Fault }) {
           <FaultName fault={fault} />
         </span>
       </td>
-      <td class="detail">{fault.detail}</td>
+      <td class="detail">
+        <Said phrase={fault.phrase} detail={fault.detail} />
+      </td>
     </tr>
   );
 }

@@ -9,6 +9,7 @@ import { When } from '../components/AlarmParts';
 import { FeedbackView } from '../components/Feedback';
 import { LineCardPanel, ModemCard } from '../components/LineParts';
 import { LineTests } from '../components/LineTests';
+import { Said } from '../components/Said';
 import { labelOf } from '../format';
 import { useTitle } from '../hooks';
 import { t } from '../i18n';
@@ -38,6 +39,7 @@ function upsertSms(list: Sms[], s: Sms): Sms[] {
 
 interface LinesProps {
   subscribe: Subscribe;
+  /** 0 until the event stream first connects, then one more at each reconnect: fetched at each (changes may have been missed). */
   streamEpoch: number;
   /** Technician or admin: the test SMS and USSD forms. */
   canTest: boolean;
@@ -72,7 +74,9 @@ export function Lines({ subscribe, streamEpoch, canTest, canEnterPin }: LinesPro
     setSms(list);
   }, []);
 
-  useEffect(() => void load(), [load, streamEpoch]);
+  useEffect(() => {
+    if (streamEpoch > 0) void load();
+  }, [load, streamEpoch]);
 
   useEffect(() => {
     const offLines = subscribe('lines', (l) => {
@@ -195,7 +199,7 @@ function SmsLog({ sms }: { sms: Sms[] }) {
                   <span class={`badge ${SMS_CLASS[s.status] ?? ''}`} title={s.updatedAt}>
                     {labelOf('smsStatus', s.status)}
                   </span>
-                  {s.detail && <span class="sub muted">{s.detail}</span>}
+                  {s.detail && <Said class="sub muted" phrase={s.phrase} detail={s.detail} />}
                 </td>
                 <td class="mono">{s.alarmId ?? <span class="muted">{t('common.none')}</span>}</td>
               </tr>

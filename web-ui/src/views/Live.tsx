@@ -25,7 +25,7 @@ const byNewest = (a: LiveChannel, b: LiveChannel) =>
 interface LiveProps {
   /** Live events from the event stream (this page uses `channel`). */
   subscribe: Subscribe;
-  /** Increases each time the event stream (re)connects: changes may have been missed. */
+  /** 0 until the event stream first connects, then one more at each reconnect: fetched at each (changes may have been missed). */
   streamEpoch: number;
   /** FreeSWITCH's health: when it changes, so may `connected`, which has no event of its own. */
   fsStatus: ComponentStatus | undefined;
@@ -62,7 +62,7 @@ export function Live({ subscribe, streamEpoch, fsStatus }: LiveProps) {
 
   // On arrival, after a stream reconnect, and when FreeSWITCH comes or goes.
   useEffect(() => {
-    void load();
+    if (streamEpoch > 0) void load();
   }, [load, streamEpoch, fsStatus]);
 
   useEffect(

@@ -42,7 +42,7 @@ export function Users({ me }: { me: SessionUser }) {
 
       {users && (
         <div class="table-wrap">
-          <table class="table">
+          <table class="table table-cards">
             <thead>
               <tr>
                 <th scope="col">{t('common.username')}</th>
@@ -150,7 +150,7 @@ function UserRow(props: {
         {user.username}
         {isSelf && <span class="muted"> {t('users.you')}</span>}
       </th>
-      <td>
+      <td data-label={t('common.role')}>
         <form class="inline" onSubmit={saveRole}>
           <label for={`${id}-role`} class="sr-only">
             {t('users.changeRole', { user: user.username })}
@@ -176,16 +176,16 @@ function UserRow(props: {
           )}
         </form>
       </td>
-      <td>{formatDateTime(user.createdAt)}</td>
-      <td>{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : <span class="muted">{t('users.never')}</span>}</td>
-      <td>
+      <td data-label={t('users.created')}>{formatDateTime(user.createdAt)}</td>
+      <td data-label={t('users.lastLogin')}>{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : <span class="muted">{t('users.never')}</span>}</td>
+      <td data-label={t('users.state')}>
         {user.locked ? (
           <span class="badge badge-down">{t('users.locked')}</span>
         ) : (
           <span class="badge badge-ok">{t('users.active')}</span>
         )}
       </td>
-      <td class="actions">
+      <td class="actions" data-label={t('common.actions')}>
         {mode === 'idle' && (
           <div class="btn-row">
             <button

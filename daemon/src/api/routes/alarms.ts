@@ -69,7 +69,7 @@ export function alarmRoutes(d: ApiDeps): RouteDef[] {
           return;
         }
         // A test alarm through the store to central, nobody called; the outcome shows in GET /api/alarms.
-        const t = await selfTest.begin(id, 'technician', ctx.actor.username ?? 'technician');
+        const t = await selfTest.begin(id, 'technician', { name: ctx.actor.username ?? 'technician', role: ctx.actor.role });
         void t.done.catch(() => undefined);
         const body: SelfTestStarted = { alarmId: t.alarmId };
         res.status(202).json(body);

@@ -3,6 +3,7 @@
 import type { Request, Response } from 'express';
 import type { CallQuery } from '../../store/calls-repo.js';
 import type { CallRecord } from '../../contracts/calls.js';
+import { csvTime, streamCsv, type CsvColumns } from '../csv.js';
 import type { ApiDeps, RouteDef } from '../route.js';
 
 class BadQuery extends Error {}
@@ -60,20 +61,13 @@ function parseQuery(req: Request): CallQuery {
 
 const cursor = (c: CallRecord) => `${c.createdAt}|${c.uuid}`;
 
-const CSV_COLUMNS: Array<[string, (c: CallRecord) => string | number | boolean | null]> = [
+/** The CSV's columns; times in the site's zone with their offset (2026-11-25 09:30:00+08:00). */
+const csvColumns = (tz: string): CsvColumns<CallRecord> => [
   ['uuid', (c) => c.uuid], ['direction', (c) => c.direction], ['caller_number', (c) => c.callerNumber], ['caller_name', (c) => c.callerName],
   ['callee_number', (c) => c.calleeNumber], ['callee_name', (c) => c.calleeName], ['zone', (c) => c.zone], ['trunk', (c) => c.trunk],
-  ['created_at', (c) => c.createdAt], ['answered_at', (c) => c.answeredAt], ['ended_at', (c) => c.endedAt], ['duration_s', (c) => c.durationS],
+  ['created_at', (c) => csvTime(c.createdAt, tz)], ['answered_at', (c) => csvTime(c.answeredAt, tz)], ['ended_at', (c) => csvTime(c.endedAt, tz)], ['duration_s', (c) => c.durationS],
   ['billsec_s', (c) => c.billsecS], ['hangup_cause', (c) => c.hangupCause], ['recording', (c) => c.recordingPath], ['alarm_id', (c) => c.alarmId], ['recovered', (c) => c.recovered],
 ];
-
-/** RFC 4180 quoting; a cell that a spreadsheet would run as a formula is defused with a leading quote. */
-export function csvCell(v: string | number | boolean | null): string {
-  if (v === null) return '';
-  let s = String(v);
-  if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 /** The parsed filters, or undefined after answering 400 naming the bad one. */
 function queryOrReply(req: Request, res: Response): CallQuery | undefined {
@@ -108,21 +102,11 @@ export function callRoutes(d: ApiDeps): RouteDef[] {
       handler: async (req, res) => {
         const q = queryOrReply(req, res);
         if (!q) return;
-        const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
-        res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="calls-${stamp}.csv"` });
-        // A byte-order mark so spreadsheet programs read Chinese names as UTF-8.
-        res.write(`\uFEFF${CSV_COLUMNS.map(([h]) => h).join(',')}\r\n`);
-        let page: CallRecord[];
-        let before = q.before;
-        let closed = false;
-        res.on('close', () => (closed = true));
-        do {
-          page = await d.store.calls.search({ ...q, before, limit: 500 });
-          const text = page.map((c) => CSV_COLUMNS.map(([, get]) => csvCell(get(c))).join(',')).join('\r\n');
-          if (text && !res.write(`${text}\r\n`)) await new Promise((r) => res.once('drain', r));
-          before = page.length ? { createdAt: page[page.length - 1]!.createdAt, uuid: page[page.length - 1]!.uuid } : undefined;
-        } while (page.length === 500 && !closed);
-        res.end();
+        const tz = d.timeZone ?? 'UTC';
+        await streamCsv<CallRecord>(res, {
+          what: 'calls', site: d.health.snapshot().site, tz, columns: csvColumns(tz), pageSize: 500,
+          next: (last) => d.store.calls.search({ ...q, before: last ? { createdAt: last.createdAt, uuid: last.uuid } : q.before, limit: 500 }),
+        });
       },
     },
     {

@@ -4,6 +4,7 @@
 import { hasRole } from '../../accounts/actor.js';
 import { simCardBody, simNetworkBody, simPinBody, simPortBody, simSmsBody, testSmsBody, ussdBody, type LinesList, type LinesView, type SimPinResult } from '../../contracts/lines.js';
 import { IDENT_RE } from '../../contracts/values.js';
+import { phrase } from '../../contracts/phrases/index.js';
 import { paramOf, parseBody } from '../body.js';
 import type { ApiDeps, RouteDef } from '../route.js';
 
@@ -41,7 +42,12 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
         const { to, text } = b;
         const r = await lines.queueSms(to, text, { tag: `test by ${ctx.actor.username ?? '?'}` }, modem);
         // Who sent what to whom: the audit names the number and the message.
-        await d.accounts.audit(ctx.actor, { action: 'sms.send', target: modem, outcome: r.ok ? 'ok' : 'failed', detail: `to ${to}, ${[...text].length} characters${r.ok ? `, sms ${r.id}` : `: ${r.error}`}` });
+        const chars = [...text].length;
+        await d.accounts.audit(ctx.actor, {
+          action: 'sms.send', target: modem, outcome: r.ok ? 'ok' : 'failed',
+          phrase: r.ok ? phrase('audit.sms.sent', { to, chars, id: r.id }) : phrase('audit.sms.notSent', { to, chars }),
+          detail: `to ${to}, ${chars} characters${r.ok ? `, sms ${r.id}` : `: ${r.error}`}`,
+        });
         res.locals.audited = true;
         if (r.ok) res.status(202).json({ id: r.id });
         else res.status(/no modem/.test(r.error) ? 404 : 400).json({ error: r.error });
@@ -60,10 +66,11 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
         // Balance-style queries for technicians; codes that change the SIM's services (call forwarding **21*…#, ##002#) for admins only.
         if (!BALANCE_QUERY.test(code) && !hasRole(ctx.actor, 'admin')) {
           res.locals.error = `USSD ${code} needs the admin role`;
+          res.locals.errorPhrase = phrase('audit.ussd.adminOnly', { code });
           return void res.status(403).json({ error: 'technicians may send balance-style codes such as *100# or #123#; other codes need an admin' });
         }
         const r = await lines.ussd(modem, code);
-        await d.accounts.audit(ctx.actor, { action: 'gsm.ussd', target: modem, outcome: r.ok ? 'ok' : 'failed', detail: `${code}${r.ok ? '' : `: ${r.error}`}` });
+        await d.accounts.audit(ctx.actor, { action: 'gsm.ussd', target: modem, outcome: r.ok ? 'ok' : 'failed', phrase: phrase(r.ok ? 'audit.ussd' : 'audit.ussd.failed', { code }), detail: `${code}${r.ok ? '' : `: ${r.error}`}` });
         res.locals.audited = true;
         if (r.ok) res.json({ text: r.text });
         else res.status(/no modem/.test(r.error) ? 404 : 502).json({ error: r.error });
@@ -86,7 +93,8 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
         }
         const taken = r.sim === 'ready';
         const outcome = !r.checked ? 'stored; the modem is busy, the SIM is checked when it is free' : taken ? 'the SIM took it' : (r.faults.find((f) => f.code === 'wrong-pin' || f.code === 'sim-puk')?.detail ?? `the SIM is ${r.sim}`);
-        await d.accounts.audit(ctx.actor, { action: 'gsm.pin', target: modem, outcome: taken || !r.checked ? 'ok' : 'failed', detail: `SIM PIN entered${r.iccid ? ` for SIM ${r.iccid}` : ''}: ${outcome}` });
+        const said = phrase('audit.pin', { sim: r.iccid ? phrase('audit.pin.sim', { iccid: r.iccid }) : '', outcome: phrase(!r.checked ? 'audit.pin.pending' : taken ? 'audit.pin.taken' : 'audit.pin.refused') });
+        await d.accounts.audit(ctx.actor, { action: 'gsm.pin', target: modem, outcome: taken || !r.checked ? 'ok' : 'failed', phrase: said, detail: `SIM PIN entered${r.iccid ? ` for SIM ${r.iccid}` : ''}: ${outcome}` });
         res.locals.audited = true;
         // 202: stored, not yet tried (the answer does not say how the SIM took it).
         const answer: SimPinResult = { sim: r.sim, faults: r.faults, checked: r.checked };

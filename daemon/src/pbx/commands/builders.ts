@@ -164,5 +164,7 @@ export function pageLegs(conf: string, extensions: string[]): SafeCommand[] {
 export const showChannels = () => mark('show channels as json');
 /** The running FreeSWITCH's Core-UUID: a new one means it restarted (every call it had is gone). */
 export const coreUuid = () => mark('global_getvar core_uuid');
+/** Every SIP registration of every profile, from FreeSWITCH's core table (mod_commands `show registrations`): no value of ours in it. */
+export const showRegistrations = () => mark('show registrations as json');
 export const channelDump = (uuid: string) => mark(`uuid_dump ${g.uuid('uuid', uuid)} json`);
 export const status = () => mark('status');

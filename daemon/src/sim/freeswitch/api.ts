@@ -7,6 +7,8 @@ import type { Conferences } from './conference.js';
 import { localStamp } from './events.js';
 import type { Features } from './features.js';
 import { parseOriginate, type Originator } from './originate.js';
+import type { Phone } from './phone.js';
+import { showRegistrations } from './registrations.js';
 import { eslUrlEncode } from './wire.js';
 
 export interface ApiContext {
@@ -20,6 +22,9 @@ export interface ApiContext {
   isRegistered: (user: string) => boolean | undefined;
   /** This run's Core-UUID (global variable core_uuid; a new one after crash()). */
   coreUuid: () => string;
+  /** The simulated phones and their SIP domain (for show registrations). */
+  phones: () => Iterable<Phone>;
+  domain: string;
 }
 
 function uptime(ms: number): string {
@@ -110,8 +115,10 @@ export async function runApi(ctx: ApiContext, command: string, args: string): Pr
       return statusText(ctx);
     case 'show': {
       const what = argv[0] ?? '';
-      if (what !== 'channels' && what !== 'calls') return '-USAGE: show <channels|calls|...> [as json]\n';
-      return show(ctx, what, argv[1] === 'as' && argv[2] === 'json');
+      const json = argv[1] === 'as' && argv[2] === 'json';
+      if (what === 'registrations') return showRegistrations(ctx.phones(), { domain: ctx.domain, hostname: ctx.hostname, json });
+      if (what !== 'channels' && what !== 'calls') return '-USAGE: show <channels|calls|registrations|...> [as json]\n';
+      return show(ctx, what, json);
     }
     case 'sofia_contact': {
       // mod_sofia: `sofia_contact [profile/]user[@domain]` answers the contact

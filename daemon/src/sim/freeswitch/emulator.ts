@@ -239,6 +239,7 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
       startedAt: this.startedAt, hostname: this.hostname,
       isRegistered: (user) => this.phoneMap.get(user)?.isRegistered,
       coreUuid: () => this.factory.coreUuid,
+      phones: () => this.phoneMap.values(), domain: this.opts.domain ?? '127.0.0.1',
     };
   }
 

@@ -1,4 +1,5 @@
 // A simulated SIP endpoint registered as a user (extension).
+import { randomUUID } from 'node:crypto';
 //
 // Registration follows what FreeSWITCH 1.10 reports (registration-plain.raw):
 // an authenticated REGISTER fires sofia::pre_register, sofia::register_attempt
@@ -64,6 +65,8 @@ export class Phone {
   private expiry: NodeJS.Timeout | undefined;
   /** Each registration is a new SIP dialog (a new Call-ID). */
   registrations = 0;
+  /** The current registration: its SIP Call-ID (kept across refreshes, new for a new registration) and when it was made (epoch s). */
+  registration = { callId: randomUUID(), at: Math.floor(Date.now() / 1000) };
 
   constructor(readonly number: string, private readonly cfg: PhoneConfig, private readonly host: PhoneHost) {
     this.behaviour = cfg.behaviour ?? 'answer';
@@ -80,9 +83,15 @@ export class Phone {
   }
 
   setBehaviour(b: PhoneBehaviour): this {
+    if (b !== 'unregistered') this.renewRegistration();
     this.behaviour = b;
     if (b !== 'unregistered') this.registered = true;
     return this;
+  }
+
+  /** A phone that registers again after being away does so with a new Call-ID, now. */
+  private renewRegistration(): void {
+    if (!this.isRegistered) this.registration = { callId: randomUUID(), at: Math.floor(Date.now() / 1000) };
   }
 
   /**
@@ -97,6 +106,7 @@ export class Phone {
       this.host.registration(this, { kind: 'register-failure', expiresS });
       return 'refused';
     }
+    this.renewRegistration();
     this.registered = true;
     if (this.behaviour === 'unregistered') this.behaviour = 'answer';
     clearTimeout(this.expiry);

@@ -74,9 +74,13 @@ export async function openPtyPair(dir: string, opts: PtyPairOptions = {}): Promi
     // A stale link from a crashed run would satisfy the wait below before socat is ready.
     removeLink(a);
     removeLink(b);
+    // A process group of its own: Ctrl-C in the terminal signals the whole foreground group, and socat
+    // must not die with it before the daemon has stopped the line services (the ports would vanish
+    // under them, recorded as a silent modem and card). close() and the watcher above end it.
     const proc = spawn('/bin/sh', ['-c', GUARD, 'sh', '-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, SOCAT: socat, WATCH_PID: String(process.pid) },
+      detached: true,
     });
     child = proc;
     let stderr = '';
