@@ -119,7 +119,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       dataDirLock = await claimDataDir(config.dataDir, (err) => log.error({ err }, `cannot write the pid file in ${config.dataDir}; running without it`));
     }, () => dataDirLock?.release()));
     // A backup an admin uploaded: applied now, holding the data directory, before the database is opened.
-    const restored = await applyPendingRestore(config.dataDir);
+    const restored = await applyPendingRestore(config.dataDir, { site: config.site, node: config.node });
     if (restored?.ok) log.warn({ by: restored.staged.by, made: restored.staged.manifest.createdAt, keptAs: restored.keptAs }, 'restored the backup uploaded in the admin UI');
     if (restored && !restored.ok) log.error({ by: restored.staged?.by, error: restored.error, setAsideAs: restored.setAsideAs }, 'the backup uploaded in the admin UI could not be restored: starting on the database as it was');
     // Per-device secrets (event-socket password, xml_curl secret, phone passwords), made on first start.
@@ -232,7 +232,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const simApi = sim ? await sim.api(config.points, alarmService) : undefined;
     const maintenance: MaintenanceApi = {
       backup: (out) => createBackup({ dataDir: config.dataDir, out, version: VERSION, site: config.site, node: config.node }),
-      stageRestore: (file, by) => stageRestore(config.dataDir, file, by),
+      stageRestore: (file, by) => stageRestore(config.dataDir, file, by, { site: config.site, node: config.node }),
       pendingRestore: () => pendingRestore(config.dataDir),
       cancelRestore: () => cancelRestore(config.dataDir),
       uploadDir: config.dataDir,

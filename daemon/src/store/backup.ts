@@ -141,6 +141,8 @@ export interface RestoreOptions {
   node?: string;
   /** Take a backup of another site or node: its backlog for central is dropped, not sent as ours. */
   otherSite?: boolean;
+  /** The caller holds the data directory's lock (the daemon applying an upload at its start). */
+  lockHeld?: boolean;
 }
 
 export interface RestoreResult {
@@ -160,9 +162,9 @@ export interface RestoreResult {
  */
 export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o750 });
-  let lock: DataDirLock;
+  let lock: Pick<DataDirLock, 'release'> = { release: async () => undefined };
   try {
-    lock = await lockDataDir(opts.dataDir);
+    if (!opts.lockHeld) lock = await lockDataDir(opts.dataDir);
   } catch (e) {
     if (e instanceof DataDirBusy) throw new BackupError(`${e.message}; stop the daemon first (systemctl stop callpoint)`);
     throw e;

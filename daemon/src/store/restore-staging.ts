@@ -18,11 +18,23 @@ export const PENDING_FILE = 'restore-pending.tar';
 const PENDING_INFO = 'restore-pending.json';
 
 /** Verify an uploaded backup and stage it for the next start; throws BackupError naming what is wrong (nothing is staged then). */
-export async function stageRestore(dataDir: string, upload: string, by: string): Promise<StagedRestore> {
+export interface Identity {
+  site: string;
+  node: string;
+}
+
+/**
+ * Verify an uploaded backup and stage it for the next start; throws BackupError naming what is wrong
+ * (nothing is staged then). A backup of another site or node is refused here: taking one needs
+ * `callpoint restore --other-site` on the board, where its consequences are spelt out.
+ */
+export async function stageRestore(dataDir: string, upload: string, by: string, us: Identity): Promise<StagedRestore> {
   const work = join(dataDir, `.restore-check-${randomBytes(6).toString('hex')}`);
   await mkdir(work, { recursive: true, mode: 0o700 });
   try {
     const manifest = await verifyBackup(upload, work);
+    if (manifest.site !== us.site || manifest.node !== us.node)
+      throw new BackupError(`this backup was made on ${manifest.site}/${manifest.node}, not on this appliance (${us.site}/${us.node}); a backup of another site is restored only on the board, with callpoint restore --other-site`);
     const staged: StagedRestore = { by, stagedAt: new Date().toISOString(), manifest };
     await rename(upload, join(dataDir, PENDING_FILE));
     await writeFile(join(dataDir, PENDING_INFO), JSON.stringify(staged, null, 2), { mode: 0o600 });
@@ -50,12 +62,13 @@ export async function cancelRestore(dataDir: string): Promise<void> {
 export type AppliedRestore = { ok: true; staged: StagedRestore; keptAs: string | null } | { ok: false; staged: StagedRestore | null; error: string; setAsideAs: string };
 
 /** At start, holding the data directory, before the database is opened: apply a staged restore, if there is one. */
-export async function applyPendingRestore(dataDir: string): Promise<AppliedRestore | null> {
+export async function applyPendingRestore(dataDir: string, us: Identity): Promise<AppliedRestore | null> {
   const file = join(dataDir, PENDING_FILE);
   if (!(await stat(file).then(() => true, () => false))) return null;
   const staged = await pendingRestore(dataDir);
   try {
-    const r = await restoreBackup({ dataDir, file });
+    // The daemon calling this holds the data directory's lock already.
+    const r = await restoreBackup({ dataDir, file, site: us.site, node: us.node, lockHeld: true });
     await cancelRestore(dataDir);
     return { ok: true, staged: staged ?? { by: '?', stagedAt: '?', manifest: r.manifest }, keptAs: r.keptAs };
   } catch (e) {
