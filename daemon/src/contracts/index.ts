@@ -15,3 +15,4 @@ export * from './lines.js';
 export * from './sse.js';
 export * from './mqtt.js';
 export * from './commands.js';
+export * from './config.js';
