@@ -135,17 +135,18 @@ async function daemonSide(dir: string, broker: string): Promise<void> {
   const { startDaemon } = await import('../../daemon/src/daemon.js');
   const { SUBSCRIBED } = await import('../../daemon/src/pbx/gateway.js');
   const port = await freePort();
-  const parsed = parseConfig(stringify({
+  const text = stringify({
     site: SITE, node: NODE, dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, uplink: { brokers: [broker] },
     points: INPUTS.map((input, i) => ({ id: `p${i + 1}`, input, label: `SOS ${i + 1}`, location: `Tunnel km ${i}.2`, zone: 'tunnel', escalation: { targets: [{ extension: DESK, ringS: 30 }] } })),
     phones: [{ number: DESK, name: 'Dispatch', zone: 'control' }],
-  }));
+  });
+  const parsed = parseConfig(text);
   if (!parsed.config) throw new Error(`bench configuration: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   const config = parsed.config;
   // Production logging: JSON lines at the configured level on stdout (a file here, journald on a board).
   const logger = await createLogger({ level: config.log.level, namespaces: config.log.namespaces, pretty: false });
   const { FULL_SIMULATION } = await import('../../daemon/src/sim/parts.js');
-  const d = await startDaemon({ config, logger, simulate: FULL_SIMULATION, env: {} });
+  const d = await startDaemon({ config, seed: { file: undefined, text, migrated: parsed.migrated }, logger, simulate: FULL_SIMULATION, env: {} });
   const sim = d.sim!;
   const emu = sim.emulator!;
   if (!board) throw new Error('the board was not captured (Board.prototype.onEvent is no longer how the daemon subscribes)');

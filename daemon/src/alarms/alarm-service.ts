@@ -13,6 +13,7 @@
 // clearing from the point, a technician on site, or central — each recorded
 // with who and when, and audited.
 import type { Actor } from '../accounts/actor.js';
+import { derived, type ConfigReader } from '../config/holder.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
@@ -30,7 +31,8 @@ export type AlarmResult = { ok: true; alarm: Alarm } | { ok: false; code: 'not_f
 const DONE = HANDLED_STATES;
 
 export interface AlarmServiceContext {
-  config: Pick<Config, 'points'>;
+  /** Read at each press: a point added or changed by an apply is pressable at once (config/live-apply.ts). */
+  config: ConfigReader<Pick<Config, 'points'>>;
   store: Store;
   pbx: AlarmPbx;
   outputs: AlarmOutputs;
@@ -39,7 +41,7 @@ export interface AlarmServiceContext {
 }
 
 export class AlarmService {
-  private readonly pointMap: Map<string, Point>;
+  private readonly pointMap: () => Map<string, Point>;
   private readonly escalations = new Map<string, Escalation>();
   private readonly offs: Array<() => void> = [];
   /** Presses are handled one at a time per point, so ten quick presses cannot raise two alarms. */
@@ -54,7 +56,7 @@ export class AlarmService {
   constructor(ctx: AlarmServiceContext) {
     const { config } = ctx;
     ({ store: this.store, pbx: this.pbx, outputs: this.outputs, bus: this.bus, log: this.log } = ctx);
-    this.pointMap = new Map(config.points.map((p) => [p.id, p]));
+    this.pointMap = derived(() => config.current.points, (points) => new Map(points.map((p) => [p.id, p])));
   }
 
   async start(): Promise<void> {
@@ -91,11 +93,24 @@ export class AlarmService {
   }
 
   points(): Point[] {
-    return [...this.pointMap.values()];
+    return [...this.pointMap().values()];
   }
 
   pointOf(id: string): Point | undefined {
-    return this.pointMap.get(id);
+    return this.pointMap().get(id);
+  }
+
+  /**
+   * The point as an alarm knows it: the definition its calling started with
+   * (an apply never changes an escalation under way), else the current one.
+   */
+  private pointFor(alarmId: string, pointId: string): Point | undefined {
+    return this.escalations.get(alarmId)?.point ?? this.pointMap().get(pointId);
+  }
+
+  /** Open real alarms (not self-tests): what a configuration change of their point waits for. */
+  async openAlarms(): Promise<Alarm[]> {
+    return (await this.store.alarms.open()).filter((a) => !a.test);
   }
 
   /** A press of a call point's button. */
@@ -107,7 +122,7 @@ export class AlarmService {
   }
 
   private async handlePress(pointId: string, source: string): Promise<AlarmResult> {
-    const point = this.pointMap.get(pointId);
+    const point = this.pointMap().get(pointId);
     if (!point) return { ok: false, code: 'not_found', message: `no call point ${pointId}` };
     const now = new Date().toISOString();
     // One urgent transaction decides join-or-raise and writes it: an emergency waits for the disk once.
@@ -166,7 +181,7 @@ export class AlarmService {
   private escalate(a: Alarm, connected?: string): void {
     // A press during start-up may already have started this alarm's calling.
     if (this.escalations.has(a.id)) return;
-    const point = this.pointMap.get(a.pointId);
+    const point = this.pointMap().get(a.pointId);
     if (!point) {
       this.log.error({ alarm: a.id, point: a.pointId }, 'open alarm of a point no longer configured: not called');
       return;
@@ -202,7 +217,7 @@ export class AlarmService {
       };
       await r.alarms.update(id, { state, updatedAt: now, attempts: next.attempts, connectedAt: next.connectedAt, ...patch });
       await r.alarms.log(id, kind, detail, now);
-      if (state !== a.state) await r.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), state), id);
+      if (state !== a.state) await r.outbox.enqueue('alarm', alarmMessage(next, this.pointFor(id, a.pointId), state), id);
       return next;
     }, { urgent: true });
     if (!updated) return false;
@@ -214,8 +229,8 @@ export class AlarmService {
   private async onDtmf(uuid: string, digit: string): Promise<void> {
     for (const esc of this.escalations.values()) {
       if (!esc.ackCalls.has(uuid)) continue;
-      const point = this.pointMap.get((await this.store.alarms.byId(esc.alarmId))?.pointId ?? '');
-      if (point && digit === point.escalation.ackDigit) {
+      // The key of the plan this alarm is calling with.
+      if (digit === esc.point.escalation.ackDigit) {
         const who = this.pbx.channels.get(uuid);
         const by = who?.calleeNumber ?? who?.callerNumber ?? 'dispatcher';
         await this.acknowledge(esc.alarmId, { username: `ext:${by}`, role: null, ip: null }, 'dtmf');
@@ -245,7 +260,7 @@ export class AlarmService {
           : { ...a, state: to, updatedAt: now, clearedAt: now, clearedBy: by, clearSource: source as ClearSource, acknowledgedAt: a.acknowledgedAt };
       await q.alarms.update(id, to === 'acknowledged' ? { state: to, updatedAt: now, acknowledgedAt: now, acknowledgedBy: by, ackSource: source as AckSource } : { state: to, updatedAt: now, clearedAt: now, clearedBy: by, clearSource: source as ClearSource });
       await q.alarms.log(id, to, `by ${by} (${source})`, now);
-      await q.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), to), id);
+      await q.outbox.enqueue('alarm', alarmMessage(next, this.pointFor(id, a.pointId), to), id);
       const entry = await q.audit.insert({ username: actor.username, role: actor.role, ip: actor.ip, action: to === 'acknowledged' ? 'alarm.acknowledge' : 'alarm.clear', target: id, outcome: 'ok', detail: `${source}; point ${a.pointId}` });
       return { ok: true as const, alarm: next, entry };
     }, { urgent: true });

@@ -3,6 +3,7 @@
 // inputs, the alarm service knows points; this is the one place that maps one
 // to the other.
 import type { HardwareEvent } from '../../../hardware/src/index.js';
+import { derived } from '../config/holder.js';
 import type { Logger } from '../log/logger.js';
 import type { Point } from './alarm-message.js';
 
@@ -11,19 +12,24 @@ export interface Presses {
 }
 
 export class PointInputs {
-  private readonly byInput = new Map<string, Point[]>();
+  /** Follows the configuration: a point added or rewired by an apply answers its new input at once. */
+  private readonly byInput: () => Map<string, Point[]>;
 
   constructor(
-    points: Point[],
+    points: () => Point[],
     private readonly alarms: Presses,
     private readonly log: Logger,
   ) {
-    for (const p of points) this.byInput.set(p.input, [...(this.byInput.get(p.input) ?? []), p]);
+    this.byInput = derived(points, (list) => {
+      const m = new Map<string, Point[]>();
+      for (const p of list) m.set(p.input, [...(m.get(p.input) ?? []), p]);
+      return m;
+    });
   }
 
   /** The points wired to an input. */
   pointsOn(input: string): Point[] {
-    return this.byInput.get(input) ?? [];
+    return this.byInput().get(input) ?? [];
   }
 
   /** A hardware event: presses become alarms; everything else is for supervision. */

@@ -46,7 +46,8 @@ export interface SelfTestOptions {
 }
 
 export interface SelfTestContext {
-  points: Point[];
+  /** The call points as configured now. */
+  points: () => Point[];
   store: Store;
   bus: EventBus;
   log: Logger;
@@ -65,7 +66,7 @@ export class SelfTest {
   private readonly pbx: Pick<AlarmPbx, 'originate' | 'hangup'> | undefined;
   private readonly testCallRingS: number;
 
-  private readonly points: Point[];
+  private readonly points: () => Point[];
   private readonly store: Store;
   private readonly bus: EventBus;
   private readonly log: Logger;
@@ -131,7 +132,7 @@ export class SelfTest {
    * deadline passed.
    */
   async begin(pointId: string | undefined, source: 'periodic' | 'technician' | 'central', by: string): Promise<{ alarmId: string; done: Promise<SelfTestResult> }> {
-    const point = pointId === undefined ? this.points[0] : this.points.find((p) => p.id === pointId);
+    const point = pointId === undefined ? this.points()[0] : this.points().find((p) => p.id === pointId);
     if (pointId !== undefined && !point) throw new Error(`no call point ${pointId}`);
     const now = new Date().toISOString();
     const { alarm, seq } = await this.store.tx(async (r) => {
@@ -179,7 +180,7 @@ export class SelfTest {
     const passed = delivered && !callProblem;
     const parts = [
       delivered ? `central's broker took the test alarm after ${Math.round((Date.parse(done) - Date.parse(now)) / 1000)} s` : `not delivered to central within ${Math.round(this.deadlineMs / 60_000)} min`,
-      ...(callProblem ? [callProblem] : this.points.find((p) => p.id === alarm.pointId)?.testCall ? ['the test line answered'] : []),
+      ...(callProblem ? [callProblem] : this.points().find((p) => p.id === alarm.pointId)?.testCall ? ['the test line answered'] : []),
     ];
     const result: SelfTestResult = { alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: passed, detail: parts.join('; ') };
     const { cleared, changed } = await this.store.tx(async (r) => {

@@ -10,6 +10,7 @@
 //   about their registration every poll; two misses in a row are a fault,
 //   because a phone re-registering can be absent for one poll.
 import type { HardwareEvent } from '../../../hardware/src/index.js';
+import type { ConfigReader } from '../config/holder.js';
 import type { Config } from '../config/schema.js';
 import type { HealthRegistry } from '../health/health.js';
 import type { Logger } from '../log/logger.js';
@@ -54,7 +55,8 @@ export function dispatchExtensions(config: Pick<Config, 'points'>): string[] {
 const dur = (ms: number) => (ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
 
 export interface SupervisionContext {
-  config: Pick<Config, 'points'>;
+  /** Read at each poll: the dispatch phones of the plans as they are now. */
+  config: ConfigReader<Pick<Config, 'points'>>;
   faults: FaultBook;
   health: HealthRegistry;
   pbx: SupervisedPbx;
@@ -77,7 +79,7 @@ export class Supervision {
   /** After the first reconcile, every poll looks for leftovers whose cause has gone (a device still starting at first). */
   private reconciling = false;
 
-  private readonly config: Pick<Config, 'points'>;
+  private readonly config: ConfigReader<Pick<Config, 'points'>>;
   private readonly faults: FaultBook;
   private readonly health: HealthRegistry;
   private readonly pbx: SupervisedPbx;
@@ -105,7 +107,7 @@ export class Supervision {
   }
 
   private where(input: string): string {
-    const p = this.config.points.find((x) => x.input === input);
+    const p = this.config.current.points.find((x) => x.input === input);
     return p ? `call point ${p.id} "${p.label}" (input ${input})` : `input ${input}`;
   }
 
@@ -174,7 +176,7 @@ export class Supervision {
     }
     // Dispatch phones: only answerable while FreeSWITCH is there (its loss is its own fault).
     if (!this.pbx.connected) return;
-    for (const ext of dispatchExtensions(this.config)) {
+    for (const ext of dispatchExtensions(this.config.current)) {
       const r = await this.pbx.registered(ext);
       if (!r.ok) continue;
       if (r.value) {
@@ -193,7 +195,7 @@ export class Supervision {
   private async reconcile(): Promise<void> {
     this.reconciling = true;
     const status = this.board.status();
-    const desks = new Set(dispatchExtensions(this.config));
+    const desks = new Set(dispatchExtensions(this.config.current));
     for (const f of await this.faults.open()) {
       // What the configuration no longer has cannot be faulty.
       if ((f.source === 'phone' && f.subject && !desks.has(f.subject)) || (f.key === FAULT_KEYS.uplink && !this.uplink)) {

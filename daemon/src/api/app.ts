@@ -14,10 +14,10 @@ import { isMutating, type ApiDeps, type RequestContext, type RouteDef } from './
 import { alarmRoutes } from './routes/alarms.js';
 import { auditRoutes } from './routes/audit.js';
 import { callRoutes } from './routes/calls.js';
+import { configRoutes } from './routes/config.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
-import { settingsRoutes } from './routes/settings.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { lineRoutes } from './routes/lines.js';
 import { userRoutes } from './routes/users.js';
@@ -29,7 +29,7 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 export function routeTable(d: ApiDeps): RouteDef[] {
-  return [...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...settingsRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...eventRoutes(d)];
+  return [...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...configRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...eventRoutes(d)];
 }
 
 function outcomeOf(status: number): 'ok' | 'denied' | 'failed' {
@@ -85,7 +85,10 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
     res.set('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api', express.json({ limit: '64kb', strict: false }));
+  // A whole configuration (a 500-point site is ~70 KB of JSON) may be larger than any other body.
+  const json = express.json({ limit: '64kb', strict: false });
+  const configJson = express.json({ limit: '2mb', strict: false });
+  app.use('/api', (req, res, next) => (req.path.startsWith('/config') ? configJson : json)(req, res, next));
 
   const wrap = (def: RouteDef) => async (req: Request, res: Response, next: NextFunction) => {
     const ip = clientIp(req);

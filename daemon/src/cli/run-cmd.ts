@@ -40,7 +40,7 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promis
 
   let daemon;
   try {
-    daemon = await startDaemon({ config, logger, simulate, env });
+    daemon = await startDaemon({ config, seed: loaded.seed, logger, simulate, env });
   } catch (e) {
     log.fatal(`cannot start: ${(e as Error).message}`);
     logger.flush();

@@ -275,6 +275,32 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'config_versions: every version of the configuration file, who made it, when, from where and why',
+    sql: `
+      -- The live configuration file (dataDir/config.yaml) is the configuration,
+      -- and this its history, byte for byte, for rollback and review. A change is
+      -- recorded as 'writing' before the file is written and 'written' after, so a
+      -- daemon killed in between finds at its next start which one the file holds.
+      -- The last 20 written versions are kept; numbers are never reused.
+      CREATE TABLE config_versions (
+        version       INTEGER PRIMARY KEY AUTOINCREMENT,
+        state         TEXT NOT NULL CHECK (state IN ('writing','written')),
+        text          BLOB NOT NULL,           -- the file's bytes
+        sha256        TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        username      TEXT,                    -- who (NULL: the system itself)
+        role          TEXT,
+        ip            TEXT,                    -- from where (NULL: the board, or central)
+        source        TEXT NOT NULL,           -- seed, api, import, restore, central, disk, migration
+        reason        TEXT,                    -- one line, as given
+        restored_from INTEGER,                 -- a restore: the version it brought back
+        diff          TEXT                     -- the change in words (secrets masked), for the audit log
+      );
+      CREATE INDEX config_versions_state ON config_versions(state);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

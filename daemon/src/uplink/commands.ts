@@ -29,16 +29,17 @@ const NAME_RE = /^[a-z][a-z0-9-]{0,63}$/;
 interface Entry {
   schema: z.ZodType;
   handler: CommandHandler<unknown>;
+  maxBytes: number;
 }
 
 export class CommandRegistry {
   private readonly entries = new Map<string, Entry>();
 
   /** Register a command; returns a function that removes it (for the owner's stop()). */
-  readonly register: RegisterCommand = (name, schema, handler) => {
+  readonly register: RegisterCommand = (name, schema, handler, opts) => {
     if (!NAME_RE.test(name)) throw new Error(`bad command name ${JSON.stringify(name)}: a-z, 0-9 and '-', starting with a letter`);
     if (this.entries.has(name)) throw new Error(`command ${name} is already registered`);
-    const entry: Entry = { schema, handler: handler as CommandHandler<unknown> };
+    const entry: Entry = { schema, handler: handler as CommandHandler<unknown>, maxBytes: opts?.maxBytes ?? MAX_COMMAND_BYTES };
     this.entries.set(name, entry);
     return () => {
       if (this.entries.get(name) === entry) this.entries.delete(name);
@@ -90,9 +91,11 @@ export class CommandProcessor {
 
   private async process(name: string, payload: Buffer): Promise<void> {
     const action = `cmd.${NAME_RE.test(name) ? name : 'invalid-name'}`;
-    if (payload.length > MAX_COMMAND_BYTES) {
-      this.log.warn({ command: shownName(name), bytes: payload.length }, `command refused: payload over ${MAX_COMMAND_BYTES} bytes`);
-      await this.audit(action, null, 'denied', `payload of ${payload.length} bytes refused (limit ${MAX_COMMAND_BYTES})`);
+    // The limit of the command named by the topic (checked before parsing; an unknown name gets the default).
+    const limit = (NAME_RE.test(name) ? this.registry.get(name)?.maxBytes : undefined) ?? MAX_COMMAND_BYTES;
+    if (payload.length > limit) {
+      this.log.warn({ command: shownName(name), bytes: payload.length }, `command refused: payload over ${limit} bytes`);
+      await this.audit(action, null, 'denied', `payload of ${payload.length} bytes refused (limit ${limit})`);
       return;
     }
     let body: unknown;
@@ -166,10 +169,11 @@ export class CommandProcessor {
     } else {
       outcome = await this.invoke(entry, parsed.data, id, name);
       audit = outcome.ok ? 'ok' : 'failed';
+      if (!outcome.ok) errors = outcome.errors;
     }
     const msg: CommandResultMessage = outcome.ok
       ? { id, name, ok: true, ...(outcome.value === undefined ? {} : { result: outcome.value }) }
-      : { id, name, ok: false, error: outcome.error, ...(errors ? { errors } : {}) };
+      : { id, name, ok: false, error: outcome.error, ...(errors ? { errors } : {}), ...(outcome.value === undefined ? {} : { result: outcome.value }) };
     await this.store.tx(async (q) => {
       await q.commands.put(id, name, JSON.stringify(msg));
       await q.outbox.enqueue('cmd-result', msg, `cmd:${id}`);

@@ -90,6 +90,8 @@ export const EVENT_LAYOUTS: Record<string, EventLayout> = {
   CHANNEL_HANGUP_COMPLETE: chan(['switch_core_state_machine.c', 'switch_core_session_reporting_state', 943], true, { pre: ['Hangup-Cause'] }),
   CHANNEL_DESTROY: chan(['switch_core_session.c', 'switch_core_session_perform_destroy', 1584], true),
   // --- NOT in the captures: layout is our best understanding ---
+  // switch_xml.c switch_xml_open_root (1.10.12): fired after a reloadxml that parsed; no headers of its own.
+  RELOADXML: { calling: ['switch_xml.c', 'switch_xml_open_root', 2385] },
   CHANNEL_BRIDGE: chan(['switch_ivr_bridge.c', 'audio_bridge_on_exchange_media', 0], true, { pre: ['Bridge-A-Unique-ID', 'Bridge-B-Unique-ID'], post: ['Other-Type', 'Other-Leg-Unique-ID'] }),
   CHANNEL_UNBRIDGE: chan(['switch_ivr_bridge.c', 'audio_bridge_on_exchange_media', 0], true, { pre: ['Bridge-A-Unique-ID', 'Bridge-B-Unique-ID'], post: ['Other-Type', 'Other-Leg-Unique-ID'] }),
   DTMF: chan(['switch_channel.c', 'switch_channel_dequeue_dtmf', 0], false, { pre: ['DTMF-Digit', 'DTMF-Duration', 'DTMF-Source'] }),

@@ -210,6 +210,8 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
       engine: this.engine, originator: this.originator, features: this.features, conferences: this.conferences,
       startedAt: this.startedAt, hostname: this.hostname,
       isRegistered: (user) => this.phoneMap.get(user)?.isRegistered,
+      // switch_xml_open_root fires RELOADXML after a reload that parsed.
+      reloaded: () => this.broadcast(this.factory.make('RELOADXML')),
     };
   }
 
