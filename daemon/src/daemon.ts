@@ -75,6 +75,8 @@ export interface RunningDaemon {
   gateway: FreeswitchGateway;
   /** The configuration's runtime API (the live file, its versions, applies). */
   config: ConfigService;
+  /** The alarm service (tests and the bench drive alarms through it). */
+  alarms: AlarmService;
   /** Simulation mode only: the simulated parts (the emulator, the board's inputs). */
   sim?: Simulation;
 }
@@ -253,7 +255,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const offLive = bus.on('alarm', (a) => {
       if (a.state === 'acknowledged' || a.state === 'cleared') void live.reevaluate().catch((err: unknown) => log.error({ err }, 'configuration: a pending change failed'));
     });
-    configService = new ConfigService({ store, editor, live, bus, log: logger.ns('config'), env: o.env, file: liveFile.path });
+    configService = new ConfigService({ store, editor, live, bus, log: logger.ns('config'), env: o.env, file: liveFile.path, check: async (c) => (await boardProblems(c)).problems });
     await configService.open(liveFile, { migratedFrom: parsed.migratedFrom });
     const admin = new AdminServer(serverFor, config.http);
 
@@ -291,6 +293,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       notifier,
       gateway,
       config: configService,
+      alarms: alarmService,
       sim,
       stop(reason) {
         stopping ??= (async () => {

@@ -32,6 +32,7 @@ import type { ApplyOutcome, LiveApply } from './live-apply.js';
 import { sha256, type LiveConfigFile } from './live-file.js';
 import { parseConfig, validateConfig } from './load.js';
 import { resolveConfig } from './resolve.js';
+import type { Config } from './schema.js';
 import { nearest, schemaPathOf } from './schema-meta.js';
 import { maskSecrets, SECRET_MASK } from './secrets.js';
 
@@ -69,6 +70,8 @@ export interface ConfigServiceDeps {
   env: NodeJS.ProcessEnv;
   /** The live file (config/live-file.ts). */
   file: string;
+  /** Checks beyond the schema that need the rest of the appliance (every point on an input of the board): the same as `config check`. */
+  check?: (c: Config) => Promise<ConfigProblem[]>;
 }
 
 const problemsToErrors = (ps: ConfigProblem[]): FieldError[] => ps.map((p) => ({ path: p.path || '(file)', message: p.message }));
@@ -219,6 +222,13 @@ export class ConfigService {
       return { ok: false, code: 'invalid', error: `invalid: ${oneLine(errors)}`, errors, diff: r.diff };
     }
     const { text, diff } = r.prepared;
+    const running = resolveConfig(r.prepared.running);
+    const more = (await this.d.check?.(running)) ?? [];
+    if (more.length) {
+      await editor.discard();
+      const errors = problemsToErrors(more);
+      return { ok: false, code: 'invalid', error: `invalid: ${oneLine(errors)}`, errors, diff };
+    }
     const needed = roleNeeded(diff.map((x) => x.path));
     if (!central && !roleAtLeast(o.who.role, needed.role)) {
       await editor.discard();
@@ -254,7 +264,7 @@ export class ConfigService {
     await editor.commit(text);
     this.versionNow = version;
     this.textNow = text;
-    const outcome: ApplyOutcome = await this.d.live.apply(resolveConfig(r.prepared.running));
+    const outcome: ApplyOutcome = await this.d.live.apply(running);
     log.info({ version, by: o.who.username, source: o.source, changes: diff.length, pending: outcome.pending.length }, `configuration version ${version} applied`);
     this.d.bus.emit('audit', audit);
     this.d.bus.emit('config', { version, pending: outcome.pending });
