@@ -13,6 +13,7 @@ import { SECRET_MASK } from '../src/contracts/values.js';
 import { Db } from '../src/store/db.js';
 import { cli, freePort, startDaemon, type DaemonHandle } from './helpers/daemon.js';
 import { Client, type Reply } from './helpers/http.js';
+import { written, type Written } from './helpers/written.js';
 
 const PW = { admin: 'copper-valley-beacon-61', tech: 'granite-signal-orchard-5', viewer: 'quiet-harbour-lamp-77' };
 
@@ -88,7 +89,7 @@ t.test('the live file is seeded from --config into the data directory, and read 
 t.test('an edit keeps the comments and the stored secrets; the file is checked by `config check`', async (t) => {
   const before = await current();
   t.equal((await clients.tech.req('PUT', '/api/config', { config: before.config })).status, 428, 'no If-Match: refused, nothing written');
-  const cfg = structuredClone(before.config) as { points: Array<Record<string, unknown>>; zones: unknown[] };
+  const cfg = written(before.config);
   cfg.points[0]!.label = 'SOS km 1.2 east';
   cfg.zones.push({ id: 'west', name: 'West bore' });
   const r = await put(clients.tech, before.version, cfg, 'relabel after the site walk');
@@ -112,14 +113,14 @@ t.test('invalid input: each problem on its field, in the words of `config check`
   const before = await current();
   const file = readFileSync(live(), 'utf8');
   const scratch = t.testdir();
-  const cases: Array<[string, (c: Record<string, any>) => void, string, RegExp]> = [
-    ['wrong type', (c) => (c.http.port = 'eighty'), 'http.port', /expected a number, got "eighty"/],
-    ['bad number', (c) => (c.plans[0].targets[0].ringS = 2), 'plans[0].targets[0].ringS', /5/],
-    ['missing plan', (c) => (c.points[0].plan = 'nobody'), 'points[0].plan', /no escalation plan "nobody" \(plans: desk-first\)/],
+  const cases: Array<[string, (c: Written) => void, string, RegExp]> = [
+    ['wrong type', (c) => (c.http.port = 'eighty' as unknown as number), 'http.port', /expected a number, got "eighty"/],
+    ['bad number', (c) => (c.plans[0]!.targets[0]!.ringS = 2), 'plans[0].targets[0].ringS', /5/],
+    ['missing plan', (c) => (c.points[0]!.plan = 'nobody'), 'points[0].plan', /no escalation plan "nobody" \(plans: desk-first\)/],
     ['duplicate id', (c) => c.zones.push({ id: 'east' }), 'zones[3].id', /zone id "east" is already used by zones\[0\]/],
   ];
   for (const [what, change, path, message] of cases) {
-    const cfg = structuredClone(before.config) as Record<string, any>;
+    const cfg = written(before.config);
     change(cfg);
     const r = await put(clients.admin, before.version, cfg);
     t.equal(r.status, 400, what);
@@ -128,7 +129,7 @@ t.test('invalid input: each problem on its field, in the words of `config check`
     t.match(e?.message, message, what);
     // The same text `callpoint config check` prints for that file.
     const bad = join(scratch, `${what.replace(/ /g, '-')}.yaml`);
-    writeFileSync(bad, stringify({ ...cfg, freeswitch: {}, phones: (cfg.phones as Array<Record<string, unknown>>).map(({ secret: _s, ...p }) => p) }));
+    writeFileSync(bad, stringify({ ...cfg, freeswitch: {}, phones: cfg.phones.map(({ secret: _s, ...p }) => p) }));
     const check = await cli(['config', 'check', bad]);
     t.equal(check.code, 1);
     t.ok(check.stderr.includes(`${path}: ${e?.message}`), `${what}: config check prints the same message`);
@@ -142,7 +143,7 @@ t.test('invalid input: each problem on its field, in the words of `config check`
 
 t.test('who may change what: technicians the site, admins the uplink and TLS', async (t) => {
   const before = await current();
-  const cfg = structuredClone(before.config) as Record<string, any>;
+  const cfg = written(before.config);
   cfg.uplink = { brokers: ['mqtt://127.0.0.1:1'] };
   const r = await put(clients.tech, before.version, cfg);
   t.equal(r.status, 403);
@@ -153,11 +154,11 @@ t.test('who may change what: technicians the site, admins the uplink and TLS', a
 
 t.test('a stale save gets 409 with what changed meanwhile; nothing is lost', async (t) => {
   const base = await current();
-  const first = structuredClone(base.config) as Record<string, any>;
-  first.phones[0].name = 'Dispatch desk';
+  const first = written(base.config);
+  first.phones[0]!.name = 'Dispatch desk';
   t.equal((await put(clients.tech, base.version, first)).status, 200);
-  const second = structuredClone(base.config) as Record<string, any>;
-  second.zones[1].name = 'Control room 2';
+  const second = written(base.config);
+  second.zones[1]!.name = 'Control room 2';
   const stale = await put(clients.admin, base.version, second);
   t.equal(stale.status, 409);
   t.equal(stale.json.version, base.version + 1);
@@ -185,8 +186,8 @@ t.test('deleting what is still named is refused with the list of what names it',
 t.test('rollback restores an earlier file byte for byte; both changes are audited with their diffs', async (t) => {
   const v0 = (await current()).version;
   const earlier = readFileSync(live(), 'utf8');
-  const cfg = structuredClone((await current()).config) as Record<string, any>;
-  cfg.points[0].location = 'km 1.2, east bore, niche 4';
+  const cfg = written((await current()).config);
+  cfg.points[0]!.location = 'km 1.2, east bore, niche 4';
   const changed = await put(clients.tech, v0, cfg, 'niche number');
   t.equal(changed.status, 200);
   t.not(readFileSync(live(), 'utf8'), earlier);

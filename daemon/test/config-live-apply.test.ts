@@ -13,6 +13,7 @@ import type { ConfigApplyResult } from '../src/contracts/config.js';
 import { startDaemon, type RunningDaemon } from '../src/daemon.js';
 import { createLogger } from '../src/log/logger.js';
 import { freePort } from './helpers/daemon.js';
+import { written } from './helpers/written.js';
 
 const admin = { username: 'chief', role: 'admin' as const, ip: '127.0.0.1' };
 
@@ -57,13 +58,13 @@ t.test('an apply during an open alarm whose call is up: the alarm, its call and 
   // Now a technician changes the point, its plan, the modem, adds a phone and a point on the new plan.
   const v = d.config.version;
   const view = await d.config.view();
-  const cfg = structuredClone(view.config) as Record<string, any>;
-  cfg.points[0].label = 'SOS 1 (renamed)';
+  const cfg = written(view.config);
+  cfg.points[0]!.label = 'SOS 1 (renamed)';
   cfg.plans.push({ id: 'mobile', targets: [{ extension: '1003', ringS: 10 }] });
-  cfg.plans[0].targets = [{ extension: '1003', ringS: 10 }];
+  cfg.plans[0]!.targets = [{ extension: '1003', ringS: 10 }];
   cfg.phones.push({ number: '1003', name: 'New duty phone', zone: 'tunnel' });
   cfg.points.push({ id: 'p2', input: 'in2', label: 'SOS 2', zone: 'tunnel', plan: 'mobile' });
-  cfg.lines.modems[0].pollS = 60;
+  cfg.lines.modems[0]!.pollS = 60;
   const before = commands.length;
   const a = await d.config.apply({ kind: 'config', config: cfg }, { ifMatch: v, who: admin, source: 'api', reason: 'during an alarm' });
   if (!a.ok) throw new Error(JSON.stringify(a));
