@@ -16,6 +16,7 @@ import { FaultBook } from './alarms/faults.js';
 import { PointInputs } from './alarms/point-inputs.js';
 import { SelfTest } from './alarms/self-test.js';
 import { Supervision } from './alarms/supervision.js';
+import { WalkTest } from './alarms/walk-test.js';
 import { AdminServer } from './api/admin-server.js';
 import { capturedSecurityHeaders, createApp } from './api/app.js';
 import { healthFastPath, healthRenderer } from './api/health-fast-path.js';
@@ -77,6 +78,9 @@ export interface RunningDaemon {
   config: ConfigService;
   /** The alarm service (tests and the bench drive alarms through it). */
   alarms: AlarmService;
+  walkTest: WalkTest;
+  /** The board's inputs, lamps and devices as the UI sees them. */
+  board: BoardMonitor;
   /** Simulation mode only: the simulated parts (the emulator, the board's inputs). */
   sim?: Simulation;
 }
@@ -180,9 +184,11 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     let alarms: AlarmService | undefined;
     const lines = new LinesService(holder, { store, bus, faults, health, alarms: () => alarms, logger, notify, ports: sim ? sim.serialPorts(realPorts) : realPorts });
     const pbx = withGsmTrunk(gateway, () => lines.gsmTrunk());
-    alarms = new AlarmService({ config: holder, store, pbx, outputs: boardOutputs(board, profile, points, logger.ns('alarms:outputs')), bus, log: logger.ns('alarms') });
+    const outputs = boardOutputs(board, profile, points, logger.ns('alarms:outputs'));
+    alarms = new AlarmService({ config: holder, store, pbx, outputs, bus, log: logger.ns('alarms') });
+    const walkTest = new WalkTest({ config: holder, store, bus, outputs, log: logger.ns('alarms:walk-test'), notify });
     const supervision = new Supervision({ config: holder, faults, health, pbx: gateway, uplink: brokers.length ? uplink : undefined, board, log: logger.ns('alarms:supervision') });
-    const inputs = new PointInputs(points, alarms, logger.ns('hardware'));
+    const inputs = new PointInputs(points, alarms, logger.ns('hardware'), walkTest);
     const monitor = new BoardMonitor({ board, profile, points, bus, health });
     const offHardware = board.onEvent((e) => {
       inputs.handle(e);
@@ -195,6 +201,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.start(monitor);
     const alarmService = alarms;
     await life.start(component('alarms', () => alarmService.start(), () => alarmService.stop()));
+    await life.start(component('walk-test', () => walkTest.start(), () => walkTest.stop()));
     await life.start(lines);
     const selfTest = new SelfTest({ points, store, bus, log: logger.ns('alarms:self-test'), notify, faults }, { pbx });
     await life.start(component('self-test', () => selfTest.start(), () => selfTest.stop()));
@@ -219,7 +226,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       if (!tls && http.host !== '127.0.0.1' && http.host !== 'localhost')
         log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
       const app = createApp(
-        { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, config: configService },
+        { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, config: configService, walkTest },
         { trustProxy: http.trustProxy, freeswitch: { config: holder, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
       );
       return new HttpServer(app, http, logger.ns('api:http'), healthFastPath(health$, capturedSecurityHeaders(cookie.secure)));
@@ -294,6 +301,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       gateway,
       config: configService,
       alarms: alarmService,
+      walkTest,
+      board: monitor,
       sim,
       stop(reason) {
         stopping ??= (async () => {

@@ -20,7 +20,8 @@ export function boardOutputs(board: Board, profile: BoardProfile, points: () => 
   return {
     point(pointId, indication) {
       const input = inputOfPoint().get(pointId);
-      for (const id of outputsOf(input, 'alarm-sent')) set(id, { mode: indication === 'idle' ? 'off' : 'on' });
+      // A walk-test press flashes the point's lamp quickly: seen from the point, and not mistaken for "alarm sent".
+      for (const id of outputsOf(input, 'alarm-sent')) set(id, indication === 'test' ? { mode: 'flash', onMs: 150, offMs: 150 } : { mode: indication === 'idle' ? 'off' : 'on' });
       for (const id of outputsOf(input, 'voice-connected')) set(id, { mode: indication === 'voice-connected' ? 'on' : 'off' });
     },
     beacons(on) {

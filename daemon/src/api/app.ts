@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { lineRoutes } from './routes/lines.js';
 import { userRoutes } from './routes/users.js';
+import { walkTestRoutes } from './routes/walk-test.js';
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -29,7 +30,7 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 export function routeTable(d: ApiDeps): RouteDef[] {
-  return [...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...configRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...eventRoutes(d)];
+  return [...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...configRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...walkTestRoutes(d), ...eventRoutes(d)];
 }
 
 function outcomeOf(status: number): 'ok' | 'denied' | 'failed' {

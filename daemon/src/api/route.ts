@@ -13,6 +13,7 @@ import type { Role } from '../contracts/accounts.js';
 import type { LiveChannel } from '../contracts/calls.js';
 import type { AlarmService } from '../alarms/alarm-service.js';
 import type { SelfTest } from '../alarms/self-test.js';
+import type { WalkTest } from '../alarms/walk-test.js';
 import type { FaultBook } from '../alarms/faults.js';
 import type { LineFault, LinesView, ModemView, PortAction, SimCardAction, SimNetworkRegistration } from '../contracts/lines.js';
 import type { BoardSnapshot } from '../contracts/board.js';
@@ -97,6 +98,8 @@ export interface ApiDeps {
   board?: { snapshot(): BoardSnapshot };
   /** Simulation mode only: what can be driven by hand (the parts that are simulated). */
   sim?: SimApi;
+  /** The commissioning walk test. */
+  walkTest?: WalkTest;
   /** The configuration: read, preview, apply, versions. */
   config?: ConfigService;
   /** The FreeSWITCH gateway's live view, when it runs. */

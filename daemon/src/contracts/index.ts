@@ -16,3 +16,4 @@ export * from './sse.js';
 export * from './mqtt.js';
 export * from './commands.js';
 export * from './config.js';
+export * from './walk-test.js';

@@ -9,6 +9,7 @@ import type { ConfigEvent } from './config.js';
 import type { Fault } from './faults.js';
 import type { Health } from './health.js';
 import type { LinesView, Sms } from './lines.js';
+import type { WalkTestEvent } from './walk-test.js';
 
 export interface StreamEvents {
   health: Health;
@@ -30,6 +31,8 @@ export interface StreamEvents {
   lines: LinesView;
   /** A new version of the configuration was applied, or what waited took effect. */
   config: ConfigEvent;
+  /** The walk test started, ended, or a point was tested. */
+  'walk-test': WalkTestEvent;
   /** Keep-alive, every 25 s. */
   ping: { ts: string };
 }

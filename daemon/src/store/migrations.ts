@@ -301,6 +301,36 @@ export const migrations: Migration[] = [
       CREATE INDEX config_versions_state ON config_versions(state);
     `,
   },
+  {
+    version: 11,
+    name: 'walk_tests: commissioning walk tests and each point pressed as a test',
+    sql: `
+      -- A walk test: while it runs, presses of points in its zones are tests
+      -- (recorded here, lamps flash, central told), not alarms. It ends by itself
+      -- at ends_at, or when stopped, or at a restart (the daemon starts live).
+      CREATE TABLE walk_tests (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at  TEXT NOT NULL,
+        started_by  TEXT NOT NULL,
+        zones       TEXT,                      -- JSON list of zone ids, NULL for every zone
+        ends_at     TEXT NOT NULL,
+        ended_at    TEXT,
+        ended_by    TEXT,
+        end_reason  TEXT                       -- stopped, timeout, restart
+      );
+      CREATE TABLE walk_test_presses (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        walk_test  INTEGER NOT NULL REFERENCES walk_tests(id),
+        point_id   TEXT NOT NULL,
+        input      TEXT NOT NULL,
+        zone       TEXT NOT NULL,
+        label      TEXT NOT NULL,
+        at         TEXT NOT NULL
+      );
+      CREATE INDEX walk_test_presses_point ON walk_test_presses(point_id, at);
+      CREATE INDEX walk_test_presses_test ON walk_test_presses(walk_test);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -17,6 +17,7 @@ import { SimPinsRepo } from './sim-pins-repo.js';
 import { SmsPartsRepo } from './sms-parts-repo.js';
 import { SmsRepo } from './sms-repo.js';
 import { UsersRepo } from './users-repo.js';
+import { WalkTestsRepo } from './walk-tests-repo.js';
 
 export const DB_FILE = 'callpoint.db';
 
@@ -34,6 +35,7 @@ export interface Repos {
   smsParts: SmsPartsRepo;
   simPins: SimPinsRepo;
   configVersions: ConfigVersionsRepo;
+  walkTests: WalkTestsRepo;
 }
 
 export interface Origin {
@@ -42,7 +44,7 @@ export interface Origin {
 }
 
 function reposOver(q: Queryable, origin: Origin): Repos {
-  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q), configVersions: new ConfigVersionsRepo(q) };
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q), configVersions: new ConfigVersionsRepo(q), walkTests: new WalkTestsRepo(q) };
 }
 
 export class Store implements Repos {
@@ -59,6 +61,7 @@ export class Store implements Repos {
   readonly smsParts: SmsPartsRepo;
   readonly simPins: SimPinsRepo;
   readonly configVersions: ConfigVersionsRepo;
+  readonly walkTests: WalkTestsRepo;
 
   private constructor(
     readonly db: Db,
@@ -79,6 +82,7 @@ export class Store implements Repos {
     this.smsParts = r.smsParts;
     this.simPins = r.simPins;
     this.configVersions = r.configVersions;
+    this.walkTests = r.walkTests;
   }
 
   static async open(dataDir: string, origin: Origin): Promise<Store> {
