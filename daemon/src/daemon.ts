@@ -51,6 +51,7 @@ import { claimDataDir, releaseDataDir } from './store/lock.js';
 import { LATEST_SCHEMA } from './store/migrations.js';
 import { Store } from './store/store.js';
 import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
+import { draftSettings, probeUplink } from './uplink/probe.js';
 import { Board, RealDeviceFactory } from '../../hardware/src/index.js';
 import { loadOrCreateDeviceSecrets } from '../../provisioning/src/device-secrets.js';
 import { eslPasswordOf, phonesNeedingSecrets } from '../../provisioning/src/values.js';
@@ -212,6 +213,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       queueSms: (to: string, text: string, opts: { tag?: string }, modemId?: string) => lines.queueSms(to, text, opts, modemId),
       ussd: (modemId: string, code: string) => lines.ussd(modemId, code),
       enterPin: (modemId: string, pin: string, by: string) => lines.enterPin(modemId, pin, by),
+      testNow: (kind: 'modem' | 'card', id: string) => lines.testNow(kind, id),
     };
     const simApi = sim ? await sim.api(points, store) : undefined;
     sim?.followPhones(() => now().phones);
@@ -226,7 +228,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       if (!tls && http.host !== '127.0.0.1' && http.host !== 'localhost')
         log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
       const app = createApp(
-        { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, config: configService, walkTest },
+        { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, config: configService, walkTest, uplinkProbe: (draft) => probeUplink(draftSettings(draft, now().uplink)) },
         { trustProxy: http.trustProxy, freeswitch: { config: holder, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
       );
       return new HttpServer(app, http, logger.ns('api:http'), healthFastPath(health$, capturedSecurityHeaders(cookie.secure)));

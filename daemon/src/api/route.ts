@@ -18,6 +18,7 @@ import type { FaultBook } from '../alarms/faults.js';
 import type { LineFault, LinesView, ModemView, PortAction, SimCardAction, SimNetworkRegistration } from '../contracts/lines.js';
 import type { BoardSnapshot } from '../contracts/board.js';
 import type { ConfigService } from '../config/service.js';
+import type { UplinkTestBody, UplinkTestResult } from '../contracts/config.js';
 
 import type { SimInputResult } from '../contracts/alarms.js';
 export type { SimInputResult } from '../contracts/alarms.js';
@@ -27,6 +28,8 @@ export interface LinesApi {
   view(): LinesView;
   queueSms(to: string, text: string, o: { tag?: string }, modemId?: string): Promise<{ ok: true; id: number } | { ok: false; error: string }>;
   ussd(modemId: string, code: string): Promise<{ ok: true; text: string } | { ok: false; error: string }>;
+  /** "Test now": the device asked at once; its view afterwards. */
+  testNow(kind: 'modem' | 'card', id: string): Promise<{ ok: true; view: LinesView } | { ok: false; error: string }>;
   /** A person's SIM PIN: stored, entered at once; how the SIM took it. */
   enterPin(modemId: string, pin: string, by: string): Promise<{ ok: true; iccid: string | null; checked: boolean; sim: ModemView['sim']; faults: LineFault[] } | { ok: false; error: string }>;
 }
@@ -102,6 +105,8 @@ export interface ApiDeps {
   walkTest?: WalkTest;
   /** The configuration: read, preview, apply, versions. */
   config?: ConfigService;
+  /** "Test connection" with uplink settings being edited (nothing of the running uplink changes). */
+  uplinkProbe?: (draft: UplinkTestBody['uplink']) => Promise<UplinkTestResult['results']>;
   /** The FreeSWITCH gateway's live view, when it runs. */
   pbx?: { channels: { list(): LiveChannel[] }; connected: boolean };
 }

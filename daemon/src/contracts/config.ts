@@ -132,3 +132,20 @@ export const configApplyCommand = z.strictObject({
   by: who.optional(),
 });
 export type ConfigApplyCommand = z.infer<typeof configApplyCommand>;
+
+/** POST /api/config/uplink-test: the uplink settings being edited (secrets as the mask keep the stored ones). */
+export const uplinkTestBody = z.strictObject({
+  uplink: z.strictObject({
+    brokers: z.array(z.string().max(300)).max(10).optional(),
+    username: z.string().max(200).optional(),
+    password: z.string().max(500).optional(),
+    ca: z.string().max(500).optional(),
+    cert: z.string().max(500).optional(),
+    key: z.string().max(500).optional(),
+    keepaliveS: z.number().int().min(5).max(600).optional(),
+  }).passthrough(),
+});
+/** Each broker tried once with those settings: connected, or why not, in words. */
+export type UplinkTestBody = z.infer<typeof uplinkTestBody>;
+export const uplinkTestResult = z.object({ results: z.array(z.object({ url: z.string(), ok: z.boolean(), detail: z.string() })) });
+export type UplinkTestResult = z.infer<typeof uplinkTestResult>;

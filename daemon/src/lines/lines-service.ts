@@ -160,6 +160,23 @@ export class LinesService implements Component {
     return g.modem.ussd(code);
   }
 
+  /**
+   * A technician's "test now" of a modem or line card: asked now instead of at
+   * the next poll; answers with its view afterwards (state, signal, ports,
+   * faults), within 20 s.
+   */
+  async testNow(kind: 'modem' | 'card', id: string): Promise<{ ok: true; view: LinesView } | { ok: false; error: string }> {
+    const device = kind === 'modem' ? this.modems.get(id)?.modem : this.cards.get(id)?.card;
+    if (!device) return { ok: false, error: `no ${kind === 'modem' ? 'modem' : 'line card'} ${id}` };
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      device.checkNow().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 20_000))),
+    ]).finally(() => clearTimeout(timer));
+    const view = this.view();
+    return done ? { ok: true, view } : { ok: false, error: `${id} did not answer within 20 s` };
+  }
+
   /** Failover trunk for routing: a modem that can take a GSM call now. */
   gsmTrunk(): { available: boolean; reason: string } {
     const lines = [...this.modems.values()];

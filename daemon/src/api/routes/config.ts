@@ -8,7 +8,7 @@ import type { ConfigChange } from '../../config/editor.js';
 import { configJsonSchema } from '../../config/schema.js';
 import { entryLists } from '../../config/schema-meta.js';
 import { parseIfMatch, type ApplyAnswer, type ConfigService } from '../../config/service.js';
-import { configEntryBody, configEntryDeleteBody, configImportBody, configPutBody, configRestoreBody } from '../../contracts/config.js';
+import { configEntryBody, configEntryDeleteBody, configImportBody, configPutBody, configRestoreBody, uplinkTestBody } from '../../contracts/config.js';
 import type { ErrorBody } from '../../contracts/errors.js';
 import { paramOf, parseBody } from '../body.js';
 import type { ApiDeps, RequestContext, RouteDef } from '../route.js';
@@ -187,6 +187,18 @@ export function configRoutes(d: ApiDeps): RouteDef[] {
           .set({ 'Content-Disposition': `attachment; filename="callpoint-config-v${svc().version}.yaml"`, ETag: `"${svc().version}"`, 'X-Callpoint-Secrets': exact ? 'included' : 'masked' })
           .type('application/yaml; charset=utf-8')
           .send(svc().exportText(exact));
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/config/uplink-test',
+      access: 'admin',
+      action: 'uplink.test',
+      handler: async (req, res) => {
+        const b = parseBody(uplinkTestBody, req, res);
+        if (!b) return;
+        if (!d.uplinkProbe) throw new Error('the uplink probe is not available');
+        res.json({ results: await d.uplinkProbe(b.uplink) });
       },
     },
     {
