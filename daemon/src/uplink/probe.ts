@@ -63,6 +63,8 @@ export function describeProbeError(err: Error & { code?: string | number; reason
     case 'EPROTO':
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return `TLS failed with ${where}: it does not seem to speak TLS on this port (mqtt:// instead of mqtts://?)`;
+    default:
+      break;
   }
   if (/certificate|ssl|tls/i.test(err.message)) return `TLS: ${err.message}`;
   return err.message;

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface TestPki {
-  file(name: 'ca.pem' | 'server.pem' | 'server.key' | 'client.pem' | 'client.key' | 'passwd'): string;
+  file: (name: 'ca.pem' | 'server.pem' | 'server.key' | 'client.pem' | 'client.key' | 'passwd') => string;
 }
 
 export function makePki(dir: string, user: { name: string; password: string }): TestPki {
