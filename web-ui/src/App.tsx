@@ -33,11 +33,13 @@ import { Login } from './views/Login';
 import { NotAvailable } from './views/NotAvailable';
 import { Setup } from './views/Setup';
 import { Users } from './views/Users';
+import { Settings } from './settings/Settings';
+import { WalkPages } from './walk/WalkPages';
 
 type Mode = 'loading' | 'setup' | 'login' | 'app';
 
 /** Stream events handed to pages (health is handled here). */
-const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms'];
+const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms', 'config', 'walk-test'];
 
 export function App() {
   // Re-render everything when the language changes (t() reads module state).
@@ -242,6 +244,12 @@ export function App() {
       page = (
         <Live subscribe={subscribe} streamEpoch={streamEpoch} fsStatus={health?.data.components?.freeswitch?.status} />
       );
+      break;
+    case 'settings':
+      page = <Settings role={user.role} subscribe={subscribe} streamEpoch={streamEpoch} />;
+      break;
+    case 'walk-test':
+      page = <WalkPages role={user.role} subscribe={subscribe} streamEpoch={streamEpoch} />;
       break;
     case 'users':
       page = canSeeUsers(user.role) ? <Users me={user} /> : <NotAvailable reason="forbidden" />;

@@ -172,6 +172,19 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}): ParsedCo
   return { ...checked, migratedFrom: fromVersion, migrated, document: doc };
 }
 
+/**
+ * A value that fits none of the kinds a key may hold (an escalation target
+ * that is neither an extension, an outside number nor a GSM number) is
+ * reported as the kind it came closest to, on the inner key — "ringS:
+ * expected a number" rather than "invalid input" on the whole target.
+ */
+function closestMember(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors.length) return [issue];
+  const cost = (list: z.core.$ZodIssue[]) => list.length * 10 + list.filter((i) => i.code === 'unrecognized_keys').length;
+  const best = [...issue.errors].sort((a, b) => cost(a) - cost(b))[0]!;
+  return best.flatMap((inner) => closestMember({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
 /** The validated, resolved configuration, or every problem; from a parsed file or a JSON body. */
 export interface ValidatedConfig {
   config?: Config;
@@ -192,7 +205,7 @@ export function validateConfig(input: Record<string, unknown>, env: NodeJS.Proce
 
   const result = configSchema.safeParse(input);
   if (!result.success) {
-    for (const issue of result.error.issues) {
+    for (const issue of result.error.issues.flatMap(closestMember)) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const known = knownKeysAt(issue.path);

@@ -171,7 +171,10 @@ export class ConfigService {
   preview(change: ConfigChange): Promise<ConfigPreview> {
     return this.serial(async () => {
       const r = await this.d.editor.preview(change);
-      return { version: this.versionNow, diff: r.ok ? r.prepared.diff : r.diff, errors: r.ok ? [] : problemsToErrors(r.problems) };
+      if (!r.ok) return { version: this.versionNow, diff: r.diff, errors: problemsToErrors(r.problems) };
+      // What an apply would check beyond the schema (the board), so the preview says all an apply would.
+      const more = (await this.d.check?.(resolveConfig(r.prepared.running))) ?? [];
+      return { version: this.versionNow, diff: r.prepared.diff, errors: problemsToErrors(more) };
     });
   }
 
