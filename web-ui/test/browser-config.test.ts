@@ -5,81 +5,16 @@
 // plan's phone; the file on disk stays valid and keeps its comments. Invalid
 // input shows the daemon's message on the field and writes nothing. Two
 // people saving at once: the second gets what changed and saves again on the
-// latest version, losing nothing. Screenshots in both languages.
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import t, { type Test } from 'tap';
+// latest version, losing nothing. A change to the point of an open alarm is
+// shown as waiting, on the page, until the alarm is cleared. Screenshots in
+// both languages.
+import { readFileSync } from 'node:fs';
+import t from 'tap';
 import { parse } from 'yaml';
-import type { Browser, Page } from 'playwright-core';
-import { cli, freePort, ROOT, startDaemon, type DaemonHandle } from '../../daemon/test/helpers/daemon.js';
-import { skipUnless, toolPath } from '../../daemon/test/helpers/tools.js';
-
-const SHOTS = join(ROOT, 'var', 'screenshots');
-const PW = { tech: 'granite-signal-orchard-5', tech2: 'copper-valley-beacon-61' };
-
-const SEED = `# Tunnel B — cabinet 1, as provisioned by the installer.
-site: tun-b
-node: cab-1
-dataDir: DATA
-http: { host: 127.0.0.1, port: PORT }
-zones:
-  - { id: control, name: Control room }   # the desk is here
-plans:
-  # The dispatch desk only, for now.
-  - id: desk
-    targets:
-      - { extension: "8000", ringS: 20 }
-points:
-  - id: sos-1
-    input: in1
-    label: "SOS 1"   # painted on the cabinet
-    zone: control
-    plan: desk
-phones:
-  - { number: "8000", name: Dispatch, zone: control }
-`;
-
-interface Rig {
-  d: DaemonHandle;
-  live: string;
-  browser: Browser;
-  page: (user: keyof typeof PW, locale?: string) => Promise<Page>;
-  problems: string[];
-}
-
-async function rig(t: Test): Promise<Rig> {
-  const executablePath = toolPath('chromium')!;
-  const { chromium } = await import('playwright-core');
-  const dir = t.testdir();
-  const port = await freePort();
-  const seed = join(dir, 'seed.yaml');
-  writeFileSync(seed, SEED.replace('DATA', join(dir, 'data')).replace('PORT', String(port)));
-  for (const [name, role] of [['tech', 'technician'], ['tech2', 'technician']] as const) {
-    const r = await cli(['user', 'add', name, '--role', role, '--password-stdin', '--config', seed], { input: `${PW[name]}\n` });
-    if (r.code !== 0) throw new Error(r.stderr);
-  }
-  const d = await startDaemon(dir, { configFile: seed, port, env: { CALLPOINT_SIMULATE: 'board,freeswitch' } });
-  t.teardown(() => d.stop());
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  t.teardown(() => browser.close());
-  const problems: string[] = [];
-  const page = async (user: keyof typeof PW, locale = 'en-US') => {
-    const p = await (await browser.newContext({ locale, viewport: { width: 1280, height: 1000 } })).newPage();
-    p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    p.on('console', (m) => {
-      // 401: the session probe before login; 400 and 409: the refusals these tests provoke.
-      if (m.type() === 'error' && !/status of 40[019] /.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    await p.goto(d.url);
-    await p.getByTestId('login-username').fill(user);
-    await p.getByTestId('login-password').fill(PW[user]);
-    await p.getByTestId('login-submit').click();
-    await p.getByTestId('nav-settings').waitFor();
-    return p;
-  };
-  mkdirSync(SHOTS, { recursive: true });
-  return { d, live: join(d.dataDir, 'config.yaml'), browser, page, problems };
-}
+import type { Page } from 'playwright-core';
+import { cli } from '../../daemon/test/helpers/daemon.js';
+import { skipUnless } from '../../daemon/test/helpers/tools.js';
+import { rig, shot } from './helpers/config-rig.js';
 
 /** Open a section, add an entry, fill its fields, review and apply; the result names the new version. */
 async function addEntry(page: Page, section: string, fill: (page: Page) => Promise<void>): Promise<number> {
@@ -94,8 +29,6 @@ async function addEntry(page: Page, section: string, fill: (page: Page) => Promi
   await result.waitFor();
   return Number(await result.getAttribute('data-version'));
 }
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
 
 t.test('a technician adds a zone, a phone, a plan and a point in the UI; the new point’s alarm follows the new plan', { skip: skipUnless('chromium') }, async (t) => {
   const r = await rig(t);
@@ -214,7 +147,7 @@ t.test('invalid input shows the daemon’s message on the field; nothing is writ
   t.match(await page.getByTestId('delete-refused').innerText(), /cannot be deleted: points\[0\] \(sos-1\), phones\[0\] \(8000\) refer to it/);
 
   t.equal(readFileSync(r.live, 'utf8'), before, 'nothing was written');
-  t.same(r.problems, []);
+  t.same(r.problems, [], 'no page errors');
 });
 
 t.test('two people save at once: the second gets 409 with what changed, saves again on the latest, nothing is lost', { skip: skipUnless('chromium') }, async (t) => {
@@ -247,5 +180,40 @@ t.test('two people save at once: the second gets 409 with what changed, saves ag
   const text = readFileSync(r.live, 'utf8');
   t.match(text, /Dispatch desk \(A\)/, 'A’s change is in the file');
   t.match(text, /Control room \(B\)/, 'and B’s');
-  t.same(r.problems, []);
+  t.same(r.problems, [], 'no page errors');
+});
+
+t.test('a change to the point of an open alarm waits until the alarm is cleared, and the UI says so', { skip: skipUnless('chromium') }, async (t) => {
+  const r = await rig(t);
+  const page = await r.page('tech');
+  const pressed = await r.press('in1');
+  t.ok(pressed.alarmId, `alarm ${pressed.alarmId} is open`);
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-nav-points').click();
+  await page.getByTestId('entry-edit-sos-1').click();
+  await page.getByTestId('field-label').fill('SOS 1 (cabinet 1)');
+  await page.getByTestId('config-review').click();
+  await page.getByTestId('config-apply').click();
+  const waiting = page.locator(`[data-testid="config-result"] [data-testid="pending-row"][data-waits="alarm"][data-path="points[id=sos-1]"]`);
+  await waiting.waitFor();
+  t.match(await waiting.innerText(), new RegExp(`waits until alarm ${pressed.alarmId} is cleared`), 'the result says the change waits for the alarm');
+  await shot(page, 'config-pending-en.png');
+  // The page itself (not only the apply's result) keeps saying what waits, on any section.
+  await page.getByTestId('settings-nav-zones').click();
+  const pageWarning = page.locator('.settings > .msg-warn [data-testid="pending-row"][data-waits="alarm"]');
+  await pageWarning.waitFor();
+  t.match(await pageWarning.innerText(), new RegExp(`waits until alarm ${pressed.alarmId} is cleared`), 'the settings page says the change waits');
+  // The alarm is acknowledged and cleared: the change takes effect, and the page says nothing waits.
+  for (const action of ['ack', 'clear']) {
+    const res = await page.evaluate(async ([id, a]) => {
+      const s = (await (await fetch('/api/session')).json()) as { csrfToken: string };
+      return (await fetch(`/api/alarms/${id}/${a}`, { method: 'POST', headers: { 'x-csrf-token': s.csrfToken } })).status;
+    }, [pressed.alarmId!, action] as const);
+    t.equal(res, 200, `alarm ${action}`);
+  }
+  await page.waitForFunction(() => !document.querySelector('.settings [data-testid="config-pending"]'));
+  t.pass('nothing waits any more');
+  const alarms = (await page.evaluate(async () => (await fetch('/api/alarms')).json() as unknown)) as { points: Array<{ id: string; label: string }> };
+  t.equal(alarms.points.find((x) => x.id === 'sos-1')?.label, 'SOS 1 (cabinet 1)', 'the point’s change is in effect');
+  t.same(r.problems, [], 'no page errors');
 });
