@@ -18,14 +18,25 @@ import { StoreWatch } from './alarms/store-watch.js';
 import { PointInputs } from './alarms/point-inputs.js';
 import { SelfTest } from './alarms/self-test.js';
 import { Supervision } from './alarms/supervision.js';
+import { WalkTest } from './alarms/walk-test.js';
+import { AdminServer } from './api/admin-server.js';
 import { capturedSecurityHeaders, createApp } from './api/app.js';
 import { healthFastPath, healthRenderer } from './api/health-fast-path.js';
 import { HttpServer } from './api/http-server.js';
 import { RequestGate } from './api/request-gate.js';
 import type { CookiePolicy, MaintenanceApi } from './api/route.js';
+import { registerConfigCommands } from './config/central-command.js';
+import { EditClient } from './config/edit-client.js';
+import { ConfigError } from './config/errors.js';
+import { ConfigHolder } from './config/holder.js';
+import { LiveApply } from './config/live-apply.js';
+import { openLiveConfig, type SeedSource } from './config/live-file.js';
+import { parseConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { ConfigService } from './config/service.js';
 import { siteTimeZone } from './config/site-time.js';
 import { english, phrase } from './contracts/phrases/index.js';
+import { writeFileAtomic } from './lifecycle/atomic-file.js';
 import { EventBus } from './events/bus.js';
 import { HealthRegistry } from './health/health.js';
 import { LoadGauges } from './health/load.js';
@@ -49,6 +60,7 @@ import { applyPendingRestore, cancelRestore, pendingRestore, stageRestore } from
 import { LATEST_SCHEMA } from './store/migrations.js';
 import { IDENTITY_KEY, Store } from './store/store.js';
 import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
+import { draftSettings, probeUplink } from './uplink/probe.js';
 import { Board, RealDeviceFactory } from '../../hardware/src/index.js';
 import { loadOrCreateDeviceSecrets } from '../../provisioning/src/device-secrets.js';
 import { eslPasswordOf, phonesNeedingSecrets } from '../../provisioning/src/values.js';
@@ -56,7 +68,10 @@ import { eslPasswordOf, phonesNeedingSecrets } from '../../provisioning/src/valu
 export const STOP_BOUND_MS = 10_000;
 
 export interface DaemonOptions {
+  /** The seed file's configuration (it names the data directory; the live file there is what runs, see config/live-file.ts). */
   config: Config;
+  /** The seed file's text, as on disk (and migrated when it is of an older format). */
+  seed: SeedSource;
   logger: RootLogger;
   /** The simulated parts (none on a board). */
   simulate: SimParts;
@@ -69,10 +84,17 @@ export interface RunningDaemon {
   stop(reason: string): Promise<boolean>;
   /** Resolves with the reason when an admin asks for a restart (the run command stops and starts again). */
   restartRequested: Promise<string>;
-  http: HttpServer;
+  http: AdminServer;
   store: Store;
   notifier: Notifier;
   gateway: FreeswitchGateway;
+  /** The configuration's runtime API (the live file, its versions, applies). */
+  config: ConfigService;
+  /** The alarm service (tests and the bench drive alarms through it). */
+  alarms: AlarmService;
+  walkTest: WalkTest;
+  /** The board's inputs, lamps and devices as the UI sees them. */
+  board: BoardMonitor;
   /** Simulation mode only: the simulated parts (the emulator, the board's inputs). */
   sim?: Simulation;
 }
@@ -99,33 +121,49 @@ export async function checkDataDir(dir: string): Promise<string | undefined> {
 const component = (name: string, start: () => Promise<void> | void, stop: () => Promise<void> | void): Component => ({ name, start: async () => start(), stop: async () => stop() });
 
 export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
-  const { config, logger } = o;
+  const { logger } = o;
   const log = logger.ns('daemon');
   const life = new Lifecycle(logger.ns('lifecycle'));
   const notifier = createNotifier(o.env, logger.ns('systemd'));
   const bus = new EventBus(logger.ns('events'));
-  const health = new HealthRegistry({ version: VERSION, site: config.site, node: config.node }, (h) => bus.emit('health', h));
+  const dataDir = o.config.dataDir;
 
-  const full = await checkDataDir(config.dataDir);
-  if (full) log.error({ dataDir: config.dataDir }, `the data directory is full (${full}): starting anyway; alarms are held until they can be written`);
+  const full = await checkDataDir(dataDir);
+  if (full) log.error({ dataDir }, `the data directory is full (${full}): starting anyway; alarms are held until they can be written`);
   let requestRestart: (reason: string) => void = () => undefined;
   const restartRequested = new Promise<string>((resolve) => (requestRestart = resolve));
-  const timeZone = siteTimeZone(config.timeZone);
   try {
-    // ---- the data directory, the store, accounts ----
+    // ---- the data directory, the live configuration, the store, accounts ----
     // The data directory's lock for the daemon's whole life: no second daemon, no restore under it.
     let dataDirLock: DataDirLock | undefined;
     await life.start(component('data-dir', async () => {
-      dataDirLock = await claimDataDir(config.dataDir, (err) => log.error({ err }, `cannot write the pid file in ${config.dataDir}; running without it`));
+      dataDirLock = await claimDataDir(dataDir, (err) => log.error({ err }, `cannot write the pid file in ${dataDir}; running without it`));
     }, () => dataDirLock?.release()));
     // A backup an admin uploaded: applied now, holding the data directory, before the database is opened.
-    const restored = await applyPendingRestore(config.dataDir, { site: config.site, node: config.node });
+    const restored = await applyPendingRestore(dataDir, { site: o.config.site, node: o.config.node });
     if (restored?.ok) log.warn({ by: restored.staged.by, made: restored.staged.manifest.createdAt, keptAs: restored.keptAs }, 'restored the backup uploaded in the admin UI');
     if (restored && !restored.ok) log.error({ by: restored.staged?.by, error: restored.error, setAsideAs: restored.setAsideAs }, 'the backup uploaded in the admin UI could not be restored: starting on the database as it was');
-    // Per-device secrets (event-socket password, xml_curl secret, phone passwords), made on first start.
-    const fsSecrets = () => loadOrCreateDeviceSecrets(config.dataDir, phonesNeedingSecrets(config));
+    // The configuration that runs is the live file in the data directory, seeded from --config.
+    const liveFile = await openLiveConfig(o.seed, dataDir);
+    const parsed = parseConfig(liveFile.text, o.env);
+    if (!parsed.config) throw new ConfigError(liveFile.path, parsed.problems);
+    if (parsed.migrated !== undefined) {
+      // Our own file: written in the current format at once (the old form stays in the history).
+      await writeFileAtomic(liveFile.path, parsed.migrated);
+      liveFile.text = parsed.migrated;
+    }
+    const config = parsed.config;
+    if (liveFile.origin !== 'live') log.info({ file: liveFile.path, seed: liveFile.seed, origin: liveFile.origin }, `configuration: ${liveFile.origin === 'seed-changed' ? 'the seed file changed; taken as a new version' : liveFile.origin === 'seed-first' ? 'first start: the live file is seeded' : 'the seed file is the live file'}`);
+    logger.setLevels(config.log);
+    const holder = new ConfigHolder(config);
+    const now = () => holder.current;
+    const timeZone = siteTimeZone(config.timeZone);
+    const health = new HealthRegistry({ version: VERSION, site: config.site, node: config.node }, (h) => bus.emit('health', h));
+
+    // Per-device secrets (event-socket password, xml_curl secret, phone passwords), made on first start; a phone added later gets one at its first lookup.
+    const fsSecrets = () => loadOrCreateDeviceSecrets(dataDir, phonesNeedingSecrets(now()));
     const secrets = await fsSecrets();
-    const store = await Store.open(config.dataDir, { site: config.site, node: config.node });
+    const store = await Store.open(dataDir, { site: config.site, node: config.node });
     await life.start(component('store', () => undefined, () => store.close()));
     if (store.migrationsApplied) logger.ns('store').info({ applied: store.migrationsApplied }, 'database migrated');
     // Whose database this is, for `callpoint restore` (a backup of another site or node is refused).
@@ -140,21 +178,25 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     health.set('store', 'ok', storeOk, phrase('health.store.ok', { schema: LATEST_SCHEMA }));
     health.say('gsm', 'disabled', config.lines.modems.length ? phrase('health.starting') : phrase('health.gsm.none'));
     health.say('lines', 'disabled', config.lines.lineCards.length ? phrase('health.starting') : phrase('health.lines.none'));
-    const sampler = new SystemSampler(config.dataDir, logger.ns('health'), (r) => health.setSystem(r));
+    const sampler = new SystemSampler(dataDir, logger.ns('health'), (r) => health.setSystem(r));
     await life.start(component('system-sampler', () => sampler.start(), () => sampler.stop()));
-    const sessions = new Sessions(store, { idleMs: config.http.sessionIdleMinutes * 60_000, maxMs: config.http.sessionMaxHours * 3_600_000 });
+    const sessions = new Sessions(store, () => ({ idleMs: now().http.sessionIdleMinutes * 60_000, maxMs: now().http.sessionMaxHours * 3_600_000 }));
     await sessions.purgeExpired().catch((err: unknown) => log.error({ err }, 'cannot purge expired sessions now'));
     await life.start(periodic('sessions', 10 * 60_000, () => sessions.purgeExpired()));
     // Refusals at the edges (logins, API requests) are audited one by one until they come in a
     // flood; then one row per kind and minute. The audit log is kept for a stated age and size.
     const refusals = new AuditSummary((e) => store.audit.insert(e).then((entry) => bus.emit('audit', entry)), logger.ns('api:audit'));
     await life.start(component('audit-summary', () => undefined, () => refusals.stop()));
-    await life.start(periodic('audit-retention', 3_600_000, () => store.audit.prune(config.log.auditKeepDays, config.log.auditMaxRows)));
+    await life.start(periodic('audit-retention', 3_600_000, () => store.audit.prune(now().log.auditKeepDays, now().log.auditMaxRows)));
     const accounts = new Accounts(store, sessions, bus, logger.ns('api:auth'), { refusals });
     await life.start(periodic('login-failures', 10 * 60_000, () => accounts.pruneLoginFailures()));
     // Every bounded queue reports here, for cmd/get-status (and the flood test).
     const load = new LoadGauges();
     load.set('store', () => store.db.queueStats());
+
+    // ---- the configuration's history and editor (in a worker thread, started when first used) ----
+    const editor = new EditClient({ env: o.env, log: logger.ns('config') });
+    await life.start(component('config-editor', () => undefined, () => editor.close()));
 
     // ---- the simulated parts, when asked for: each replaces a source below ----
     const sim = o.simulate.size ? new (await import('./sim/simulation.js')).Simulation(o.simulate, config, logger, life) : undefined;
@@ -163,9 +205,12 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const eslPassword = eslPasswordOf(config, secrets);
     const configuredFs = { host: config.freeswitch.host, port: config.freeswitch.port };
     const fsTarget = sim ? await sim.freeswitch(eslPassword, configuredFs) : configuredFs;
-    const gateway = new FreeswitchGateway({ ...fsTarget, password: eslPassword, recordingsDir: join(config.dataDir, 'recordings') }, { store, health, bus, log: logger.ns('pbx') });
+    const gateway = new FreeswitchGateway({ ...fsTarget, password: eslPassword, recordingsDir: join(dataDir, 'recordings') }, { store, health, bus, log: logger.ns('pbx') });
     await life.start(gateway);
-    const brokers = sim ? await sim.brokers(config.uplink.brokers) : config.uplink.brokers;
+    const simBrokers = sim && !config.uplink.brokers.length ? await sim.brokers([]) : undefined;
+    // Without brokers of its own, a simulation keeps its embedded one whatever the configuration says later.
+    const brokersOf = (c: Config) => (c.uplink.brokers.length || !simBrokers ? c.uplink.brokers : simBrokers);
+    const brokers = brokersOf(config);
     const simCentralKeys = sim ? await sim.centralKeys(config.uplink.brokers) : [];
     const uplink = new UplinkClient(uplinkOptionsFrom(config, VERSION, brokers, simCentralKeys), { store, health, bus, log: logger.ns('uplink'), load: () => load.snapshot() });
     const notify = () => uplink.notify();
@@ -184,15 +229,18 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const profile = checked.profile;
     const board = new Board(profile, sim ? sim.deviceFactory(profile) : new RealDeviceFactory(), { log: logger.ns('hardware') });
     const realPorts = hardwareSerialPorts(logger);
+    const points = () => now().points;
     // The alarm service asks the lines about the GSM trunk; SMS commands acknowledge alarms.
     // eslint-disable-next-line prefer-const -- assigned once the alarm service exists
     let alarms: AlarmService | undefined;
-    const lines = new LinesService(config, { store, bus, faults, health, alarms: () => alarms, logger, notify, ports: sim ? sim.serialPorts(realPorts) : realPorts });
+    const lines = new LinesService(holder, { store, bus, faults, health, alarms: () => alarms, logger, notify, ports: sim ? sim.serialPorts(realPorts) : realPorts });
     const pbx = withGsmTrunk(gateway, () => lines.gsmTrunk());
-    alarms = new AlarmService({ config, store, pbx, outputs: boardOutputs(board, profile, config.points, logger.ns('alarms:outputs')), bus, log: logger.ns('alarms'), held, storeFailed: (err) => storeWatch.failed(err) });
-    const supervision = new Supervision({ config, faults, health, pbx: gateway, uplink: brokers.length ? uplink : undefined, board, log: logger.ns('alarms:supervision') });
-    const inputs = new PointInputs(config.points, alarms, logger.ns('hardware'));
-    const monitor = new BoardMonitor({ board, profile, points: config.points, bus, health });
+    const outputs = boardOutputs(board, profile, points, logger.ns('alarms:outputs'));
+    alarms = new AlarmService({ config: holder, store, pbx, outputs, bus, log: logger.ns('alarms'), held, storeFailed: (err) => storeWatch.failed(err) });
+    const walkTest = new WalkTest({ config: holder, store, bus, outputs, log: logger.ns('alarms:walk-test'), notify });
+    const supervision = new Supervision({ config: holder, faults, health, pbx: gateway, uplink: brokers.length ? uplink : undefined, board, log: logger.ns('alarms:supervision') });
+    const inputs = new PointInputs(points, alarms, logger.ns('hardware'), walkTest);
+    const monitor = new BoardMonitor({ board, profile, points, bus, health });
     const offHardware = board.onEvent((e) => {
       inputs.handle(e);
       // Supervision: stuck buttons, cut or shorted wiring, chips that stop answering — fault records, to central and the UI.
@@ -204,56 +252,97 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.start(monitor);
     const alarmService = alarms;
     await life.start(component('alarms', () => alarmService.start(), () => alarmService.stop()));
+    await life.start(component('walk-test', () => walkTest.start(), () => walkTest.stop()));
     await life.start(lines);
-    const selfTest = new SelfTest({ points: config.points, store, bus, log: logger.ns('alarms:self-test'), notify, faults }, { pbx });
+    const selfTest = new SelfTest({ points, store, bus, log: logger.ns('alarms:self-test'), notify, faults }, { pbx });
     await life.start(component('self-test', () => selfTest.start(), () => selfTest.stop()));
 
-    // Central's commands are registered before the uplink connects, so none is answered "unknown".
-    const offCommands = [...registerAlarmCommands(uplink.registerCommand, alarmService, selfTest), ...registerPbxCommands(uplink.registerCommand, gateway, originateAllowList(config))];
-    await life.start(component('uplink', () => uplink.start(), async () => {
-      for (const off of [...offNotify, ...offCommands]) off();
-      await uplink.stop();
-    }));
-    await life.start(component('supervision', () => supervision.start(), () => supervision.stop()));
-
-    // ---- the admin UI and API ----
-    const tls = !!config.http.tls;
-    // A __Host- cookie must be Secure, and browsers drop Secure cookies set over
-    // plain HTTP (except on localhost); on HTTP the prefix is impossible.
-    const cookie: CookiePolicy = { name: tls ? '__Host-callpoint' : 'callpoint', secure: tls, maxAgeMs: config.http.sessionMaxHours * 3_600_000 };
-    if (!tls && config.http.host !== '127.0.0.1' && config.http.host !== 'localhost')
-      log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
+    // ---- the admin UI and API (restarted in-process when its listener changes) ----
     const linesApi = {
       view: () => lines.view(),
       queueSms: (to: string, text: string, opts: { tag?: string }, modemId?: string) => lines.queueSms(to, text, opts, modemId),
       ussd: (modemId: string, code: string) => lines.ussd(modemId, code),
       enterPin: (modemId: string, pin: string, by: string) => lines.enterPin(modemId, pin, by),
+      testNow: (kind: 'modem' | 'card', id: string) => lines.testNow(kind, id),
     };
-    const simApi = sim ? await sim.api(config.points, alarmService) : undefined;
+    const simApi = sim ? await sim.api(points, alarmService) : undefined;
     const maintenance: MaintenanceApi = {
-      backup: (out) => createBackup({ dataDir: config.dataDir, out, version: VERSION, site: config.site, node: config.node }),
-      stageRestore: (file, by) => stageRestore(config.dataDir, file, by, { site: config.site, node: config.node }),
-      pendingRestore: () => pendingRestore(config.dataDir),
-      cancelRestore: () => cancelRestore(config.dataDir),
-      uploadDir: config.dataDir,
+      backup: (out) => createBackup({ dataDir, out, version: VERSION, site: config.site, node: config.node }),
+      stageRestore: (file, by) => stageRestore(dataDir, file, by, { site: config.site, node: config.node }),
+      pendingRestore: () => pendingRestore(dataDir),
+      cancelRestore: () => cancelRestore(dataDir),
+      uploadDir: dataDir,
       restart: (reason) => requestRestart(reason),
       supervised: !!o.supervised,
     };
-    const app = createApp(
-      {
-        store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi,
-        refusals, load, phones: config.phones.map((p) => ({ number: p.number, name: p.name, zone: p.zone })), logs: logger.ring, maintenance, timeZone,
-      },
-      { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
-    );
-    const headers = capturedSecurityHeaders(cookie.secure);
-    const gate = new RequestGate(cookie.name, headers, config.http.trustProxy);
-    load.set('http', () => ({ ...gate.stats }));
-    const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(healthRenderer(health), headers), gate);
-    await life.start(http);
+    sim?.followPhones(() => now().phones);
+    const health$ = healthRenderer(health);
+    // eslint-disable-next-line prefer-const -- assigned once the live apply exists (it restarts this server)
+    let configService: ConfigService | undefined;
+    const serverFor = (http: Config['http']) => {
+      const tls = !!http.tls;
+      // A __Host- cookie must be Secure, and browsers drop Secure cookies set over
+      // plain HTTP (except on localhost); on HTTP the prefix is impossible.
+      const cookie: CookiePolicy = { name: tls ? '__Host-callpoint' : 'callpoint', secure: tls, maxAgeMs: http.sessionMaxHours * 3_600_000 };
+      if (!tls && http.host !== '127.0.0.1' && http.host !== 'localhost')
+        log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
+      const app = createApp(
+        { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, config: configService, walkTest, uplinkProbe: (draft) => probeUplink(draftSettings(draft, now().uplink)),
+          refusals, load, phones: () => now().phones.map((p) => ({ number: p.number, name: p.name, zone: p.zone })), logs: logger.ring, maintenance, timeZone },
+        { trustProxy: http.trustProxy, freeswitch: { config: holder, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
+      );
+      const headers = capturedSecurityHeaders(cookie.secure);
+      const gate = new RequestGate(cookie.name, headers, http.trustProxy);
+      load.set('http', () => ({ ...gate.stats }));
+      return new HttpServer(app, http, logger.ns('api:http'), healthFastPath(health$, headers), gate);
+    };
 
+    // ---- live configuration changes: what restarts in-process, what acts on a change ----
+    const live = new LiveApply({
+      holder,
+      openAlarms: () => alarmService.openAlarms(),
+      restarters: [
+        // A modem may be carrying an emergency call or text: its port changes once no alarm is being called for.
+        { name: 'the line services', keys: ['lines.modems', 'lines.lineCards'], whenIdle: true, restart: () => lines.restart() },
+        { name: 'the uplink to central', keys: ['uplink'], whenIdle: false, restart: (next) => uplink.restart(uplinkOptionsFrom(next, VERSION, brokersOf(next), simCentralKeys)) },
+        { name: 'the admin web server', keys: ['http.host', 'http.port', 'http.tls', 'http.trustProxy'], whenIdle: false, restart: (next) => admin.restart(next.http) },
+      ],
+      steps: [
+        {
+          name: 'FreeSWITCH',
+          keys: ['phones', 'points'],
+          apply: async () => {
+            sim?.configChanged();
+            // The directory and dialplan come from Callpoint at each lookup; reloadxml drops what FreeSWITCH holds from its files.
+            const r = await gateway.reloadXml();
+            return r.ok ? { how: 'reloaded', detail: 'reloaded its XML (directory, dialplan); calls are not touched' } : { how: 'live', detail: `not reloaded (${r.message}); it reads the directory from Callpoint at its next lookup` };
+          },
+        },
+        { name: 'logging', keys: ['log.level', 'log.namespaces'], apply: async (next) => (logger.setLevels(next.log), { how: 'live', detail: `level ${next.log.level}` }) },
+      ],
+      changed: (pending) => bus.emit('config', { version: configService?.version ?? 0, pending }),
+      log: logger.ns('config'),
+    });
+    // An alarm answered or cleared: a change that waited for it may go now.
+    const offLive = bus.on('alarm', (a) => {
+      if (a.state === 'acknowledged' || a.state === 'cleared') void live.reevaluate().catch((err: unknown) => log.error({ err }, 'configuration: a pending change failed'));
+    });
+    configService = new ConfigService({ store, editor, live, bus, log: logger.ns('config'), env: o.env, file: liveFile.path, check: async (c) => (await boardProblems(c)).problems });
+    await configService.open(liveFile, { migratedFrom: parsed.migratedFrom });
+    const admin = new AdminServer(serverFor, config.http);
+
+    // Central's commands are registered before the uplink connects, so none is answered "unknown".
+    const offCommands = [...registerAlarmCommands(uplink.registerCommand, alarmService, selfTest), ...registerPbxCommands(uplink.registerCommand, gateway, () => originateAllowList(now())), ...registerConfigCommands(uplink.registerCommand, configService)];
+    await life.start(component('uplink', () => uplink.start(), async () => {
+      for (const off of [...offNotify, ...offCommands, offLive]) off();
+      await uplink.stop();
+    }));
+    await life.start(component('supervision', () => supervision.start(), () => supervision.stop()));
+    await life.start(admin);
+
+    const tls = !!config.http.tls;
     const shownHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-    const base = `${tls ? 'https' : 'http'}://${shownHost}:${http.port}`;
+    const base = `${tls ? 'https' : 'http'}://${shownHost}:${admin.port}`;
     let setupLink: string | undefined;
     if (await accounts.needsSetup()) {
       const issued = await issueSetupToken(store.settings, config.http.setupLinkMinutes * 60_000).catch((err: unknown) => {
@@ -271,16 +360,20 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const watchdog = new Watchdog(notifier, { storeAlive: () => store.ping(1000) }, logger.ns('systemd'));
     await life.start(component('watchdog', () => watchdog.start(), () => watchdog.stop()));
     await notifier.send(`READY=1\nSTATUS=serving on ${base}\nMAINPID=${process.pid}`);
-    log.info({ version: VERSION, site: config.site, node: config.node, url: base, simulate: sim?.description ?? 'none' }, 'Callpoint is up');
-    if (sim) printSimulationBanner(base, setupLink, config.dataDir, sim.description);
+    log.info({ version: VERSION, site: config.site, node: config.node, url: base, simulate: sim?.description ?? 'none', configVersion: configService.version }, 'Callpoint is up');
+    if (sim) printSimulationBanner(base, setupLink, dataDir, sim.description);
 
     let stopping: Promise<boolean> | undefined;
     return {
       restartRequested,
-      http,
+      http: admin,
       store,
       notifier,
       gateway,
+      config: configService,
+      alarms: alarmService,
+      walkTest,
+      board: monitor,
       sim,
       stop(reason) {
         stopping ??= (async () => {

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import t from 'tap';
 import pino from 'pino';
+import { fixedConfig } from '../src/config/holder.js';
 import type { AlarmPbx } from '../src/alarms/ports.js';
 import { configFrom } from '../src/config/load.js';
 import { EventBus } from '../src/events/bus.js';
@@ -32,7 +33,7 @@ t.test('which alarm changes send an SMS, to whom, once', async (t) => {
   t.teardown(() => store.close());
   const bus = new EventBus(log);
   const queued: Array<{ to: string; text: string; alarmId?: string }> = [];
-  const sms = new AlarmSms({ config, store, bus, sms: { queue: async (to, text, o) => (queued.push({ to, text, alarmId: o.alarmId }), { ok: true, id: queued.length }) }, log });
+  const sms = new AlarmSms({ config: fixedConfig(config), store, bus, sms: { queue: async (to, text, o) => (queued.push({ to, text, alarmId: o.alarmId }), { ok: true, id: queued.length }) }, log });
   await sms.start();
   bus.emit('alarm', alarm('A-20261125-1', 'km1', 'raised'));
   bus.emit('alarm', alarm('A-20261125-1', 'km1', 'calling'));
@@ -61,11 +62,11 @@ t.test('an alarm committed just before a power cut still gets its SMS at the nex
     queued.push(to);
     return { ok: true as const, id: row.id };
   } };
-  const first = new AlarmSms({ config, store, bus, sms: queue, log });
+  const first = new AlarmSms({ config: fixedConfig(config), store, bus, sms: queue, log });
   await first.start();
   await first.stop();
   t.same(queued, ['+8613800138000', '+8613900139000'], 'queued at start');
-  const second = new AlarmSms({ config, store, bus, sms: queue, log });
+  const second = new AlarmSms({ config: fixedConfig(config), store, bus, sms: queue, log });
   await second.start();
   await second.stop();
   t.equal(queued.length, 2, 'not again after another restart');
@@ -75,7 +76,7 @@ t.test('an alarm committed just before a power cut still gets its SMS at the nex
   // An acknowledged alarm gets no late "EMERGENCY … reply ACK".
   await store.tx((r) => r.alarms.insert(alarm('A-20261125-9', 'km1', 'acknowledged')));
   queued.splice(0);
-  const third = new AlarmSms({ config, store, bus, sms: queue, log });
+  const third = new AlarmSms({ config: fixedConfig(config), store, bus, sms: queue, log });
   await third.start();
   await third.stop();
   t.same(queued, ['+8613900139000'], 'only the number that had not got it, and nothing for the acknowledged alarm');
@@ -101,7 +102,7 @@ t.test('the time in the SMS is the site’s (timeZone in the configuration)', as
   const bus = new EventBus(log);
   const texts: string[] = [];
   const inShanghai = { ...config, timeZone: 'Asia/Shanghai' };
-  const sms = new AlarmSms({ config: inShanghai, store, bus, sms: { queue: async (_to, text) => (texts.push(text), { ok: true, id: texts.length }) }, log });
+  const sms = new AlarmSms({ config: fixedConfig(inShanghai), store, bus, sms: { queue: async (_to, text) => (texts.push(text), { ok: true, id: texts.length }) }, log });
   await sms.start();
   bus.emit('alarm', alarm('A-20261125-1', 'km1', 'raised'));
   await sms.stop();

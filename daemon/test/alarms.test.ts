@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import pino from 'pino';
+import { fixedConfig } from '../src/config/holder.js';
 import { AlarmService } from '../src/alarms/alarm-service.js';
 import { FaultBook } from '../src/alarms/faults.js';
 import type { AlarmOutputs } from '../src/alarms/ports.js';
@@ -48,7 +49,7 @@ async function rig(t: Test, cfg = config(), phones = [
     point: (p, ind) => outputs.push({ what: `${p}:${ind}`, alarmRowExists: store.alarms.openForPoint(p).then((a) => !!a) }),
     beacons: (on) => outputs.push({ what: `beacons:${on}`, alarmRowExists: store.alarms.open().then((a) => a.length > 0) }),
   };
-  const alarms = new AlarmService({ config: cfg, store, pbx: gw, outputs: out, bus, log });
+  const alarms = new AlarmService({ config: fixedConfig(cfg), store, pbx: gw, outputs: out, bus, log });
   await alarms.start();
   t.teardown(async () => {
     await alarms.stop();
@@ -203,7 +204,7 @@ t.test('a daemon restart during a connected alarm call keeps the call: not re-pl
   const port = (gw as unknown as { o: { port: number } }).o.port;
   const gw2 = new FreeswitchGateway({ host: '127.0.0.1', port, password: PASSWORD, recordingsDir: join(t.testdirName, 'rec2') }, { store, health: new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined), bus, log });
   const outputs: string[] = [];
-  const again = new AlarmService({ config: config(), store, pbx: gw2, outputs: { point: (p, i) => outputs.push(`${p}:${i}`), beacons: (on) => outputs.push(`beacons:${on}`) }, bus, log });
+  const again = new AlarmService({ config: fixedConfig(config()), store, pbx: gw2, outputs: { point: (p, i) => outputs.push(`${p}:${i}`), beacons: (on) => outputs.push(`beacons:${on}`) }, bus, log });
   await again.start();
   t.ok(outputs.includes('beacons:true') && outputs.includes('km1-2:voice-connected'), 'indications restored at once');
   await gw2.start();
@@ -222,7 +223,7 @@ t.test('self-test: a test alarm to central without calling anyone; passed when t
   const { emu, store } = await rig(t);
   const { SelfTest, SELF_TEST_KEY } = await import('../src/alarms/self-test.js');
   const bus = new EventBus(log);
-  const st = new SelfTest({ points: config().points, store, bus, log, notify: () => undefined, faults: new FaultBook({ store, bus, log, notify: () => undefined }) }, { deadlineMs: 800, pollMs: 50, firstAfterMs: 3_600_000 });
+  const st = new SelfTest({ points: () => config().points, store, bus, log, notify: () => undefined, faults: new FaultBook({ store, bus, log, notify: () => undefined }) }, { deadlineMs: 800, pollMs: 50, firstAfterMs: 3_600_000 });
   await st.start();
   t.teardown(() => st.stop());
   const before = emu.channels().length;
@@ -282,7 +283,7 @@ t.test('self-test with a test line: the call must be answered too, and nobody el
   ]);
   const { SelfTest } = await import('../src/alarms/self-test.js');
   const bus = new EventBus(log);
-  const st = new SelfTest({ points: cfg.points, store, bus, log, notify: () => undefined, faults: new FaultBook({ store, bus, log, notify: () => undefined }) }, { deadlineMs: 3000, pollMs: 50, firstAfterMs: 3_600_000, pbx: gw, testCallRingS: 5 });
+  const st = new SelfTest({ points: () => cfg.points, store, bus, log, notify: () => undefined, faults: new FaultBook({ store, bus, log, notify: () => undefined }) }, { deadlineMs: 3000, pollMs: 50, firstAfterMs: 3_600_000, pbx: gw, testCallRingS: 5 });
   const dialled: string[] = [];
   emu.on('command', (c: string) => { const m = /originate .*user\/(\d+)/.exec(c); if (m) dialled.push(m[1]!); });
   const ack = async (id: string) => {

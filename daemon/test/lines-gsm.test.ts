@@ -8,6 +8,7 @@
 //    gsm-call: who called, which modem, when, answered or not.
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { fixedConfig } from '../src/config/holder.js';
 import { FaultBook } from '../src/alarms/faults.js';
 import { configFrom } from '../src/config/load.js';
 import { EventBus } from '../src/events/bus.js';
@@ -38,7 +39,7 @@ async function rig(t: Test) {
   const health = new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined);
   const faults = new FaultBook({ store, bus, log: logger.ns('faults'), notify: () => undefined });
   const devices = new SimSerialDevices(config.dataDir, logger, hardwareSerialPorts(logger));
-  const lines = new LinesService(config, { store, bus, faults, health, alarms: () => undefined, logger, notify: () => undefined, ports: devices });
+  const lines = new LinesService(fixedConfig(config), { store, bus, faults, health, alarms: () => undefined, logger, notify: () => undefined, ports: devices });
   await lines.start();
   t.teardown(async () => {
     await lines.stop();

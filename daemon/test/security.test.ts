@@ -73,14 +73,16 @@ t.test('session cookie attributes; logout ends the session', async (t) => {
 t.test('CSRF: a mutating request needs the token and must not come from another site', async (t) => {
   const c = new Client(d.url);
   await c.login('alice', ADMIN_PW);
-  const body = { value: 1 };
-  t.equal((await c.req('PUT', '/api/settings/ui.note', body, { 'x-csrf-token': 'wrong' })).status, 403, 'wrong token');
-  const noToken = await fetch(`${d.url}/api/settings/ui.note`, { method: 'PUT', headers: { cookie: `callpoint=${c.cookie}`, 'content-type': 'application/json' }, body: '{"value":1}' });
+  const version = String((await c.get('/api/config')).json.version);
+  const body = { entry: { id: 'csrf-zone', name: 'A zone' } };
+  const put = (headers: Record<string, string>) => c.req('PUT', '/api/config/entries/zones/csrf-zone', body, { 'if-match': version, ...headers });
+  t.equal((await put({ 'x-csrf-token': 'wrong' })).status, 403, 'wrong token');
+  const noToken = await fetch(`${d.url}/api/config/entries/zones/csrf-zone`, { method: 'PUT', headers: { cookie: `callpoint=${c.cookie}`, 'content-type': 'application/json', 'if-match': version }, body: JSON.stringify(body) });
   t.equal(noToken.status, 403, 'no token');
-  t.equal((await c.req('PUT', '/api/settings/ui.note', body, { origin: 'http://evil.example' })).status, 403, 'cross-site Origin, even with the token');
-  t.equal((await c.req('PUT', '/api/settings/ui.note', body, { 'sec-fetch-site': 'cross-site' })).status, 403, 'Sec-Fetch-Site: cross-site');
+  t.equal((await put({ origin: 'http://evil.example' })).status, 403, 'cross-site Origin, even with the token');
+  t.equal((await put({ 'sec-fetch-site': 'cross-site' })).status, 403, 'Sec-Fetch-Site: cross-site');
   t.equal((await c.post('/api/login', { username: 'alice', password: ADMIN_PW }, { origin: 'http://evil.example' })).status, 403, 'cross-site login');
-  t.equal((await c.req('PUT', '/api/settings/ui.note', body, { origin: d.url, 'sec-fetch-site': 'same-origin' })).status, 200, 'same origin with token works');
+  t.equal((await put({ origin: d.url, 'sec-fetch-site': 'same-origin' })).status, 200, 'same origin with token works');
 });
 
 t.test('the Origin check compares scheme, host and port', async (t) => {

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import t from 'tap';
 import pino from 'pino';
+import { fixedConfig } from '../src/config/holder.js';
 import { configFrom } from '../src/config/load.js';
 import { EventBus } from '../src/events/bus.js';
 import { HealthRegistry } from '../src/health/health.js';
@@ -46,7 +47,7 @@ t.test('the inbox: allow-list, reply, once only', async (t) => {
   const health = new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined);
   const replies: Array<{ to: string; text: string }> = [];
   const config = configFrom({ site: 'tunnel-a', node: 'c3', lines: { smsCommands: { allowFrom: ['+8613800138000'] } } });
-  const inbox = new SmsInbox({ config, store, bus, alarms: undefined, faults: undefined, health, replies: { queue: async (to, text) => (replies.push({ to, text }), { ok: true, id: 1 }) }, log, notify: () => undefined });
+  const inbox = new SmsInbox({ config: fixedConfig(config), store, bus, alarms: undefined, faults: undefined, health, replies: { queue: async (to, text) => (replies.push({ to, text }), { ok: true, id: 1 }) }, log, notify: () => undefined });
 
   const stranger = await inbox.receive('gsm0', { from: '+8613999999999', text: 'STATUS', sentAt: '2026-11-25T10:00:00+08:00', parts: 1 });
   await stranger.handled;
@@ -87,7 +88,7 @@ t.test('replies in the language of the plan the sender is on call for, else the 
     ],
     lines: { smsCommands: { allowFrom: ['+8613911112222', '+4479000000000'] } },
   });
-  const inbox = new SmsInbox({ config, store, bus: new EventBus(log), alarms: undefined, faults: undefined, health, replies: { queue: async (to, text) => (replies.push({ to, text }), { ok: true, id: 1 }) }, log, notify: () => undefined });
+  const inbox = new SmsInbox({ config: fixedConfig(config), store, bus: new EventBus(log), alarms: undefined, faults: undefined, health, replies: { queue: async (to, text) => (replies.push({ to, text }), { ok: true, id: 1 }) }, log, notify: () => undefined });
   let n = 0;
   const ask = async (from: string, text: string) => {
     const r = await inbox.receive('gsm0', { from, text, sentAt: `2026-11-25T10:0${n++}:00+08:00`, parts: 1 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import pino from 'pino';
 import { phrase } from '../src/contracts/phrases/index.js';
+import { fixedConfig } from '../src/config/holder.js';
 import { FaultBook } from '../src/alarms/faults.js';
 import { Supervision, dispatchExtensions } from '../src/alarms/supervision.js';
 import { configFrom } from '../src/config/load.js';
@@ -47,7 +48,7 @@ async function rig(t: Test) {
   const uplink = { connected: true };
   const pressed = new Set<string>();
   const board = { isPressed: (i: string) => pressed.has(i), status: () => ({ mcp0: { status: 'ok', detail: 'answers' } }) };
-  const sup = new Supervision({ config, faults, health, pbx: gw, uplink, board, log }, { freeswitchGraceMs: 1000, uplinkGraceMs: 1000, reconcileAfterMs: 60_000 });
+  const sup = new Supervision({ config: fixedConfig(config), faults, health, pbx: gw, uplink, board, log }, { freeswitchGraceMs: 1000, uplinkGraceMs: 1000, reconcileAfterMs: 60_000 });
   t.teardown(async () => {
     await sup.stop();
     await gw.stop();
@@ -142,7 +143,7 @@ t.test('faults the previous run left open are closed when their cause is gone, k
   // A new run: in2 is still held down; mcp0 answers again.
   const health = new HealthRegistry({ version: 'x', site: 's', node: 'n' }, () => undefined);
   const board = { isPressed: (i: string) => i === 'in2', status: () => ({ mcp0: { status: 'ok', detail: 'answers' } }) };
-  const sup = new Supervision({ config, faults, health, pbx: gw, uplink: undefined, board, log }, { reconcileAfterMs: 10 });
+  const sup = new Supervision({ config: fixedConfig(config), faults, health, pbx: gw, uplink: undefined, board, log }, { reconcileAfterMs: 10 });
   sup.start();
   t.ok(await until(async () => (await store.faults.open()).length === 1, 3000));
   t.match(await store.faults.open(), [{ key: 'hardware:stuck:in2' }], 'the button still held stays a fault');

@@ -49,7 +49,7 @@ async function rig(t: Test, o: { windowMs?: number; perSecond?: number; auditInt
   const pbx = new FreeswitchGateway({ host: '127.0.0.1', port: 1, password: 'unused-password', recordingsDir: join(dir, 'rec') }, { store, health, bus, log: quiet });
   const options = { site: SITE, node: NODE, version: '1.2.3', brokers: [broker.url], backoffBaseMs: 50, backoffMaxMs: 200, pollMs: 200, centralKeys: [{ id: central.keyId, key: central.publicKey }], replayWindowMs: o.windowMs, commandsPerSecond: o.perSecond ?? 1000, auditIntervalMs: o.auditIntervalMs ?? 300 };
   const up = new UplinkClient(options, { store, health, bus, log });
-  registerPbxCommands(up.registerCommand, pbx, { extensions: new Set(['1001']), gateways: new Set(['gw1']), numbers: new Set(['+8613800000000', '5551234']) });
+  registerPbxCommands(up.registerCommand, pbx, () => ({ extensions: new Set(['1001']), gateways: new Set(['gw1']), numbers: new Set(['+8613800000000', '5551234']) }));
   await up.start();
   t.teardown(() => up.stop());
   await until(() => up.connected, 5000, 'uplink connected');

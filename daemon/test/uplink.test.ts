@@ -13,6 +13,7 @@ import type { OutboxEnvelope as Envelope, OutboxType } from '../src/contracts/in
 import { Store } from '../src/store/store.js';
 import { UplinkClient, type UplinkOptions } from '../src/uplink/index.js';
 import { mosquitto } from './helpers/mosquitto.js';
+import { makePki } from './helpers/tls.js';
 import { skipUnless } from './helpers/tools.js';
 import { sampleAlarm, sampleOf } from './helpers/messages.js';
 
@@ -314,21 +315,9 @@ t.test('no broker configured: disabled; a missing TLS file: down, and start() st
 
 
 t.test('mqtts with a private CA, a client certificate and a password', needs, async (t) => {
-  const { execFileSync } = await import('node:child_process');
-  const { mkdirSync } = await import('node:fs');
   const r = await rigStore(t);
-  const dir = join(t.testdirName, 'tls');
-  mkdirSync(dir);
-  const f = (n: string) => join(dir, n);
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=test-ca', '-keyout', f('ca.key'), '-out', f('ca.pem'));
-  for (const who of ['server', 'client']) {
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who}`, '-keyout', f(`${who}.key`), '-out', f(`${who}.csr`));
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(f(`${who}.ext`), who === 'server' ? 'subjectAltName=IP:127.0.0.1\n' : 'extendedKeyUsage=clientAuth\n');
-    ssl('x509', '-req', '-in', f(`${who}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f(`${who}.ext`), '-out', f(`${who}.pem`));
-  }
-  execFileSync('mosquitto_passwd', ['-b', '-c', f('passwd'), 'cab3', 's3cret-pass'], { stdio: 'pipe' });
+  const pki = makePki(join(t.testdirName, 'tls'), { name: 'cab3', password: 's3cret-pass' });
+  const f = pki.file;
   const mq = await mosquitto({
     allowAnonymous: false,
     listener: ['listener PORT 127.0.0.1', `cafile ${f('ca.pem')}`, `certfile ${f('server.pem')}`, `keyfile ${f('server.key')}`, 'require_certificate true', `password_file ${f('passwd')}`],

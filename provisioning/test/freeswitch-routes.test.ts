@@ -9,6 +9,7 @@ import express from 'express';
 import pino from 'pino';
 import t from 'tap';
 import { basicAuthMatches, freeswitchRouter, isLoopbackAddress } from '../../daemon/src/api/freeswitch-routes.js';
+import { fixedConfig } from '../../daemon/src/config/holder.js';
 import { NOT_FOUND_XML } from '../src/xml.js';
 import { testConfig, testSecrets } from './helpers/fixtures.js';
 import { findAll, findOne, parseXml } from './helpers/xml-parse.js';
@@ -22,7 +23,7 @@ const GOOD = auth('freeswitch', secrets.xmlCurlSecret);
 async function serve(host: string): Promise<{ server: Server; base: string }> {
   const app = express();
   app.set('trust proxy', true); // even a trusting app must not let X-Forwarded-For decide
-  app.use(freeswitchRouter({ config: testConfig(), secrets: async () => secrets, log }));
+  app.use(freeswitchRouter({ config: fixedConfig(testConfig()), secrets: async () => secrets, log }));
   app.use((_req, res) => void res.status(404).send('fell through'));
   const server = app.listen(0, host);
   await once(server, 'listening');

@@ -116,19 +116,23 @@ async function main(): Promise<void> {
   const { createLogger } = await import('../../daemon/src/log/logger.js');
   const { startDaemon } = await import('../../daemon/src/daemon.js');
   const httpPort = await freePort();
-  const parsed = parseConfig(stringify({
+  const text = stringify({
+    version: 3,
     site: env.BENCH_SITE, node: env.BENCH_NODE, dataDir: join(env.BENCH_DIR!, 'data'), http: { host: '127.0.0.1', port: httpPort },
     freeswitch: { host: '127.0.0.1', port: Number(env.BENCH_ESL_PORT), password: env.BENCH_ESL_PASSWORD },
     uplink: { brokers: [env.BENCH_BROKER] },
     central: { keys: [{ id: env.BENCH_KEY_ID, publicKey: env.BENCH_PUBLIC_KEY }] },
-    points: inputs.map((input, i) => ({ id: `p${i + 1}`, input, label: `SOS ${i + 1}`, location: `Tunnel km ${i}.2`, zone: 'tunnel', escalation: { targets: [{ extension: env.BENCH_DESK, ringS: 30 }] } })),
+    zones: [{ id: 'tunnel', name: 'Tunnel' }, { id: 'control', name: 'Control room' }],
+    plans: [{ id: 'desk', name: 'Dispatch desk', targets: [{ extension: env.BENCH_DESK, ringS: 30 }] }],
+    points: inputs.map((input, i) => ({ id: `p${i + 1}`, input, label: `SOS ${i + 1}`, location: `Tunnel km ${i}.2`, zone: 'tunnel', plan: 'desk' })),
     phones: [{ number: env.BENCH_DESK, name: 'Dispatch', zone: 'control' }],
-  }));
+  });
+  const parsed = parseConfig(text);
   if (!parsed.config) throw new Error(`bench configuration: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   const config = parsed.config;
   // Production logging: JSON lines at the configured level on stdout (a file here, journald on a board).
   const logger = await createLogger({ level: config.log.level, namespaces: config.log.namespaces, pretty: false });
-  const d = await startDaemon({ config, logger, simulate: new Set(['board']), env: {} });
+  const d = await startDaemon({ config, seed: { file: undefined, text }, logger, simulate: new Set(['board']), env: {} });
   if (!board) throw new Error('the board was not captured (Board.prototype.onEvent is no longer how the daemon subscribes)');
   const outputsOf = new Map(inputs.map((input) => [input, new Set(board!.profile.outputs.filter((o) => o.point === input && o.role === 'alarm-sent').map((o) => o.id))]));
   if (!(await d.gateway.whenReady(10_000))) throw new Error('the gateway did not connect to the emulator');

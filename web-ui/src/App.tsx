@@ -36,11 +36,13 @@ import { Login } from './views/Login';
 import { NotAvailable } from './views/NotAvailable';
 import { Setup } from './views/Setup';
 import { Users } from './views/Users';
+import { Settings } from './settings/Settings';
+import { WalkPages } from './walk/WalkPages';
 
 type Mode = 'loading' | 'setup' | 'login' | 'app';
 
 /** Stream events handed to pages (health is handled here). */
-const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms'];
+const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms', 'config', 'walk-test'];
 
 /** Lists are fetched once the event stream is connected; if it cannot connect, after this long anyway (shown as stale). */
 const LOAD_WITHOUT_STREAM_MS = 4000;
@@ -275,6 +277,12 @@ export function App() {
       page = (
         <Live subscribe={subscribe} streamEpoch={dataEpoch} fsStatus={health?.data.components?.freeswitch?.status} />
       );
+      break;
+    case 'settings':
+      page = <Settings role={user.role} subscribe={subscribe} streamEpoch={dataEpoch} />;
+      break;
+    case 'walk-test':
+      page = <WalkPages role={user.role} subscribe={subscribe} streamEpoch={dataEpoch} />;
       break;
     case 'users':
       page = canSeeUsers(user.role) ? <Users me={user} /> : <NotAvailable reason="forbidden" />;

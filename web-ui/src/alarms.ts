@@ -87,6 +87,9 @@ export function useAlarmStore(active: boolean, subscribe: Subscribe, dataEpoch: 
     [subscribe, apply, load],
   );
 
+  // The call points follow the configuration: a point added or renamed there is listed at once.
+  useEffect(() => subscribe('config', () => void load()), [subscribe, load]);
+
   const reload = useCallback(() => void load(), [load]);
   const st = last?.selfTest;
   return {

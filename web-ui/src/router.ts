@@ -1,7 +1,8 @@
-// Hash routing (#/alarms, #/, #/faults, #/board, #/lines, #/calls, #/live, #/users, #/audit, #/account) and the /setup entry URL.
+// Hash routing (#/alarms, #/, #/faults, #/board, #/lines, #/calls, #/live, #/users, #/audit, #/account,
+// #/settings/<section>, #/walk-test[/report/<id>]) and the /setup entry URL.
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = 'alarms' | 'dashboard' | 'faults' | 'board' | 'lines' | 'calls' | 'live' | 'users' | 'audit' | 'account' | 'notfound';
+export type Route = 'alarms' | 'dashboard' | 'faults' | 'board' | 'lines' | 'calls' | 'live' | 'users' | 'audit' | 'account' | 'settings' | 'walk-test' | 'notfound';
 
 const ROUTES: Record<string, Route> = {
   '': 'dashboard',
@@ -16,7 +17,15 @@ const ROUTES: Record<string, Route> = {
   '#/users': 'users',
   '#/audit': 'audit',
   '#/account': 'account',
+  '#/settings': 'settings',
+  '#/walk-test': 'walk-test',
 };
+
+/** Pages with their own sub-pages after the route (#/settings/points, #/walk-test/report/3). */
+const PREFIXES: Array<[string, Route]> = [
+  ['#/settings/', 'settings'],
+  ['#/walk-test/', 'walk-test'],
+];
 
 export const HREF: Record<Exclude<Route, 'notfound'>, string> = {
   alarms: '#/alarms',
@@ -29,11 +38,13 @@ export const HREF: Record<Exclude<Route, 'notfound'>, string> = {
   users: '#/users',
   audit: '#/audit',
   account: '#/account',
+  settings: '#/settings',
+  'walk-test': '#/walk-test',
 };
 
 export function parseRoute(hash: string): Route {
   const path = hash.split('?')[0].replace(/\/+$/, '') || '#/';
-  return ROUTES[path] ?? ROUTES[path + '/'] ?? 'notfound';
+  return ROUTES[path] ?? ROUTES[path + '/'] ?? PREFIXES.find(([p]) => path.startsWith(p))?.[1] ?? 'notfound';
 }
 
 /** The first-run page is served at /setup with the one-time token in the hash. */

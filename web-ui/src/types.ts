@@ -17,6 +17,17 @@ export type {
   CallPage,
   CallRecord,
   ChannelChange,
+  ConfigApplied,
+  ConfigApplyResult,
+  ConfigConflict,
+  ConfigDiffEntry,
+  ConfigEvent,
+  ConfigPending,
+  ConfigPreview,
+  ConfigVersionDetail,
+  ConfigVersionEntry,
+  ConfigVersionList,
+  ConfigView,
   ChannelList,
   ComponentHealth,
   ComponentName,
@@ -47,10 +58,16 @@ export type {
   SmsStatus,
   StreamEvents,
   Trunk,
+  UplinkTestResult,
   UserRecord,
+  WalkTestEvent,
+  WalkTestPoint,
+  WalkTestReport,
+  WalkTestSession,
+  WalkTestView,
 } from '../../daemon/src/contracts/index.js';
 export type { Phrase } from '../../daemon/src/contracts/phrases/render.js';
-export { COMPONENTS, isOpenAlarm, PHONE_NUMBER_RE, ROLES } from '../../daemon/src/contracts/values.js';
+export { COMPONENTS, isOpenAlarm, PHONE_NUMBER_RE, ROLES, SECRET_MASK } from '../../daemon/src/contracts/values.js';
 
 /** A configured call point, as GET /api/alarms lists it. */
 export type CallPoint = CallPointView;
@@ -67,3 +84,9 @@ export const canEnterPin = (role: Role | undefined) => roleAtLeast(role, 'admin'
 /** Run self-tests, send test SMS and USSD codes. */
 export const canTest = (role: Role | undefined) => roleAtLeast(role, 'technician');
 export const canExportCalls = (role: Role | undefined) => roleAtLeast(role, 'technician');
+/** The configuration pages: viewers read them (secrets as set/unset); what each may change, the schema says. */
+export const canSeeConfig = (role: Role | undefined) => roleAtLeast(role, 'viewer');
+/** Start and stop a commissioning walk test. */
+export const canWalkTest = (role: Role | undefined) => roleAtLeast(role, 'technician');
+/** Import a whole configuration file. */
+export const canImportConfig = (role: Role | undefined) => roleAtLeast(role, 'admin');

@@ -24,9 +24,14 @@ const TOUCH_EVERY_MS = 30_000;
 export class Sessions {
   constructor(
     private readonly store: Store,
-    private readonly policy: SessionPolicy,
+    /** Read per request: a change of the timeouts in the configuration holds at once. */
+    private readonly policyOf: SessionPolicy | (() => SessionPolicy),
     private readonly now: () => number = Date.now,
   ) {}
+
+  private get policy(): SessionPolicy {
+    return typeof this.policyOf === 'function' ? this.policyOf() : this.policyOf;
+  }
 
   async create(user: UserRow, ip: string | null, userAgent: string | null): Promise<{ token: string; csrfToken: string }> {
     const token = randomBytes(32).toString('base64url');

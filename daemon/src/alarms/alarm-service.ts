@@ -16,6 +16,7 @@
 // clearing from the point, a technician on site, or central — each recorded
 // with who and when, and audited.
 import type { Actor } from '../accounts/actor.js';
+import { derived, type ConfigReader } from '../config/holder.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
@@ -37,7 +38,8 @@ export type AlarmResult = { ok: true; alarm: Alarm } | { ok: false; code: 'not_f
 const DONE = HANDLED_STATES;
 
 export interface AlarmServiceContext {
-  config: Pick<Config, 'points'>;
+  /** Read at each press: a point added or changed by an apply is pressable at once (config/live-apply.ts). */
+  config: ConfigReader<Pick<Config, 'points'>>;
   store: Store;
   pbx: AlarmPbx;
   outputs: AlarmOutputs;
@@ -53,7 +55,7 @@ export interface AlarmServiceContext {
 export const PRESS_WRITE_DEADLINE_MS = 1000;
 
 export class AlarmService {
-  private readonly pointMap: Map<string, Point>;
+  private readonly pointMap: () => Map<string, Point>;
   private readonly escalations = new Map<string, Escalation>();
   private readonly offs: Array<() => void> = [];
   /** Hotline calls taken over, by channel uuid → their alarm. */
@@ -80,7 +82,7 @@ export class AlarmService {
     ({ store: this.store, pbx: this.pbx, outputs: this.outputs, bus: this.bus, log: this.log } = ctx);
     this.held = ctx.held ?? new HeldAlarms({ store: ctx.store, log: ctx.log, notify: () => undefined });
     this.storeFailed = ctx.storeFailed ?? (() => undefined);
-    this.pointMap = new Map(config.points.map((p) => [p.id, p]));
+    this.pointMap = derived(() => config.current.points, (points) => new Map(points.map((p) => [p.id, p])));
   }
 
   async start(): Promise<void> {
@@ -141,11 +143,24 @@ export class AlarmService {
   }
 
   points(): Point[] {
-    return [...this.pointMap.values()];
+    return [...this.pointMap().values()];
   }
 
   pointOf(id: string): Point | undefined {
-    return this.pointMap.get(id);
+    return this.pointMap().get(id);
+  }
+
+  /**
+   * The point as an alarm knows it: the definition its calling started with
+   * (an apply never changes an escalation under way), else the current one.
+   */
+  private pointFor(alarmId: string, pointId: string): Point | undefined {
+    return this.escalations.get(alarmId)?.point ?? this.pointMap().get(pointId);
+  }
+
+  /** Open real alarms (not self-tests): what a configuration change of their point waits for. */
+  async openAlarms(): Promise<Alarm[]> {
+    return (await this.store.alarms.open()).filter((a) => !a.test);
   }
 
   /**
@@ -177,7 +192,7 @@ export class AlarmService {
       }
       return;
     }
-    const point = p.point ? this.pointMap.get(p.point) : undefined;
+    const point = p.point ? this.pointMap().get(p.point) : undefined;
     if (!point) {
       // Our dialplan matches configured points only: a dialplan older than this configuration.
       this.log.error({ call: p.uuid, point: p.point }, 'hotline call for a point that is not configured: provision FreeSWITCH again');
@@ -193,7 +208,7 @@ export class AlarmService {
   }
 
   private async handlePress(pointId: string, source: string, pointLeg?: string): Promise<AlarmResult> {
-    const point = this.pointMap.get(pointId);
+    const point = this.pointMap().get(pointId);
     if (!point) return { ok: false, code: 'not_found', message: `no call point ${pointId}` };
     const now = new Date().toISOString();
     // A point whose alarm is held (not yet written): the press joins it, held too.
@@ -274,7 +289,7 @@ export class AlarmService {
   private escalate(a: Alarm, connected?: string, pointLeg?: string): void {
     // A press during start-up may already have started this alarm's calling.
     if (this.escalations.has(a.id)) return;
-    const point = this.pointMap.get(a.pointId);
+    const point = this.pointMap().get(a.pointId);
     if (!point) {
       this.log.error({ alarm: a.id, point: a.pointId }, 'open alarm of a point no longer configured: not called');
       return;
@@ -306,7 +321,7 @@ export class AlarmService {
           if (!a || !next) return undefined;
           await r.alarms.update(id, { state: next.state, updatedAt: now, attempts: next.attempts, connectedAt: next.connectedAt, ...patch });
           await r.alarms.log(id, kind, detail, now);
-          if (next.state !== a.state) await r.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), next.state), id);
+          if (next.state !== a.state) await r.outbox.enqueue('alarm', alarmMessage(next, this.pointFor(id, a.pointId), next.state), id);
           return { before: a, after: next };
         }, { urgent: true });
       } catch (err) {
@@ -329,15 +344,15 @@ export class AlarmService {
   private holdStep(a: Alarm, kind: StepKind, patch: StepPatch, detail: string, now: string, inDb: boolean): { before: Alarm; after: Alarm } | undefined {
     const next = afterStep(a, kind, patch, now);
     if (!next) return undefined;
-    this.held.hold(next, inDb, { log: { kind, detail, ts: now }, message: next.state !== a.state ? alarmMessage(next, this.pointMap.get(a.pointId), next.state) : undefined });
+    this.held.hold(next, inDb, { log: { kind, detail, ts: now }, message: next.state !== a.state ? alarmMessage(next, this.pointFor(a.id, a.pointId), next.state) : undefined });
     return { before: a, after: next };
   }
 
   private async onDtmf(uuid: string, digit: string): Promise<void> {
     for (const esc of this.escalations.values()) {
       if (!esc.ackCalls.has(uuid)) continue;
-      const point = this.pointMap.get((await this.alarmOf(esc.alarmId))?.pointId ?? '');
-      if (point && digit === point.escalation.ackDigit) {
+      // The key of the plan this alarm is calling with.
+      if (digit === esc.point.escalation.ackDigit) {
         const who = this.pbx.channels.get(uuid);
         const by = who?.calleeNumber ?? who?.callerNumber ?? 'dispatcher';
         await this.acknowledge(esc.alarmId, { username: `ext:${by}`, role: null, ip: null }, 'dtmf');
@@ -371,7 +386,7 @@ export class AlarmService {
           const next = f.alarm;
           await q.alarms.update(id, to === 'acknowledged' ? { state: to, updatedAt: now, acknowledgedAt: now, acknowledgedBy: by, ackSource: source as AckSource } : { state: to, updatedAt: now, clearedAt: now, clearedBy: by, clearSource: source as ClearSource });
           await q.alarms.log(id, to, `by ${by} (${source})`, now);
-          await q.outbox.enqueue('alarm', alarmMessage(next, this.pointMap.get(a.pointId), to), id);
+          await q.outbox.enqueue('alarm', alarmMessage(next, this.pointFor(id, a.pointId), to), id);
           const entry = await q.audit.insert({ username: actor.username, role: actor.role, ip: actor.ip, action, target: id, outcome: 'ok', detail: `${source}; point ${a.pointId}`, phrase: phrase('audit.alarm.finished', { source, point: a.pointId }) });
           return { ok: true as const, alarm: next, entry };
         }, { urgent: true });
@@ -412,7 +427,7 @@ export class AlarmService {
     if (!f.ok) return { ok: false, code: 'conflict', message: f.message };
     this.held.hold(f.alarm, inDb, {
       log: { kind: to, detail: `by ${by} (${source})`, ts: now },
-      message: alarmMessage(f.alarm, this.pointMap.get(a.pointId), to),
+      message: alarmMessage(f.alarm, this.pointFor(a.id, a.pointId), to),
       audit: { username: actor.username, role: actor.role, ip: actor.ip, action: to === 'acknowledged' ? 'alarm.acknowledge' : 'alarm.clear', target: a.id, outcome: 'ok', detail: `${source}; point ${a.pointId}; held: the database could not be written`, ts: now },
     });
     return { ok: true, alarm: f.alarm };

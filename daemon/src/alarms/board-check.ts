@@ -5,7 +5,7 @@ import { loadBoardProfile, type BoardProfile } from '../../../hardware/src/index
 import type { ConfigProblem } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
 
-export async function boardProblems(config: Pick<Config, 'board' | 'points'> & { lines?: Pick<Config['lines'], 'modems'> }): Promise<{ profile?: BoardProfile; problems: ConfigProblem[] }> {
+export async function boardProblems(config: Pick<Config, 'board' | 'points'> & { lines?: Pick<Config['lines'], 'modems'>; plans?: Config['plans'] }): Promise<{ profile?: BoardProfile; problems: ConfigProblem[] }> {
   let profile: BoardProfile;
   try {
     profile = await loadBoardProfile(config.board);
@@ -16,9 +16,12 @@ export async function boardProblems(config: Pick<Config, 'board' | 'points'> & {
   const problems = config.points.flatMap((p, i): ConfigProblem[] =>
     inputs.has(p.input) ? [] : [{ path: `points[${i}].input`, message: `the board profile "${profile.name}" has no input "${p.input}" (it has ${[...inputs].join(', ')})` }],
   );
-  if (config.lines && !config.lines.modems.length)
-    config.points.forEach((p, i) => {
-      if (p.escalation.sms) problems.push({ path: `points[${i}].escalation.sms`, message: 'SMS notification needs a GSM modem: add one under lines.modems, or remove sms from this plan' });
+  if (config.lines && !config.lines.modems.length) {
+    // Said on the plan (where `sms` is written), once, for the plans points use.
+    const texting = new Set(config.points.filter((p) => p.escalation.sms).map((p) => p.plan));
+    config.plans?.forEach((plan, j) => {
+      if (texting.has(plan.id)) problems.push({ path: `plans[${j}].sms`, message: 'SMS notification needs a GSM modem: add one under lines.modems, or remove sms from this plan' });
     });
+  }
   return { profile, problems };
 }

@@ -14,7 +14,7 @@ import { boardSnapshot } from './board-view.js';
 export interface BoardMonitorContext {
   board: Board;
   profile: BoardProfile;
-  points: Point[];
+  points: () => Point[];
   bus: EventBus;
   health: HealthRegistry;
 }
@@ -28,7 +28,7 @@ export class BoardMonitor implements Component {
   constructor(private readonly c: BoardMonitorContext) {}
 
   snapshot(): BoardSnapshot {
-    return boardSnapshot(this.c.board, this.c.profile, this.c.points);
+    return boardSnapshot(this.c.board, this.c.profile, this.c.points());
   }
 
   /** A device fault or recovery shows in health at once; presses do not concern health. */

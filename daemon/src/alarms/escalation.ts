@@ -93,7 +93,8 @@ export class Escalation {
 
   constructor(
     readonly alarmId: string,
-    private readonly point: Point,
+    /** The point as it was when calling began: its plan, intercom and label hold until the alarm ends. */
+    readonly point: Point,
     private readonly pbx: AlarmPbx,
     private readonly host: EscalationHost,
   ) {}

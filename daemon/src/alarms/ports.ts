@@ -26,8 +26,8 @@ export interface AlarmPbx {
   readonly channels: { list(): LiveChannel[]; get(uuid: string): LiveChannel | undefined };
 }
 
-/** EN 81-28 style indications at a point, and the site's beacons (strobes, sirens). */
+/** EN 81-28 style indications at a point, and the site's beacons (strobes, sirens). `test`: a walk-test press (the lamps flash). */
 export interface AlarmOutputs {
-  point(pointId: string, indication: 'idle' | 'alarm-sent' | 'voice-connected'): void;
+  point(pointId: string, indication: 'idle' | 'alarm-sent' | 'voice-connected' | 'test'): void;
   beacons(on: boolean): void;
 }

@@ -50,7 +50,8 @@ export interface SelfTestOptions {
 }
 
 export interface SelfTestContext {
-  points: Point[];
+  /** The call points as configured now. */
+  points: () => Point[];
   store: Store;
   bus: EventBus;
   log: Logger;
@@ -69,7 +70,7 @@ export class SelfTest {
   private readonly pbx: Pick<AlarmPbx, 'originate' | 'hangup'> | undefined;
   private readonly testCallRingS: number;
 
-  private readonly points: Point[];
+  private readonly points: () => Point[];
   private readonly store: Store;
   private readonly bus: EventBus;
   private readonly log: Logger;
@@ -138,7 +139,7 @@ export class SelfTest {
   async begin(pointId: string | undefined, source: 'periodic' | 'technician' | 'central', who: SelfTestBy): Promise<{ alarmId: string; done: Promise<SelfTestResult> }> {
     const by = who.name;
     const runBy = { by, ...(who.role !== undefined ? { role: who.role } : {}) };
-    const point = pointId === undefined ? this.points[0] : this.points.find((p) => p.id === pointId);
+    const point = pointId === undefined ? this.points()[0] : this.points().find((p) => p.id === pointId);
     if (pointId !== undefined && !point) throw new Error(`no call point ${pointId}`);
     const now = new Date().toISOString();
     const { alarm, seq } = await this.store.tx(async (r) => {
@@ -169,7 +170,7 @@ export class SelfTest {
     const cleared: Alarm = { ...a, state: 'cleared', updatedAt: at, clearedAt: at, clearedBy: 'self-test', clearSource: 'self-test' };
     await r.alarms.update(a.id, { state: 'cleared', updatedAt: at, clearedAt: at, clearedBy: 'self-test', clearSource: 'self-test' });
     await r.alarms.log(a.id, kind, detail, at);
-    await r.outbox.enqueue('alarm', alarmMessage(cleared, this.points.find((p) => p.id === a.pointId), kind), a.id);
+    await r.outbox.enqueue('alarm', alarmMessage(cleared, this.points().find((p) => p.id === a.pointId), kind), a.id);
     return cleared;
   }
 
@@ -200,7 +201,7 @@ export class SelfTest {
     const passed = delivered && !callProblem;
     const parts = [
       said(delivered ? phrase('selfTest.delivered', { seconds: Math.round((Date.parse(done) - Date.parse(now)) / 1000) }) : phrase('selfTest.notDelivered', { minutes: Math.round(this.deadlineMs / 60_000) })),
-      ...(callProblem ? [callProblem] : this.points.find((p) => p.id === alarm.pointId)?.testCall ? [said(phrase('selfTest.lineAnswered'))] : []),
+      ...(callProblem ? [callProblem] : this.points().find((p) => p.id === alarm.pointId)?.testCall ? [said(phrase('selfTest.lineAnswered'))] : []),
     ];
     const summary = phraseList(parts.map((x) => x.phrase));
     const result: SelfTestResult = { alarmId: alarm.id, pointId: alarm.pointId, source, startedAt: now, ok: passed, detail: parts.map((x) => x.detail).join('; '), phrase: summary, ...runBy };

@@ -10,6 +10,7 @@
 //   about their registration every poll; two misses in a row are a fault,
 //   because a phone re-registering can be absent for one poll.
 import type { HardwareEvent } from '../../../hardware/src/index.js';
+import type { ConfigReader } from '../config/holder.js';
 import type { Config } from '../config/schema.js';
 import type { HealthRegistry } from '../health/health.js';
 import type { Logger } from '../log/logger.js';
@@ -62,7 +63,8 @@ export function dispatchExtensions(config: Pick<Config, 'points'>): string[] {
 const dur = (ms: number): Phrase => (ms < 120_000 ? phrase('dur.s', { n: Math.round(ms / 1000) }) : phrase('dur.min', { n: Math.round(ms / 60_000) }));
 
 export interface SupervisionContext {
-  config: Pick<Config, 'points'>;
+  /** Read at each poll: the dispatch phones of the plans as they are now. */
+  config: ConfigReader<Pick<Config, 'points'>>;
   faults: FaultBook;
   health: HealthRegistry;
   pbx: SupervisedPbx;
@@ -85,7 +87,7 @@ export class Supervision {
   /** After the first reconcile, every poll looks for leftovers whose cause has gone (a device still starting at first). */
   private reconciling = false;
 
-  private readonly config: Pick<Config, 'points'>;
+  private readonly config: ConfigReader<Pick<Config, 'points'>>;
   private readonly faults: FaultBook;
   private readonly health: HealthRegistry;
   private readonly pbx: SupervisedPbx;
@@ -127,7 +129,7 @@ export class Supervision {
   }
 
   private where(input: string): Phrase {
-    const p = this.config.points.find((x) => x.input === input);
+    const p = this.config.current.points.find((x) => x.input === input);
     return p ? phrase('where.point', { point: p.id, label: p.label, input }) : phrase('where.input', { input });
   }
 
@@ -196,7 +198,7 @@ export class Supervision {
 
   private registrationChanged(r: RegistrationChange): void {
     const ext = r.extension;
-    if (!dispatchExtensions(this.config).includes(ext)) return;
+    if (!dispatchExtensions(this.config.current).includes(ext)) return;
     clearTimeout(this.recheck.get(ext));
     this.recheck.delete(ext);
     if (r.registered) {
@@ -253,7 +255,7 @@ export class Supervision {
     }
     // Dispatch phones: only answerable while FreeSWITCH is there (its loss is its own fault).
     if (this.pbx.link !== 'up') return;
-    for (const ext of dispatchExtensions(this.config)) if (!this.recheck.has(ext)) await this.checkPhone(ext);
+    for (const ext of dispatchExtensions(this.config.current)) if (!this.recheck.has(ext)) await this.checkPhone(ext);
   }
 
   private async checkPhone(ext: string): Promise<void> {
@@ -275,7 +277,7 @@ export class Supervision {
   private async reconcile(): Promise<void> {
     this.reconciling = true;
     const status = this.board.status();
-    const desks = new Set(dispatchExtensions(this.config));
+    const desks = new Set(dispatchExtensions(this.config.current));
     for (const f of await this.faults.open()) {
       // What the configuration no longer has cannot be faulty.
       if ((f.source === 'phone' && f.subject && !desks.has(f.subject)) || (f.key === FAULT_KEYS.uplink && !this.uplink)) {

@@ -14,16 +14,17 @@ import { isMutating, type ApiDeps, type RequestContext, type RouteDef } from './
 import { alarmRoutes } from './routes/alarms.js';
 import { auditRoutes } from './routes/audit.js';
 import { callRoutes } from './routes/calls.js';
+import { configRoutes } from './routes/config.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
-import { settingsRoutes } from './routes/settings.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { lineRoutes } from './routes/lines.js';
 import { logRoutes } from './routes/logs.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { userRoutes } from './routes/users.js';
+import { walkTestRoutes } from './routes/walk-test.js';
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -33,7 +34,7 @@ function safeEqual(a: string, b: string): boolean {
 
 export function routeTable(d: ApiDeps): RouteDef[] {
   return [
-    ...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...settingsRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...eventRoutes(d),
+    ...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...configRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...walkTestRoutes(d), ...eventRoutes(d),
     ...registrationRoutes(d), ...logRoutes(d), ...maintenanceRoutes(d),
   ];
 }
@@ -101,7 +102,13 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
   // OPTIONS would otherwise be answered by the router with an Allow header listing the methods
   // of a path: a map of the API for anyone. There is no CORS here; OPTIONS is just an unknown route.
   app.use('/api', (req, res, next) => (req.method === 'OPTIONS' ? void unknownApiPath(req, res) : next()));
-  app.use('/api', jsonBody());
+  // A whole configuration (a 500-point site is ~70 KB of JSON) may be larger than any other body.
+  const json = jsonBody();
+  const configJson = jsonBody('2mb');
+  app.use('/api', (req, res, next) => {
+    const chain = req.path.startsWith('/config') ? configJson : json;
+    chain[0]!(req, res, (err?: unknown) => (err ? next(err) : chain[1]!(req, res, next)));
+  });
 
   const wrap = (def: RouteDef) => async (req: Request, res: Response, next: NextFunction) => {
     const ip = clientIp(req);

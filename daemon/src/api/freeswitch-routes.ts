@@ -20,11 +20,12 @@ import { directoryLookupXml } from '../../../provisioning/src/directory.js';
 import { XML_CURL_USER } from '../../../provisioning/src/values.js';
 import { DIALPLAN_PATH, DIRECTORY_PATH } from '../../../provisioning/src/xml-curl-conf.js';
 import { NOT_FOUND_XML } from '../../../provisioning/src/xml.js';
-import type { Config } from '../config/schema.js';
+import type { ConfigReader } from '../config/holder.js';
 import type { Logger } from '../log/logger.js';
 
 export interface FreeswitchRouterDeps {
-  config: Config;
+  /** Read per lookup: a phone added by an apply is in the directory at once. */
+  config: ConfigReader;
   secrets: () => Promise<DeviceSecrets>;
   log: Logger;
 }
@@ -92,7 +93,7 @@ export function freeswitchRouter(deps: FreeswitchRouterDeps): express.Router {
     const b: unknown = req.body;
     if (field(b, 'section') !== 'directory') return sendXml(res, NOT_FOUND_XML);
     const q = { user: field(b, 'user'), domain: field(b, 'domain'), purpose: field(b, 'purpose') };
-    const xml = directoryLookupXml(config, res.locals.fsSecrets as DeviceSecrets, q);
+    const xml = directoryLookupXml(config.current, res.locals.fsSecrets as DeviceSecrets, q);
     log.debug({ user: q.user, domain: q.domain, action: field(b, 'action'), found: xml !== NOT_FOUND_XML }, 'directory lookup');
     sendXml(res, xml);
   });
@@ -101,7 +102,7 @@ export function freeswitchRouter(deps: FreeswitchRouterDeps): express.Router {
     const b: unknown = req.body;
     if (field(b, 'section') !== 'dialplan') return sendXml(res, NOT_FOUND_XML);
     const q = { huntContext: field(b, 'Hunt-Context'), callerContext: field(b, 'Caller-Context') };
-    const xml = dialplanLookupXml(config, q);
+    const xml = dialplanLookupXml(config.current, q);
     log.debug({ context: q.huntContext ?? q.callerContext, destination: field(b, 'Caller-Destination-Number'), found: xml !== NOT_FOUND_XML }, 'dialplan lookup');
     sendXml(res, xml);
   });

@@ -48,10 +48,10 @@ export function jsonDepth(buf: Buffer, limit = MAX_DEPTH): number {
 }
 
 /** express.json with the bounds above; then a body that is not an object is refused. */
-export function jsonBody(): express.RequestHandler[] {
+export function jsonBody(limit: string | number = MAX_BODY): express.RequestHandler[] {
   return [
     express.json({
-      limit: MAX_BODY,
+      limit,
       strict: false,
       verify: (_req, _res, buf, encoding) => {
         // body-parser also decodes UTF-16 and UTF-32; the API speaks UTF-8 (and the depth scan reads UTF-8).

@@ -15,6 +15,7 @@ import type { Role } from '../contracts/accounts.js';
 import type { LiveChannel } from '../contracts/calls.js';
 import type { AlarmService } from '../alarms/alarm-service.js';
 import type { SelfTest } from '../alarms/self-test.js';
+import type { WalkTest } from '../alarms/walk-test.js';
 import type { FaultBook } from '../alarms/faults.js';
 import type { LineFault, LinesView, ModemView, PortAction, SimCardAction, SimNetworkRegistration } from '../contracts/lines.js';
 import type { BoardSnapshot } from '../contracts/board.js';
@@ -23,6 +24,8 @@ import type { LogRing } from '../log/log-ring.js';
 import type { CommandOutcome } from '../pbx/gateway.js';
 import type { Manifest } from '../store/backup.js';
 import type { StagedRestore } from '../store/restore-staging.js';
+import type { ConfigService } from '../config/service.js';
+import type { UplinkTestBody, UplinkTestResult } from '../contracts/config.js';
 
 import type { SimInputResult } from '../contracts/alarms.js';
 export type { SimInputResult } from '../contracts/alarms.js';
@@ -32,6 +35,8 @@ export interface LinesApi {
   view(): LinesView;
   queueSms(to: string, text: string, o: { tag?: string }, modemId?: string): Promise<{ ok: true; id: number } | { ok: false; error: string }>;
   ussd(modemId: string, code: string): Promise<{ ok: true; text: string } | { ok: false; error: string }>;
+  /** "Test now": the device asked at once; its view afterwards. */
+  testNow(kind: 'modem' | 'card', id: string): Promise<{ ok: true; view: LinesView } | { ok: false; error: string }>;
   /** A person's SIM PIN: stored, entered at once; how the SIM took it. */
   enterPin(modemId: string, pin: string, by: string): Promise<{ ok: true; iccid: string | null; checked: boolean; sim: ModemView['sim']; faults: LineFault[] } | { ok: false; error: string }>;
 }
@@ -107,10 +112,16 @@ export interface ApiDeps {
   refusals?: AuditSummary;
   /** Where bounded queues report their figures (get-status). */
   load?: LoadGauges;
+  /** The commissioning walk test. */
+  walkTest?: WalkTest;
+  /** The configuration: read, preview, apply, versions. */
+  config?: ConfigService;
+  /** "Test connection" with uplink settings being edited (nothing of the running uplink changes). */
+  uplinkProbe?: (draft: UplinkTestBody['uplink']) => Promise<UplinkTestResult['results']>;
   /** The FreeSWITCH gateway's live view, when it runs. */
   pbx?: { channels: { list(): LiveChannel[] }; connected: boolean; registrations(): Promise<CommandOutcome<SipRegistration[]>> };
   /** The phones of the configuration (for the registrations page). */
-  phones?: Array<{ number: string; name: string; zone: string }>;
+  phones?: () => Array<{ number: string; name: string; zone: string }>;
   /** The recent log lines (the log viewer). */
   logs?: LogRing;
   /** Backups, restores and restarts (admins). */

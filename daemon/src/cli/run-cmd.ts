@@ -42,6 +42,7 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promis
   // (a terminal, make run) the daemon stops and starts again in this process, with the configuration re-read.
   const supervised = !!env.INVOCATION_ID || !!env.NOTIFY_SOCKET;
   let current = config;
+  let seed = loaded.seed;
   let signals = 0;
   let onSignal: (sig: NodeJS.Signals) => void = () => undefined;
   let listening = false;
@@ -64,7 +65,7 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     };
     let daemon;
     try {
-      daemon = await startDaemon({ config: current, logger, simulate, env, supervised });
+      daemon = await startDaemon({ config: current, seed, logger, simulate, env, supervised });
       // Until the first start has finished, a signal ends the process the default way.
       if (!listening) {
         process.on('SIGTERM', (sig) => onSignal(sig));
@@ -94,7 +95,8 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promis
     await running.stop(`restart: ${outcome.restart}`);
     if (supervised) return RESTART_EXIT_CODE;
     try {
-      current = (await loadConfig(file, env, { defaults: SIMULATION_DEFAULTS })).config;
+      // The seed again (the live file in the data directory, which the daemon reads, is not touched here).
+      ({ config: current, seed } = await loadConfig(file, env, { defaults: SIMULATION_DEFAULTS }));
     } catch (e) {
       // The file changed into something invalid meanwhile: start again as before rather than not at all.
       log.error({ err: e }, 'the configuration no longer loads; starting again with the one in use');

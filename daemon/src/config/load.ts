@@ -10,6 +10,7 @@ import { detectVersion, migrations } from './migrations.js';
 import { crossCheck, resolveConfig } from './resolve.js';
 import { CONFIG_VERSION, configJsonSchema, configSchema, type Config, type ConfigFile } from './schema.js';
 import { writeFileAtomic } from '../lifecycle/atomic-file.js';
+import type { SeedSource } from './live-file.js';
 
 export interface ParsedConfig {
   /** Resolved: each point with its plan. */
@@ -20,6 +21,8 @@ export interface ParsedConfig {
   /** The file's version when it was older than CONFIG_VERSION (then `migrated` holds the new text). */
   migratedFrom?: number;
   migrated?: string;
+  /** The YAML document (migrated, when it was older): what an edit changes, keeping comments and key order. */
+  document?: Document;
 }
 
 function describe(value: unknown): string {
@@ -144,7 +147,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}): ParsedCo
   {
     if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
       const loc = new Locator(doc, lineCounter);
-      return { problems: [{ path: 'version', line: loc.line(['version']), message: `must be a whole number from 1 to ${CONFIG_VERSION}, got ${describe(version)}` }] };
+      return { document: doc, problems: [{ path: 'version', line: loc.line(['version']), message: `must be a whole number from 1 to ${CONFIG_VERSION}, got ${describe(version)}` }] };
     }
     if (version > CONFIG_VERSION) {
       const loc = new Locator(doc, lineCounter);
@@ -165,20 +168,51 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}): ParsedCo
   // Line numbers refer to the file as written; after a migration they are re-read from the new text.
   const locator = fromVersion !== undefined ? (() => { const lc = new LineCounter(); return new Locator(parseDocument(migrated!, { lineCounter: lc }), lc); })() : new Locator(doc, lineCounter);
 
-  const input = raw as Record<string, unknown>;
+  const checked = validateConfig(raw as Record<string, unknown>, env, (path, key) => locator.line(path, key));
+  return { ...checked, migratedFrom: fromVersion, migrated, document: doc };
+}
+
+/**
+ * A value that fits none of the kinds a key may hold (an escalation target
+ * that is neither an extension, an outside number nor a GSM number) is
+ * reported as the kind it came closest to, on the inner key — "ringS:
+ * expected a number" rather than "invalid input" on the whole target.
+ */
+function closestMember(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors.length) return [issue];
+  const cost = (list: z.core.$ZodIssue[]) => list.length * 10 + list.filter((i) => i.code === 'unrecognized_keys').length;
+  const best = [...issue.errors].sort((a, b) => cost(a) - cost(b))[0]!;
+  return best.flatMap((inner) => closestMember({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
+/** The validated, resolved configuration, or every problem; from a parsed file or a JSON body. */
+export interface ValidatedConfig {
+  config?: Config;
+  file?: ConfigFile;
+  problems: ConfigProblem[];
+}
+
+/**
+ * Validate a configuration as written in the file (a parsed YAML document, or
+ * the UI's JSON): environment overrides, the schema, then the references. The
+ * same messages on the same key paths whatever the source; `line` finds a
+ * key's line in the file when there is one. `input` is modified (environment).
+ */
+export function validateConfig(input: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, line: (path: readonly PropertyKey[], key?: string) => number | undefined = () => undefined): ValidatedConfig {
+  const problems: ConfigProblem[] = [];
   const { origins, problems: envProblems } = applyEnv(input, env);
   problems.push(...envProblems);
 
   const result = configSchema.safeParse(input);
   if (!result.success) {
-    for (const issue of result.error.issues) {
+    for (const issue of result.error.issues.flatMap(closestMember)) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const known = knownKeysAt(issue.path);
           const close = known.map((k) => [k, distance(k, key)] as const).filter(([, d]) => d <= 2).sort((a, b) => a[1] - b[1])[0];
           problems.push({
             path: formatPath([...issue.path, key]),
-            line: locator.line(issue.path, key),
+            line: line(issue.path, key),
             message: `unknown key${close ? ` (did you mean "${close[0]}"?)` : known.length ? ` (known here: ${known.join(', ')})` : ''}`,
           });
         }
@@ -187,22 +221,24 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = {}): ParsedCo
       const path = formatPath(issue.path);
       const dotted = issue.path.filter((s) => typeof s === 'string').join('.');
       const env = origins.get(dotted);
-      problems.push({ path, line: env ? undefined : locator.line(issue.path), env, message: messageFor(issue, input) });
+      problems.push({ path, line: env ? undefined : line(issue.path), env, message: messageFor(issue, input) });
     }
   }
-  if (problems.length || !result.success) return { problems, migratedFrom: fromVersion, migrated };
+  if (problems.length || !result.success) return { problems };
   // References: what a point, a phone or a plan names must exist; ids are unique.
   for (const p of crossCheck(result.data)) {
     const path = p.path.split(/\.|(?=\[)/).map((seg) => (/^\[\d+\]$/.test(seg) ? Number(seg.slice(1, -1)) : seg));
-    problems.push({ ...p, line: locator.line(path) });
+    problems.push({ ...p, line: line(path) });
   }
-  if (problems.length) return { problems, migratedFrom: fromVersion, migrated };
-  return { config: resolveConfig(result.data), file: result.data, problems, migratedFrom: fromVersion, migrated };
+  if (problems.length) return { problems };
+  return { config: resolveConfig(result.data), file: result.data, problems };
 }
 
 export interface LoadedConfig {
   config: Config;
   file: string | undefined;
+  /** The file's text as it is now on disk (or the defaults), and its current-format form when it could not be rewritten. */
+  seed: SeedSource;
   /** Set when the file was older and has been migrated (written back, or in memory only). */
   migration?: { from: number; written: boolean; backup?: string; reason?: string };
 }
@@ -227,7 +263,7 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
   }
   const parsed = parseConfig(text, env);
   if (!parsed.config) throw new ConfigError(file, parsed.problems);
-  const loaded: LoadedConfig = { config: parsed.config, file };
+  const loaded: LoadedConfig = { config: parsed.config, file, seed: { file, text, ...(parsed.migrated !== undefined ? { migrated: parsed.migrated } : {}) } };
   if (parsed.migratedFrom !== undefined && file !== undefined) {
     loaded.migration = { from: parsed.migratedFrom, written: false };
     if (opts.writeMigration !== false) {
@@ -236,6 +272,7 @@ export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEn
         await copyFile(file, backup);
         await writeFileAtomic(file, parsed.migrated!);
         loaded.migration = { from: parsed.migratedFrom, written: true, backup };
+        loaded.seed = { file, text: parsed.migrated! };
       } catch (e) {
         loaded.migration.reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
       }

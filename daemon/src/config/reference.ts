@@ -11,6 +11,7 @@ type S = {
   default?: unknown;
   restart?: boolean;
   secret?: boolean;
+  edit?: string;
   properties?: Record<string, S>;
   required?: string[];
   items?: S;
@@ -38,7 +39,7 @@ export function configReference(): string {
     const isSection = s.type === 'object' && s.properties;
     if (path.length) {
       const def = s.default === undefined ? (required ? '**required**' : '') : isSection ? '' : `\`${JSON.stringify(s.default)}\``;
-      const notes = [s.secret ? 'secret' : '', s.restart ? 'restart' : ''].filter(Boolean).join(', ');
+      const notes = [s.secret ? 'secret' : '', s.restart ? 'restart' : '', s.edit === 'technician' ? 'technicians edit' : ''].filter(Boolean).join(', ');
       const desc = `${s.title ? `**${s.title}.** ` : ''}${s.description ?? ''}${notes ? ` _(${notes})_` : ''}`;
       rows.push(`| \`${key}\` | ${isSection ? 'section' : typeOf(s)} | ${def} | ${isSection ? '' : `\`${envName(path)}\``} | ${desc.replaceAll('|', '\\|')} |`);
     }

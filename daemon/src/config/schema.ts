@@ -2,8 +2,12 @@
 // (`callpoint config schema`), the environment overrides and the reference in
 // README.md are all derived from this file: change a key here and only here.
 //
-// Every key carries `title`, `description` and `restart` (does a change need a
-// daemon restart?) in its metadata, for the docs and later the settings UI.
+// Every key carries `title`, `description` and `restart` (does a change need
+// its component restarted?) in its metadata, for the docs and the settings UI,
+// which renders its forms from this schema: `edit` says who may change a key
+// (inherited by what lies under it; admin where nothing says), `ref` that a
+// value names an entry of another list (the UI offers a picker, deleting the
+// entry is refused while it is named), `picker` a special chooser.
 import { z } from 'zod';
 import { extensionNumber, ident, phoneNumber } from '../contracts/patterns.js';
 import { LOG_LEVELS } from '../log/logger.js';
@@ -16,8 +20,16 @@ export const CONFIG_VERSION = 3;
 export interface KeyMeta {
   title: string;
   description: string;
+  /** A change takes effect when its component restarts (in-process where Callpoint can, else at the next start). */
   restart?: boolean;
+  /** Never shown (the UI shows set/unset); a masked value sent back keeps the stored one. */
   secret?: boolean;
+  /** The least role that may change this key and what lies under it (the nearest ancestor's; admin where none says). */
+  edit?: 'technician' | 'admin';
+  /** The value names an entry of this top-level list (its `id`, or `number` for phones). */
+  ref?: string;
+  /** The value is one of the board's inputs. */
+  picker?: 'board-input';
 }
 const meta = (m: KeyMeta) => m as unknown as Record<string, unknown>;
 
@@ -75,9 +87,9 @@ const ringS = z.number().int().min(5).max(300).default(30).meta(meta({ title: 'R
 
 /** Who an emergency call goes to, in order, round and round until someone acknowledges. */
 const escalationTarget = z.union([
-  z.strictObject({ extension: extensionNumber, ringS }).meta(meta({ title: 'Extension', description: 'A phone of this installation (the dispatch desk).' })),
-  z.strictObject({ gateway: ident('a gateway name'), number: trunkNumber, ringS }).meta(meta({ title: 'Outside number', description: 'A number through a FreeSWITCH gateway (SIP trunk).' })),
-  z.strictObject({ gsm: trunkNumber, ringS }).meta(meta({ title: 'GSM number', description: 'A number through the GSM trunk.' })),
+  z.strictObject({ extension: extensionNumber.meta(meta({ title: 'Extension', description: 'The extension called.', ref: 'phones' })), ringS }).meta(meta({ title: 'Extension', description: 'A phone of this installation (the dispatch desk).' })),
+  z.strictObject({ gateway: ident('a gateway name').meta(meta({ title: 'Gateway', description: 'The FreeSWITCH gateway (SIP trunk) to call through.' })), number: trunkNumber.meta(meta({ title: 'Number', description: 'The number called through the gateway.' })), ringS }).meta(meta({ title: 'Outside number', description: 'A number through a FreeSWITCH gateway (SIP trunk).' })),
+  z.strictObject({ gsm: trunkNumber.meta(meta({ title: 'Mobile number', description: 'The number called through the GSM trunk.' })), ringS }).meta(meta({ title: 'GSM number', description: 'A number through the GSM trunk.' })),
 ]);
 
 /** An escalation plan: named, so points refer to it and a person picks it from a list. */
@@ -118,14 +130,14 @@ const zone = z
 const point = z
   .strictObject({
     id: ident('a point id').meta(meta({ title: 'Point id', description: 'Stable id of the call point, used in alarms and topics.' })),
-    input: z.string().min(1).meta(meta({ title: 'Input', description: 'Input of the board profile the button is wired to.' })),
+    input: z.string().min(1).meta(meta({ title: 'Input', description: 'Input of the board profile the button is wired to.', picker: 'board-input' })),
     label: z.string().min(1).max(120).meta(meta({ title: 'Label', description: 'What a dispatcher sees, e.g. "SOS km 1.2 east".' })),
     location: z.string().max(200).default('').meta(meta({ title: 'Location', description: 'Where the point is, for the dispatcher and SMS texts.' })),
-    zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone the point belongs to (zones[].id).' })),
-    phone: extensionNumber.optional().meta(meta({ title: 'Intercom extension', description: 'The phone at the point: the dispatcher is connected to it when answering. Without it, the dispatcher hears nothing but can acknowledge.' })),
+    zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone the point belongs to (zones[].id).', ref: 'zones' })),
+    phone: extensionNumber.optional().meta(meta({ title: 'Intercom extension', description: 'The phone at the point: the dispatcher is connected to it when answering. Without it, the dispatcher hears nothing but can acknowledge.', ref: 'phones' })),
     callerNumber: z.string().regex(/^\+?[0-9]{2,20}$/, 'a caller number is an optional + and 2–20 digits').optional().meta(meta({ title: 'Caller number', description: 'The number a dispatcher sees when this point calls (with the label as the name). Default: the intercom extension; a point with neither shows only its name.' })),
     testCall: extensionNumber.optional().meta(meta({ title: 'Self-test call', description: 'An extension that answers by itself (a test line, an echo or announcement — not a person), called during this point\'s self-test; the test passes only if it answers. The periodic test uses the first point.' })),
-    plan: ident('a plan id').meta(meta({ title: 'Escalation plan', description: 'The plan its alarms follow (plans[].id).' })),
+    plan: ident('a plan id').meta(meta({ title: 'Escalation plan', description: 'The plan its alarms follow (plans[].id).', ref: 'plans' })),
   })
   .meta(meta({ title: 'Call point', description: 'An emergency call point.' }));
 
@@ -136,9 +148,9 @@ const lines = z
     modems: z
       .array(
         z.strictObject({
-          id: ident('a modem id'),
-          port: serialPort,
-          baud: z.number().int().positive().default(115200),
+          id: ident('a modem id').meta(meta({ title: 'Modem id', description: 'Stable id of the modem (logs, faults, the Lines page).' })),
+          port: serialPort.meta(meta({ title: 'Serial port', description: 'Its serial port: /dev/ttyUSB2, or a stable /dev/serial/by-id/… path.' })),
+          baud: z.number().int().positive().default(115200).meta(meta({ title: 'Baud rate', description: 'Serial speed.' })),
           pin: z.string().regex(/^\d{4,8}$/, 'a SIM PIN is 4–8 digits').optional().meta(meta({ title: 'SIM PIN', description: 'A PIN the SIM refused is never entered again, not after a restart either (a SIM locks after three wrong PINs), until a person enters one (callpoint gsm pin, or the Lines page) or another SIM is put in. A PIN entered that way is used instead of this one.', secret: true })),
           pollS: z.number().int().min(5).max(3600).default(30).meta(meta({ title: 'Poll interval (s)', description: 'How often signal, registration and operator are read.' })),
         }),
@@ -146,7 +158,13 @@ const lines = z
       .default([])
       .meta(meta({ title: 'GSM modems', description: 'GSM modems on serial ports (SMS, failover trunk).', restart: true })),
     lineCards: z
-      .array(z.strictObject({ id: ident('a line card id'), port: serialPort, baud: z.number().int().positive().default(115200) }))
+      .array(
+        z.strictObject({
+          id: ident('a line card id').meta(meta({ title: 'Line card id', description: 'Stable id of the card (logs, faults, the Lines page).' })),
+          port: serialPort.meta(meta({ title: 'Serial port', description: 'Its serial port.' })),
+          baud: z.number().int().positive().default(115200).meta(meta({ title: 'Baud rate', description: 'Serial speed.' })),
+        }),
+      )
       .default([])
       .meta(meta({ title: 'Analog line cards', description: 'FXS/FXO line-card controllers on serial ports.', restart: true })),
     smsCommands: z
@@ -157,13 +175,13 @@ const lines = z
       .prefault({})
       .meta(meta({ title: 'SMS commands', description: 'Commands accepted by SMS from the allow-list; each is audited.' })),
   })
-  .meta(meta({ title: 'Lines', description: 'GSM modems and analog line cards.' }));
+  .meta(meta({ title: 'Lines', description: 'GSM modems and analog line cards.', edit: 'technician' }));
 
 const phone = z
   .strictObject({
     number: extensionNumber.meta(meta({ title: 'Extension', description: 'Extension number.' })),
     name: z.string().min(1).max(64).meta(meta({ title: 'Name', description: 'Display name.' })),
-    zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone of the phone (zones[].id).' })),
+    zone: ident('a zone').meta(meta({ title: 'Zone', description: 'Zone of the phone (zones[].id).', ref: 'zones' })),
     secret: z.string().min(12, 'a SIP secret must be at least 12 characters').optional().meta(meta({ title: 'SIP secret', description: 'SIP registration password; generated at provisioning when absent.', secret: true })),
   })
   .meta(meta({ title: 'Phone', description: 'A SIP or analog extension.' }));
@@ -207,7 +225,7 @@ const log = z
     auditKeepDays: z.number().int().min(30).max(3650).default(400).meta(meta({ title: 'Audit log kept (days)', description: 'Audit rows older than this are deleted.' })),
     auditMaxRows: z.number().int().min(10_000).max(10_000_000).default(200_000).meta(meta({ title: 'Audit log size (rows)', description: 'At most this many audit rows are kept; the oldest go first. Floods of refusals are summarised (one row per kind per minute), so this bounds the disk even under attack.' })),
   })
-  .meta(meta({ title: 'Logging', description: 'pino JSON lines on stdout, for journald.' }));
+  .meta(meta({ title: 'Logging', description: 'pino JSON lines on stdout, for journald.', edit: 'technician' }));
 
 export const configSchema = z
   .strictObject({
@@ -224,15 +242,15 @@ export const configSchema = z
     freeswitch: freeswitch.prefault({}),
     uplink: uplink.prefault({}),
     board: z.string().min(1).default('sim').meta(meta({ title: 'Board profile', description: 'A board profile name (hardware/src/boards) or a path to a profile file.', restart: true })),
-    zones: z.array(zone).default([]).meta(meta({ title: 'Zones', description: 'Parts of the site; points and phones refer to them.' })),
-    plans: z.array(plan).default([]).meta(meta({ title: 'Escalation plans', description: 'Who is called for an alarm, in which order; points refer to them.' })),
-    points: z.array(point).default([]).meta(meta({ title: 'Call points', description: 'Emergency call points.' })),
+    zones: z.array(zone).default([]).meta(meta({ title: 'Zones', description: 'Parts of the site; points and phones refer to them.', edit: 'technician' })),
+    plans: z.array(plan).default([]).meta(meta({ title: 'Escalation plans', description: 'Who is called for an alarm, in which order; points refer to them.', edit: 'technician' })),
+    points: z.array(point).default([]).meta(meta({ title: 'Call points', description: 'Emergency call points.', edit: 'technician' })),
     central: central.prefault({}),
     lines: lines.prefault({}),
-    phones: z.array(phone).default([]).meta(meta({ title: 'Phones', description: 'Extensions provisioned into FreeSWITCH.' })),
+    phones: z.array(phone).default([]).meta(meta({ title: 'Phones', description: 'Extensions provisioned into FreeSWITCH.', edit: 'technician' })),
     log: log.prefault({}),
   })
-  .meta(meta({ title: 'Callpoint configuration', description: 'The file /etc/callpoint/config.yaml.' }));
+  .meta(meta({ title: 'Callpoint configuration', description: 'The live file in the data directory (dataDir/config.yaml), seeded from /etc/callpoint/config.yaml.' }));
 
 /** The file after defaults, as validated: points name their plan. */
 export type ConfigFile = z.infer<typeof configSchema>;

@@ -3,8 +3,10 @@
 // handler through this small interface; the uplink (which verifies, de-
 // duplicates, audits and answers) implements it. No service imports the uplink.
 import { z } from 'zod';
+import type { FieldError } from './errors.js';
 
-export type CommandResult = { ok: true; value?: unknown } | { ok: false; error: string };
+/** A refusal may name fields (`errors`, as an invalid payload does) and carry what central needs to retry (`value`: a stale configuration's current version). */
+export type CommandResult = { ok: true; value?: unknown } | { ok: false; error: string; errors?: FieldError[]; value?: unknown };
 
 export interface CommandContext {
   /** The command's id, as central sent it. */
@@ -14,8 +16,13 @@ export interface CommandContext {
 
 export type CommandHandler<T> = (data: T, ctx: CommandContext) => Promise<CommandResult>;
 
+export interface CommandOptions {
+  /** Payloads larger than this are refused before they are parsed (default MAX_COMMAND_BYTES, 64 KiB): a whole configuration file needs more. */
+  maxBytes?: number;
+}
+
 /** Register a command; returns the function that removes it (for the owner's stop()). */
-export type RegisterCommand = <S extends z.ZodType>(name: string, schema: S, handler: CommandHandler<z.output<S>>) => () => void;
+export type RegisterCommand = <S extends z.ZodType>(name: string, schema: S, handler: CommandHandler<z.output<S>>, opts?: CommandOptions) => () => void;
 
 // ───────────── the signed command, as central publishes it on cmd/{name} ─────────────
 //
@@ -32,7 +39,8 @@ export const COMMAND_ID_RE = /^[A-Za-z0-9._:-]{1,100}$/;
 export const COMMAND_NAME_RE = /^[a-z][a-z0-9-]{0,63}$/;
 
 export const signedCommand = z.strictObject({
-  cmd: z.string().min(2).max(60_000),
+  /** Bounded by the command's own payload limit (64 KiB by default, more for a whole configuration), checked before parsing. */
+  cmd: z.string().min(2).max(2_500_000),
   keyId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a key id is 1–63 of a-z 0-9 _ -'),
   /** 64 bytes, base64url without padding (86 characters); base64 with padding is accepted too. */
   sig: z.string().regex(/^[A-Za-z0-9_+/-]{86}(==)?$/, 'an Ed25519 signature is 64 bytes in base64url'),

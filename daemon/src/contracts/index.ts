@@ -19,3 +19,5 @@ export * from './maintenance.js';
 export * from './sse.js';
 export * from './mqtt.js';
 export * from './commands.js';
+export * from './config.js';
+export * from './walk-test.js';

@@ -98,12 +98,28 @@ const gsmCallEvent = z.object({
   reason: z.string(),
 });
 
+/** Walk test: a press recorded as a test (nobody called). */
+const testPressEvent = z.object({ kind: z.literal('test'), walkTest: z.number(), point: z.string(), label: z.string(), zone: z.string(), input: z.string(), at: isoTime, by: z.string() });
+/** Walk test started or ended: while it runs, presses in its zones call nobody. */
+const walkTestStateEvent = z.object({
+  kind: z.literal('walk-test'),
+  state: z.enum(['started', 'ended']),
+  walkTest: z.number(),
+  zones: z.array(z.string()).nullable(),
+  startedBy: z.string(),
+  startedAt: isoTime,
+  endsAt: isoTime,
+  endedAt: isoTime.nullable(),
+  endedBy: z.string().nullable(),
+  endReason: z.string().nullable(),
+});
+
 const dropCount = z.object({ call: z.number(), event: z.number() });
 /** The backlog was over uplink.maxBacklog: the oldest call records and events were dropped (never alarms). */
 const backlogTrimmedEvent = z.object({ kind: z.literal('backlog-trimmed'), dropped: dropCount, total: dropCount, maxBacklog: z.number() });
 
 /** `event`: things central should know that are not alarms or calls. */
-export const eventMessage = z.union([faultEvent, smsOutEvent, smsInEvent, smsUndecodableEvent, gsmStateEvent, gsmCallEvent, lineStateEvent, backlogTrimmedEvent]);
+export const eventMessage = z.union([faultEvent, smsOutEvent, smsInEvent, smsUndecodableEvent, gsmStateEvent, gsmCallEvent, lineStateEvent, backlogTrimmedEvent, testPressEvent, walkTestStateEvent]);
 export type EventMessage = z.infer<typeof eventMessage>;
 export type FaultEventMessage = z.infer<typeof faultEvent>;
 

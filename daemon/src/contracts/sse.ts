@@ -5,9 +5,11 @@ import type { AuditEntry } from './accounts.js';
 import type { Alarm } from './alarms.js';
 import type { BoardSnapshot } from './board.js';
 import type { CallRecord, ChannelChange } from './calls.js';
+import type { ConfigEvent } from './config.js';
 import type { Fault } from './faults.js';
 import type { Health } from './health.js';
 import type { LinesView, Sms } from './lines.js';
+import type { WalkTestEvent } from './walk-test.js';
 
 export interface StreamEvents {
   health: Health;
@@ -27,6 +29,10 @@ export interface StreamEvents {
   sms: Sms;
   /** A modem or line card changed state (SIM identities only for technicians and admins). */
   lines: LinesView;
+  /** A new version of the configuration was applied, or what waited took effect. */
+  config: ConfigEvent;
+  /** The walk test started, ended, or a point was tested. */
+  'walk-test': WalkTestEvent;
   /** Keep-alive, every 25 s. */
   ping: { ts: string };
 }

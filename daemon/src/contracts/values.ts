@@ -66,3 +66,17 @@ export const EXTENSION_MESSAGE = 'an extension is 2–8 digits';
 export const PHONE_NUMBER_MESSAGE = 'a phone number is an optional + and 3–20 digits';
 export const CALLER_NUMBER_MESSAGE = 'a caller-ID number is an optional + and 1–20 digits, * or #';
 export const ALARM_ID_MESSAGE = 'an alarm id looks like A-20261125-3';
+
+/** A secret as the configuration API shows it: set (this mask) or absent. Sent back unchanged, it keeps the stored value. */
+export const SECRET_MASK = '********';
+/** What a change does to a key: set where it was absent, taken away, changed; a list reordered. */
+export const CONFIG_DIFF_OPS = ['added', 'removed', 'changed', 'reordered'] as const;
+export type ConfigDiffOp = (typeof CONFIG_DIFF_OPS)[number];
+/** How a change took effect: at once, by restarting its component in-process, by FreeSWITCH reloading its XML. */
+export const CONFIG_APPLY_HOWS = ['live', 'restarted', 'reloaded'] as const;
+/** What a change still waits for: an open alarm of its point to close; the calls of escalating alarms to end; a restart of Callpoint; or it failed. */
+export const CONFIG_WAITS = ['alarm', 'idle', 'restart', 'failed'] as const;
+export type ConfigWait = (typeof CONFIG_WAITS)[number];
+/** Where a version of the configuration came from. */
+export const CONFIG_SOURCES = ['seed', 'api', 'import', 'restore', 'central', 'disk', 'migration'] as const;
+export type ConfigSource = (typeof CONFIG_SOURCES)[number];

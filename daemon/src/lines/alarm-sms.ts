@@ -6,6 +6,7 @@
 // covered at start: an unanswered alarm whose "raised" text is not yet
 // queued for a number gets it.
 import type { Point } from '../alarms/alarm-message.js';
+import { derived, type ConfigReader } from '../config/holder.js';
 import type { Config } from '../config/schema.js';
 import { siteTimeZone } from '../config/site-time.js';
 import type { EventBus } from '../events/bus.js';
@@ -28,7 +29,7 @@ const EVENT_OF: Partial<Record<AlarmState, AlarmSmsEvent>> = { raised: 'raised',
 export const tagOf = (alarmId: string, event: AlarmSmsEvent) => `alarm ${alarmId} ${event}`;
 
 export interface AlarmSmsContext {
-  config: Pick<Config, 'site' | 'points' | 'timeZone'>;
+  config: ConfigReader<Pick<Config, 'site' | 'points' | 'timeZone'>>;
   store: Store;
   bus: EventBus;
   sms: SmsQueue;
@@ -39,10 +40,10 @@ export class AlarmSms {
   private off: (() => void) | undefined;
   /** alarm id + event already queued in this run. */
   private readonly sent = new Set<string>();
-  private readonly points: Map<string, Point>;
+  private readonly points: () => Map<string, Point>;
   private chain: Promise<unknown> = Promise.resolve();
 
-  private readonly config: Pick<Config, 'site' | 'points' | 'timeZone'>;
+  private readonly config: ConfigReader<Pick<Config, 'site' | 'points' | 'timeZone'>>;
   private readonly store: Store;
   private readonly bus: EventBus;
   private readonly sms: SmsQueue;
@@ -50,14 +51,15 @@ export class AlarmSms {
 
   constructor(ctx: AlarmSmsContext) {
     ({ config: this.config, store: this.store, bus: this.bus, sms: this.sms, log: this.log } = ctx);
-    this.points = new Map(this.config.points.map((p) => [p.id, p]));
+    const config = this.config;
+    this.points = derived(() => config.current.points, (list) => new Map(list.map((p) => [p.id, p])));
   }
 
   async start(): Promise<void> {
     this.off = this.bus.on('alarm', (a) => void this.onAlarm(a));
     // Alarms raised just before a power cut may not have their SMS queued yet (or only to some numbers).
     for (const a of await this.store.alarms.open()) {
-      if (a.test || !STILL_CALLING.has(a.state) || !this.points.get(a.pointId)?.escalation.sms) continue;
+      if (a.test || !STILL_CALLING.has(a.state) || !this.points().get(a.pointId)?.escalation.sms) continue;
       await this.notify(a, 'raised');
     }
   }
@@ -76,13 +78,13 @@ export class AlarmSms {
   }
 
   private async notify(a: Alarm, ev: AlarmSmsEvent): Promise<void> {
-    const point = this.points.get(a.pointId);
+    const point = this.points().get(a.pointId);
     const plan = point?.escalation.sms;
     if (!plan || !plan.on.includes(ev)) return;
     const key = `${a.id}/${ev}`;
     if (this.sent.has(key)) return; // "failed" comes once per round: one SMS per alarm is enough
     this.sent.add(key);
-    const text = alarmSms(a, point, ev, plan.language, this.config.site, siteTimeZone(this.config.timeZone));
+    const text = alarmSms(a, point, ev, plan.language, this.config.current.site, siteTimeZone(this.config.current.timeZone));
     const tag = tagOf(a.id, ev);
     let queued = 0;
     for (const to of plan.to) {

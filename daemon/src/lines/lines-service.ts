@@ -3,7 +3,7 @@
 // simulation), wired to the store, faults, health, the UI and central.
 import type { AlarmService } from '../alarms/alarm-service.js';
 import type { FaultBook } from '../alarms/faults.js';
-import type { Config } from '../config/schema.js';
+import type { ConfigReader } from '../config/holder.js';
 import type { EventBus } from '../events/bus.js';
 import type { HealthRegistry } from '../health/health.js';
 import type { ComponentStatus } from '../contracts/health.js';
@@ -67,7 +67,8 @@ export class LinesService implements Component {
   private viewTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly config: Config,
+    /** The modems and line cards are read at start (a change of them restarts this service); the rest per use. */
+    private readonly config: ConfigReader,
     private readonly d: LinesDeps,
   ) {}
 
@@ -86,11 +87,12 @@ export class LinesService implements Component {
     const dispatch = new SmsDispatch({ store, bus, faults, log: logger.ns('lines:sms'), notify: this.d.notify });
     this.dispatch = dispatch;
     const changed = () => this.changed();
+    const { lines } = this.config.current;
     // The drivers are loaded only when something is configured: a board without lines does not carry them in memory.
-    const { AtEngine } = this.config.lines.modems.length ? await import('../../../hardware/src/serial/at/index.js') : { AtEngine: undefined };
-    const { GsmModem } = this.config.lines.modems.length ? await import('../../../hardware/src/serial/gsm/index.js') : { GsmModem: undefined };
-    const { LineCard } = this.config.lines.lineCards.length ? await import('../../../hardware/src/serial/linecard/index.js') : { LineCard: undefined };
-    for (const m of this.config.lines.modems) {
+    const { AtEngine } = lines.modems.length ? await import('../../../hardware/src/serial/at/index.js') : { AtEngine: undefined };
+    const { GsmModem } = lines.modems.length ? await import('../../../hardware/src/serial/gsm/index.js') : { GsmModem: undefined };
+    const { LineCard } = lines.lineCards.length ? await import('../../../hardware/src/serial/linecard/index.js') : { LineCard: undefined };
+    for (const m of lines.modems) {
       if (!AtEngine || !GsmModem) break;
       const { link, path } = await this.d.ports.open('modem', m.id, m.port, m.baud);
       const engine = new AtEngine(link, { log: logger.ns('lines:gsm:at') });
@@ -100,7 +102,7 @@ export class LinesService implements Component {
       const modem = new GsmModem(engine, link, { id: m.id, log: logger.ns('lines:gsm'), pins, pollMs: m.pollS * 1000 });
       this.modems.set(m.id, new GsmLine({ id: m.id, port: path, modem, store, faults, sms: dispatch, pins, log: logger.ns('lines:gsm'), changed, notify: this.d.notify }));
     }
-    for (const c of this.config.lines.lineCards) {
+    for (const c of lines.lineCards) {
       if (!LineCard) break;
       const { link, path } = await this.d.ports.open('card', c.id, c.port, c.baud);
       const card = new LineCard(link, { id: c.id, log: logger.ns('lines:card') });
@@ -133,6 +135,19 @@ export class LinesService implements Component {
     await Promise.all([...this.modems.values()].map((m) => m.stop()));
     await Promise.all([...this.cards.values()].map((c) => c.stop()));
     await this.d.ports.stop().catch(() => undefined);
+    // Ready to start again with other modems and cards (a configuration change restarts this service in-process).
+    this.modems.clear();
+    this.cards.clear();
+    this.alarmSms = this.dispatch = this.inbox = undefined;
+  }
+
+  /** Stop, then start with the modems and line cards configured now. */
+  async restart(): Promise<string> {
+    await this.stop();
+    this.d.health.set('gsm', 'disabled', this.config.current.lines.modems.length ? 'starting' : 'no modem configured');
+    this.d.health.set('lines', 'disabled', this.config.current.lines.lineCards.length ? 'starting' : 'no line card configured');
+    await this.start();
+    return `${this.modems.size} modem${this.modems.size === 1 ? '' : 's'}, ${this.cards.size} line card${this.cards.size === 1 ? '' : 's'}`;
   }
 
   /** Queue an SMS: on the given modem, else the first one that is ready; any ready modem sends it. */
@@ -145,6 +160,23 @@ export class LinesService implements Component {
     const g = this.modems.get(modemId);
     if (!g) return { ok: false, error: `no modem ${modemId}` };
     return g.modem.ussd(code);
+  }
+
+  /**
+   * A technician's "test now" of a modem or line card: asked now instead of at
+   * the next poll; answers with its view afterwards (state, signal, ports,
+   * faults), within 20 s.
+   */
+  async testNow(kind: 'modem' | 'card', id: string): Promise<{ ok: true; view: LinesView } | { ok: false; error: string }> {
+    const device = kind === 'modem' ? this.modems.get(id)?.modem : this.cards.get(id)?.card;
+    if (!device) return { ok: false, error: `no ${kind === 'modem' ? 'modem' : 'line card'} ${id}` };
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      device.checkNow().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 20_000))),
+    ]).finally(() => clearTimeout(timer));
+    const view = this.view();
+    return done ? { ok: true, view } : { ok: false, error: `${id} did not answer within 20 s` };
   }
 
   /** Failover trunk for routing: a modem that can take a GSM call now. */

@@ -7,6 +7,7 @@
 // sender is on call for, else in the sender's own (sms-commands.ts).
 import type { AlarmService } from '../alarms/alarm-service.js';
 import type { FaultBook } from '../alarms/faults.js';
+import type { ConfigReader } from '../config/holder.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { HealthRegistry } from '../health/health.js';
@@ -26,7 +27,8 @@ export interface InboundSms {
 }
 
 export interface SmsInboxContext {
-  config: Pick<Config, 'site' | 'node' | 'lines' | 'points'>;
+  /** Read per message: the allow-list and on-call numbers as configured now. */
+  config: ConfigReader<Pick<Config, 'site' | 'node' | 'lines' | 'points'>>;
   store: Store;
   bus: EventBus;
   alarms: AlarmService | undefined;
@@ -38,7 +40,7 @@ export interface SmsInboxContext {
 }
 
 export class SmsInbox {
-  private readonly config: Pick<Config, 'site' | 'node' | 'lines' | 'points'>;
+  private readonly configReader: ConfigReader<Pick<Config, 'site' | 'node' | 'lines' | 'points'>>;
   private readonly store: Store;
   private readonly bus: EventBus;
   private readonly alarms: AlarmService | undefined;
@@ -49,7 +51,11 @@ export class SmsInbox {
   private readonly notify: () => void;
 
   constructor(ctx: SmsInboxContext) {
-    ({ config: this.config, store: this.store, bus: this.bus, alarms: this.alarms, faults: this.faults, health: this.health, replies: this.replies, log: this.log, notify: this.notify } = ctx);
+    ({ config: this.configReader, store: this.store, bus: this.bus, alarms: this.alarms, faults: this.faults, health: this.health, replies: this.replies, log: this.log, notify: this.notify } = ctx);
+  }
+
+  private get config(): Pick<Config, 'site' | 'node' | 'lines' | 'points'> {
+    return this.configReader.current;
   }
 
   /** Who may command by SMS: the allow-list, and every on-call number a plan texts (they are told to reply ACK). */

@@ -36,6 +36,8 @@ export interface RootLogger {
   /** The recent lines, redacted, for the admin UI's log viewer. */
   ring: LogRing;
   flush(): void;
+  /** New levels for every namespace (a configuration change of log.level or log.namespaces), at once. */
+  setLevels(levels: Pick<LogOptions, 'level' | 'namespaces'>): void;
 }
 
 export function levelFor(namespace: string, opts: Pick<LogOptions, 'level' | 'namespaces'>): LogLevel {
@@ -48,10 +50,14 @@ export function levelFor(namespace: string, opts: Pick<LogOptions, 'level' | 'na
 }
 
 export async function createLogger(opts: LogOptions): Promise<RootLogger> {
-  const levels = [opts.level, ...Object.values(opts.namespaces ?? {})];
   const order: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
   // The root must let through the most verbose level any namespace wants; each child then narrows.
-  const lowest = order.find((l) => levels.includes(l)) ?? 'info';
+  const lowestOf = (o: Pick<LogOptions, 'level' | 'namespaces'>) => {
+    const levels = [o.level, ...Object.values(o.namespaces ?? {})];
+    return order.find((l) => levels.includes(l)) ?? 'info';
+  };
+  let current: Pick<LogOptions, 'level' | 'namespaces'> = { level: opts.level, namespaces: opts.namespaces };
+  const lowest = lowestOf(current);
   let dest: pino.DestinationStream;
   if (opts.destination) {
     dest = opts.destination;
@@ -80,13 +86,18 @@ export async function createLogger(opts: LogOptions): Promise<RootLogger> {
     ns(namespace) {
       let l = cache.get(namespace);
       if (!l) {
-        l = root.child({ ns: namespace }, { level: levelFor(namespace, opts) });
+        l = root.child({ ns: namespace }, { level: levelFor(namespace, current) });
         cache.set(namespace, l);
       }
       return l;
     },
     flush() {
       root.flush();
+    },
+    setLevels(levels) {
+      current = { level: levels.level, namespaces: levels.namespaces };
+      root.level = lowestOf(current);
+      for (const [namespace, l] of cache) l.level = levelFor(namespace, current);
     },
   };
 }

@@ -77,10 +77,11 @@ export function originateRefusal(target: z.output<typeof originateCommand>['targ
   }
 }
 
-export function registerPbxCommands(register: RegisterCommand, pbx: PbxCommands, allow: OriginateAllowList): Array<() => void> {
+/** `allow` is asked at each command: what central may call follows the configuration as it is applied. */
+export function registerPbxCommands(register: RegisterCommand, pbx: PbxCommands, allow: () => OriginateAllowList): Array<() => void> {
   return [
     register('originate', originateCommand, async (d) => {
-      const refusal = originateRefusal(d.target, allow);
+      const refusal = originateRefusal(d.target, allow());
       if (refusal) return { ok: false, error: `not allowed: ${refusal}` };
       const o: OriginateOptions = { target: d.target, app: { app: 'park' } };
       if (d.callerIdName !== undefined) o.callerIdName = d.callerIdName;

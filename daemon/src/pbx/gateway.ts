@@ -444,6 +444,14 @@ export class FreeswitchGateway implements Component {
     return r.ok ? { ok: true, value: !r.value.trim().startsWith('error/') } : r;
   }
 
+  /** FreeSWITCH reads its XML again (directory, dialplan) after a configuration change; calls are not touched. */
+  async reloadXml(): Promise<CommandOutcome<void>> {
+    const r = await this.send(() => cmd.reloadXml(), { timeoutMs: 15_000 });
+    if (!r.ok) return r;
+    const o = cmd.reloadXmlOutcome(r.value);
+    return o.ok ? { ok: true, value: undefined } : { ok: false, reason: 'rejected', message: `FreeSWITCH kept its old XML: ${o.error}` };
+  }
+
   hangup(uuid: string, cause?: Parameters<typeof cmd.hangup>[1]) {
     return this.ok(() => cmd.hangup(uuid, cause));
   }

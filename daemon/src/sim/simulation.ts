@@ -111,19 +111,46 @@ export class Simulation {
     this.devices.drive(input, pressed);
   }
 
+  /**
+   * A phone added to the configuration registers with the emulator, as a real
+   * SIP phone would once FreeSWITCH's directory has it (after reloadxml).
+   */
+  followPhones(phones: () => Config['phones']): void {
+    const emulator = this.emulator;
+    if (!emulator) return;
+    this.phonesOf = phones;
+    const known = new Set(this.config.phones.map((p) => p.number));
+    this.addPhones = () => {
+      for (const p of phones()) {
+        if (known.has(p.number)) continue;
+        known.add(p.number);
+        emulator.addPhone({ number: p.number, name: p.name, behaviour: 'answer', answerAfterMs: 1500, busyWhenInCall: true });
+        this.logger.ns('sim').info({ phone: p.number }, 'simulated phone registered (added to the configuration)');
+      }
+    };
+  }
+
+  /** The configuration changed: new phones register. */
+  configChanged(): void {
+    this.addPhones?.();
+  }
+
+  private phonesOf: (() => Config['phones']) | undefined;
+  private addPhones: (() => void) | undefined;
+
   /** What the UI, the API and `callpoint sim` may drive; the token file for the CLI is written here. */
-  async api(points: Point[], alarms: { openForPoint(pointId: string): Promise<Alarm | undefined> }): Promise<SimApi> {
+  async api(pointsNow: () => Point[], alarms: { openForPoint(pointId: string): Promise<Alarm | undefined> }): Promise<SimApi> {
     const token = randomBytes(24).toString('base64url');
     await writeFile(join(this.config.dataDir, SIM_TOKEN_FILE), token, { mode: 0o600 });
     const api: SimApi = { token };
     const devices = this.devices;
     if (devices) {
-      const find = (input: string) => points.find((p) => p.input === input || p.id === input);
+      const find = (input: string) => pointsNow().find((p) => p.input === input || p.id === input);
       api.inputs = {
         // A momentary press of the simulated button; answers with the alarm it raised or joined.
         press: async (input: string): Promise<SimInputResult> => {
           const point = find(input);
-          if (!point) return { ok: false, error: `no call point on input ${input} (known: ${points.map((p) => p.input).join(', ') || 'none'})` };
+          if (!point) return { ok: false, error: `no call point on input ${input} (known: ${pointsNow().map((p) => p.input).join(', ') || 'none'})` };
           const t0 = new Date().toISOString();
           devices.drive(point.input, true);
           setTimeout(() => devices.drive(point.input, false), PRESS_MS).unref();
@@ -145,10 +172,10 @@ export class Simulation {
     }
     const emulator = this.emulator;
     if (emulator) {
-      const phones = new Set(this.config.phones.map((p) => p.number));
       api.phones = {
         /** A simulated phone presses keys on its current call (the dispatcher acknowledging). */
         keys: (phone: string, digits: string): SimInputResult => {
+          const phones = new Set((this.phonesOf?.() ?? this.config.phones).map((p) => p.number));
           if (!phones.has(phone)) return { ok: false, error: `no simulated phone ${phone}` };
           emulator.phone(phone).sendDtmf(digits);
           return { ok: true, input: phone };

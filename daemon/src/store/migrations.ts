@@ -358,6 +358,62 @@ export const migrations: Migration[] = [
       ALTER TABLE sms ADD COLUMN phrase TEXT;
     `,
   },
+  {
+    version: 14,
+    name: 'config_versions: every version of the configuration file, who made it, when, from where and why',
+    sql: `
+      -- The live configuration file (dataDir/config.yaml) is the configuration,
+      -- and this its history, byte for byte, for rollback and review. A change is
+      -- recorded as 'writing' before the file is written and 'written' after, so a
+      -- daemon killed in between finds at its next start which one the file holds.
+      -- The last 20 written versions are kept; numbers are never reused.
+      CREATE TABLE config_versions (
+        version       INTEGER PRIMARY KEY AUTOINCREMENT,
+        state         TEXT NOT NULL CHECK (state IN ('writing','written')),
+        text          BLOB NOT NULL,           -- the file's bytes
+        sha256        TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        username      TEXT,                    -- who (NULL: the system itself)
+        role          TEXT,
+        ip            TEXT,                    -- from where (NULL: the board, or central)
+        source        TEXT NOT NULL,           -- seed, api, import, restore, central, disk, migration
+        reason        TEXT,                    -- one line, as given
+        restored_from INTEGER,                 -- a restore: the version it brought back
+        diff          TEXT                     -- the change in words (secrets masked), for the audit log
+      );
+      CREATE INDEX config_versions_state ON config_versions(state);
+    `,
+  },
+  {
+    version: 15,
+    name: 'walk_tests: commissioning walk tests and each point pressed as a test',
+    sql: `
+      -- A walk test: while it runs, presses of points in its zones are tests
+      -- (recorded here, lamps flash, central told), not alarms. It ends by itself
+      -- at ends_at, or when stopped, or at a restart (the daemon starts live).
+      CREATE TABLE walk_tests (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at  TEXT NOT NULL,
+        started_by  TEXT NOT NULL,
+        zones       TEXT,                      -- JSON list of zone ids, NULL for every zone
+        ends_at     TEXT NOT NULL,
+        ended_at    TEXT,
+        ended_by    TEXT,
+        end_reason  TEXT                       -- stopped, timeout, restart
+      );
+      CREATE TABLE walk_test_presses (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        walk_test  INTEGER NOT NULL REFERENCES walk_tests(id),
+        point_id   TEXT NOT NULL,
+        input      TEXT NOT NULL,
+        zone       TEXT NOT NULL,
+        label      TEXT NOT NULL,
+        at         TEXT NOT NULL
+      );
+      CREATE INDEX walk_test_presses_point ON walk_test_presses(point_id, at);
+      CREATE INDEX walk_test_presses_test ON walk_test_presses(walk_test);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

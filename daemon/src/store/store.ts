@@ -8,6 +8,7 @@ import { AlarmsRepo } from './alarms-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { CallsRepo } from './calls-repo.js';
 import { CommandsRepo } from './commands-repo.js';
+import { ConfigVersionsRepo } from './config-versions-repo.js';
 import { FaultsRepo } from './faults-repo.js';
 import { LoginFailuresRepo } from './login-failures-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
@@ -17,6 +18,7 @@ import { SimPinsRepo } from './sim-pins-repo.js';
 import { SmsPartsRepo } from './sms-parts-repo.js';
 import { SmsRepo } from './sms-repo.js';
 import { UsersRepo } from './users-repo.js';
+import { WalkTestsRepo } from './walk-tests-repo.js';
 
 export const DB_FILE = 'callpoint.db';
 /** Settings key: the site and node whose database this is (recorded at each start; restore compares a backup's). */
@@ -36,6 +38,8 @@ export interface Repos {
   smsParts: SmsPartsRepo;
   simPins: SimPinsRepo;
   loginFailures: LoginFailuresRepo;
+  configVersions: ConfigVersionsRepo;
+  walkTests: WalkTestsRepo;
 }
 
 export interface Origin {
@@ -44,7 +48,7 @@ export interface Origin {
 }
 
 function reposOver(q: Queryable, origin: Origin): Repos {
-  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q), loginFailures: new LoginFailuresRepo(q) };
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q), loginFailures: new LoginFailuresRepo(q), configVersions: new ConfigVersionsRepo(q), walkTests: new WalkTestsRepo(q) };
 }
 
 export class Store implements Repos {
@@ -61,6 +65,8 @@ export class Store implements Repos {
   readonly smsParts: SmsPartsRepo;
   readonly simPins: SimPinsRepo;
   readonly loginFailures: LoginFailuresRepo;
+  readonly configVersions: ConfigVersionsRepo;
+  readonly walkTests: WalkTestsRepo;
 
   private constructor(
     readonly db: Db,
@@ -81,6 +87,8 @@ export class Store implements Repos {
     this.smsParts = r.smsParts;
     this.simPins = r.simPins;
     this.loginFailures = r.loginFailures;
+    this.configVersions = r.configVersions;
+    this.walkTests = r.walkTests;
   }
 
   static async open(dataDir: string, origin: Origin): Promise<Store> {

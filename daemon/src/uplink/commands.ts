@@ -37,16 +37,17 @@ const REMEMBER_ANSWERS = 1000;
 interface Entry {
   schema: z.ZodType;
   handler: CommandHandler<unknown>;
+  maxBytes: number;
 }
 
 export class CommandRegistry {
   private readonly entries = new Map<string, Entry>();
 
   /** Register a command; returns a function that removes it (for the owner's stop()). */
-  readonly register: RegisterCommand = (name, schema, handler) => {
+  readonly register: RegisterCommand = (name, schema, handler, opts) => {
     if (!COMMAND_NAME_RE.test(name)) throw new Error(`bad command name ${JSON.stringify(name)}: a-z, 0-9 and '-', starting with a letter`);
     if (this.entries.has(name)) throw new Error(`command ${name} is already registered`);
-    const entry: Entry = { schema, handler: handler as CommandHandler<unknown> };
+    const entry: Entry = { schema, handler: handler as CommandHandler<unknown>, maxBytes: opts?.maxBytes ?? MAX_COMMAND_BYTES };
     this.entries.set(name, entry);
     return () => {
       if (this.entries.get(name) === entry) this.entries.delete(name);
@@ -148,7 +149,9 @@ export class CommandProcessor {
    * the database is the returned promise, which never rejects.
    */
   handle(name: string, payload: Buffer): Promise<void> | undefined {
-    if (payload.length > MAX_COMMAND_BYTES) return void this.refused({ ok: false, reason: 'too-large', detail: `payload of ${payload.length} bytes refused (limit ${MAX_COMMAND_BYTES})` }, name);
+    // The limit of the command the topic names (checked before parsing; an unknown name gets the default).
+    const limit = (COMMAND_NAME_RE.test(name) ? this.registry.get(name)?.maxBytes : undefined) ?? MAX_COMMAND_BYTES;
+    if (payload.length > limit) return void this.refused({ ok: false, reason: 'too-large', detail: `payload of ${payload.length} bytes refused (limit ${limit})` }, name);
     if (!this.bucket.take()) return void this.refused(this.overRate, name);
     const now = Date.now();
     const v = verifyCommand(name, payload, {
@@ -253,11 +256,12 @@ export class CommandProcessor {
     } else {
       outcome = await this.invoke(entry, parsed.data, id, name);
       audit = outcome.ok ? 'ok' : 'failed';
+      if (!outcome.ok) errors = outcome.errors;
     }
     this.stats.run++;
     const msg: CommandResultMessage = outcome.ok
       ? { id, name, ok: true, ...(outcome.value === undefined ? {} : { result: outcome.value }) }
-      : { id, name, ok: false, error: outcome.error, ...(errors ? { errors } : {}) };
+      : { id, name, ok: false, error: outcome.error, ...(errors ? { errors } : {}), ...(outcome.value === undefined ? {} : { result: outcome.value }) };
     await this.store.tx(async (q) => {
       await q.commands.put({ id, name, result: JSON.stringify(msg), fingerprint: fp, keyId, nonce: cmd.nonce, signedAt: cmd.ts });
       await q.outbox.enqueue('cmd-result', msg, `cmd:${id}`);

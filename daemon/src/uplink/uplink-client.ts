@@ -94,7 +94,7 @@ export class UplinkClient implements Component {
   readonly name = 'uplink';
   readonly commands = new CommandRegistry();
   readonly root: string;
-  private readonly drain: OutboxDrain;
+  private drain: OutboxDrain;
   private readonly processor: CommandProcessor;
   private client: MqttClient | undefined;
   private connectedTo: string | undefined;
@@ -114,17 +114,35 @@ export class UplinkClient implements Component {
   private readonly pendingCommands = new Set<Promise<void>>();
 
   constructor(
-    private readonly o: UplinkOptions,
+    private o: UplinkOptions,
     private readonly d: UplinkDeps,
   ) {
     this.root = topicRoot(o.site, o.node);
-    // A command's result goes to cmd-result/{its id}; everything else to the topic of its type.
-    const topicFor = (row: OutboxRow) => (row.type === 'cmd-result' ? `${this.root}cmd-result/${(row.envelope.data as { id: string }).id}` : this.root + row.type);
-    this.drain = new OutboxDrain(d.store.outbox, topicFor, o.inflight ?? 20, d.log.child({ part: 'outbox' }));
+    this.drain = this.makeDrain();
     this.processor = new CommandProcessor(this.commands, d.store, d.log.child({ part: 'cmd' }), {
       site: o.site, node: o.node, keys: o.centralKeys ?? [], maxSkewMs: o.maxSkewMs, windowMs: o.replayWindowMs, perSecond: o.commandsPerSecond,
       timeoutMs: o.commandTimeoutMs, notify: () => this.notify(), auditIntervalMs: o.auditIntervalMs,
     });
+  }
+
+  private makeDrain(): OutboxDrain {
+    // A command's result goes to cmd-result/{its id}; everything else to the topic of its type.
+    const topicFor = (row: OutboxRow) => (row.type === 'cmd-result' ? `${this.root}cmd-result/${(row.envelope.data as { id: string }).id}` : this.root + row.type);
+    return new OutboxDrain(this.d.store.outbox, topicFor, this.o.inflight ?? 20, this.d.log.child({ part: 'outbox' }));
+  }
+
+  /**
+   * A configuration change of the brokers, credentials or TLS files: stop
+   * (status offline, unacknowledged messages stay in the outbox), then connect
+   * with the new settings. The registered commands stay; site and node do not
+   * change here (they name every topic: a restart of Callpoint changes them).
+   */
+  async restart(o: UplinkOptions): Promise<string> {
+    await this.stop();
+    this.o = { ...o, site: this.o.site, node: this.o.node };
+    this.drain = this.makeDrain();
+    await this.start();
+    return this.o.brokers.length ? `connecting to ${this.o.brokers.join(', ')}` : 'no broker configured';
   }
 
   get clientId(): string {
@@ -136,7 +154,7 @@ export class UplinkClient implements Component {
   }
 
   /** For services: answer cmd/{name}. Returns the unregister function for their stop(). */
-  readonly registerCommand: RegisterCommand = (name, schema, handler) => this.commands.register(name, schema, handler);
+  readonly registerCommand: RegisterCommand = (name, schema, handler, opts) => this.commands.register(name, schema, handler, opts);
 
   /** Call after committing outbox rows: publishes them now instead of at the next poll. */
   notify(): void {

@@ -176,6 +176,8 @@ function Nav({ role, route, openFaults }: { role: SessionUser['role']; route: Ro
         {item('lines', t('nav.lines'))}
         {item('calls', t('nav.calls'))}
         {item('live', t('nav.live'))}
+        {item('settings', t('nav.settings'))}
+        {item('walk-test', t('nav.walkTest'))}
         {canSeeUsers(role) && item('users', t('nav.users'))}
         {canSeeAudit(role) && item('audit', t('nav.audit'))}
         {item('account', t('nav.account'))}

@@ -25,6 +25,8 @@ const en = {
   'nav.users': 'Users',
   'nav.audit': 'Audit log',
   'nav.account': 'My account',
+  'nav.settings': 'Configuration',
+  'nav.walkTest': 'Walk test',
 
   'role.admin': 'Administrator',
   'role.technician': 'Technician',

@@ -24,6 +24,8 @@ const zhCN: Messages = {
   'nav.lines': '线路',
   'nav.users': '用户',
   'nav.audit': '审计日志',
+  'nav.settings': '配置',
+  'nav.walkTest': '逐点测试',
   'nav.account': '我的账户',
 
   'role.admin': '管理员',

@@ -53,6 +53,24 @@ export function lineRoutes(d: ApiDeps): RouteDef[] {
         else res.status(/no modem/.test(r.error) ? 404 : 400).json({ error: r.error });
       },
     },
+    ...(['modems', 'line-cards'] as const).map((what): RouteDef => ({
+      method: 'post',
+      path: `/api/lines/${what}/:id/test`,
+      access: 'technician',
+      action: 'lines.test',
+      // "Test now": the modem (AT, signal, SIM, registration) or the card (PING, every port) asked at once.
+      handler: async (req, res) => {
+        const id = paramOf(req, res, 'id', IDENT_RE, what === 'modems' ? 'a modem id' : 'a line card id');
+        if (!id) return;
+        const r = await lines.testNow(what === 'modems' ? 'modem' : 'card', id);
+        if (!r.ok) {
+          res.locals.error = r.error;
+          res.status(/^no /.test(r.error) ? 404 : 504).json({ error: r.error });
+          return;
+        }
+        res.json(r.view);
+      },
+    })),
     {
       method: 'post',
       path: '/api/lines/modems/:id/ussd',

@@ -12,7 +12,7 @@ export function registrationRoutes(d: ApiDeps): RouteDef[] {
       path: '/api/registrations',
       access: 'technician',
       handler: async (_req, res) => {
-        const phones = d.phones ?? [];
+        const phones = d.phones?.() ?? [];
         const r = pbx.connected ? await pbx.registrations() : undefined;
         const regs = r?.ok ? r.value : [];
         const body: RegistrationList = {

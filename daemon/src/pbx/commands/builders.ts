@@ -160,6 +160,22 @@ export function pageLegs(conf: string, extensions: string[]): SafeCommand[] {
   );
 }
 
+/**
+ * Make FreeSWITCH read its XML configuration again (mod_commands `reloadxml`):
+ * the directory and dialplan it serves from its own files and caches follow
+ * a configuration change. It takes no value, so none can be smuggled in; live
+ * calls are not touched. FreeSWITCH 1.10 answers `+OK [Success]` (or `+OK [<the
+ * XML error>]`: the old configuration stays), see reloadXmlOutcome().
+ */
+export const reloadXml = () => mark('reloadxml');
+
+/** `+OK [Success]` → ok; `+OK [error text]` → the XML error (FreeSWITCH kept its old configuration). */
+export function reloadXmlOutcome(reply: string): { ok: true } | { ok: false; error: string } {
+  const m = /^\+OK \[(.*)\]\s*$/s.exec(reply);
+  if (m && m[1] === 'Success') return { ok: true };
+  return { ok: false, error: m ? m[1]! : reply.trim() };
+}
+
 /** Read-only queries. */
 export const showChannels = () => mark('show channels as json');
 /** The running FreeSWITCH's Core-UUID: a new one means it restarted (every call it had is gone). */

@@ -25,6 +25,8 @@ export interface ApiContext {
   /** The simulated phones and their SIP domain (for show registrations). */
   phones: () => Iterable<Phone>;
   domain: string;
+  /** `reloadxml` was run (the emulator fires RELOADXML). */
+  reloaded?: () => void;
 }
 
 function uptime(ms: number): string {
@@ -200,6 +202,12 @@ export async function runApi(ctx: ApiContext, command: string, args: string): Pr
     }
     case 'conference':
       return ctx.conferences.api(argv);
+    case 'reloadxml':
+      // mod_commands reload_xml_function (1.10.12): "+OK [%s]\n" with the error of
+      // switch_xml_open_root, which is "Success" when the XML parsed. The
+      // emulator's XML always parses; it fires RELOADXML like the real one.
+      ctx.reloaded?.();
+      return '+OK [Success]\n';
     case 'version':
       return 'FreeSWITCH Version 1.10.12-release~64bit (-release 64bit)\n';
     case 'global_getvar':

@@ -104,6 +104,8 @@ export const EVENT_LAYOUTS: Record<string, EventLayout> = {
   'PRESENCE_IN unregister': { calling: ['sofia_reg.c', 'sofia_reg_handle_register_token', 2103] },
   'PRESENCE_IN expire': { calling: ['sofia_reg.c', 'sofia_reg_del_callback', 741] },
   // --- NOT in the captures: layout is our best understanding ---
+  // switch_xml.c switch_xml_open_root (1.10.12): fired after a reloadxml that parsed; no headers of its own.
+  RELOADXML: { calling: ['switch_xml.c', 'switch_xml_open_root', 2385] },
   CHANNEL_BRIDGE: chan(['switch_ivr_bridge.c', 'audio_bridge_on_exchange_media', 0], true, { pre: ['Bridge-A-Unique-ID', 'Bridge-B-Unique-ID'], post: ['Other-Type', 'Other-Leg-Unique-ID'] }),
   CHANNEL_UNBRIDGE: chan(['switch_ivr_bridge.c', 'audio_bridge_on_exchange_media', 0], true, { pre: ['Bridge-A-Unique-ID', 'Bridge-B-Unique-ID'], post: ['Other-Type', 'Other-Leg-Unique-ID'] }),
   DTMF: chan(['switch_channel.c', 'switch_channel_dequeue_dtmf', 0], false, { pre: ['DTMF-Digit', 'DTMF-Duration', 'DTMF-Source'] }),

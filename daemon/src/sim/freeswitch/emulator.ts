@@ -240,6 +240,8 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
       isRegistered: (user) => this.phoneMap.get(user)?.isRegistered,
       coreUuid: () => this.factory.coreUuid,
       phones: () => this.phoneMap.values(), domain: this.opts.domain ?? '127.0.0.1',
+      // switch_xml_open_root fires RELOADXML after a reload that parsed.
+      reloaded: () => this.broadcast(this.factory.make('RELOADXML')),
     };
   }
 

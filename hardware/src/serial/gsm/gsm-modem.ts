@@ -171,6 +171,18 @@ export class GsmModem extends Emitter<GsmModemEvents> {
     await this.checkSim(this.gen, true);
   }
 
+  /**
+   * A technician's "test now": ask the modem now what the next poll would —
+   * AT alive, signal, SIM, registration, operator — instead of waiting up to
+   * pollMs. Resolves when the answers are in status().
+   */
+  async checkNow(): Promise<void> {
+    if (this.st.phase === 'stopped') return;
+    await this.initDone;
+    if (this.link.isOpen) await this.pollOnce(this.gen);
+    else this.st.update();
+  }
+
   /** Resolves when the current initialisation and inbox work are done (tests, diagnostics). */
   async settled(): Promise<void> {
     await this.initDone;

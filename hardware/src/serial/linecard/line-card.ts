@@ -337,6 +337,13 @@ export class LineCard extends Emitter<LineCardEvents> {
     if (this.requests.idle) void this.ping();
   }
 
+  /** A technician's "test now": PING the card and read every port's state now. */
+  async checkNow(): Promise<void> {
+    if (!this.ready) return;
+    await this.ping();
+    await this.refresh();
+  }
+
   private async ping(): Promise<void> {
     const gen = this.initGen;
     const r = await this.query({ cmd: 'PING' }, 'PONG');
