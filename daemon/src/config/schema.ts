@@ -7,17 +7,13 @@
 import { z } from 'zod';
 import { extensionNumber, ident, phoneNumber } from '../contracts/patterns.js';
 import { LOG_LEVELS } from '../log/logger.js';
+import { meta } from './meta.js';
+import { calendar, list, numbering, routeRule, schedule, trunk, zoneRouting } from './routing-schema.js';
 
 /** The version of the configuration file format this code writes and reads. */
 export const CONFIG_VERSION = 3;
 
-export interface KeyMeta {
-  title: string;
-  description: string;
-  restart?: boolean;
-  secret?: boolean;
-}
-const meta = (m: KeyMeta) => m as unknown as Record<string, unknown>;
+export type { KeyMeta } from './meta.js';
 
 const logLevel = z.enum(LOG_LEVELS);
 export type { LogLevel } from '../log/logger.js';
@@ -105,13 +101,14 @@ const plan = z
 /** The part of a plan that decides the calling (everything but its id and name): what a point's alarm uses. */
 export type Escalation = Omit<z.infer<typeof plan>, 'id' | 'name'>;
 
-/** A zone: points, phones (and later trunks) belong to one; routing gives zones their permissions. */
+/** A zone: points, phones and trunks belong to one; routing gives zones their permissions. */
 const zone = z
   .strictObject({
     id: ident('a zone id').meta(meta({ title: 'Zone id', description: 'Stable id points and phones refer to.' })),
     name: z.string().min(1).max(80).optional().meta(meta({ title: 'Name', description: 'What people see, e.g. "East bore".' })),
+    ...zoneRouting,
   })
-  .meta(meta({ title: 'Zone', description: 'A part of the site: a bore, a hall, the control room.' }));
+  .meta(meta({ title: 'Zone', description: 'A part of the site: a bore, a hall, the control room. Its phones\' call permissions are set here.' }));
 
 const point = z
   .strictObject({
@@ -191,6 +188,12 @@ export const configSchema = z
     points: z.array(point).default([]).meta(meta({ title: 'Call points', description: 'Emergency call points.' })),
     lines: lines.prefault({}),
     phones: z.array(phone).default([]).meta(meta({ title: 'Phones', description: 'Extensions provisioned into FreeSWITCH.' })),
+    numbering: numbering.prefault({}),
+    routes: z.array(routeRule).max(1000).default([]).meta(meta({ title: 'Route rules', description: 'Ordered rules for dialled numbers: the first that matches decides. Extensions and emergency numbers are routed without a rule.' })),
+    trunks: z.array(trunk).max(64).default([]).meta(meta({ title: 'Trunks', description: 'Ways out (SIP, FXO lines, GSM modems), with their capacity and where their incoming calls go.' })),
+    lists: z.array(list).max(200).default([]).meta(meta({ title: 'Black and white lists', description: 'Numbers refused (or the only ones accepted) inbound and outbound.' })),
+    schedules: z.array(schedule).max(64).default([]).meta(meta({ title: 'Schedules', description: 'Open hours of the week, used for night destinations and night permissions.' })),
+    calendars: z.array(calendar).max(16).default([]).meta(meta({ title: 'Holiday calendars', description: 'Public holidays and make-up working days, used by schedules.' })),
     log: log.prefault({}),
   })
   .meta(meta({ title: 'Callpoint configuration', description: 'The file /etc/callpoint/config.yaml.' }));
@@ -209,3 +212,11 @@ export type ConfigInput = z.input<typeof configSchema>;
 export function configJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12' });
 }
+export type ZoneConfig = ConfigFile['zones'][number];
+export type RouteRuleConfig = ConfigFile['routes'][number];
+export type TrunkConfig = ConfigFile['trunks'][number];
+export type ListConfig = ConfigFile['lists'][number];
+export type ScheduleConfig = ConfigFile['schedules'][number];
+export type CalendarConfig = ConfigFile['calendars'][number];
+export type NumberingConfig = ConfigFile['numbering'];
+export type DestinationConfig = RouteRuleConfig['to'];
