@@ -34,6 +34,8 @@ import type { RootLogger } from './log/logger.js';
 import { VERSION } from './paths.js';
 import { registerPbxCommands } from './pbx/central-commands.js';
 import { FreeswitchGateway } from './pbx/gateway.js';
+import { registerRoutingCommands } from './routing/central-commands.js';
+import { RoutingService } from './routing/routing-service.js';
 import type { SimParts } from './sim/parts.js';
 import type { Simulation } from './sim/simulation.js';
 import { claimDataDir, releaseDataDir } from './store/lock.js';
@@ -155,11 +157,14 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const alarmService = alarms;
     await life.start(component('alarms', () => alarmService.start(), () => alarmService.stop()));
     await life.start(lines);
+    // Routing: FreeSWITCH asks it for every call (mod_xml_curl); trunks' state from the gateway and the lines.
+    const routing = new RoutingService({ config, store, bus, log: logger.ns('routing'), pbx: gateway, lines: () => lines.view(), faults, notify });
+    await life.start(routing);
     const selfTest = new SelfTest({ points: config.points, store, bus, log: logger.ns('alarms:self-test'), notify, faults }, { pbx });
     await life.start(component('self-test', () => selfTest.start(), () => selfTest.stop()));
 
     // Central's commands are registered before the uplink connects, so none is answered "unknown".
-    const offCommands = [...registerAlarmCommands(uplink.registerCommand, alarmService, selfTest), ...registerPbxCommands(uplink.registerCommand, gateway)];
+    const offCommands = [...registerAlarmCommands(uplink.registerCommand, alarmService, selfTest), ...registerPbxCommands(uplink.registerCommand, gateway), ...registerRoutingCommands(uplink.registerCommand, routing)];
     await life.start(component('uplink', () => uplink.start(), async () => {
       for (const off of [...offNotify, ...offCommands]) off();
       await uplink.stop();
@@ -181,8 +186,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     };
     const simApi = sim ? await sim.api(config.points, store) : undefined;
     const app = createApp(
-      { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi },
-      { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
+      { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, routing, sim: simApi },
+      { trustProxy: config.http.trustProxy, freeswitch: { config, secrets: fsSecrets, log: logger.ns('api:freeswitch'), routing } },
     );
     const http = new HttpServer(app, config.http, logger.ns('api:http'), healthFastPath(healthRenderer(health), capturedSecurityHeaders(cookie.secure)));
     await life.start(http);

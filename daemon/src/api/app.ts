@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health.js';
 import { settingsRoutes } from './routes/settings.js';
 import { supervisionRoutes } from './routes/supervision.js';
 import { lineRoutes } from './routes/lines.js';
+import { routingRoutes } from './routes/routing.js';
 import { userRoutes } from './routes/users.js';
 
 function safeEqual(a: string, b: string): boolean {
@@ -29,7 +30,7 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 export function routeTable(d: ApiDeps): RouteDef[] {
-  return [...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...settingsRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...eventRoutes(d)];
+  return [...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...settingsRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...routingRoutes(d), ...eventRoutes(d)];
 }
 
 function outcomeOf(status: number): 'ok' | 'denied' | 'failed' {
@@ -86,6 +87,8 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
     next();
   });
   app.use('/api', express.json({ limit: '64kb', strict: false }));
+  // A black/white list's CSV import is the file itself (tens of thousands of numbers).
+  app.use('/api/routing/lists/:id/import', express.text({ type: 'text/csv', limit: '4mb' }));
 
   const wrap = (def: RouteDef) => async (req: Request, res: Response, next: NextFunction) => {
     const ip = clientIp(req);

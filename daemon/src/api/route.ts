@@ -16,6 +16,7 @@ import type { SelfTest } from '../alarms/self-test.js';
 import type { FaultBook } from '../alarms/faults.js';
 import type { LineFault, LinesView, ModemView, PortAction, SimCardAction, SimNetworkRegistration } from '../contracts/lines.js';
 import type { BoardSnapshot } from '../contracts/board.js';
+import type { RoutingService } from '../routing/routing-service.js';
 
 import type { SimInputResult } from '../contracts/alarms.js';
 export type { SimInputResult } from '../contracts/alarms.js';
@@ -96,6 +97,8 @@ export interface ApiDeps {
   board?: { snapshot(): BoardSnapshot };
   /** Simulation mode only: what can be driven by hand (the parts that are simulated). */
   sim?: SimApi;
+  /** Routing: trunks, night mode, the route tester, the black/white lists. */
+  routing?: Pick<RoutingService, 'view' | 'test' | 'setNightMode' | 'lists'>;
   /** The FreeSWITCH gateway's live view, when it runs. */
   pbx?: { channels: { list(): LiveChannel[] }; connected: boolean };
 }

@@ -176,6 +176,7 @@ export function routingReferenceProblems(c: ConfigFile): ConfigProblem[] {
     if (t.fxo && !cards.has(t.fxo.card)) problems.push({ path: `${here}.fxo.card`, message: `no line card "${t.fxo.card}" (lines.lineCards: ${list([...cards])})` });
     t.gsm?.modems.forEach((m, k) => modems.has(m) || problems.push({ path: `${here}.gsm.modems[${k}]`, message: `no modem "${m}" (lines.modems: ${list([...modems])})` }));
     if (t.gateway.register && !t.gateway.username) problems.push({ path: `${here}.gateway.username`, message: 'a gateway that registers needs a user name (or set register: false)' });
+    if (t.gateway.register && !t.gateway.password) problems.push({ path: `${here}.gateway.password`, message: 'a gateway that registers needs a password (or set register: false)' });
     if (t.inbound) {
       const outAgain = (d: Destination | undefined, path: string) => d && 'trunks' in d && problems.push({ path: `${path}.trunks`, message: 'a call from a trunk cannot be sent out through trunks' });
       outAgain(t.inbound.to, `${here}.inbound.to`);

@@ -12,6 +12,7 @@ export * from './calls.js';
 export * from './faults.js';
 export * from './board.js';
 export * from './lines.js';
+export * from './routing.js';
 export * from './sse.js';
 export * from './mqtt.js';
 export * from './commands.js';

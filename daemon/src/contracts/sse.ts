@@ -8,6 +8,7 @@ import type { CallRecord, ChannelChange } from './calls.js';
 import type { Fault } from './faults.js';
 import type { Health } from './health.js';
 import type { LinesView, Sms } from './lines.js';
+import type { RoutingView } from './routing.js';
 
 export interface StreamEvents {
   health: Health;
@@ -27,6 +28,8 @@ export interface StreamEvents {
   sms: Sms;
   /** A modem or line card changed state (SIM identities only for technicians and admins). */
   lines: LinesView;
+  /** Trunks, night mode or a list changed (technicians and admins only). */
+  routing: RoutingView;
   /** Keep-alive, every 25 s. */
   ping: { ts: string };
 }

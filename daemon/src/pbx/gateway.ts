@@ -19,6 +19,7 @@ import { CallRecorder, recordFromHangup, recordFromVanished } from './call-recor
 import { EslClient, type EslOutcome } from './esl/esl-client.js';
 import type { EslEvent } from './esl/frame-parser.js';
 import { LiveChannels, type ShowChannelsRow } from './live-channels.js';
+import { parseGatewayStatus, type SofiaGateway } from './sofia-status.js';
 
 export type CommandOutcome<T> = EslOutcome<T> | { ok: false; reason: 'invalid'; message: string };
 
@@ -283,6 +284,14 @@ export class FreeswitchGateway implements Component {
   async registered(extension: string): Promise<CommandOutcome<boolean>> {
     const r = await this.send(() => cmd.sofiaContact(extension));
     return r.ok ? { ok: true, value: !r.value.trim().startsWith('error/') } : r;
+  }
+
+  /** Every sofia gateway (our trunks) with its registration and ping state. */
+  async gatewayStatus(): Promise<CommandOutcome<SofiaGateway[]>> {
+    const r = await this.send(() => cmd.sofiaGatewayStatus());
+    if (!r.ok) return r;
+    const gateways = parseGatewayStatus(r.value);
+    return gateways ? { ok: true, value: gateways } : { ok: false, reason: 'rejected', message: r.value.trim().slice(0, 200) || 'no gateway status' };
   }
 
   hangup(uuid: string, cause?: Parameters<typeof cmd.hangup>[1]) {

@@ -22,6 +22,7 @@ import type { DestinationConfig } from '../config/schema.js';
 import type { RouteDecision, RouteDestination, TraceStep, Treatment } from '../contracts/routing.js';
 import { CALL_PRIORITIES, DIALLED_RE, type CallClass, type CallPriority, type NightMode } from '../contracts/values.js';
 import { localTime } from './schedules.js';
+import type { IndexEntry } from './number-index.js';
 import type { Classified } from './numbering.js';
 import type { CompiledList, CompiledZone, RoutingTables } from './tables.js';
 
@@ -69,6 +70,8 @@ export interface RuntimeState {
   night: NightMode;
   /** Keep every rule passed over in the trace (the route tester); live calls keep only what decided. */
   explain?: boolean;
+  /** A list entry refused or passed the call (hit counters). */
+  onListHit?: (list: string, entry: IndexEntry) => void;
 }
 
 const RANK: Record<CallPriority, number> = Object.fromEntries(CALL_PRIORITIES.map((p, i) => [p, i])) as Record<CallPriority, number>;
@@ -165,6 +168,7 @@ class Decider {
       if (l.list.kind !== 'block') continue;
       const hit = number ? l.index.find(number, this.today, canonical) : undefined;
       if (hit) {
+        this.s.onListHit?.(l.list.id, hit);
         const reason = `${what} ${number} is on the block list ${l.list.id}${hit.kind === 'prefix' ? ` (prefix ${hit.value})` : ''}${hit.reason ? `: ${hit.reason}` : ''}`;
         this.step('list', l.list.id, 'refused', reason);
         return { reason, treatment: treatmentOf(l), list: l.list.id };
@@ -173,9 +177,11 @@ class Decider {
     }
     const allows = lists.filter((l) => l.list.kind === 'allow');
     if (!allows.length) return null;
-    const on = number ? allows.find((l) => l.index.find(number, this.today, canonical)) : undefined;
-    if (on) {
-      this.step('list', on.list.id, 'allowed', `${what} ${number} is on the allow list ${on.list.id}`);
+    for (const l of number ? allows : []) {
+      const e = l.index.find(number, this.today, canonical);
+      if (!e) continue;
+      this.s.onListHit?.(l.list.id, e);
+      this.step('list', l.list.id, 'allowed', `${what} ${number} is on the allow list ${l.list.id}${e.reason ? ` (${e.reason})` : ''}`);
       return null;
     }
     const first = allows[0]!;
@@ -233,7 +239,8 @@ export function route(req: CallRequest, t: RoutingTables, s: RuntimeState): Rout
 function outbound(req: OutboundCall, d: Decider): RouteDecision {
   const { t } = d;
   const phone = t.phones.get(req.from);
-  const zoneId = req.zone ?? phone?.zone;
+  // A phone of the configuration is in its zone; another caller in the zone FreeSWITCH names (the directory's callpoint_zone).
+  const zoneId = phone?.zone ?? req.zone;
   const zone = zoneId === undefined ? undefined : t.zones.get(zoneId);
   d.step('number', zoneId ?? null, 'passed', `${req.from || 'an unknown caller'}${zoneId ? ` (zone ${zoneId})` : ' (no zone)'} dials ${req.to}`);
 

@@ -10,6 +10,7 @@ import { CallsRepo } from './calls-repo.js';
 import { CommandsRepo } from './commands-repo.js';
 import { FaultsRepo } from './faults-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
+import { RoutingListsRepo } from './routing-lists-repo.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { SettingsRepo } from './settings-repo.js';
 import { SimPinsRepo } from './sim-pins-repo.js';
@@ -32,6 +33,7 @@ export interface Repos {
   sms: SmsRepo;
   smsParts: SmsPartsRepo;
   simPins: SimPinsRepo;
+  routingLists: RoutingListsRepo;
 }
 
 export interface Origin {
@@ -40,7 +42,7 @@ export interface Origin {
 }
 
 function reposOver(q: Queryable, origin: Origin): Repos {
-  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q) };
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q), routingLists: new RoutingListsRepo(q) };
 }
 
 export class Store implements Repos {
@@ -56,6 +58,7 @@ export class Store implements Repos {
   readonly sms: SmsRepo;
   readonly smsParts: SmsPartsRepo;
   readonly simPins: SimPinsRepo;
+  readonly routingLists: RoutingListsRepo;
 
   private constructor(
     readonly db: Db,
@@ -75,6 +78,7 @@ export class Store implements Repos {
     this.sms = r.sms;
     this.smsParts = r.smsParts;
     this.simPins = r.simPins;
+    this.routingLists = r.routingLists;
   }
 
   static async open(dataDir: string, origin: Origin): Promise<Store> {

@@ -39,7 +39,7 @@ export const ROUTING_SITE = {
     },
     {
       id: 'fxo', name: 'Local lines', kind: 'fxo', zone: 'control',
-      gateway: { proxy: '192.168.10.20', register: false }, fxo: { card: 'lc0', ports: [4, 5] },
+      gateway: { proxy: '192.168.10.20', register: false }, fxo: { card: 'lc0', ports: [5, 6] },
       numberFormat: 'national', inbound: { to: { extension: '8000' } },
     },
     {

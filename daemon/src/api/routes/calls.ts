@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { CallQuery } from '../../store/calls-repo.js';
 import type { CallRecord } from '../../contracts/calls.js';
 import type { ApiDeps, RouteDef } from '../route.js';
+import { csvCell } from '../../lifecycle/csv.js';
 
 class BadQuery extends Error {}
 
@@ -43,6 +44,11 @@ function parseQuery(req: Request): CallQuery {
     if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(zone)) throw new BadQuery('zone: a zone id');
     out.zone = zone;
   }
+  const route = str('route');
+  if (route !== undefined) {
+    if (!/^[a-z0-9][a-z0-9_:+-]{0,100}$/.test(route)) throw new BadQuery('route: a rule id (or emergency, extension, inbound:<trunk>)');
+    out.route = route;
+  }
   const limit = str('limit');
   if (limit !== undefined) {
     const n = Number(limit);
@@ -65,15 +71,10 @@ const CSV_COLUMNS: Array<[string, (c: CallRecord) => string | number | boolean |
   ['callee_number', (c) => c.calleeNumber], ['callee_name', (c) => c.calleeName], ['zone', (c) => c.zone], ['trunk', (c) => c.trunk],
   ['created_at', (c) => c.createdAt], ['answered_at', (c) => c.answeredAt], ['ended_at', (c) => c.endedAt], ['duration_s', (c) => c.durationS],
   ['billsec_s', (c) => c.billsecS], ['hangup_cause', (c) => c.hangupCause], ['recording', (c) => c.recordingPath], ['alarm_id', (c) => c.alarmId], ['recovered', (c) => c.recovered],
+  ['route', (c) => c.route], ['trunk_id', (c) => c.trunkId], ['failover', (c) => (c.failover ? c.failover.map((f) => `${f.trunk} ${f.outcome}: ${f.reason}`).join('; ') : null)],
 ];
 
-/** RFC 4180 quoting; a cell that a spreadsheet would run as a formula is defused with a leading quote. */
-export function csvCell(v: string | number | boolean | null): string {
-  if (v === null) return '';
-  let s = String(v);
-  if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
+export { csvCell };
 
 /** The parsed filters, or undefined after answering 400 naming the bad one. */
 function queryOrReply(req: Request, res: Response): CallQuery | undefined {
