@@ -30,7 +30,7 @@ import { Watchdog } from './lifecycle/watchdog.js';
 import { withGsmTrunk } from './lines/gsm-trunk.js';
 import { LinesService } from './lines/lines-service.js';
 import { hardwareSerialPorts } from './lines/serial-ports.js';
-import type { RootLogger } from './log/logger.js';
+import type { Logger, RootLogger } from './log/logger.js';
 import { VERSION } from './paths.js';
 import { registerPbxCommands } from './pbx/central-commands.js';
 import { FreeswitchGateway } from './pbx/gateway.js';
@@ -44,6 +44,8 @@ import { Store } from './store/store.js';
 import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
 import { Board, RealDeviceFactory } from '../../hardware/src/index.js';
 import { loadOrCreateDeviceSecrets } from '../../provisioning/src/device-secrets.js';
+import type { DeviceSecrets } from '../../provisioning/src/device-secrets.js';
+import { freeswitchFiles, type GeneratedFile } from '../../provisioning/src/files.js';
 import { eslPasswordOf, phonesNeedingSecrets } from '../../provisioning/src/values.js';
 
 export const STOP_BOUND_MS = 10_000;
@@ -120,7 +122,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     // ---- FreeSWITCH and the uplink to central ----
     const eslPassword = eslPasswordOf(config, secrets);
     const configuredFs = { host: config.freeswitch.host, port: config.freeswitch.port };
-    const fsTarget = sim ? await sim.freeswitch(eslPassword, configuredFs) : configuredFs;
+    const fsTarget = sim ? await sim.freeswitch(eslPassword, configuredFs, simulatedFreeswitchFiles(config, secrets, log)) : configuredFs;
     const gateway = new FreeswitchGateway({ ...fsTarget, password: eslPassword, recordingsDir: join(config.dataDir, 'recordings') }, { store, health, bus, log: logger.ns('pbx') });
     await life.start(gateway);
     const brokers = sim ? await sim.brokers(config.uplink.brokers) : config.uplink.brokers;
@@ -231,6 +233,16 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.stopAll(STOP_BOUND_MS);
     notifier.close();
     throw e;
+  }
+}
+
+/** What provisioning would write, for the emulator; none (the emulator's own dialplan) when this configuration cannot be provisioned. */
+function simulatedFreeswitchFiles(config: Config, secrets: DeviceSecrets, log: Logger): GeneratedFile[] {
+  try {
+    return freeswitchFiles(config, secrets);
+  } catch (e) {
+    log.warn({ err: e }, `the emulated FreeSWITCH runs without Callpoint's dialplan: ${(e as Error).message}`);
+    return [];
   }
 }
 

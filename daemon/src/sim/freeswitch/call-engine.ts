@@ -167,7 +167,7 @@ export class CallEngine {
     c.answerState = 'hangup';
     this.ev('CHANNEL_HANGUP', c);
     // The other side of a bridge or a loopback pair goes too.
-    const others = [c.bridgedTo, c.peer].filter((u): u is string => !!u && u !== c.uuid);
+    const others = [c.bridgedTo, c.peer, ...(c.legs ?? [])].filter((u): u is string => !!u && u !== c.uuid);
     if (c.bridgedTo) {
       const o = this.channels.get(c.bridgedTo);
       this.ev('CHANNEL_UNBRIDGE', c, { 'Bridge-A-Unique-ID': c.uuid, 'Bridge-B-Unique-ID': c.bridgedTo, 'Other-Type': 'originatee', 'Other-Leg-Unique-ID': c.bridgedTo });

@@ -9,6 +9,8 @@ export interface PhoneConfig {
   answerAfterMs?: number;
   /** A desk phone without call waiting: 486 Busy Here while it is on a call. Default false. */
   busyWhenInCall?: boolean;
+  /** Its zone, as the directory gives it (callpoint_zone on its calls). */
+  zone?: string;
 }
 
 /** What a Phone needs from the emulator (kept narrow so phone.ts stays independent). */
@@ -26,6 +28,7 @@ export class Phone {
   answerAfterMs: number;
   busyWhenInCall: boolean;
   readonly name: string;
+  readonly zone: string | undefined;
   /** DTMF the far end sent towards this phone (uuid_send_dtmf), for tests. */
   readonly receivedDtmf: string[] = [];
   private registered: boolean;
@@ -35,6 +38,7 @@ export class Phone {
     this.answerAfterMs = cfg.answerAfterMs ?? 200;
     this.busyWhenInCall = cfg.busyWhenInCall ?? false;
     this.name = cfg.name ?? number;
+    this.zone = cfg.zone;
     this.registered = this.behaviour !== 'unregistered';
   }
 
