@@ -68,19 +68,19 @@ export function parseGatewayStatus(body: string): SofiaGateway[] | null {
 /** Can the gateway take a call now, and why (in words for a technician). */
 export function gatewayUsable(g: SofiaGateway): { up: boolean; detail: string } {
   const retry = g.retryS !== null ? `, next try in ${g.retryS} s` : '';
-  if (g.status !== 'UP') return { up: false, detail: `does not answer pings (${g.state}, ${g.status})` };
   switch (g.state) {
     case 'REGED':
-      return { up: true, detail: `registered${g.pingMs !== null ? `, ping ${g.pingMs.toFixed(0)} ms` : ''}` };
     case 'NOREG':
-      return { up: true, detail: g.pingMs !== null ? `answers pings (${g.pingMs.toFixed(0)} ms)` : 'no registration needed' };
+      // Registered (or nothing to register): usable while it answers pings (a gateway without pings stays UP).
+      if (g.status !== 'UP') return { up: false, detail: `does not answer pings (${g.state})` };
+      if (g.state === 'REGED') return { up: true, detail: `registered${g.pingMs !== null ? `, ping ${g.pingMs.toFixed(1)} ms` : ''}` };
+      return { up: true, detail: g.pingMs !== null ? `answers pings (${g.pingMs.toFixed(1)} ms)` : 'no registration needed' };
     case 'FAILED':
     case 'FAIL_WAIT':
       return { up: false, detail: `registration failed (${g.state}${retry})` };
     case 'TRYING':
     case 'REGISTER':
-    case 'UNREGED':
-      return { up: false, detail: `not registered yet (${g.state}${retry})` };
+      return { up: false, detail: `registering (${g.state}${retry})` };
     default:
       return { up: false, detail: `not registered (${g.state})` };
   }
