@@ -28,9 +28,9 @@ import { fsText, regexEscape } from './xml.js';
 
 /** Chinese national tones (450 Hz), and the special information tone before "this number cannot be reached". */
 export const REFUSAL_TONE_STREAMS = {
-  busy: 'tone_stream://%(350,350,450);loops=8',
-  congestion: 'tone_stream://%(700,700,450);loops=5',
-  sit: 'tone_stream://%(330,0,950);%(330,0,1400);%(330,1000,1800);loops=3',
+  busy: 'tone_stream://%(350,350,450);loops=6',
+  congestion: 'tone_stream://%(700,700,450);loops=3',
+  sit: 'tone_stream://%(330,0,950);%(330,0,1400);%(330,1000,1800);loops=2',
 } as const;
 
 /** The hangup cause each treatment ends with: it becomes the SIP response the caller's phone shows. */

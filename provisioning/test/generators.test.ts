@@ -173,7 +173,7 @@ t.test('static dialplan: what works without the daemon — alarms, emergency num
   t.equal(cond(ctx!, 'callpoint-conference').attrs.expression, '^conf-([a-z0-9-]+)$');
   t.same(actions(ctx!, 'callpoint-conference').at(-1), 'conference $1@default');
   t.equal(cond(ctx!, 'callpoint-unrouted').attrs.expression, '^', 'anything else');
-  t.same(actions(ctx!, 'callpoint-unrouted').slice(-3), ['pre_answer', 'playback tone_stream://%(700,700,450);loops=5', 'hangup NORMAL_CIRCUIT_CONGESTION'], 'refused with congestion: nobody decides who may call out');
+  t.same(actions(ctx!, 'callpoint-unrouted').slice(-3), ['pre_answer', 'playback tone_stream://%(700,700,450);loops=3', 'hangup NORMAL_CIRCUIT_CONGESTION'], 'refused with congestion: nobody decides who may call out');
   t.notOk(actions(ctx!, 'callpoint-alarm-east-km0-6').some((a) => a.includes('park_timeout')), 'an alarm is never timed out');
 
   t.equal(inbound!.attrs.name, 'callpoint-inbound');

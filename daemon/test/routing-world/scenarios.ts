@@ -15,7 +15,8 @@ import { until, type RoutingWorld } from './world.js';
 export function scenarioSite(proxies: Record<'telecom' | 'fxo' | 'gsm', string>): Record<string, unknown> & { phones: typeof ROUTING_SITE.phones } {
   return {
     ...ROUTING_SITE,
-    trunks: ROUTING_SITE.trunks.map((t) => ({ ...t, gateway: { ...t.gateway, proxy: proxies[t.id as 'telecom' | 'fxo' | 'gsm'], retryS: 5 } })),
+    // Pinged every 5 s: a far end that goes silent is marked down within seconds.
+    trunks: ROUTING_SITE.trunks.map((t) => ({ ...t, gateway: { ...t.gateway, proxy: proxies[t.id as 'telecom' | 'fxo' | 'gsm'], retryS: 5, pingS: 5 } })),
     lists: [...ROUTING_SITE.lists, { id: 'east-nothing', name: 'Nothing starting 1 from the east bore', kind: 'block', direction: 'outbound', zones: ['east-bore'], entries: [{ prefix: '1', reason: 'no outside calls from the bore' }] }],
   };
 }
