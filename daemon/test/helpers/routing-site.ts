@@ -58,8 +58,9 @@ export const ROUTING_SITE = {
   calendars: [
     {
       id: 'cn-2026', name: 'China public holidays 2026',
-      holidays: [{ date: '2026-10-01', to: '2026-10-07', name: '国庆节' }],
-      workdays: [{ date: '2026-09-27', name: '国庆节调休' }, { date: '2026-10-10', name: '国庆节调休' }],
+      // As the State Council General Office's notice of 2025-11-04 has it (provisioning/holidays/cn-2026.csv).
+      holidays: [{ date: '2026-09-25', to: '2026-09-27', name: '中秋节' }, { date: '2026-10-01', to: '2026-10-07', name: '国庆节' }],
+      workdays: [{ date: '2026-09-20', name: '国庆节调休' }, { date: '2026-10-10', name: '国庆节调休' }],
     },
   ],
   routes: [

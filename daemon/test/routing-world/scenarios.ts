@@ -170,7 +170,7 @@ export const SCENARIOS: Scenario[] = [
       const holiday = await test(w, { from: '1001', to: '075512345678', at: '2026-10-02T10:00:00+08:00' });
       t.equal(holiday.decision, 'refuse', 'a weekday in the National Day holiday is night');
       t.match(holiday.trace.find((s) => s.step === 'schedule')?.why, /holiday \(国庆节\)/);
-      const makeUp = await test(w, { from: '1001', to: '075512345678', at: '2026-09-27T10:00:00+08:00' });
+      const makeUp = await test(w, { from: '1001', to: '075512345678', at: '2026-09-20T10:00:00+08:00' });
       t.equal(makeUp.decision, 'route', 'the make-up Sunday is a working day');
       await w.daemon.setNight('day');
     },
