@@ -47,10 +47,12 @@ import { Watchdog } from './lifecycle/watchdog.js';
 import { withGsmTrunk } from './lines/gsm-trunk.js';
 import { LinesService } from './lines/lines-service.js';
 import { hardwareSerialPorts } from './lines/serial-ports.js';
-import type { RootLogger } from './log/logger.js';
+import type { Logger, RootLogger } from './log/logger.js';
 import { VERSION } from './paths.js';
 import { originateAllowList, registerPbxCommands } from './pbx/central-commands.js';
 import { FreeswitchGateway } from './pbx/gateway.js';
+import { registerRoutingCommands } from './routing/central-commands.js';
+import { RoutingService } from './routing/routing-service.js';
 import type { SimParts } from './sim/parts.js';
 import type { Simulation } from './sim/simulation.js';
 import { AuditSummary } from './store/audit-summary.js';
@@ -63,6 +65,8 @@ import { UplinkClient, uplinkOptionsFrom } from './uplink/index.js';
 import { draftSettings, probeUplink } from './uplink/probe.js';
 import { Board, RealDeviceFactory } from '../../hardware/src/index.js';
 import { loadOrCreateDeviceSecrets } from '../../provisioning/src/device-secrets.js';
+import type { DeviceSecrets } from '../../provisioning/src/device-secrets.js';
+import { freeswitchFiles, type GeneratedFile } from '../../provisioning/src/files.js';
 import { eslPasswordOf, phonesNeedingSecrets } from '../../provisioning/src/values.js';
 
 export const STOP_BOUND_MS = 10_000;
@@ -204,7 +208,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     // ---- FreeSWITCH and the uplink to central ----
     const eslPassword = eslPasswordOf(config, secrets);
     const configuredFs = { host: config.freeswitch.host, port: config.freeswitch.port };
-    const fsTarget = sim ? await sim.freeswitch(eslPassword, configuredFs) : configuredFs;
+    const fsTarget = sim ? await sim.freeswitch(eslPassword, configuredFs, simulatedFreeswitchFiles(config, secrets, log)) : configuredFs;
     const gateway = new FreeswitchGateway({ ...fsTarget, password: eslPassword, recordingsDir: join(dataDir, 'recordings') }, { store, health, bus, log: logger.ns('pbx') });
     await life.start(gateway);
     const simBrokers = sim && !config.uplink.brokers.length ? await sim.brokers([]) : undefined;
@@ -254,6 +258,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.start(component('alarms', () => alarmService.start(), () => alarmService.stop()));
     await life.start(component('walk-test', () => walkTest.start(), () => walkTest.stop()));
     await life.start(lines);
+    // Routing: FreeSWITCH asks it for every call (mod_xml_curl); trunks' state from the gateway and the lines.
+    const routing = new RoutingService({ config, store, bus, log: logger.ns('routing'), pbx: gateway, lines: () => lines.view(), faults, notify });
+    await life.start(routing);
     const selfTest = new SelfTest({ points, store, bus, log: logger.ns('alarms:self-test'), notify, faults }, { pbx });
     await life.start(component('self-test', () => selfTest.start(), () => selfTest.stop()));
 
@@ -287,9 +294,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       if (!tls && http.host !== '127.0.0.1' && http.host !== 'localhost')
         log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
       const app = createApp(
-        { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, config: configService, walkTest, uplinkProbe: (draft) => probeUplink(draftSettings(draft, now().uplink)),
+        { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, routing, config: configService, walkTest, uplinkProbe: (draft) => probeUplink(draftSettings(draft, now().uplink)),
           refusals, load, phones: () => now().phones.map((p) => ({ number: p.number, name: p.name, zone: p.zone })), logs: logger.ring, maintenance, timeZone },
-        { trustProxy: http.trustProxy, freeswitch: { config: holder, secrets: fsSecrets, log: logger.ns('api:freeswitch') } },
+        { trustProxy: http.trustProxy, freeswitch: { config: holder, secrets: fsSecrets, log: logger.ns('api:freeswitch'), routing } },
       );
       const headers = capturedSecurityHeaders(cookie.secure);
       const gate = new RequestGate(cookie.name, headers, http.trustProxy);
@@ -318,6 +325,12 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
             return r.ok ? { how: 'reloaded', detail: 'reloaded its XML (directory, dialplan); calls are not touched' } : { how: 'live', detail: `not reloaded (${r.message}); it reads the directory from Callpoint at its next lookup` };
           },
         },
+        {
+          // Routes, trunks, lists, schedules: the router is built again (calls in progress keep their route).
+          name: 'routing',
+          keys: ['routes', 'trunks', 'lists', 'schedules', 'calendars', 'numbering', 'zones', 'phones'],
+          apply: async (next) => (await routing.reconfigure(next), { how: 'live', detail: 'the next call is routed by the new rules; calls in progress keep theirs' }),
+        },
         { name: 'logging', keys: ['log.level', 'log.namespaces'], apply: async (next) => (logger.setLevels(next.log), { how: 'live', detail: `level ${next.log.level}` }) },
       ],
       changed: (pending) => bus.emit('config', { version: configService?.version ?? 0, pending }),
@@ -332,7 +345,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const admin = new AdminServer(serverFor, config.http);
 
     // Central's commands are registered before the uplink connects, so none is answered "unknown".
-    const offCommands = [...registerAlarmCommands(uplink.registerCommand, alarmService, selfTest), ...registerPbxCommands(uplink.registerCommand, gateway, () => originateAllowList(now())), ...registerConfigCommands(uplink.registerCommand, configService)];
+    const offCommands = [...registerAlarmCommands(uplink.registerCommand, alarmService, selfTest), ...registerPbxCommands(uplink.registerCommand, gateway, () => originateAllowList(now())), ...registerConfigCommands(uplink.registerCommand, configService), ...registerRoutingCommands(uplink.registerCommand, routing)];
     await life.start(component('uplink', () => uplink.start(), async () => {
       for (const off of [...offNotify, ...offCommands, offLive]) off();
       await uplink.stop();
@@ -390,6 +403,16 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     await life.stopAll(STOP_BOUND_MS);
     notifier.close();
     throw e;
+  }
+}
+
+/** What provisioning would write, for the emulator; none (the emulator's own dialplan) when this configuration cannot be provisioned. */
+function simulatedFreeswitchFiles(config: Config, secrets: DeviceSecrets, log: Logger): GeneratedFile[] {
+  try {
+    return freeswitchFiles(config, secrets);
+  } catch (e) {
+    log.warn({ err: e }, `the emulated FreeSWITCH runs without Callpoint's dialplan: ${(e as Error).message}`);
+    return [];
   }
 }
 

@@ -27,7 +27,7 @@ function call(i: number): CallRecord {
     direction, callerNumber: caller, callerName: null, calleeNumber: callee, calleeName: null,
     zone: ZONES[r(6) % ZONES.length]!, trunk: 'sip', createdAt: new Date(ms).toISOString(), answeredAt: null,
     endedAt: new Date(ms + 30_000).toISOString(), durationS: 30, billsecS: 20, hangupCause: CAUSES[r(7) % CAUSES.length]!,
-    recordingPath: null, alarmId: null, recovered: false,
+    recordingPath: null, alarmId: null, recovered: false, route: null, trunkId: null, failover: null,
   };
 }
 

@@ -29,6 +29,9 @@ const rec = (i: number, over: Partial<CallRecord> = {}): CallRecord => ({
   recordingPath: null,
   alarmId: null,
   recovered: false,
+  route: null,
+  trunkId: null,
+  failover: null,
   ...over,
 });
 
@@ -42,6 +45,7 @@ t.before(async () => {
   await s.tx(async (r) => {
     for (let i = 1; i <= N; i++) await r.calls.insert(rec(i));
     await r.calls.insert(rec(5000, { callerName: '=HYPERLINK("http://evil")', calleeName: '隧道 "东" 口', callerNumber: '1009', createdAt: '2026-11-21T00:00:00.000Z' }));
+    await r.calls.insert(rec(5001, { route: 'mobile', trunkId: 'gsm', failover: [{ trunk: 'telecom', outcome: 'skipped', reason: 'down: registration failed' }, { trunk: 'gsm', outcome: 'used', reason: 'the call went out here' }], createdAt: '2026-11-19T00:00:00.000Z' }));
   });
   await s.close();
 });
@@ -65,7 +69,7 @@ t.test('search, filters and keyset pagination', async (t) => {
     }
     next = page.json.next as string | null;
   }
-  t.equal(seen.size, N + 1, 'every record reached through the pages');
+  t.equal(seen.size, N + 2, 'every record reached through the pages');
   const busy = (await c.get('/api/calls?cause=USER_BUSY&limit=500')).json.calls as CallRecord[];
   t.equal(busy.length, N / 4 + 1, 'by cause (every fourth, and record 5000)');
   t.ok(busy.every((x) => x.hangupCause === 'USER_BUSY'));
@@ -75,7 +79,9 @@ t.test('search, filters and keyset pagination', async (t) => {
   t.equal(window.length, 10, 'a time range');
   const zone = (await c.get('/api/calls?zone=portal&limit=500')).json.calls as CallRecord[];
   t.ok(zone.length === N / 2 + 1 && zone.every((x) => x.zone === 'portal'), 'by zone');
-  for (const bad of ['number=12a', 'from=yesterday', 'direction=sideways', 'limit=0', 'cause=busy;drop', 'before=x']) {
+  const routed = (await c.get('/api/calls?route=mobile')).json.calls as CallRecord[];
+  t.same(routed.map((x) => [x.route, x.trunkId, x.failover?.map((f) => `${f.trunk}:${f.outcome}`)]), [['mobile', 'gsm', ['telecom:skipped', 'gsm:used']]], 'by the rule that routed them, with the failover');
+  for (const bad of ['number=12a', 'from=yesterday', 'direction=sideways', 'limit=0', 'cause=busy;drop', 'before=x', 'route=Mobile%3B']) {
     const r = await c.get(`/api/calls?${bad}`);
     t.equal(r.status, 400, bad);
     t.match(r.json.error, /^\w+: /, `${bad}: the error names the filter`);
@@ -94,10 +100,10 @@ t.test('CSV export streams every match, spreadsheet-safe; viewers may not export
   t.match(r.headers.get('content-disposition'), /attachment; filename="calls-.*\.csv"/);
   const text = await r.text();
   const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
-  t.equal(lines[0], 'uuid,direction,caller_number,caller_name,callee_number,callee_name,zone,trunk,created_at,answered_at,ended_at,duration_s,billsec_s,hangup_cause,recording,alarm_id,recovered');
-  t.equal(lines.length - 1, N / 2, 'every tunnel-a call');
+  t.equal(lines[0], 'uuid,direction,caller_number,caller_name,callee_number,callee_name,zone,trunk,created_at,answered_at,ended_at,duration_s,billsec_s,hangup_cause,recording,alarm_id,recovered,route,trunk_id,failover');
+  t.equal(lines.length - 1, N / 2 + 1, 'every tunnel-a call');
   const all = await (await fetch(`${d.url}/api/calls.csv`, { headers: { cookie: `callpoint=${tech.cookie}` } })).text();
-  t.equal(all.trim().split('\r\n').length - 1, N + 1, 'every row without a filter, across export pages');
+  t.equal(all.trim().split('\r\n').length - 1, N + 2, 'every row without a filter, across export pages');
   t.match(all, `"'=HYPERLINK(""http://evil"")"`, 'a formula is defused and quoted');
   t.match(all, '"隧道 ""东"" 口"', 'Chinese and quotes survive');
   t.equal(csvCell('-5'), "'-5");

@@ -7,6 +7,7 @@ import type { DeviceSecrets } from './device-secrets.js';
 import { staticDialplanXml } from './dialplan.js';
 import { staticDirectoryXml } from './directory.js';
 import { eventSocketConf } from './event-socket.js';
+import { GATEWAYS_FILE, gatewaysXml } from './gateways.js';
 import { xmlCurlConf } from './xml-curl-conf.js';
 
 export interface GeneratedFile {
@@ -23,6 +24,7 @@ export function freeswitchFiles(config: Config, secrets: DeviceSecrets): Generat
     { path: 'autoload_configs/xml_curl.conf.xml', content: xmlCurlConf(config, secrets), what: 'directory and dialplan fetched from the daemon' },
     { path: 'callpoint-vars.xml', content: coreVarsXml(), what: 'system commands disabled (include from vars.xml)' },
     { path: 'directory/default.xml', content: staticDirectoryXml(config, secrets), what: `${config.phones.length} phone${config.phones.length === 1 ? '' : 's'} (fallback copy)` },
-    { path: 'dialplan/callpoint.xml', content: staticDialplanXml(config), what: `context callpoint, ${config.points.length} call point${config.points.length === 1 ? '' : 's'} (fallback copy)` },
+    { path: 'dialplan/callpoint.xml', content: staticDialplanXml(config), what: `contexts callpoint and callpoint-inbound, ${config.points.length} call point${config.points.length === 1 ? '' : 's'} (fallback: emergency, dispatch, extensions)` },
+    { path: GATEWAYS_FILE, content: gatewaysXml(config), what: `${config.trunks.length} trunk gateway${config.trunks.length === 1 ? '' : 's'} on the external SIP profile` },
   ];
 }

@@ -7,6 +7,8 @@ import { unsafeSecretReason } from './xml.js';
 
 /** The dialplan context our phones and call points live in (user_context of every phone). */
 export const CONTEXT = 'callpoint';
+/** The context of calls from trunks (the `context` of every gateway provisioning writes). */
+export const INBOUND_CONTEXT = 'callpoint-inbound';
 /** The basic-auth user mod_xml_curl presents; its password is DeviceSecrets.xmlCurlSecret. */
 export const XML_CURL_USER = 'freeswitch';
 

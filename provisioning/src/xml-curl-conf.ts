@@ -27,7 +27,17 @@ const TIMEOUT_S = 3;
 
 /** Request fields the endpoints read; nothing else (channel variables, SIP headers) is posted. */
 export const DIRECTORY_POST_VARS = ['user', 'domain', 'action', 'purpose'];
-export const DIALPLAN_POST_VARS = ['Hunt-Context', 'Caller-Context', 'Caller-Destination-Number', 'Unique-ID'];
+/**
+ * For the router: the context and number being routed (Hunt-*, the caller
+ * profile of this lookup), who calls (the authenticated user, its zone from
+ * the directory, the caller-ID number), and the trunk of a call from a
+ * gateway (our gateway variable, sofia's sip_gateway, the network address).
+ */
+export const DIALPLAN_POST_VARS = [
+  'Hunt-Context', 'Caller-Context', 'Caller-Destination-Number', 'Unique-ID',
+  'Hunt-Destination-Number', 'Hunt-Caller-ID-Number', 'Hunt-Network-Addr',
+  'variable_user_name', 'variable_callpoint_zone', 'variable_callpoint_trunk_leg', 'variable_sip_gateway',
+];
 
 function binding(name: string, url: string, section: string, secret: string, postVars: string[]): string {
   return `    <binding name="${xmlEscape(name)}">

@@ -11,6 +11,8 @@ import t from 'tap';
 import { basicAuthMatches, freeswitchRouter, isLoopbackAddress } from '../../daemon/src/api/freeswitch-routes.js';
 import { fixedConfig } from '../../daemon/src/config/holder.js';
 import { NOT_FOUND_XML } from '../src/xml.js';
+import { route } from '../../daemon/src/routing/router.js';
+import { compileTables } from '../../daemon/src/routing/tables.js';
 import { testConfig, testSecrets } from './helpers/fixtures.js';
 import { findAll, findOne, parseXml } from './helpers/xml-parse.js';
 
@@ -23,7 +25,11 @@ const GOOD = auth('freeswitch', secrets.xmlCurlSecret);
 async function serve(host: string): Promise<{ server: Server; base: string }> {
   const app = express();
   app.set('trust proxy', true); // even a trusting app must not let X-Forwarded-For decide
-  app.use(freeswitchRouter({ config: fixedConfig(testConfig()), secrets: async () => secrets, log }));
+  const config = testConfig();
+  const tables = compileTables(config);
+  // The real router with no trunk: what FreeSWITCH gets for a phone's call.
+  const routing = { decide: async (req: Parameters<typeof route>[0]) => route(req, tables, { trunks: new Map(), calls: [], night: 'auto' as const }), trunkOf: () => undefined };
+  app.use(freeswitchRouter({ config: fixedConfig(config), secrets: async () => secrets, log, routing }));
   app.use((_req, res) => void res.status(404).send('fell through'));
   const server = app.listen(0, host);
   await once(server, 'listening');
@@ -86,13 +92,23 @@ t.test('unknown user, other section: the not-found document', async (t) => {
   }
 });
 
-t.test('dialplan lookup: the callpoint context', async (t) => {
-  const res = await post(local.base, '/freeswitch/dialplan', { section: 'dialplan', 'Hunt-Context': 'callpoint', 'Caller-Context': 'callpoint', 'Caller-Destination-Number': '8000' }, { authorization: GOOD });
+t.test('dialplan lookup: the callpoint context, one routed extension for the call', async (t) => {
+  const res = await post(local.base, '/freeswitch/dialplan', { section: 'dialplan', 'Hunt-Context': 'callpoint', 'Caller-Context': 'callpoint', 'Caller-Destination-Number': '8000', 'Hunt-Destination-Number': '8000', variable_user_name: '2001' }, { authorization: GOOD });
   t.equal(res.status, 200);
   const root = parseXml(await res.text());
   t.equal(findOne(root, 'section').attrs.name, 'dialplan');
   t.equal(findOne(root, 'context').attrs.name, 'callpoint');
-  t.ok(findAll(root, 'extension').length >= 4);
+  t.same(findAll(root, 'extension').map((e) => e.attrs.name), ['callpoint-domain', 'callpoint-route']);
+  const acts = findAll(root, 'action').map((a) => `${a.attrs.application} ${a.attrs.data ?? ''}`.trim());
+  t.ok(acts.includes('set callpoint_route=extension'), 'the rule is on the channel');
+  t.ok(acts.includes('bridge user/8000'), 'bridged to the desk');
+  const alarm = await post(local.base, '/freeswitch/dialplan', { section: 'dialplan', 'Hunt-Context': 'callpoint', 'Hunt-Destination-Number': 'callpoint-alarm-east-km0-6' }, { authorization: GOOD });
+  t.same(findAll(parseXml(await alarm.text()), 'extension').map((e) => e.attrs.name), ['callpoint-domain', 'callpoint-alarm-east-km0-6'], 'an alarm hotline is not routed: it parks for the alarm service');
+  const refused = await post(local.base, '/freeswitch/dialplan', { section: 'dialplan', 'Hunt-Context': 'callpoint', 'Hunt-Destination-Number': '013800138000', variable_user_name: '2001' }, { authorization: GOOD });
+  const refusedActs = findAll(parseXml(await refused.text()), 'action').map((a) => `${a.attrs.application} ${a.attrs.data ?? ''}`.trim());
+  t.ok(refusedActs.includes('set callpoint_call=refused'));
+  t.ok(refusedActs.some((a) => a.startsWith('hangup ')), 'and hung up');
+  t.notOk(refusedActs.some((a) => a.startsWith('bridge')), 'never bridged');
   const other = await post(local.base, '/freeswitch/dialplan', { section: 'dialplan', 'Hunt-Context': 'public' }, { authorization: GOOD });
   t.equal(await other.text(), NOT_FOUND_XML, 'another context: FreeSWITCH keeps its own');
   const wrongSection = await post(local.base, '/freeswitch/dialplan', { section: 'directory', 'Hunt-Context': 'callpoint' }, { authorization: GOOD });

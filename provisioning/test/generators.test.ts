@@ -3,10 +3,11 @@
 import t from 'tap';
 import type { Config } from '../../daemon/src/config/schema.js';
 import { coreVarsXml } from '../src/core-vars.js';
-import { callpointContextXml, dialplanLookupXml, staticDialplanXml } from '../src/dialplan.js';
+import { callpointContextXml, contextOf, dialplanAnswerXml, fixedExtensions, inboundContextXml, staticDialplanXml } from '../src/dialplan.js';
 import { directoryLookupXml, staticDirectoryXml } from '../src/directory.js';
 import { eventSocketConf } from '../src/event-socket.js';
 import { freeswitchFiles } from '../src/files.js';
+import { gatewaysXml } from '../src/gateways.js';
 import { xmlCurlConf } from '../src/xml-curl-conf.js';
 import { NOT_FOUND_XML } from '../src/xml.js';
 import { HOSTILE_NAME, testConfig, testSecrets } from './helpers/fixtures.js';
@@ -20,7 +21,7 @@ const vars = (user: XmlElement) => pairs(findAll(user, 'variable'));
 
 t.test('every generated file is well-formed and carries no fixed default secret', async (t) => {
   const files = freeswitchFiles(testConfig(), secrets);
-  t.same(files.map((f) => f.path), ['autoload_configs/event_socket.conf.xml', 'autoload_configs/xml_curl.conf.xml', 'callpoint-vars.xml', 'directory/default.xml', 'dialplan/callpoint.xml']);
+  t.same(files.map((f) => f.path), ['autoload_configs/event_socket.conf.xml', 'autoload_configs/xml_curl.conf.xml', 'callpoint-vars.xml', 'directory/default.xml', 'dialplan/callpoint.xml', 'sip_profiles/external/callpoint-trunks.xml']);
   for (const f of files) {
     t.doesNotThrow(() => parseXml(f.content), `${f.path} is well-formed`);
     t.notMatch(f.content, /cluecon/i, `${f.path} has no ClueCon`);
@@ -122,42 +123,73 @@ t.test('directory lookup: only the user asked for, or not found', async (t) => {
   t.equal(findOne(nf, 'result').attrs.status, 'not found');
 });
 
-t.test('dialplan: the callpoint context with alarm, local, conference and park extensions', async (t) => {
-  const cfg = testConfig();
-  const root = parseXml(staticDialplanXml(cfg));
-  const ctx = findOne(root, 'context');
-  t.equal(ctx.attrs.name, 'callpoint');
-  const exts = findAll(ctx, 'extension');
-  const names = exts.map((e) => e.attrs.name);
-  t.same(names, ['callpoint-domain', 'callpoint-alarm-east-km0-6', 'callpoint-alarm-west-km1-2', 'callpoint-local', 'callpoint-conference', 'callpoint-daemon']);
-  const cond = (name: string) => findOne(findOne(ctx, 'extension', { name }), 'condition');
-  const actions = (name: string) => findAll(cond(name), 'action').map((a) => `${a.attrs.application} ${a.attrs.data ?? ''}`.trim());
+/** The test site with a dispatch zone and three trunks (the emergency order: fxo first). */
+const routed = () =>
+  testConfig({
+    zones: [{ id: 'control', dispatch: true }, { id: 'east-bore' }, { id: 'west-bore' }],
+    trunks: [
+      { id: 'telecom', kind: 'sip', zone: 'control', gateway: { proxy: 'sip.example.cn', username: 'u', password: 'trunk-password-1' }, callerId: '+861088880000' },
+      { id: 'fxo', kind: 'fxo', zone: 'control', gateway: { proxy: '192.168.1.20', register: false }, fxo: { card: 'lc0', ports: [5] } },
+      { id: 'gsm', kind: 'gsm', zone: 'control', gateway: { proxy: '192.168.1.21', register: false }, gsm: { modems: ['gsm0'] } },
+    ],
+    lines: { modems: [{ id: 'gsm0', port: '/dev/ttyUSB2' }], lineCards: [{ id: 'lc0', port: '/dev/ttyUSB3' }] },
+    numbering: { emergencyTrunks: ['fxo', 'telecom', 'gsm'], dispatch: '100' },
+  });
 
-  const alarm = cond('callpoint-alarm-east-km0-6');
+t.test('static dialplan: what works without the daemon — alarms, emergency numbers, the dispatch number, extensions; the rest refused', async (t) => {
+  const root = parseXml(staticDialplanXml(routed()));
+  const [ctx, inbound] = findAll(root, 'context');
+  t.equal(ctx!.attrs.name, 'callpoint');
+  const names = findAll(ctx!, 'extension').map((e) => e.attrs.name);
+  t.same(names, ['callpoint-domain', 'callpoint-alarm-east-km0-6', 'callpoint-alarm-west-km1-2', 'callpoint-emergency-110', 'callpoint-emergency-119', 'callpoint-emergency-120', 'callpoint-emergency-122', 'callpoint-emergency-112', 'callpoint-dispatch', 'callpoint-local', 'callpoint-conference', 'callpoint-unrouted']);
+  const cond = (c: XmlElement, name: string) => findOne(findOne(c, 'extension', { name }), 'condition');
+  const actions = (c: XmlElement, name: string) => findAll(cond(c, name), 'action').map((a) => `${a.attrs.application} ${a.attrs.data ?? ''}`.trim());
+
+  const alarm = cond(ctx!, 'callpoint-alarm-east-km0-6');
   t.equal(alarm.attrs.field, 'destination_number');
   const alarmRe = new RegExp(alarm.attrs.expression!);
   t.ok(alarmRe.test('callpoint-alarm-east-km0-6'));
   t.notOk(alarmRe.test('callpoint-alarm-east-km0-6x'), 'anchored');
-  t.same(actions('callpoint-alarm-east-km0-6'), ['set callpoint_call=alarm', 'set callpoint_point=east-km0-6', 'set callpoint_point_zone=east-bore', 'set park_after_bridge=true', 'park']);
+  t.same(actions(ctx!, 'callpoint-alarm-east-km0-6'), ['set callpoint_call=alarm', 'set callpoint_point=east-km0-6', 'set callpoint_point_zone=east-bore', 'set park_after_bridge=true', 'park']);
 
-  const local = new RegExp(cond('callpoint-local').attrs.expression!);
+  // 119: the emergency trunks in their order, as dialled, each failure falling through, then the dispatch desk.
+  t.equal(cond(ctx!, 'callpoint-emergency-119').attrs.expression, '^119$');
+  const fire = actions(ctx!, 'callpoint-emergency-119');
+  t.same(fire.filter((a) => a.startsWith('bridge')), [
+    'bridge [callpoint_trunk_leg=fxo,callpoint_priority=emergency]sofia/gateway/fxo/119',
+    'bridge [origination_caller_id_number=+861088880000,callpoint_trunk_leg=telecom,callpoint_priority=emergency]sofia/gateway/telecom/119',
+    'bridge [callpoint_trunk_leg=gsm,callpoint_priority=emergency]sofia/gateway/gsm/119',
+    'bridge [leg_timeout=60]user/8000',
+  ]);
+  t.ok(fire.includes('set continue_on_fail=true') && fire.includes('set hangup_after_bridge=true'));
+  t.ok(fire.includes('set callpoint_call=emergency') && fire.includes('set callpoint_route=emergency'));
+  t.ok(fire.some((a) => a.startsWith('record_session /nonexistent/recordings/${strftime(%Y-%m-%d)}/${uuid}.wav')), 'recorded, into the day\'s folder');
+  t.same(actions(ctx!, 'callpoint-dispatch').filter((a) => a.startsWith('bridge')), ['bridge [leg_timeout=30]user/8000'], 'the dispatch number rings the dispatch desks');
+
+  const local = new RegExp(cond(ctx!, 'callpoint-local').attrs.expression!);
   t.ok(local.test('8000') && local.test('2001'), 'configured extensions match');
   t.notOk(local.test('8001') || local.test('80001') || local.test('x8000'), 'other numbers do not');
-  t.same(actions('callpoint-local').at(-1), 'bridge user/$1@${domain_name}');
+  t.same(actions(ctx!, 'callpoint-local').at(-1), 'bridge user/$1@${domain_name}');
+  t.equal(cond(ctx!, 'callpoint-conference').attrs.expression, '^conf-([a-z0-9-]+)$');
+  t.same(actions(ctx!, 'callpoint-conference').at(-1), 'conference $1@default');
+  t.equal(cond(ctx!, 'callpoint-unrouted').attrs.expression, '^', 'anything else');
+  t.same(actions(ctx!, 'callpoint-unrouted').slice(-3), ['pre_answer', 'playback tone_stream://%(700,700,450);loops=3', 'hangup NORMAL_CIRCUIT_CONGESTION'], 'refused with congestion: nobody decides who may call out');
+  t.notOk(actions(ctx!, 'callpoint-alarm-east-km0-6').some((a) => a.includes('park_timeout')), 'an alarm is never timed out');
 
-  t.equal(cond('callpoint-conference').attrs.expression, '^conf-([a-z0-9-]+)$');
-  t.same(actions('callpoint-conference').at(-1), 'conference $1@default');
-  t.equal(cond('callpoint-daemon').attrs.expression, '^(.+)$');
-  t.same(actions('callpoint-daemon').at(-1), 'park', 'anything else is parked for the daemon');
-  t.ok(actions('callpoint-daemon').some((a) => a.startsWith('set park_timeout=')), 'a parked call nobody takes is not held forever');
-  t.notOk(actions('callpoint-alarm-east-km0-6').some((a) => a.includes('park_timeout')), 'an alarm is never timed out');
+  t.equal(inbound!.attrs.name, 'callpoint-inbound');
+  t.same(actions(inbound!, 'callpoint-inbound-dispatch').filter((a) => a.startsWith('bridge')), ['bridge [leg_timeout=60]user/8000'], 'every call from a trunk rings the dispatch desk');
+  t.equal(cond(inbound!, 'callpoint-inbound-dispatch').attrs.expression, '^');
 
   t.notMatch(callpointContextXml(testConfig({ points: [], phones: [] })), /callpoint-local/, 'no local extension without phones');
+  t.match(inboundContextXml(testConfig()), /callpoint-unrouted/, 'without a dispatch zone, calls from trunks are refused');
+  const none = callpointContextXml(testConfig());
+  t.match(none, /callpoint-emergency-119/, 'without trunks an emergency number still has an extension');
+  t.notMatch(none, /bridge[^\n]*sofia\/gateway/, 'with no way out in it');
 });
 
 t.test('dialplan values from configuration are escaped even where the schema would not allow them', async (t) => {
   // Bypass the schema: the generator must not rely on it.
-  const cfg = { phones: [], points: [{ id: 'x"/><extension name="evil', zone: 'z${system(id)}', input: 'i', label: 'l', location: '' }] } as unknown as Config;
+  const cfg = { ...testConfig(), phones: [], points: [{ id: 'x"/><extension name="evil', zone: 'z${system(id)}', input: 'i', label: 'l', location: '' }] } as unknown as Config;
   const root = parseXml(staticDialplanXml(cfg));
   const alarm = findAll(root, 'extension').find((e) => e.attrs.name?.startsWith('callpoint-alarm-'))!;
   t.ok(alarm, 'the odd id is one extension');
@@ -167,15 +199,44 @@ t.test('dialplan values from configuration are escaped even where the schema wou
   const zone = findAll(alarm, 'action').find((a) => a.attrs.data?.startsWith('callpoint_point_zone='))!;
   t.equal(zone.attrs.data, 'callpoint_point_zone=z$(system(id))');
   t.throws(() => staticDirectoryXml({ phones: [{ number: '12|.*', name: 'n', zone: 'z', secret: 'aaaaaaaaaaaaaa' }] }, secrets), PROVISION_ERROR, 'a non-numeric extension is refused');
+  // Trunk values that would break out of the dial string never reach it: the builders' grammar refuses them.
+  const evil = routed();
+  (evil.trunks[0] as { id: string }).id = 'tel|sofia/gateway/x';
+  evil.numbering.emergencyTrunks = [];
+  t.throws(() => staticDialplanXml(evil), /gateway/, 'a gateway name outside the grammar is refused');
+  const dataDir = { ...routed(), dataDir: '/var/lib/${system(rm)}' } as Config;
+  t.throws(() => staticDialplanXml(dataDir), /cannot be written into the dialplan/, 'a data directory with an expansion is refused');
 });
 
-t.test('dialplan lookup: our context only', async (t) => {
+t.test('sofia gateways: one per trunk on the external profile, inbound calls into callpoint-inbound, the trunk on each leg', async (t) => {
+  const root = parseXml(gatewaysXml(routed()));
+  const gws = findAll(root, 'gateway');
+  t.same(gws.map((g) => g.attrs.name), ['telecom', 'fxo', 'gsm']);
+  const p = params(gws[0]!);
+  t.match(p, { proxy: 'sip.example.cn', username: 'u', password: 'trunk-password-1', register: 'true', 'register-transport': 'udp', 'expire-seconds': '600', 'retry-seconds': '30', context: 'callpoint-inbound', extension: 'auto_to_user' });
+  t.equal(params(gws[1]!).register, 'false');
+  t.notOk('username' in params(gws[1]!), 'a gateway that does not register needs no user (sofia uses "FreeSWITCH")');
+  t.same(findAll(gws[2]!, 'variable').map((v) => `${v.attrs.name}=${v.attrs.value} ${v.attrs.direction}`), ['callpoint_trunk_leg=gsm both', 'callpoint_trunk=gsm both']);
+  const bad = routed();
+  bad.trunks[0]!.gateway.password = 'abc${system(id)}';
+  t.throws(() => gatewaysXml(bad), PROVISION_ERROR, 'a password FreeSWITCH would expand is refused');
+  const quoted = routed();
+  quoted.trunks[0]!.gateway.password = 'a"b<c>&d\'e';
+  t.equal(params(findAll(parseXml(gatewaysXml(quoted)), 'gateway')[0]!).password, 'a"b<c>&d\'e', 'other characters are escaped, not changed');
+});
+
+t.test('dialplan lookup: our contexts; an alarm hotline and a conference room answered without the router', async (t) => {
   const cfg = testConfig();
-  const root = parseXml(dialplanLookupXml(cfg, { huntContext: 'callpoint' }));
-  t.equal(root.name, 'document');
-  t.equal(findOne(root, 'section').attrs.name, 'dialplan');
-  t.equal(findOne(root, 'context').attrs.name, 'callpoint');
-  t.equal(dialplanLookupXml(cfg, { callerContext: 'callpoint' }), dialplanLookupXml(cfg, { huntContext: 'callpoint' }), 'Caller-Context when there is no Hunt-Context');
-  t.equal(dialplanLookupXml(cfg, { huntContext: 'public', callerContext: 'callpoint' }), NOT_FOUND_XML, 'the context being routed decides');
-  t.equal(dialplanLookupXml(cfg, {}), NOT_FOUND_XML);
+  t.equal(contextOf({ huntContext: 'callpoint' }), 'callpoint');
+  t.equal(contextOf({ callerContext: 'callpoint-inbound' }), 'callpoint-inbound', 'Caller-Context when there is no Hunt-Context');
+  t.equal(contextOf({ huntContext: 'public', callerContext: 'callpoint' }), null, 'the context being routed decides');
+  t.equal(contextOf({}), null);
+  const alarm = fixedExtensions(cfg, 'callpoint-alarm-west-km1-2');
+  t.same(alarm && findAll(parseXml(dialplanAnswerXml('callpoint', alarm)), 'extension').map((e) => e.attrs.name), ['callpoint-domain', 'callpoint-alarm-west-km1-2']);
+  t.ok(fixedExtensions(cfg, 'conf-ops'));
+  t.equal(fixedExtensions(cfg, 'callpoint-alarm-nosuch'), null, 'an unknown point is routed (and refused) like any number');
+  t.equal(fixedExtensions(cfg, '8000'), null);
+  const doc = parseXml(dialplanAnswerXml('callpoint', alarm!));
+  t.equal(doc.name, 'document');
+  t.equal(findOne(doc, 'section').attrs.name, 'dialplan');
 });

@@ -23,6 +23,7 @@ import { lineRoutes } from './routes/lines.js';
 import { logRoutes } from './routes/logs.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { registrationRoutes } from './routes/registrations.js';
+import { routingRoutes } from './routes/routing.js';
 import { userRoutes } from './routes/users.js';
 import { walkTestRoutes } from './routes/walk-test.js';
 
@@ -34,7 +35,7 @@ function safeEqual(a: string, b: string): boolean {
 
 export function routeTable(d: ApiDeps): RouteDef[] {
   return [
-    ...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...configRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...walkTestRoutes(d), ...eventRoutes(d),
+    ...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...configRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...walkTestRoutes(d), ...routingRoutes(d), ...eventRoutes(d),
     ...registrationRoutes(d), ...logRoutes(d), ...maintenanceRoutes(d),
   ];
 }
@@ -109,6 +110,8 @@ export function createApp(d: ApiDeps, opts: { trustProxy: boolean; webUiDir?: st
     const chain = req.path.startsWith('/config') ? configJson : json;
     chain[0]!(req, res, (err?: unknown) => (err ? next(err) : chain[1]!(req, res, next)));
   });
+  // A black/white list's CSV import is the file itself (tens of thousands of numbers).
+  app.use('/api/routing/lists/:id/import', express.text({ type: 'text/csv', limit: '4mb' }));
 
   const wrap = (def: RouteDef) => async (req: Request, res: Response, next: NextFunction) => {
     const ip = clientIp(req);

@@ -4,17 +4,13 @@
 // its local time.
 import type { Response } from 'express';
 import { fileStamp, siteTime } from '../config/site-time.js';
+import { csvCell } from '../lifecycle/csv.js';
 
 export type CsvValue = string | number | boolean | null;
 export type CsvColumns<T> = Array<[string, (row: T) => CsvValue]>;
 
-/** RFC 4180 quoting; a cell that a spreadsheet would run as a formula is defused with a leading quote. */
-export function csvCell(v: CsvValue): string {
-  if (v === null) return '';
-  let s = String(v);
-  if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
+// One cell: the same quoting as the routing lists' CSV (lifecycle/csv.ts).
+export { csvCell };
 
 /** A time of a record as the CSV shows it: local to the site, with the offset. */
 export const csvTime = (iso: string | null, tz: string): string | null => (iso ? siteTime(iso, tz) : null);

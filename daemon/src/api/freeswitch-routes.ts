@@ -15,19 +15,31 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { DeviceSecrets } from '../../../provisioning/src/device-secrets.js';
-import { dialplanLookupXml } from '../../../provisioning/src/dialplan.js';
+import { contextOf, dialplanAnswerXml, fixedExtensions, routedExtensions } from '../../../provisioning/src/dialplan.js';
 import { directoryLookupXml } from '../../../provisioning/src/directory.js';
-import { XML_CURL_USER } from '../../../provisioning/src/values.js';
+import { CONTEXT, INBOUND_CONTEXT, XML_CURL_USER } from '../../../provisioning/src/values.js';
 import { DIALPLAN_PATH, DIRECTORY_PATH } from '../../../provisioning/src/xml-curl-conf.js';
 import { NOT_FOUND_XML } from '../../../provisioning/src/xml.js';
 import type { ConfigReader } from '../config/holder.js';
 import type { Logger } from '../log/logger.js';
+import type { RouteDecision } from '../contracts/routing.js';
+import type { CallRequest } from '../routing/router.js';
+
+/** The router as the dialplan endpoint uses it. */
+export interface DialplanRouter {
+  /** Decide one call; FreeSWITCH waits for the answer. */
+  decide(req: CallRequest, o: { uuid?: string }): Promise<RouteDecision>;
+  /** The trunk a call from a gateway comes from: our gateway variable, sofia's gateway name, or the sender's address. */
+  trunkOf(o: { leg?: string; gateway?: string; address?: string }): string | undefined;
+}
 
 export interface FreeswitchRouterDeps {
   /** Read per lookup: a phone added by an apply is in the directory at once. */
   config: ConfigReader;
   secrets: () => Promise<DeviceSecrets>;
   log: Logger;
+  /** Without it every lookup but an alarm or a conference gets "not found": FreeSWITCH uses its static file. */
+  routing?: DialplanRouter;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -98,13 +110,31 @@ export function freeswitchRouter(deps: FreeswitchRouterDeps): express.Router {
     sendXml(res, xml);
   });
 
-  router.post(DIALPLAN_PATH, guard, body, (req, res) => {
-    const b: unknown = req.body;
-    if (field(b, 'section') !== 'dialplan') return sendXml(res, NOT_FOUND_XML);
-    const q = { huntContext: field(b, 'Hunt-Context'), callerContext: field(b, 'Caller-Context') };
-    const xml = dialplanLookupXml(config.current, q);
-    log.debug({ context: q.huntContext ?? q.callerContext, destination: field(b, 'Caller-Destination-Number'), found: xml !== NOT_FOUND_XML }, 'dialplan lookup');
-    sendXml(res, xml);
+  router.post(DIALPLAN_PATH, guard, body, async (req, res, next) => {
+    try {
+      const b: unknown = req.body;
+      if (field(b, 'section') !== 'dialplan') return sendXml(res, NOT_FOUND_XML);
+      const asked = field(b, 'Hunt-Context') || field(b, 'Caller-Context');
+      const destination = field(b, 'Hunt-Destination-Number') ?? field(b, 'Caller-Destination-Number') ?? '';
+      const leg = { leg: field(b, 'variable_callpoint_trunk_leg'), gateway: field(b, 'variable_sip_gateway'), address: field(b, 'Hunt-Network-Addr') };
+      // Our contexts; and `public` (the external profile's) only for a call whose sender is one of our trunks' gateways.
+      let context = contextOf({ huntContext: field(b, 'Hunt-Context'), callerContext: field(b, 'Caller-Context') });
+      const fromTrunk = context !== CONTEXT ? deps.routing?.trunkOf(leg) : undefined;
+      if (!context && asked === 'public' && fromTrunk) context = INBOUND_CONTEXT;
+      if (!context) return sendXml(res, NOT_FOUND_XML);
+      const fixed = context === CONTEXT ? fixedExtensions(config.current, destination) : null;
+      if (fixed) return sendXml(res, dialplanAnswerXml(asked!, fixed));
+      if (!deps.routing) return sendXml(res, NOT_FOUND_XML);
+      const now = new Date();
+      const callReq: CallRequest =
+        context === CONTEXT
+          ? { direction: 'outbound', from: field(b, 'variable_user_name') || field(b, 'Hunt-Caller-ID-Number') || '', zone: field(b, 'variable_callpoint_zone'), to: destination, at: now }
+          : { direction: 'inbound', trunk: fromTrunk ?? '', from: field(b, 'Hunt-Caller-ID-Number') ?? '', to: destination, at: now };
+      const decision = await deps.routing.decide(callReq, { uuid: field(b, 'Unique-ID') });
+      sendXml(res, dialplanAnswerXml(asked!, routedExtensions(decision, config.current, destination, now)));
+    } catch (err) {
+      next(err);
+    }
   });
 
   // Our own errors stay here, as plain text: FreeSWITCH treats any non-200 as "use the static files".

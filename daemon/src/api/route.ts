@@ -26,6 +26,7 @@ import type { Manifest } from '../store/backup.js';
 import type { StagedRestore } from '../store/restore-staging.js';
 import type { ConfigService } from '../config/service.js';
 import type { UplinkTestBody, UplinkTestResult } from '../contracts/config.js';
+import type { RoutingService } from '../routing/routing-service.js';
 
 import type { SimInputResult } from '../contracts/alarms.js';
 export type { SimInputResult } from '../contracts/alarms.js';
@@ -118,6 +119,8 @@ export interface ApiDeps {
   config?: ConfigService;
   /** "Test connection" with uplink settings being edited (nothing of the running uplink changes). */
   uplinkProbe?: (draft: UplinkTestBody['uplink']) => Promise<UplinkTestResult['results']>;
+  /** Routing: trunks, night mode, the route tester, the black/white lists. */
+  routing?: Pick<RoutingService, 'view' | 'test' | 'setNightMode' | 'lists'>;
   /** The FreeSWITCH gateway's live view, when it runs. */
   pbx?: { channels: { list(): LiveChannel[] }; connected: boolean; registrations(): Promise<CommandOutcome<SipRegistration[]>> };
   /** The phones of the configuration (for the registrations page). */

@@ -28,6 +28,7 @@ export async function configCommand(args: string[], env: NodeJS.ProcessEnv, out:
       if (!r.config) throw new CliError(describeConfigError(new ConfigError(file, r.problems)));
       const board = await boardProblems(r.config);
       if (board.problems.length) throw new CliError(describeConfigError(new ConfigError(file, board.problems)));
+      for (const w of r.warnings ?? []) out(`warning: ${formatProblem(file, w)}`);
       if (r.migratedFrom !== undefined) out(`${file}: valid, but in the old format version ${r.migratedFrom}; run \`callpoint config migrate ${file}\``);
       else out(`${file}: valid`);
       return 0;

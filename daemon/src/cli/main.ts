@@ -32,6 +32,10 @@ usage:
   callpoint sim press|release INPUT [--config FILE] press a simulated call point of the running simulation
   callpoint provision freeswitch --out DIR [--config FILE]
                                                   write the FreeSWITCH configuration Callpoint owns
+  callpoint route test --from N --to N [--at TIME] [--trunk ID] [--down TRUNK]… [--night MODE] [--json] [--config FILE]
+                                                  explain the routing decision for a call (every rule passed, refused, matched)
+  callpoint route holidays FILE [--id ID] [--name NAME]
+                                                  a holiday file (CSV or iCalendar) as a calendars: entry
 
 The configuration is read from --config, $CALLPOINT_CONFIG or /etc/callpoint/config.yaml
 (--simulate without a file uses embedded defaults with data under ./var).`;
@@ -55,6 +59,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return await (await import('./central-cmd.js')).centralCommand(rest, env, out, (s) => process.stderr.write(`${s}\n`));
       case 'sim':
         return await (await import('./sim-cmd.js')).simCommand(rest, env, out);
+      case 'route':
+        return await (await import('./route-cmd.js')).routeCommand(rest, env, out);
       case 'provision':
         return await (await import('./provision-cmd.js')).provisionCommand(rest, env, out);
       case 'backup':

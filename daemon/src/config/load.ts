@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { applyEnv } from './env.js';
 import { ConfigError, formatPath, type ConfigProblem } from './errors.js';
 import { detectVersion, migrations } from './migrations.js';
-import { crossCheck, resolveConfig } from './resolve.js';
+import { crossCheck, crossCheckWarnings, resolveConfig } from './resolve.js';
 import { CONFIG_VERSION, configJsonSchema, configSchema, type Config, type ConfigFile } from './schema.js';
 import { writeFileAtomic } from '../lifecycle/atomic-file.js';
 import type { SeedSource } from './live-file.js';
@@ -18,6 +18,8 @@ export interface ParsedConfig {
   /** As validated, before resolving (what the file says, after defaults). */
   file?: ConfigFile;
   problems: ConfigProblem[];
+  /** Allowed but probably not meant (route rules that share numbers), with their lines. */
+  warnings?: ConfigProblem[];
   /** The file's version when it was older than CONFIG_VERSION (then `migrated` holds the new text). */
   migratedFrom?: number;
   migrated?: string;
@@ -190,6 +192,8 @@ export interface ValidatedConfig {
   config?: Config;
   file?: ConfigFile;
   problems: ConfigProblem[];
+  /** Allowed but probably not meant (routing: a rule no number can reach, …). */
+  warnings?: ConfigProblem[];
 }
 
 /**
@@ -226,12 +230,14 @@ export function validateConfig(input: Record<string, unknown>, env: NodeJS.Proce
   }
   if (problems.length || !result.success) return { problems };
   // References: what a point, a phone or a plan names must exist; ids are unique.
-  for (const p of crossCheck(result.data)) {
+  const located = (p: ConfigProblem): ConfigProblem => {
     const path = p.path.split(/\.|(?=\[)/).map((seg) => (/^\[\d+\]$/.test(seg) ? Number(seg.slice(1, -1)) : seg));
-    problems.push({ ...p, line: line(path) });
-  }
+    return { ...p, line: line(path) };
+  };
+  problems.push(...crossCheck(result.data).map(located));
   if (problems.length) return { problems };
-  return { config: resolveConfig(result.data), file: result.data, problems };
+  const warnings = crossCheckWarnings(result.data).map(located);
+  return { config: resolveConfig(result.data), file: result.data, problems, warnings };
 }
 
 export interface LoadedConfig {

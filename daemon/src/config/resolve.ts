@@ -6,20 +6,9 @@
 // other means (its directory then has it).
 // Then each point gets its plan resolved, for the services.
 import type { ConfigProblem } from './errors.js';
+import { duplicates, listOf as list } from './ids.js';
+import { routingReferenceProblems, routingReferrersOf, ruleOrderProblems, type RoutingReferable } from './routing-check.js';
 import type { Config, ConfigFile, PointConfig } from './schema.js';
-
-const list = (ids: string[]) => (ids.length ? ids.join(', ') : 'none');
-
-function duplicates(ids: string[], path: (i: number) => string, what: string): ConfigProblem[] {
-  const seen = new Map<string, number>();
-  const out: ConfigProblem[] = [];
-  ids.forEach((id, i) => {
-    const first = seen.get(id);
-    if (first === undefined) seen.set(id, i);
-    else out.push({ path: path(i), message: `${what} "${id}" is already used by ${path(first).replace(/\.\w+$/, '')}` });
-  });
-  return out;
-}
 
 /** Every missing reference and duplicate id, each on its key path. */
 export function crossCheck(c: ConfigFile): ConfigProblem[] {
@@ -39,7 +28,15 @@ export function crossCheck(c: ConfigFile): ConfigProblem[] {
   c.phones.forEach((p, i) => {
     if (!zones.has(p.zone)) problems.push({ path: `phones[${i}].zone`, message: `no zone "${p.zone}" (zones: ${list(zoneIds)})` });
   });
+  problems.push(...routingReferenceProblems(c));
+  // Rule order is read only once the references hold (a rule naming a missing zone is already reported).
+  if (!problems.length) problems.push(...ruleOrderProblems(c).problems);
   return problems;
+}
+
+/** What is allowed but probably not meant (rules that share numbers): printed by `config check`, logged at start. */
+export function crossCheckWarnings(c: ConfigFile): ConfigProblem[] {
+  return ruleOrderProblems(c).warnings;
 }
 
 /** The configuration with each point's plan resolved. Call after crossCheck found nothing. */
@@ -54,17 +51,18 @@ export function resolveConfig(c: ConfigFile): Config {
   return { ...c, points };
 }
 
-export type Referable = 'zone' | 'plan' | 'phone';
+export type Referable = 'zone' | 'plan' | 'phone' | RoutingReferable;
 
 /** What refers to a zone, a plan or a phone, as key paths: deleting it is refused while this is not empty. */
 export function referrersOf(c: ConfigFile, kind: Referable, id: string): string[] {
   const out: string[] = [];
+  if (kind !== 'plan') out.push(...routingReferrersOf(c, kind, id));
   if (kind === 'zone') {
     c.points.forEach((p, i) => p.zone === id && out.push(`points[${i}] (${p.id})`));
     c.phones.forEach((p, i) => p.zone === id && out.push(`phones[${i}] (${p.number})`));
   } else if (kind === 'plan') {
     c.points.forEach((p, i) => p.plan === id && out.push(`points[${i}] (${p.id})`));
-  } else {
+  } else if (kind === 'phone') {
     c.points.forEach((p, i) => {
       if (p.phone === id) out.push(`points[${i}].phone (${p.id})`);
       if (p.testCall === id) out.push(`points[${i}].testCall (${p.id})`);

@@ -13,25 +13,13 @@ import { extensionNumber, ident, phoneNumber } from '../contracts/patterns.js';
 import { LOG_LEVELS } from '../log/logger.js';
 import { parseCentralKey } from './central-key.js';
 import { isTimeZone } from './site-time.js';
+import { meta } from './meta.js';
+import { calendar, list, numbering, routeRule, schedule, trunk, zoneRouting } from './routing-schema.js';
 
 /** The version of the configuration file format this code writes and reads. */
 export const CONFIG_VERSION = 3;
 
-export interface KeyMeta {
-  title: string;
-  description: string;
-  /** A change takes effect when its component restarts (in-process where Callpoint can, else at the next start). */
-  restart?: boolean;
-  /** Never shown (the UI shows set/unset); a masked value sent back keeps the stored one. */
-  secret?: boolean;
-  /** The least role that may change this key and what lies under it (the nearest ancestor's; admin where none says). */
-  edit?: 'technician' | 'admin';
-  /** The value names an entry of this top-level list (its `id`, or `number` for phones). */
-  ref?: string;
-  /** The value is one of the board's inputs. */
-  picker?: 'board-input';
-}
-const meta = (m: KeyMeta) => m as unknown as Record<string, unknown>;
+export type { KeyMeta } from './meta.js';
 
 const logLevel = z.enum(LOG_LEVELS);
 export type { LogLevel } from '../log/logger.js';
@@ -119,13 +107,14 @@ const plan = z
 /** The part of a plan that decides the calling (everything but its id and name): what a point's alarm uses. */
 export type Escalation = Omit<z.infer<typeof plan>, 'id' | 'name'>;
 
-/** A zone: points, phones (and later trunks) belong to one; routing gives zones their permissions. */
+/** A zone: points, phones and trunks belong to one; routing gives zones their permissions. */
 const zone = z
   .strictObject({
     id: ident('a zone id').meta(meta({ title: 'Zone id', description: 'Stable id points and phones refer to.' })),
     name: z.string().min(1).max(80).optional().meta(meta({ title: 'Name', description: 'What people see, e.g. "East bore".' })),
+    ...zoneRouting,
   })
-  .meta(meta({ title: 'Zone', description: 'A part of the site: a bore, a hall, the control room.' }));
+  .meta(meta({ title: 'Zone', description: 'A part of the site: a bore, a hall, the control room. Its phones\' call permissions are set here.' }));
 
 const point = z
   .strictObject({
@@ -248,6 +237,12 @@ export const configSchema = z
     central: central.prefault({}),
     lines: lines.prefault({}),
     phones: z.array(phone).default([]).meta(meta({ title: 'Phones', description: 'Extensions provisioned into FreeSWITCH.', edit: 'technician' })),
+    numbering: numbering.prefault({}),
+    routes: z.array(routeRule).max(1000).default([]).meta(meta({ title: 'Route rules', description: 'Ordered rules for dialled numbers: the first that matches decides. Extensions and emergency numbers are routed without a rule.', edit: 'technician' })),
+    trunks: z.array(trunk).max(64).default([]).meta(meta({ title: 'Trunks', description: 'Ways out (SIP, FXO lines, GSM modems), with their capacity and where their incoming calls go.' })),
+    lists: z.array(list).max(200).default([]).meta(meta({ title: 'Black and white lists', description: 'Numbers refused (or the only ones accepted) inbound and outbound.', edit: 'technician' })),
+    schedules: z.array(schedule).max(64).default([]).meta(meta({ title: 'Schedules', description: 'Open hours of the week, used for night destinations and night permissions.', edit: 'technician' })),
+    calendars: z.array(calendar).max(16).default([]).meta(meta({ title: 'Holiday calendars', description: 'Public holidays and make-up working days, used by schedules.', edit: 'technician' })),
     log: log.prefault({}),
   })
   .meta(meta({ title: 'Callpoint configuration', description: 'The live file in the data directory (dataDir/config.yaml), seeded from /etc/callpoint/config.yaml.' }));
@@ -266,3 +261,11 @@ export type ConfigInput = z.input<typeof configSchema>;
 export function configJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12' });
 }
+export type ZoneConfig = ConfigFile['zones'][number];
+export type RouteRuleConfig = ConfigFile['routes'][number];
+export type TrunkConfig = ConfigFile['trunks'][number];
+export type ListConfig = ConfigFile['lists'][number];
+export type ScheduleConfig = ConfigFile['schedules'][number];
+export type CalendarConfig = ConfigFile['calendars'][number];
+export type NumberingConfig = ConfigFile['numbering'];
+export type DestinationConfig = RouteRuleConfig['to'];

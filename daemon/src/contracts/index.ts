@@ -16,6 +16,7 @@ export * from './lines.js';
 export * from './registrations.js';
 export * from './logs.js';
 export * from './maintenance.js';
+export * from './routing.js';
 export * from './sse.js';
 export * from './mqtt.js';
 export * from './commands.js';

@@ -5,7 +5,7 @@
 // about cannot be written.
 import { z } from 'zod';
 import { alarm } from './alarms.js';
-import { callRecord } from './calls.js';
+import { callRecord, failoverStep } from './calls.js';
 import { health } from './health.js';
 import { isoTime } from './patterns.js';
 import { phraseSchema } from './phrase.js';
@@ -113,13 +113,39 @@ const walkTestStateEvent = z.object({
   endedBy: z.string().nullable(),
   endReason: z.string().nullable(),
 });
+/** A routed call passed over trunks (dead, full, failing) before one took it, or none did. */
+const routeFailoverEvent = z.object({
+  kind: z.literal('route-failover'),
+  uuid: z.string(),
+  rule: z.string().nullable(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  steps: z.array(failoverStep),
+  at: isoTime,
+});
+/** 强拆: an emergency call found every trunk channel busy and released the lowest-priority outside call. */
+const routePreemptEvent = z.object({
+  kind: z.literal('route-preempt'),
+  /** The call released, its trunk and priority. */
+  released: z.string(),
+  trunk: z.string(),
+  priority: z.string(),
+  /** The emergency call, and the number it dialled. */
+  uuid: z.string().nullable(),
+  number: z.string(),
+  outcome: z.enum(['released', 'failed']),
+  detail: z.string(),
+  at: isoTime,
+});
+/** Night mode set by a person or central (auto: the schedules decide again). */
+const nightModeEvent = z.object({ kind: z.literal('night-mode'), mode: z.string(), by: z.string(), at: isoTime });
 
 const dropCount = z.object({ call: z.number(), event: z.number() });
 /** The backlog was over uplink.maxBacklog: the oldest call records and events were dropped (never alarms). */
 const backlogTrimmedEvent = z.object({ kind: z.literal('backlog-trimmed'), dropped: dropCount, total: dropCount, maxBacklog: z.number() });
 
 /** `event`: things central should know that are not alarms or calls. */
-export const eventMessage = z.union([faultEvent, smsOutEvent, smsInEvent, smsUndecodableEvent, gsmStateEvent, gsmCallEvent, lineStateEvent, backlogTrimmedEvent, testPressEvent, walkTestStateEvent]);
+export const eventMessage = z.union([faultEvent, smsOutEvent, smsInEvent, smsUndecodableEvent, gsmStateEvent, gsmCallEvent, lineStateEvent, backlogTrimmedEvent, testPressEvent, walkTestStateEvent, routeFailoverEvent, routePreemptEvent, nightModeEvent]);
 export type EventMessage = z.infer<typeof eventMessage>;
 export type FaultEventMessage = z.infer<typeof faultEvent>;
 

@@ -10,6 +10,7 @@ import type { Fault } from './faults.js';
 import type { Health } from './health.js';
 import type { LinesView, Sms } from './lines.js';
 import type { WalkTestEvent } from './walk-test.js';
+import type { RoutingView } from './routing.js';
 
 export interface StreamEvents {
   health: Health;
@@ -33,6 +34,8 @@ export interface StreamEvents {
   config: ConfigEvent;
   /** The walk test started, ended, or a point was tested. */
   'walk-test': WalkTestEvent;
+  /** Trunks, night mode or a list changed (technicians and admins only). */
+  routing: RoutingView;
   /** Keep-alive, every 25 s. */
   ping: { ts: string };
 }

@@ -16,7 +16,7 @@
 // that began and ended entirely inside the gap is not seen at all; only
 // FreeSWITCH's own CDR (mod_json_cdr / mod_cdr_csv) could tell it.
 import type { Logger } from '../log/logger.js';
-import type { CallRecord, LiveChannel } from '../contracts/calls.js';
+import type { CallRecord, FailoverStep, LiveChannel } from '../contracts/calls.js';
 import type { Store } from '../store/store.js';
 import { isCallLeg, partiesOf, trunkOf, usToIso } from './channel-event.js';
 
@@ -44,7 +44,34 @@ export function recordFromHangup(h: Record<string, string>, recording: string | 
     recordingPath: recording ?? h.variable_callpoint_recording ?? null,
     alarmId: h.variable_callpoint_alarm_id ?? null,
     recovered: false,
+    ...routeOf(h),
   };
+}
+
+/**
+ * What routing wrote on the channel (provisioning/src/route-extension.ts):
+ * the rule, the trunk last tried (or the trunk a call came in on), the trunks
+ * skipped at the decision ("id reason; id reason") and the attempts that
+ * failed ("id:CAUSE;" each). The last trunk tried was used unless its attempt
+ * failed too.
+ */
+export function routeOf(h: Record<string, string>): Pick<CallRecord, 'route' | 'trunkId' | 'failover'> {
+  const rule = h.variable_callpoint_route;
+  const route = rule && rule !== 'none' ? rule : null;
+  const trunkId = h.variable_callpoint_trunk_id ?? h.variable_callpoint_trunk_leg ?? null;
+  const steps: FailoverStep[] = [];
+  for (const part of (h.variable_callpoint_skipped ?? '').split('; ')) {
+    const m = /^(\S+) (.+)$/.exec(part.trim());
+    if (m) steps.push({ trunk: m[1]!, outcome: 'skipped', reason: m[2]! });
+  }
+  const attempts = (h.variable_callpoint_attempts ?? '').split(';').filter(Boolean);
+  for (const a of attempts) {
+    const i = a.indexOf(':');
+    if (i > 0) steps.push({ trunk: a.slice(0, i), outcome: 'failed', reason: a.slice(i + 1) || 'failed' });
+  }
+  const lastFailed = attempts.length ? attempts[attempts.length - 1]!.split(':')[0] : null;
+  if (h.variable_callpoint_trunk_id && lastFailed !== h.variable_callpoint_trunk_id) steps.push({ trunk: h.variable_callpoint_trunk_id, outcome: 'used', reason: 'the call went out here' });
+  return { route, trunkId, failover: steps.length > 1 || steps.some((s) => s.outcome !== 'used') ? steps : null };
 }
 
 /**
@@ -74,6 +101,9 @@ export function recordFromVanished(ch: LiveChannel, endedAt: Date, cause: string
     recordingPath: ch.recording,
     alarmId: ch.alarmId,
     recovered: true,
+    route: ch.route,
+    trunkId: ch.trunkId,
+    failover: null,
   };
 }
 

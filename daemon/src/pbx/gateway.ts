@@ -28,6 +28,7 @@ import type { EslEvent } from './esl/frame-parser.js';
 import { LiveChannels, type ChannelTags, type ShowChannelsRow } from './live-channels.js';
 import { RegistrationBook } from './registrations.js';
 import type { SipRegistration } from '../contracts/registrations.js';
+import { parseGatewayStatus, type SofiaGateway } from './sofia-status.js';
 
 export type CommandOutcome<T> = EslOutcome<T> | { ok: false; reason: 'invalid'; message: string };
 
@@ -450,6 +451,14 @@ export class FreeswitchGateway implements Component {
     if (!r.ok) return r;
     const o = cmd.reloadXmlOutcome(r.value);
     return o.ok ? { ok: true, value: undefined } : { ok: false, reason: 'rejected', message: `FreeSWITCH kept its old XML: ${o.error}` };
+  }
+
+  /** Every sofia gateway (our trunks) with its registration and ping state. */
+  async gatewayStatus(): Promise<CommandOutcome<SofiaGateway[]>> {
+    const r = await this.send(() => cmd.sofiaGatewayStatus());
+    if (!r.ok) return r;
+    const gateways = parseGatewayStatus(r.value);
+    return gateways ? { ok: true, value: gateways } : { ok: false, reason: 'rejected', message: r.value.trim().slice(0, 200) || 'no gateway status' };
   }
 
   hangup(uuid: string, cause?: Parameters<typeof cmd.hangup>[1]) {

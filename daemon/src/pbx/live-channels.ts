@@ -2,6 +2,7 @@
 // and rebuilt from `show channels as json` after every (re)connection.
 import { partiesOf, trunkOf, usToIso } from './channel-event.js';
 import type { LiveChannel } from '../contracts/calls.js';
+import type { CallPriority } from '../contracts/values.js';
 
 /** One row of `show channels as json`. */
 export interface ShowChannelsRow {
@@ -130,6 +131,12 @@ export class LiveChannels {
         if (name === 'CHANNEL_HOLD') ch.held = true;
         if (name === 'CHANNEL_UNHOLD') ch.held = false;
         if (name === 'RECORD_START') ch.recording = h['Record-File-Path'] ?? ch.recording;
+        // Routing writes its decision on the channel (events with variables carry it).
+        ch.route = routeVar(h) ?? ch.route;
+        ch.trunkId = h.variable_callpoint_trunk_leg ?? ch.trunkId;
+        ch.priority = priorityOf(h) ?? ch.priority;
+        ch.alarmId ??= h.variable_callpoint_alarm_id ?? null;
+        if (ch.alarmId) ch.priority = 'emergency';
         this.onChange(uuid, ch);
         return;
       }
@@ -189,6 +196,9 @@ export class LiveChannels {
         zone: null,
         alarmId: null,
         trunk: trunkOf({ 'Channel-Name': r.name }),
+        route: null,
+        trunkId: null,
+        priority: null,
       };
       this.applyTags(ch);
       this.table.set(r.uuid, ch);
@@ -228,5 +238,15 @@ function fromEvent(h: Record<string, string>): LiveChannel {
     zone: h.variable_callpoint_zone ?? null,
     alarmId: h.variable_callpoint_alarm_id ?? null,
     trunk: trunkOf(h),
+    route: routeVar(h),
+    trunkId: h.variable_callpoint_trunk_leg ?? null,
+    priority: h.variable_callpoint_alarm_id ? 'emergency' : priorityOf(h),
   };
+}
+
+const routeVar = (h: Record<string, string>) => (h.variable_callpoint_route && h.variable_callpoint_route !== 'none' ? h.variable_callpoint_route : null);
+
+function priorityOf(h: Record<string, string>): CallPriority | null {
+  const p = h.variable_callpoint_priority;
+  return p === 'low' || p === 'normal' || p === 'high' || p === 'emergency' ? p : null;
 }

@@ -44,18 +44,22 @@ export class Simulation {
     return describeSimParts(this.parts);
   }
 
-  /** FreeSWITCH's event socket: the emulator's (started here) when simulated, else the configured one. */
-  async freeswitch(password: string, configured: { host: string; port: number }): Promise<{ host: string; port: number }> {
+  /**
+   * FreeSWITCH's event socket: the emulator's (started here) when simulated, else the configured one.
+   * `files`: what provisioning would write; the emulator runs with it (the dialplan through the daemon, the gateways).
+   */
+  async freeswitch(password: string, configured: { host: string; port: number }, files: ReadonlyArray<{ path: string; content: string }> = []): Promise<{ host: string; port: number }> {
     if (!this.has('freeswitch')) return configured;
     // The emulator speaks the real event-socket protocol on a free loopback port,
     // with the configured phones registered and answering.
-    const { FreeSwitchEmulator } = await import('./freeswitch/index.js');
+    const { FreeSwitchEmulator, freeswitchConfigOf } = await import('./freeswitch/index.js');
     const emu = new FreeSwitchEmulator({
       password,
       host: '127.0.0.1',
       port: 0,
       recordingsDir: join(this.config.dataDir, 'recordings'),
-      phones: this.config.phones.map((p) => ({ number: p.number, name: p.name, behaviour: 'answer' as const, answerAfterMs: 1500, busyWhenInCall: true })),
+      phones: this.config.phones.map((p) => ({ number: p.number, name: p.name, zone: p.zone, behaviour: 'answer' as const, answerAfterMs: 1500, busyWhenInCall: true })),
+      config: files.length ? freeswitchConfigOf(new Map(files.map((f) => [f.path, f.content]))) : undefined,
     });
     let port = 0;
     await this.life.start({ name: 'freeswitch-emulator', start: async () => void (port = (await emu.start()).port), stop: () => emu.stop() });

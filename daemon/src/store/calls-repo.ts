@@ -1,5 +1,5 @@
 // Call records: written once per call, searched by the UI and exported as CSV.
-import type { CallRecord, Direction, Trunk } from '../contracts/calls.js';
+import type { CallRecord, Direction, FailoverStep, Trunk } from '../contracts/calls.js';
 import type { Queryable } from './db.js';
 
 export interface CallQuery {
@@ -10,24 +10,44 @@ export interface CallQuery {
   cause?: string;
   direction?: Direction;
   zone?: string;
+  /** The routing rule (exact). */
+  route?: string;
   limit?: number;
   /** Rows older than this created_at/uuid pair (keyset pagination, newest first). */
   before?: { createdAt: string; uuid: string };
 }
 
-const COLS = 'uuid, direction, caller_number, caller_name, callee_number, callee_name, zone, trunk, created_at, answered_at, ended_at, duration_s, billsec_s, hangup_cause, recording_path, alarm_id, recovered';
+const COLS = 'uuid, direction, caller_number, caller_name, callee_number, callee_name, zone, trunk, created_at, answered_at, ended_at, duration_s, billsec_s, hangup_cause, recording_path, alarm_id, recovered, route, trunk_id, failover';
+const PLACES = `(${COLS.split(', ').map(() => '?').join(', ')})`;
 
 interface Raw {
   uuid: string; direction: 'inbound' | 'outbound'; caller_number: string | null; caller_name: string | null; callee_number: string | null; callee_name: string | null;
   zone: string | null; trunk: Trunk; created_at: string; answered_at: string | null; ended_at: string; duration_s: number; billsec_s: number;
   hangup_cause: string | null; recording_path: string | null; alarm_id: string | null; recovered: number;
+  route: string | null; trunk_id: string | null; failover: string | null;
 }
 
 export const fromRaw = (r: Raw): CallRecord => ({
   uuid: r.uuid, direction: r.direction, callerNumber: r.caller_number, callerName: r.caller_name, calleeNumber: r.callee_number, calleeName: r.callee_name,
   zone: r.zone, trunk: r.trunk, createdAt: r.created_at, answeredAt: r.answered_at, endedAt: r.ended_at, durationS: r.duration_s, billsecS: r.billsec_s,
   hangupCause: r.hangup_cause, recordingPath: r.recording_path, alarmId: r.alarm_id, recovered: r.recovered === 1,
+  route: r.route, trunkId: r.trunk_id, failover: parseFailover(r.failover),
 });
+
+function parseFailover(text: string | null): FailoverStep[] | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? (v as FailoverStep[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+const values = (c: CallRecord) => [
+  c.uuid, c.direction, c.callerNumber, c.callerName, c.calleeNumber, c.calleeName, c.zone, c.trunk, c.createdAt, c.answeredAt, c.endedAt, c.durationS, c.billsecS, c.hangupCause, c.recordingPath, c.alarmId, c.recovered ? 1 : 0,
+  c.route, c.trunkId, c.failover ? JSON.stringify(c.failover) : null,
+];
 
 /** The search's order: newest first; calls of the same millisecond in the order they were written. */
 const ORDER = 'ORDER BY created_at DESC, rowid DESC';
@@ -81,6 +101,7 @@ export function whereFor(q: CallQuery): { sql: string; params: unknown[]; index:
   if (q.cause) add('hangup_cause = ?', q.cause);
   if (q.from) add('created_at >= ?', q.from);
   if (q.to) add('created_at < ?', q.to);
+  if (q.route) add('route = ?', q.route);
   if (q.before) add('(created_at, rowid) < (?, coalesce((SELECT c.rowid FROM calls c WHERE c.uuid = ?), -1))', q.before.createdAt, q.before.uuid);
   return { sql: where.join(' AND '), params, index: timeIndexFor(q) };
 }
@@ -94,8 +115,8 @@ export class CallsRepo {
   /** Insert once; a second record for the same uuid (after a resync) is ignored. Returns whether it was new. */
   async insert(c: CallRecord): Promise<boolean> {
     const r = await this.db.run(
-      `INSERT OR IGNORE INTO calls(${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [c.uuid, c.direction, c.callerNumber, c.callerName, c.calleeNumber, c.calleeName, c.zone, c.trunk, c.createdAt, c.answeredAt, c.endedAt, c.durationS, c.billsecS, c.hangupCause, c.recordingPath, c.alarmId, c.recovered ? 1 : 0],
+      `INSERT OR IGNORE INTO calls(${COLS}) VALUES ${PLACES}`,
+      values(c),
     );
     return r.changes > 0;
   }
@@ -109,8 +130,8 @@ export class CallsRepo {
     for (let i = 0; i < list.length; i += 500) {
       const chunk = list.slice(i, i + 500);
       const rows = await this.db.all<{ uuid: string }>(
-        `INSERT OR IGNORE INTO calls(${COLS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING uuid`,
-        chunk.flatMap((c) => [c.uuid, c.direction, c.callerNumber, c.callerName, c.calleeNumber, c.calleeName, c.zone, c.trunk, c.createdAt, c.answeredAt, c.endedAt, c.durationS, c.billsecS, c.hangupCause, c.recordingPath, c.alarmId, c.recovered ? 1 : 0]),
+        `INSERT OR IGNORE INTO calls(${COLS}) VALUES ${chunk.map(() => PLACES).join(', ')} RETURNING uuid`,
+        chunk.flatMap(values),
       );
       for (const r of rows) inserted.add(r.uuid);
     }

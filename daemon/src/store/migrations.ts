@@ -414,6 +414,40 @@ export const migrations: Migration[] = [
       CREATE INDEX walk_test_presses_test ON walk_test_presses(walk_test);
     `,
   },
+  {
+    version: 16,
+    name: 'routing: the rule and trunk on each call record; black/white list entries added at run time, and hit counters',
+    sql: `
+      -- Which rule routed a call, the trunk it used, and the failover on the
+      -- way: [{"trunk","outcome":"skipped"|"failed"|"used","reason"}] as JSON.
+      ALTER TABLE calls ADD COLUMN route TEXT;
+      ALTER TABLE calls ADD COLUMN trunk_id TEXT;
+      ALTER TABLE calls ADD COLUMN failover TEXT;
+      CREATE INDEX calls_route ON calls(route) WHERE route IS NOT NULL;
+      -- Entries people add to a list (the UI, a CSV import) beside those of the
+      -- configuration file; a list is named by its id in the configuration.
+      CREATE TABLE routing_list_entries (
+        id        INTEGER PRIMARY KEY,
+        list      TEXT NOT NULL,
+        number    TEXT,
+        prefix    TEXT,
+        reason    TEXT,
+        expires   TEXT,                     -- YYYY-MM-DD, the last day it applies
+        added_by  TEXT NOT NULL,
+        added_at  TEXT NOT NULL,
+        CHECK ((number IS NULL) <> (prefix IS NULL))
+      );
+      CREATE UNIQUE INDEX routing_list_entries_unique ON routing_list_entries(list, IFNULL(number, ''), IFNULL(prefix, ''));
+      -- How often each entry (of the file or added) refused or let a call pass.
+      CREATE TABLE routing_list_hits (
+        list        TEXT NOT NULL,
+        entry       TEXT NOT NULL,          -- 'n:<number>' or 'p:<prefix>'
+        hits        INTEGER NOT NULL,
+        last_hit_at TEXT NOT NULL,
+        PRIMARY KEY (list, entry)
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -12,6 +12,7 @@ import { ConfigVersionsRepo } from './config-versions-repo.js';
 import { FaultsRepo } from './faults-repo.js';
 import { LoginFailuresRepo } from './login-failures-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
+import { RoutingListsRepo } from './routing-lists-repo.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { SettingsRepo } from './settings-repo.js';
 import { SimPinsRepo } from './sim-pins-repo.js';
@@ -40,6 +41,7 @@ export interface Repos {
   loginFailures: LoginFailuresRepo;
   configVersions: ConfigVersionsRepo;
   walkTests: WalkTestsRepo;
+  routingLists: RoutingListsRepo;
 }
 
 export interface Origin {
@@ -48,7 +50,7 @@ export interface Origin {
 }
 
 function reposOver(q: Queryable, origin: Origin): Repos {
-  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q), loginFailures: new LoginFailuresRepo(q), configVersions: new ConfigVersionsRepo(q), walkTests: new WalkTestsRepo(q) };
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q), loginFailures: new LoginFailuresRepo(q), configVersions: new ConfigVersionsRepo(q), walkTests: new WalkTestsRepo(q), routingLists: new RoutingListsRepo(q) };
 }
 
 export class Store implements Repos {
@@ -67,6 +69,7 @@ export class Store implements Repos {
   readonly loginFailures: LoginFailuresRepo;
   readonly configVersions: ConfigVersionsRepo;
   readonly walkTests: WalkTestsRepo;
+  readonly routingLists: RoutingListsRepo;
 
   private constructor(
     readonly db: Db,
@@ -89,6 +92,7 @@ export class Store implements Repos {
     this.loginFailures = r.loginFailures;
     this.configVersions = r.configVersions;
     this.walkTests = r.walkTests;
+    this.routingLists = r.routingLists;
   }
 
   static async open(dataDir: string, origin: Origin): Promise<Store> {

@@ -18,6 +18,7 @@ export function sampleCall(n: number): CallRecord {
   return {
     uuid, direction: 'outbound', callerNumber: '8000', callerName: 'Dispatch', calleeNumber: '1001', calleeName: null, zone: 'tunnel-a', trunk: 'sip',
     createdAt: at(n), answeredAt: at(n), endedAt: at(n + 1), durationS: n, billsecS: n, hangupCause: 'NORMAL_CLEARING', recordingPath: null, alarmId: null, recovered: false,
+    route: null, trunkId: null, failover: null,
   };
 }
 

@@ -44,6 +44,11 @@ function parseQuery(req: Request): CallQuery {
     if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(zone)) throw new BadQuery('zone: a zone id');
     out.zone = zone;
   }
+  const route = str('route');
+  if (route !== undefined) {
+    if (!/^[a-z0-9][a-z0-9_:+-]{0,100}$/.test(route)) throw new BadQuery('route: a rule id (or emergency, extension, inbound:<trunk>)');
+    out.route = route;
+  }
   const limit = str('limit');
   if (limit !== undefined) {
     const n = Number(limit);
@@ -67,6 +72,7 @@ const csvColumns = (tz: string): CsvColumns<CallRecord> => [
   ['callee_number', (c) => c.calleeNumber], ['callee_name', (c) => c.calleeName], ['zone', (c) => c.zone], ['trunk', (c) => c.trunk],
   ['created_at', (c) => csvTime(c.createdAt, tz)], ['answered_at', (c) => csvTime(c.answeredAt, tz)], ['ended_at', (c) => csvTime(c.endedAt, tz)], ['duration_s', (c) => c.durationS],
   ['billsec_s', (c) => c.billsecS], ['hangup_cause', (c) => c.hangupCause], ['recording', (c) => c.recordingPath], ['alarm_id', (c) => c.alarmId], ['recovered', (c) => c.recovered],
+  ['route', (c) => c.route], ['trunk_id', (c) => c.trunkId], ['failover', (c) => (c.failover ? c.failover.map((f) => `${f.trunk} ${f.outcome}: ${f.reason}`).join('; ') : null)],
 ];
 
 /** The parsed filters, or undefined after answering 400 naming the bad one. */

@@ -90,6 +90,7 @@ export function eventRoutes(d: ApiDeps): RouteDef[] {
         // SMS texts are for technicians.
         if (tech) offs.push(d.bus.on('sms', (m) => send('sms', m)));
         if (tech) offs.push(d.bus.on('audit', (a) => send('audit', a)));
+        if (tech) offs.push(d.bus.on('routing', (r) => send('routing', r)));
         const ping = setInterval(() => {
           void d.store.sessions.get(token).then((s) => {
             if (!s) res.end();

@@ -58,6 +58,7 @@ export const en = {
   'fault.hardware.device': '{device} does not answer',
   'fault.hardware.deviceInputs': '{device} does not answer — call points on it cannot raise an alarm: {inputs}',
   'fault.freeswitch.down': 'FreeSWITCH unreachable for more than {grace}: {why}. Emergency calls cannot be placed.',
+  'fault.trunk.down': 'trunk {trunk} ({kind}) is down: {why}',
   'fault.store.writeFailed': '{why} (from {since} to {until}; held alarms written since)',
   'fault.freeswitch.hung': 'FreeSWITCH does not answer ({why}): frozen or overloaded. Emergency calls cannot be placed.',
   'fault.uplink.down': 'no connection to central for more than {grace}. Alarms are kept and sent when it returns.',

@@ -53,6 +53,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'fault.hardware.device': '{device} 无应答',
   'fault.hardware.deviceInputs': '{device} 无应答——其上的紧急呼叫点无法发出告警：{inputs}',
   'fault.freeswitch.down': 'FreeSWITCH 已超过 {grace} 无法连接：{why}。无法发起紧急呼叫。',
+  'fault.trunk.down': '中继 {trunk}（{kind}）中断：{why}',
   'fault.store.writeFailed': '{why}（{since} 至 {until}；暂存的告警已写入）',
   'fault.freeswitch.hung': 'FreeSWITCH 无响应（{why}）：已冻结或过载。无法发起紧急呼叫。',
   'fault.uplink.down': '与中心失去连接已超过 {grace}。告警会保存下来，恢复连接后发送。',

@@ -184,3 +184,35 @@ export const coreUuid = () => mark('global_getvar core_uuid');
 export const showRegistrations = () => mark('show registrations as json');
 export const channelDump = (uuid: string) => mark(`uuid_dump ${g.uuid('uuid', uuid)} json`);
 export const status = () => mark('status');
+
+/** One leg of a bridge from the dialplan: where, with which per-leg variables, ringing how long. */
+export interface BridgeLeg {
+  target: Target;
+  /** Per-leg channel variables ([name=value]), each through the grammar. */
+  variables?: Record<string, string>;
+  callerIdNumber?: string;
+  /** leg_timeout: how long this leg rings before the next (sequential) or before giving up. */
+  timeoutS?: number;
+}
+
+/**
+ * The data of a dialplan `bridge`: legs joined by `|` (one after the other:
+ * failover) or `,` (all at once: a ring group), each leg's variables in its
+ * own `[…]` block. Every value passes the grammar, so nothing a person or a
+ * caller wrote can add a leg, a variable or an application.
+ */
+export function bridgeData(legs: BridgeLeg[], join: 'sequential' | 'simultaneous'): string {
+  if (!Array.isArray(legs) || legs.length === 0 || legs.length > 64) throw new CommandValueError('legs', legs, 'a bridge needs 1–64 legs');
+  return legs
+    .map((l, i) => {
+      const vars: string[] = [];
+      if (l.timeoutS !== undefined) vars.push(`leg_timeout=${g.seconds(`legs[${i}].timeoutS`, l.timeoutS, 1, 600)}`);
+      if (l.callerIdNumber !== undefined) vars.push(`origination_caller_id_number=${g.callerNumber(`legs[${i}].callerIdNumber`, l.callerIdNumber)}`);
+      for (const [k, v] of Object.entries(l.variables ?? {})) vars.push(`${g.variableName(`legs[${i}].variables key`, k)}=${g.variableValue(`legs[${i}].variables.${k}`, v)}`);
+      return `${vars.length ? `[${vars.join(',')}]` : ''}${dialString(l.target, `legs[${i}].target`)}`;
+    })
+    .join(join === 'sequential' ? '|' : ',');
+}
+
+/** Every sofia gateway's registration and ping state, as XML (mod_sofia cmd_xml_status; parsed by pbx/sofia-status.ts). */
+export const sofiaGatewayStatus = () => mark('sofia xmlstatus gateway');

@@ -10,6 +10,7 @@ import { parseOriginate, type Originator } from './originate.js';
 import type { Phone } from './phone.js';
 import { showRegistrations } from './registrations.js';
 import { eslUrlEncode } from './wire.js';
+import type { SimGateways } from './gateways.js';
 
 export interface ApiContext {
   engine: CallEngine;
@@ -27,6 +28,8 @@ export interface ApiContext {
   domain: string;
   /** `reloadxml` was run (the emulator fires RELOADXML). */
   reloaded?: () => void;
+  /** The configuration's sofia gateways (the trunks' far ends). */
+  gateways: SimGateways;
 }
 
 function uptime(ms: number): string {
@@ -129,6 +132,11 @@ export async function runApi(ctx: ApiContext, command: string, args: string): Pr
       const user = (argv[0] ?? '').replace(/^[^/]*\//, '').replace(/@.*$/, '');
       if (!user) return '-USAGE: [profile/]<user>@<domain>\n';
       return ctx.isRegistered(user) ? `sofia/internal/sip:${user}@127.0.0.1:5072` : 'error/user_not_registered';
+    }
+    case 'sofia': {
+      // mod_sofia: `sofia xmlstatus gateway [NAME]` (its layout: gateways.ts); the rest of sofia is not emulated.
+      if (argv[0] === 'xmlstatus' && argv[1] === 'gateway') return ctx.gateways.xmlStatus(argv[2]);
+      return `-ERR sofia ${argv.slice(0, 2).join(' ')} is not emulated\n`;
     }
     case 'originate': {
       const req = parseOriginate(args);

@@ -178,7 +178,7 @@ export class CallEngine {
     this.ev('CHANNEL_HANGUP', c);
     this.host.onHangup(c);
     // The other side of a bridge or a loopback pair goes too.
-    const others = [c.bridgedTo, c.peer].filter((u): u is string => !!u && u !== c.uuid);
+    const others = [c.bridgedTo, c.peer, ...(c.legs ?? [])].filter((u): u is string => !!u && u !== c.uuid);
     const bridged = c.bridgedTo;
     if (c.bridgedTo) {
       const o = this.channels.get(c.bridgedTo);

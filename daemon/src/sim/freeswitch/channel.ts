@@ -61,6 +61,8 @@ export interface Channel {
   phone?: string;
   /** For loopback: the other half. */
   peer?: string;
+  /** Legs a dialplan bridge is ringing for this channel: cancelled if it hangs up first. */
+  legs?: Set<string>;
   bridgedTo?: string;
   application?: string;
   applicationData?: string;

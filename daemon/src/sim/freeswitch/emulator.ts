@@ -15,6 +15,10 @@ import { Features } from './features.js';
 import { Originator } from './originate.js';
 import { Phone, type PhoneConfig, type RegistrationEvent } from './phone.js';
 import { registrationEvents } from './registration.js';
+import { DialplanRunner } from './dialplan-apps.js';
+import { XmlDialplan } from './dialplan.js';
+import type { FreeswitchConfig } from './fs-config.js';
+import { SimGateways, type SimGateway } from './gateways.js';
 
 export interface FreeSwitchEmulatorOptions {
   password: string;
@@ -29,6 +33,14 @@ export interface FreeSwitchEmulatorOptions {
   hostname?: string;
   /** The SIP domain of user/<ext> channels. Default 127.0.0.1. */
   domain?: string;
+  /**
+   * The FreeSWITCH configuration to run (readFreeswitchConfig of the
+   * provisioned files): phones' calls and calls from gateways are routed by
+   * the XML dialplan through the xml_curl binding, with the static contexts as
+   * the fallback; the gateways answer `sofia xmlstatus gateway`. Without it a
+   * phone's call to another phone is bridged and anything else parked.
+   */
+  config?: FreeswitchConfig;
 }
 
 export interface FreeSwitchEmulatorEvents {
@@ -48,6 +60,10 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
   private readonly features: Features;
   private readonly originator: Originator;
   private readonly startedAt = performance.now();
+  /** The trunks' far ends (the configuration's sofia gateways). */
+  readonly gateways: SimGateways;
+  private readonly dialplan: XmlDialplan | undefined;
+  private readonly runner: DialplanRunner;
   private readonly hostname: string;
   /** SIGSTOP: no reply, no event, no HEARTBEAT until thaw(); events meanwhile are delivered then. */
   private frozen: { held: EmittedEvent[]; thawed: Promise<void>; thaw: () => void } | undefined;
@@ -71,10 +87,13 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
     // The engine reads the factory through its host; keep one instance (crash() swaps Core-UUID).
     this.conferences = new Conferences(this.engine, this.factory, (ev) => this.broadcast(ev));
     this.features = new Features(this.engine, this.conferences, this.phoneMap, opts.recordingsDir);
+    this.gateways = new SimGateways(opts.config?.gateways ?? []);
     this.originator = new Originator(this.engine, this.phoneMap, {
       runApp: (c, app, data) => this.features.runApp(c, app, data),
       phoneKeys: (c, digits) => this.features.dtmfOn(c, digits, 'RTP'),
-    });
+    }, this.gateways);
+    this.dialplan = opts.config ? new XmlDialplan(opts.config) : undefined;
+    this.runner = new DialplanRunner(this.engine, this.originator, this.features);
     for (const p of opts.phones ?? []) this.addPhone(p);
   }
 
@@ -242,6 +261,7 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
       phones: () => this.phoneMap.values(), domain: this.opts.domain ?? '127.0.0.1',
       // switch_xml_open_root fires RELOADXML after a reload that parsed.
       reloaded: () => this.broadcast(this.factory.make('RELOADXML')),
+      gateways: this.gateways,
     };
   }
 
@@ -319,6 +339,55 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
     }));
   }
 
+  /** The far end of a gateway (a trunk). */
+  gateway(name: string): SimGateway {
+    const g = this.gateways.get(name);
+    if (!g) throw new Error(`no gateway ${name} in the emulator's configuration`);
+    return g;
+  }
+
+  /**
+   * A call arrives from a trunk: an inbound leg on the external profile from
+   * the gateway (sofia matched it: sip_gateway, the gateway's inbound
+   * variables), to the called number (extension=auto_to_user), in the
+   * gateway's context. Returns its uuid.
+   */
+  trunkCall(gatewayName: string, from: string, did: string): string {
+    const g = this.gateway(gatewayName);
+    const e = this.engine;
+    const host = (g.def.params.proxy ?? '192.0.2.1').split(':')[0]!;
+    const c = e.newChannel({
+      name: `sofia/external/${from || 'anonymous'}@${host}`, kind: 'sofia', direction: 'inbound', destination: did, hitDialplan: true,
+      callerIdNumber: from || 'anonymous', callerIdName: from, calleeIdName: '', calleeIdNumber: '', networkAddr: host, dialplan: 'XML', source: 'mod_sofia', codec: true,
+    });
+    g.callsIn++;
+    c.vars.set('sip_gateway', g.name);
+    for (const [k, v] of g.variables('inbound')) c.vars.set(k, v);
+    const context = g.def.params.context ?? 'public';
+    c.context = context;
+    e.setState(c, 'CS_INIT');
+    e.ev('CHANNEL_CREATE', c);
+    e.setCallState(c, 'RINGING');
+    e.setState(c, 'CS_ROUTING');
+    void this.route(c, context);
+    return c.uuid;
+  }
+
+  /** Hunt the dialplan for this channel and run what it says (CS_ROUTING → CS_EXECUTE). */
+  private async route(c: Channel, context: string): Promise<void> {
+    const e = this.engine;
+    const hunt = await this.dialplan!.hunt(c, context);
+    if (!e.channels.has(c.uuid) || c.hangupCause) return;
+    c.vars.set('callpoint_emulator_dialplan', hunt.source);
+    if (!hunt.actions.length) {
+      // "No Route, Aborting" (switch_core_state_machine.c).
+      e.hangup(c, 'NO_ROUTE_DESTINATION');
+      return;
+    }
+    e.setState(c, 'CS_EXECUTE');
+    await this.runner.run(c, hunt.actions);
+  }
+
   /** A phone places a call: an inbound sofia leg. To another phone it is bridged; anything else is answered and parked. */
   private phoneDial(number: string, dest: string): string {
     const e = this.engine;
@@ -331,11 +400,21 @@ export class FreeSwitchEmulator extends EventEmitter<FreeSwitchEmulatorEvents> {
     });
     c.vars.set('sip_from_user', number);
     c.vars.set('sip_to_user', dest);
+    // What the directory gives an authenticated phone (provisioning/src/directory.ts).
+    c.vars.set('user_name', number);
+    c.vars.set('domain_name', domain);
+    c.vars.set('user_context', 'callpoint');
+    if (phone.zone) c.vars.set('callpoint_zone', phone.zone);
     e.setState(c, 'CS_INIT');
     e.ev('CHANNEL_CREATE', c);
     e.setCallState(c, 'RINGING');
     e.setState(c, 'CS_ROUTING');
     e.presence(c, 'early');
+    if (this.dialplan) {
+      c.context = 'callpoint';
+      void this.route(c, 'callpoint');
+      return c.uuid;
+    }
     e.setState(c, 'CS_EXECUTE');
     const target = this.phoneMap.get(dest);
     const hotline = /^callpoint-alarm-(.+)$/.exec(dest);

@@ -3,6 +3,7 @@
 import type { CallEngine } from './call-engine.js';
 import type { Channel } from './channel.js';
 import type { Phone } from './phone.js';
+import { BEHAVIOUR_CAUSE, type ReceivedCall, type SimGateways } from './gateways.js';
 
 export interface OriginateRequest {
   vars: Map<string, string>;
@@ -49,7 +50,7 @@ export interface OriginateHooks {
 const STANDARD_VARS = ['origination_uuid', 'origination_caller_id_number', 'origination_caller_id_name'];
 
 export class Originator {
-  constructor(private readonly engine: CallEngine, private readonly phones: Map<string, Phone>, private readonly hooks: OriginateHooks) {}
+  constructor(private readonly engine: CallEngine, private readonly phones: Map<string, Phone>, private readonly hooks: OriginateHooks, private readonly gateways?: SimGateways) {}
 
   /** Runs an originate; resolves with the api reply ("+OK <uuid>\n" / "-ERR CAUSE\n"). */
   originate(req: OriginateRequest): Promise<string> {
@@ -211,14 +212,30 @@ export class Originator {
         return;
       }
 
-      // sofia/gateway/<gw>/<number>: the far end answers after a short ring.
+      // sofia/gateway/<gw>/<number>: the far end (sim gateway) answers after a short ring, or refuses as it was told.
       const gw = tech.split('/')[2] ?? 'gw';
+      const sim = this.gateways?.get(gw);
+      // As mod_sofia: a gateway it does not know, or one that is down (its registration failed, pings unanswered), fails at once.
+      if (this.gateways?.size && !sim) return resolve('-ERR INVALID_GATEWAY\n');
+      if (sim && sim.status !== 'UP') {
+        sim.failedOut++;
+        sim.received.push({ number: dest, callerIdNumber: cidNum, variables: Object.fromEntries(req.vars), outcome: 'gateway-down', at: Date.now() });
+        return resolve('-ERR GATEWAY_DOWN\n');
+      }
       const c = e.newChannel({
         uuid, name: `sofia/gateway/${gw}/${dest}`, kind: 'gateway', direction: 'outbound', destination: dest,
         callerIdNumber: cidNum, callerIdName: cidName, networkAddr: '192.0.2.1',
       });
+      if (sim) {
+        sim.callsOut++;
+        for (const [k, v] of sim.variables('outbound')) c.vars.set(k, v);
+        c.vars.set('sip_gateway_name', gw);
+      }
       setVars(c);
       waitFor(c);
+      const behaviour = sim?.behaviour ?? 'answer';
+      const received = sim && { number: dest, callerIdNumber: cidNum, variables: Object.fromEntries(req.vars), outcome: 'no-answer' as ReceivedCall['outcome'], at: Date.now() };
+      if (received) sim.received.push(received);
       c.runState = 'CS_NONE';
       e.ev('CHANNEL_OUTGOING', c);
       e.setState(c, 'CS_INIT');
@@ -228,8 +245,16 @@ export class Originator {
       e.setState(c, 'CS_CONSUME_MEDIA');
       e.later(c, 20, () => {
         e.ring(c);
-        e.later(c, 200, () => {
+        if (behaviour === 'no-answer') return;
+        e.later(c, sim?.answerAfterMs ?? 200, () => {
+          if (behaviour !== 'answer') {
+            if (received) received.outcome = 'refused';
+            if (sim) sim.failedOut++;
+            fail(c, BEHAVIOUR_CAUSE[behaviour]);
+            return;
+          }
           if (!e.markAnswered(c)) return;
+          if (received) received.outcome = 'answered';
           e.flipCallerId(c);
           e.ev('CALL_UPDATE', c, { Direction: 'RECV' });
           finishOk(c);

@@ -20,7 +20,7 @@ export type PhoneBehaviour =
 export interface PhoneConfig {
   number: string;
   name?: string;
-  /** Its zone (the directory variable callpoint_zone Callpoint provisions; shown in registration events). */
+  /** Its zone (the directory variable callpoint_zone Callpoint provisions: on its calls and in registration events). */
   zone?: string;
   behaviour?: PhoneBehaviour;
   /** How long the phone rings before answering (behaviour 'answer'). Default 200 ms. */
@@ -58,7 +58,7 @@ export class Phone {
   busyWhenInCall: boolean;
   keysAfterAnswer: { digits: string; afterMs: number } | undefined;
   readonly name: string;
-  readonly zone: string;
+  readonly zone: string | undefined;
   /** DTMF the far end sent towards this phone (uuid_send_dtmf), for tests. */
   readonly receivedDtmf: string[] = [];
   private registered: boolean;
@@ -74,7 +74,7 @@ export class Phone {
     this.busyWhenInCall = cfg.busyWhenInCall ?? false;
     this.keysAfterAnswer = cfg.keysAfterAnswer;
     this.name = cfg.name ?? number;
-    this.zone = cfg.zone ?? '';
+    this.zone = cfg.zone;
     this.registered = cfg.registered ?? this.behaviour !== 'unregistered';
   }
 

@@ -29,7 +29,7 @@ export function registrationEvents(site: RegistrationSite, phone: Phone, e: Regi
   const directory = {
     sip_number_alias: phone.number, sip_auth_username: phone.number, sip_auth_realm: domain, number_alias: phone.number,
     user_name: phone.number, domain_name: domain, user_context: 'callpoint', effective_caller_id_name: phone.name,
-    effective_caller_id_number: phone.number, callpoint_zone: phone.zone,
+    effective_caller_id_number: phone.number, callpoint_zone: phone.zone ?? '',
   };
   const attempt = (expires: string, result: string) =>
     custom('sofia::register_attempt', { ...head(expires), username: phone.number, realm: domain, 'user-agent': USER_AGENT, 'auth-result': result });
