@@ -117,8 +117,10 @@ t.test('acknowledged during the call: "voice connected" stays lit while it lasts
   if (!r.ok) return t.fail('no alarm');
   t.ok(await until(async () => (await store.alarms.byId(r.alarm.id))?.state === 'connected', 3000), 'connected');
   const call = (await store.alarms.byId(r.alarm.id))!.callUuid!;
-  await alarms.acknowledge(r.alarm.id, { username: 'tech', role: 'technician', ip: null }, 'ui');
   const lamp = () => outputs.filter((o) => o.what.startsWith('km1-2:')).at(-1)?.what;
+  // The desk is connected at once; the point's intercom joins it in the background.
+  t.ok(await until(() => lamp() === 'km1-2:voice-connected', 3000), 'the point\'s voice is connected: "voice connected" lit');
+  await alarms.acknowledge(r.alarm.id, { username: 'tech', role: 'technician', ip: null }, 'ui');
   t.equal(lamp(), 'km1-2:voice-connected', 'acknowledged, still talking: "voice connected" stays lit');
   await gw.hangup(call); // what a higher-priority call's force-release (强拆) does to it
   t.ok(await until(() => lamp() === 'km1-2:alarm-sent', 3000), 'the call is gone: back to "alarm sent" (the alarm is still open)');

@@ -80,15 +80,18 @@ t.test('cmd/config-apply: applied and answered; stale or invalid refused, nothin
   t.equal(readFileSync(live, 'utf8'), yaml, 'the file did not change');
   t.equal(await version(), v0 + 1, 'no version was made');
 
-  // The same id again: answered again from the stored result, not applied twice.
+  // The same command again (central resending it): answered again from the stored result, not applied twice.
   results.delete('cfg-1');
-  t.match(await push('cfg-1', { yaml, expectedVersion: v0 }), { ok: true, result: { version: v0 + 1 } });
+  t.match(await push('cfg-1', { yaml, expectedVersion: v0, reason: 'site survey 2026-11', by: 'hq' }), { ok: true, result: { version: v0 + 1 } });
+  // The same id with another payload is a conflict, never answered with the old result (uplink/command-auth.ts).
+  results.delete('cfg-1');
+  t.match(await push('cfg-1', { yaml, expectedVersion: v0 }), { ok: false, error: /conflict/ }, 'the id is bound to its payload');
   t.equal(await version(), v0 + 1);
 
   await d.stop();
   const db = await Db.open(join(d.dataDir, 'callpoint.db'), { readonly: true });
   const audit = await db.all<{ action: string; username: string; target: string | null; outcome: string; detail: string }>("SELECT action, username, target, outcome, detail FROM audit_log WHERE action IN ('config.central', 'cmd.config-apply') ORDER BY id");
   await db.close();
-  t.match(audit.find((a) => a.action === 'config.central'), { username: 'central:hq', target: `v${v0 + 1}`, outcome: 'ok', detail: /"site survey 2026-11"; zones\[id=bore\]: added/ }, 'audited as central, with the diff');
+  t.match(audit.find((a) => a.action === 'config.central'), { username: 'central:hq', target: `v${v0 + 1}`, outcome: 'ok', detail: /"site survey 2026-11"; .*zones\[id=bore\]: added/ }, 'audited as central, with the diff');
   t.match(audit.filter((a) => a.action === 'cmd.config-apply').map((a) => a.outcome), ['ok', 'failed', 'failed', 'failed'], 'every command audited with its outcome');
 });

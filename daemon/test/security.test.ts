@@ -88,7 +88,7 @@ t.test('CSRF: a mutating request needs the token and must not come from another 
 t.test('the Origin check compares scheme, host and port', async (t) => {
   const c = new Client(d.url);
   await c.login('alice', ADMIN_PW);
-  const put = (origin: string) => c.req('PUT', '/api/settings/ui.note', { value: 2 }, { origin }).then((r) => r.status);
+  const put = (origin: string) => c.req('POST', '/api/users/alice/unlock', { value: 2 }, { origin }).then((r) => r.status);
   t.equal(await put(d.url), 200, 'the very origin');
   t.equal(await put(`http://127.0.0.1:${d.port}/`), 200, 'a trailing slash is the same origin');
   t.equal(await put(`https://127.0.0.1:${d.port}`), 403, 'another scheme on the same host and port');
@@ -102,7 +102,7 @@ t.test('bodies that are not JSON objects are the client’s mistake: 400/413/415
   const c = new Client(d.url);
   await c.login('alice', ADMIN_PW);
   const raw = (body: string | Buffer, headers: Record<string, string>) =>
-    fetch(`${d.url}/api/settings/ui.note`, { method: 'PUT', headers: { cookie: `callpoint=${c.cookie}`, 'x-csrf-token': c.csrf!, ...headers }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: string } }));
+    fetch(`${d.url}/api/users/alice/unlock`, { method: 'POST', headers: { cookie: `callpoint=${c.cookie}`, 'x-csrf-token': c.csrf!, ...headers }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: string } }));
   const json = { 'content-type': 'application/json' };
   t.match(await raw('{"value":1}', { 'content-type': 'application/json; charset=bogus' }), { status: 415, body: { error: /unsupported charset/ } }, 'charset=bogus');
   t.match(await raw(Buffer.from('{"value":1}', 'utf16le'), { 'content-type': 'application/json; charset=utf-16le' }), { status: 415, body: { error: /charset "utf-16le": send JSON in UTF-8/ } }, 'UTF-16');
@@ -118,7 +118,7 @@ t.test('bodies that are not JSON objects are the client’s mistake: 400/413/415
   // A body cut off before its announced length: the connection closes; the daemon logs no error.
   await new Promise<void>((resolve) => {
     const s = connect(d.port, '127.0.0.1', () => {
-      s.write(`PUT /api/settings/ui.note HTTP/1.1\r\nHost: 127.0.0.1:${d.port}\r\ncookie: callpoint=${c.cookie}\r\nx-csrf-token: ${c.csrf}\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{"value":`);
+      s.write(`POST /api/users/alice/unlock HTTP/1.1\r\nHost: 127.0.0.1:${d.port}\r\ncookie: callpoint=${c.cookie}\r\nx-csrf-token: ${c.csrf}\r\ncontent-type: application/json\r\ncontent-length: 5000\r\n\r\n{"value":`);
       setTimeout(() => s.destroy(), 200);
     });
     s.on('close', () => resolve());
