@@ -17,6 +17,7 @@
 // always one whole version.
 import type { ConfigApplyResult, ConfigConflict, ConfigPending, ConfigPreview, ConfigVersionDetail, ConfigVersionEntry, ConfigView } from '../contracts/config.js';
 import type { AuditEntry } from '../contracts/accounts.js';
+import { english, phrase, phraseList, type Phrase } from '../contracts/phrases/index.js';
 import type { FieldError } from '../contracts/errors.js';
 import { roleAtLeast, type ConfigSource, type Role } from '../contracts/values.js';
 import type { EventBus } from '../events/bus.js';
@@ -131,17 +132,21 @@ export class ConfigService {
     const cur = await store.configVersions.current();
     if (!cur || cur.sha256 !== sha) {
       const source: ConfigSource = opts.migratedFrom !== undefined ? 'migration' : live.origin === 'seed-first' || live.origin === 'seed-changed' ? 'seed' : 'disk';
-      const reason =
-        source === 'migration' ? `migrated from format version ${opts.migratedFrom}`
-        : live.origin === 'seed-first' ? `first start: taken from ${live.seed}`
-        : live.origin === 'seed-changed' ? `${live.seed} changed: taken at start`
-        : cur ? 'the file was changed outside Callpoint' : 'the file as found at start';
+      const said: Phrase =
+        source === 'migration' ? phrase('config.reason.migrated', { from: opts.migratedFrom ?? 0 })
+        : live.origin === 'seed-first' ? phrase('config.reason.seedFirst', { file: live.seed })
+        : live.origin === 'seed-changed' ? phrase('config.reason.seedChanged', { file: live.seed })
+        : cur ? phrase('config.reason.outside') : phrase('config.reason.asFound');
+      const reason = english(said);
       const before = cur ? (await store.configVersions.get(cur.version))?.text.toString('utf8') : undefined;
-      const diff = before === undefined ? 'first version' : describeDiff(diffTextsNow(before, text, this.d.env));
+      // The diff lists key paths and values: the same in every language.
+      const changes = before === undefined ? phrase('config.diff.first') : describeDiff(diffTextsNow(before, text, this.d.env));
+      const diff = typeof changes === 'string' ? changes : english(changes);
       const version = await store.tx(async (q) => {
         const v = await q.configVersions.insert({ text: Buffer.from(text), sha256: sha, username: null, role: null, ip: null, source, reason, restoredFrom: null, diff }, 'written');
         await q.configVersions.prune();
-        await q.audit.insert({ username: 'system', role: null, ip: null, action: actionOf(source), target: `v${v}`, outcome: 'ok', detail: `${reason}; ${diff}` });
+        const p = phraseList([said, changes]);
+        await q.audit.insert({ username: 'system', role: null, ip: null, action: actionOf(source), target: `v${v}`, outcome: 'ok', detail: english(p), phrase: p });
         return v;
       });
       log.info({ version, source, reason }, 'configuration version recorded');
