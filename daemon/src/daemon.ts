@@ -38,6 +38,7 @@ import { siteTimeZone } from './config/site-time.js';
 import { english, phrase } from './contracts/phrases/index.js';
 import { writeFileAtomic } from './lifecycle/atomic-file.js';
 import { EventBus } from './events/bus.js';
+import { BoardInventory } from './health/board-inventory.js';
 import { HealthRegistry } from './health/health.js';
 import { LoadGauges } from './health/load.js';
 import { SystemSampler } from './health/system-sampler.js';
@@ -184,6 +185,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     health.say('lines', 'disabled', config.lines.lineCards.length ? phrase('health.starting') : phrase('health.lines.none'));
     const sampler = new SystemSampler(dataDir, logger.ns('health'), (r) => health.setSystem(r));
     await life.start(component('system-sampler', () => sampler.start(), () => sampler.stop()));
+    const inventory = new BoardInventory({ dataDir, log: logger.ns('health'), onChange: (i) => health.setInventory(i) });
+    await life.start(component('board-inventory', () => inventory.start(), () => inventory.stop()));
     const sessions = new Sessions(store, () => ({ idleMs: now().http.sessionIdleMinutes * 60_000, maxMs: now().http.sessionMaxHours * 3_600_000 }));
     await sessions.purgeExpired().catch((err: unknown) => log.error({ err }, 'cannot purge expired sessions now'));
     await life.start(periodic('sessions', 10 * 60_000, () => sessions.purgeExpired()));

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { alarmLatencyFigures } from './alarm-latency.js';
+import { boardInventoryFigures } from './board-inventory.js';
 import { callSearchFigures } from './call-search.js';
 import { firstLoadFigures } from './first-load.js';
 import { gatewayFigures } from './gateway.js';
@@ -77,6 +78,7 @@ async function main() {
     const gz = readdirSync(ui).filter((f) => /^(app|chunk)-\w+\.(js|css)\.gz$/.test(f)).reduce((n, f) => n + statSync(join(ui, f)).size, 0);
     report({ name: 'web UI JS+CSS gzipped (every language)', value: gz / 1024, unit: 'KB', target: 150, better: 'lower' });
     for (const f of await firstLoadFigures()) report(f);
+    for (const f of await boardInventoryFigures()) report(f);
 
     for (const f of await gatewayFigures()) report(f);
     for (const f of await uplinkFigures()) report(f);

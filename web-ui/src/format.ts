@@ -19,6 +19,11 @@ export function formatPercent(value: number | null | undefined): string {
   return new Intl.NumberFormat(getLang(), { style: 'percent', maximumFractionDigits: 0 }).format(value / 100);
 }
 
+/** A size in bytes, in decimal gigabytes (as disks and boards are sold). */
+export function formatGigabytes(bytes: number): string {
+  return new Intl.NumberFormat(getLang(), { style: 'unit', unit: 'gigabyte', maximumFractionDigits: 1 }).format(bytes / 1e9);
+}
+
 export function formatTemp(value: number): string {
   return `${new Intl.NumberFormat(getLang(), { maximumFractionDigits: 1 }).format(value)} °C`;
 }

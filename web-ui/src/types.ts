@@ -12,6 +12,7 @@ export type {
   AuditEntry,
   AuditOutcome,
   AuditPage,
+  BoardInventory,
   BoardSnapshot,
   CallFilters,
   CallPage,

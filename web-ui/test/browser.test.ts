@@ -2,6 +2,7 @@
 // setup through the one-time link, the dashboard in English and Chinese
 // (screenshots under var/screenshots/), login and logout.
 import { mkdirSync, statSync } from 'node:fs';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { ROOT, startDaemon } from '../../daemon/test/helpers/daemon.js';
@@ -51,6 +52,10 @@ t.test('first-run setup, dashboard in both languages, login', { skip: skipUnless
   t.match(await page.getByTestId('component-store').textContent(), /stor.*ok/i, 'the store shows as OK');
   t.equal(await page.getByTestId('live-indicator').getAttribute('data-state'), 'live', 'live updates connected');
   t.equal(await page.locator('html').getAttribute('lang'), 'en');
+  // The board inventory, read in the daemon's worker thread, arrives by the stream.
+  await page.getByTestId('board-kernel').waitFor({ timeout: 30_000 });
+  t.match(await page.getByTestId('board-kernel').textContent(), release(), 'the board card shows this machine’s kernel');
+  t.match(await page.getByTestId('board-memory').textContent(), /\d+(\.\d)?\s?GB/, 'and its memory');
 
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, 'dashboard-en.png'), fullPage: true });
@@ -60,6 +65,7 @@ t.test('first-run setup, dashboard in both languages, login', { skip: skipUnless
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
   const zhText = await page.locator('body').innerText();
   t.match(zhText, /[\u4e00-\u9fff]/, 'Chinese text shown');
+  t.match(zhText, /主板[\s\S]*内核/, 'the board card in Chinese');
   t.not(zhText, enText);
   await page.screenshot({ path: join(SHOTS, 'dashboard-zh-CN.png'), fullPage: true });
   for (const f of ['dashboard-en.png', 'dashboard-zh-CN.png']) t.ok(statSync(join(SHOTS, f)).size > 10_000, `${f} written`);

@@ -3,7 +3,8 @@
 // call (a board that is never configured from the UI never carries it) and
 // stopped after a while without calls (its heap costs memory a small board
 // needs); the next call starts it again with the live file.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../lifecycle/module-worker.js';
 import type { Logger } from '../log/logger.js';
 import type { ConfigEditor } from './editor.js';
 
@@ -97,17 +98,7 @@ export class EditClient {
   }
 
   private spawn(): void {
-    const here = import.meta.url;
-    const target = new URL(`./edit-worker.${here.endsWith('.ts') ? 'ts' : 'js'}`, here);
-    let w: Worker;
-    if (here.endsWith('.ts')) {
-      // Running from source: the worker registers the same TypeScript loader first.
-      const tsx = import.meta.resolve('tsx/esm/api');
-      const boot = `import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(target.href)}))`;
-      w = new Worker(boot, { eval: true, workerData: { env: this.o.env } });
-    } else {
-      w = new Worker(target, { workerData: { env: this.o.env } });
-    }
+    const w = startModuleWorker(import.meta.url, 'edit-worker', { env: this.o.env });
     w.unref();
     w.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
       const c = this.calls.get(m.id);

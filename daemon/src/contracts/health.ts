@@ -23,6 +23,24 @@ export const systemReadings = z.object({
 });
 export type SystemReadings = z.infer<typeof systemReadings>;
 
+/**
+ * What the board is, read by systeminformation in a worker thread at start and
+ * every 6 h. A value the board does not report is null, never a guess.
+ * `readAt` is when the values were read (null: never); `error` says why the
+ * latest reading failed (the values, if any, are from the one before).
+ */
+export const boardInventory = z.object({
+  readAt: z.string().nullable(),
+  error: z.string().nullable(),
+  hardware: z.object({ manufacturer: z.string().nullable(), model: z.string().nullable(), serial: z.string().nullable() }),
+  os: z.object({ distro: z.string().nullable(), release: z.string().nullable(), kernel: z.string().nullable(), arch: z.string().nullable(), hostname: z.string().nullable() }),
+  cpu: z.object({ brand: z.string().nullable(), cores: z.number().int().nullable() }),
+  memTotalBytes: z.number().nullable(),
+  /** The filesystem holding the data directory and the block device under it. */
+  dataDisk: z.object({ mount: z.string().nullable(), device: z.string().nullable(), fsType: z.string().nullable(), sizeBytes: z.number().nullable(), model: z.string().nullable() }),
+});
+export type BoardInventory = z.infer<typeof boardInventory>;
+
 export const health = z.object({
   status: healthStatus,
   version: z.string(),
@@ -31,5 +49,7 @@ export const health = z.object({
   node: z.string(),
   components: z.record(componentName, componentHealth),
   system: systemReadings,
+  /** Absent until the first reading has finished or failed. */
+  inventory: boardInventory.optional(),
 });
 export type Health = z.infer<typeof health>;

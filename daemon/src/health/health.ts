@@ -1,6 +1,6 @@
 // Component status and the overall health of the appliance, as served on
 // GET /api/health and sent to the UI. Components report; nothing here probes.
-import { type ComponentHealth, type ComponentName, type ComponentStatus, type Health } from '../contracts/health.js';
+import { type BoardInventory, type ComponentHealth, type ComponentName, type ComponentStatus, type Health } from '../contracts/health.js';
 import { english, phrase, type Phrase } from '../contracts/phrases/index.js';
 import { COMPONENTS } from '../contracts/values.js';
 import type { SystemReadings } from './system-sampler.js';
@@ -31,6 +31,7 @@ export function overall(components: Record<ComponentName, ComponentHealth>): Hea
 export class HealthRegistry {
   private readonly components: Record<ComponentName, ComponentHealth>;
   private system: SystemReadings = { cpuLoad: null, memUsedPct: null, diskFreePct: null, tempC: null, sampledAt: null };
+  private inventory: BoardInventory | undefined;
   private readonly startedMs = Date.now();
   /** Bumped on every change, so a cached rendering knows when it is stale. */
   generation = 0;
@@ -63,6 +64,12 @@ export class HealthRegistry {
     this.onChange(this.snapshot());
   }
 
+  setInventory(inventory: BoardInventory): void {
+    this.inventory = inventory;
+    this.generation++;
+    this.onChange(this.snapshot());
+  }
+
   uptimeMs(): number {
     return Date.now() - this.startedMs;
   }
@@ -77,6 +84,7 @@ export class HealthRegistry {
       node: this.identity.node,
       components: { ...this.components },
       system,
+      ...(this.inventory && { inventory: this.inventory }),
     };
   }
 }

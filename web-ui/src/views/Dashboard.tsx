@@ -1,9 +1,9 @@
 import { Said } from '../components/Said';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatPercent, formatTemp, formatTime, formatUptime } from '../format';
+import { formatGigabytes, formatPercent, formatTemp, formatTime, formatUptime } from '../format';
 import { useTick, useTitle } from '../hooks';
 import { hasMessage, t } from '../i18n';
-import { COMPONENTS, type ComponentHealth, type Health } from '../types';
+import { COMPONENTS, type BoardInventory, type ComponentHealth, type Health } from '../types';
 
 interface DashboardProps {
   health: Health | null;
@@ -84,6 +84,9 @@ export function Dashboard({ health, receivedAt }: DashboardProps) {
           meter={{ low: 70, high: 80, optimum: 0 }}
         />
       </div>
+
+      <h2>{t('dashboard.board')}</h2>
+      <BoardCard inventory={health.inventory} />
     </section>
   );
 }
@@ -93,6 +96,32 @@ function Fact(props: { label: string; value: string; testid?: string }) {
     <div class="fact">
       <dt>{props.label}</dt>
       <dd data-testid={props.testid}>{props.value}</dd>
+    </div>
+  );
+}
+
+/** Words that are present, joined; the reader's "n/a" when none is. */
+const known = (...parts: (string | null | undefined | false)[]) => parts.filter(Boolean).join(' ') || t('dashboard.notAvailable');
+
+/** What the board is (read by the daemon at start and every 6 h). */
+function BoardCard({ inventory: i }: { inventory: BoardInventory | undefined }) {
+  if (!i) return <p class="muted" data-testid="board-inventory">{t('dashboard.boardNotRead')}</p>;
+  const disk = i.dataDisk;
+  return (
+    <div class="panel" data-testid="board-inventory">
+      {i.error && <p class="muted" data-testid="board-inventory-error">{t('dashboard.boardError', { reason: i.error })}</p>}
+      <dl class="facts">
+        <Fact label={t('dashboard.boardModel')} value={known(i.hardware.manufacturer, i.hardware.model)} testid="board-model" />
+        <Fact label={t('dashboard.boardOs')} value={known(i.os.distro, i.os.release)} testid="board-os" />
+        <Fact label={t('dashboard.boardKernel')} value={known(i.os.kernel, i.os.arch && `(${i.os.arch})`)} testid="board-kernel" />
+        <Fact label={t('dashboard.boardCpu')} value={known(i.cpu.brand, i.cpu.cores != null && t('dashboard.boardCores', { n: i.cpu.cores }))} testid="board-cpu" />
+        <Fact label={t('dashboard.boardMemory')} value={i.memTotalBytes == null ? t('dashboard.notAvailable') : formatGigabytes(i.memTotalBytes)} testid="board-memory" />
+        <Fact
+          label={t('dashboard.boardDisk')}
+          value={known(disk.device, disk.fsType && `(${disk.fsType})`, disk.sizeBytes != null && formatGigabytes(disk.sizeBytes), disk.model, disk.mount && t('dashboard.boardMountedOn', { mount: disk.mount }))}
+          testid="board-disk"
+        />
+      </dl>
     </div>
   );
 }
