@@ -5,7 +5,8 @@ import t, { type Test } from 'tap';
 import type { BoardInventory as Inventory } from '../src/contracts/health.js';
 import { BoardInventory, type InventoryCollector } from '../src/health/board-inventory.js';
 import { createLogger } from '../src/log/logger.js';
-import { startDaemon } from './helpers/daemon.js';
+import { cli, startDaemon } from './helpers/daemon.js';
+import { Client } from './helpers/http.js';
 
 const log = async () => (await createLogger({ level: 'silent', destination: new PassThrough() })).ns('health');
 
@@ -54,15 +55,38 @@ t.test('a later failure keeps the last values and says why', async (t) => {
   t.match(seen[1], { ...values, readAt: seen[0]!.readAt, error: 'the board inventory could not be read: worker gone' });
 });
 
-t.test('the daemon serves the inventory in GET /api/health', async (t) => {
+t.test('the daemon gives the inventory to signed-in users and central, not to anyone who reaches the port', async (t) => {
   const d = await startDaemon(t.testdir());
   t.teardown(() => d.stop());
+  const PW = 'quartz-lantern-meadow-47';
+  t.equal((await cli(['user', 'add', 'viewer', '--role', 'viewer', '--password-stdin', '--config', d.configFile], { input: `${PW}\n` })).code, 0);
+  const c = new Client(d.url);
+  await c.login('viewer', PW);
+  // The event stream's health events (signed in): the inventory arrives once read.
+  const aborts = new AbortController();
+  t.teardown(() => aborts.abort());
+  const stream = await fetch(`${d.url}/api/events`, { headers: { cookie: `${c.cookieName}=${c.cookie}` }, signal: aborts.signal });
+  t.equal(stream.status, 200);
+  const reader = stream.body!.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
   let inventory: Inventory | undefined;
-  for (const until = Date.now() + 30_000; !inventory && Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
-    inventory = ((await (await fetch(`${d.url}/api/health`)).json()) as { inventory?: Inventory }).inventory;
+  for (const until = Date.now() + 30_000; !inventory && Date.now() < until; ) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += decoder.decode(value, { stream: true });
+    for (const frame of buf.split('\n\n').slice(0, -1)) {
+      const data = /^event: health\ndata: (.*)$/m.test(frame) ? /^data: (.*)$/m.exec(frame)?.[1] : undefined;
+      if (data) inventory = (JSON.parse(data) as { inventory?: Inventory }).inventory ?? inventory;
+    }
+    buf = buf.slice(buf.lastIndexOf('\n\n') + 2);
   }
-  t.ok(inventory, 'inventory present');
+  aborts.abort();
+  t.ok(inventory, 'inventory present in the signed-in health event');
   t.equal(inventory?.error, null);
   t.ok(inventory?.os.kernel, `kernel ${inventory?.os.kernel}`);
   t.ok(inventory?.memTotalBytes && inventory.memTotalBytes > 0);
+  const open = (await (await fetch(`${d.url}/api/health`)).json()) as Record<string, unknown>;
+  t.ok(open.components, 'the public health answer is there');
+  t.notOk('inventory' in open, 'without the inventory (no hostname, kernel or serial for strangers)');
 });

@@ -112,5 +112,7 @@ t.test('an apply during an open alarm whose call is up: the alarm, its call and 
   // Cleared: the point's change takes effect.
   await d.alarms.clear(alarmId, admin, 'ui');
   await until(() => d.alarms.pointOf('p1')?.label === 'SOS 1 (renamed)', 5000, 'the point’s change applied');
+  // The pending list is recomputed once the re-evaluation that applied the point has finished.
+  await until(() => d.config.pending.length === 0, 5000, 'nothing waits any more');
   t.same(d.config.pending, [], 'nothing waits any more');
 });

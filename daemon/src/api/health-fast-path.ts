@@ -20,7 +20,9 @@ export function healthRenderer(health: HealthRegistry): () => HealthAnswer {
   return () => {
     const key = `${health.generation}:${Math.floor(health.uptimeMs() / 1000)}`;
     if (key !== cachedKey) {
-      const snap = health.snapshot();
+      // The board's inventory (hostname, kernel, serial) helps an attacker fingerprint the board: it goes to
+      // signed-in users (the SSE health event) and to central, not to anyone who reaches the port.
+      const { inventory: _private, ...snap } = health.snapshot();
       answer = { status: snap.status === 'down' ? 503 : 200, body: JSON.stringify(snap) };
       cachedKey = key;
     }
