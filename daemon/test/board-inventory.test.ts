@@ -67,12 +67,12 @@ t.test('the daemon gives the inventory to signed-in users and central, not to an
   t.teardown(() => aborts.abort());
   const stream = await fetch(`${d.url}/api/events`, { headers: { cookie: `${c.cookieName}=${c.cookie}` }, signal: aborts.signal });
   t.equal(stream.status, 200);
-  const reader = stream.body!.getReader();
+  const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let buf = '';
   let inventory: Inventory | undefined;
   for (const until = Date.now() + 30_000; !inventory && Date.now() < until; ) {
-    const { value, done } = await reader.read();
+    const { value, done }: ReadableStreamReadResult<Uint8Array> = await reader.read();
     if (done) break;
     buf += decoder.decode(value, { stream: true });
     for (const frame of buf.split('\n\n').slice(0, -1)) {
