@@ -72,7 +72,7 @@ t.test('the daemon gives the inventory to signed-in users and central, not to an
   let buf = '';
   let inventory: Inventory | undefined;
   for (const until = Date.now() + 30_000; !inventory && Date.now() < until; ) {
-    const { value, done }: ReadableStreamReadResult<Uint8Array> = await reader.read();
+    const { value, done } = (await reader.read()) as { value?: Uint8Array; done: boolean };
     if (done) break;
     buf += decoder.decode(value, { stream: true });
     for (const frame of buf.split('\n\n').slice(0, -1)) {
