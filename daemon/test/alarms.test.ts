@@ -79,7 +79,8 @@ t.test('press → raised before any output → calling → connected → acknowl
   t.ok(desk, 'the desk’s leg is live');
   // The desk is connected at once (ring-back, its key works); the intercom is called with auto-answer and bridged when it answers.
   t.ok(await until(() => emu.channels().some((c) => c.destination === '1001' && c.bridgedTo === desk?.uuid), 2000), 'bridged to the intercom at the point');
-  t.ok(outputs.some((o) => o.what === 'km1-2:voice-connected'), '"voice connected" lit once the point’s voice is connected');
+  // The lamp follows the bridge's answer, a moment after the emulator has bridged.
+  t.ok(await until(() => outputs.some((o) => o.what === 'km1-2:voice-connected'), 2000), '"voice connected" lit once the point’s voice is connected');
   emu.phone('1001').sendDtmf('5');
   await new Promise((r) => setTimeout(r, 300));
   t.equal((await store.alarms.byId(id))?.state, 'connected', 'the key pressed at the point itself does not acknowledge');
