@@ -89,7 +89,8 @@ class RealPhone implements WorldPhone {
 
   async dial(to: string): Promise<WorldCall> {
     const s = sipp(this.w.dir, ['-sf', 'routing-dial.xml', '-s', to, '-key', 'caller', this.number, '-au', this.number, '-ap', this.password, '-p', String(await freeSipPort()), '-mp', String(await freeSipPort()), '-m', '1', this.w.sip]);
-    return new SippCall(s, this.w.fs, (r) => r.cid_num === this.number && r.dest === to && r.direction === 'inbound');
+    // The caller's leg by its initial caller and destination: cid_num changes when the zone's caller ID is rewritten or a bridge updates it.
+    return new SippCall(s, this.w.fs, (r) => r.direction === 'inbound' && (r.initial_cid_num ?? r.cid_num) === this.number && (r.initial_dest ?? r.dest) === to);
   }
 
   async answeredFrom(): Promise<string[]> {
