@@ -12,6 +12,7 @@ import { callSearchFigures } from './call-search.js';
 import { firstLoadFigures } from './first-load.js';
 import { gatewayFigures } from './gateway.js';
 import { UNIT_NICE, UNIT_NODE_FLAGS, unitNice } from './node-flags.js';
+import { routingFigures } from './routing.js';
 import { uplinkFigures } from './uplink.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -84,6 +85,7 @@ async function main() {
     for (const f of await uplinkFigures()) report(f);
     for (const f of await alarmLatencyFigures()) report(f);
     for (const f of await callSearchFigures()) report(f);
+    for (const f of await routingFigures()) report(f);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,6 +17,7 @@ import { SIM_TOKEN_FILE } from '../../src/sim/control.js';
 import { cli, freePort, startDaemon, type DaemonHandle } from '../helpers/daemon.js';
 import { Client } from '../helpers/http.js';
 import { mosquitto, type Mosquitto } from '../helpers/mosquitto.js';
+import { prng } from '../helpers/prng.js';
 import { analyse, type Analysis, type CentralEnvelope } from './analyse.js';
 import { mountSmallDisk, type SmallDisk } from './disk.js';
 import { readFile } from 'node:fs/promises';
@@ -46,18 +47,6 @@ export interface ChaosResult extends Analysis {
   diskSkipped?: string;
   raisedByDriver: number;
   seconds: number;
-}
-
-/** mulberry32: small, seedable, good enough to pick moments and points. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const INPUTS = ['in1', 'in2', 'in3', 'in4', 'in5', 'in6', 'in7', 'in8'];
