@@ -160,7 +160,7 @@ export async function configApplyFigures(): Promise<Figure[]> {
     await daemon.next('stopped', 30_000).catch(() => undefined);
     emu.send({ type: 'stop' });
     return [
-      { name: `PUT /api/config of a ${POINTS}-point configuration (validate, diff, write, apply), p99`, value: q(at, 0.99), unit: 'ms', target: 200, better: 'lower' },
+      { name: `PUT /api/config of a ${POINTS}-point configuration by an admin (validate, diff, durable write, audit; the live apply starts as it answers), p99`, value: q(at, 0.99), unit: 'ms', target: 200, better: 'lower' },
       { name: `press → originate p99 during applies (${CONCURRENT_CALLS} concurrent calls)`, value: q(originate, 0.99), unit: 'ms', target: 10, better: 'lower' },
     ];
   } catch (e) {
