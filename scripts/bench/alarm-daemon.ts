@@ -1,5 +1,5 @@
 // `make bench`: the daemon's side of the alarm latency bench, a child process
-// started by alarm-latency.ts with the systemd unit's node flags. The
+// started by alarm-latency.ts (and config-apply.ts) with the systemd unit's node flags. The
 // composition root with only the board simulated (FreeSWITCH is the emulator
 // in its own process, central's broker is Debian's mosquitto), and probes:
 //   pressed — the hardware layer's debounced `pressed` event (time 0),
@@ -124,7 +124,11 @@ async function main(): Promise<void> {
     central: { keys: [{ id: env.BENCH_KEY_ID, publicKey: env.BENCH_PUBLIC_KEY }] },
     zones: [{ id: 'tunnel', name: 'Tunnel' }, { id: 'control', name: 'Control room' }],
     plans: [{ id: 'desk', name: 'Dispatch desk', targets: [{ extension: env.BENCH_DESK, ringS: 30 }] }],
-    points: inputs.map((input, i) => ({ id: `p${i + 1}`, input, label: `SOS ${i + 1}`, location: `Tunnel km ${i}.2`, zone: 'tunnel', plan: 'desk' })),
+    points: [
+      ...inputs.map((input, i) => ({ id: `p${i + 1}`, input, label: `SOS ${i + 1}`, location: `Tunnel km ${i}.2`, zone: 'tunnel', plan: 'desk' })),
+      // config-apply.ts: a site-sized configuration, the points beyond the pressed ones wired to an input nobody presses.
+      ...Array.from({ length: Number(env.BENCH_FILL_POINTS ?? 0) }, (_, i) => ({ id: `f${i + 1}`, input: env.BENCH_FILL_INPUT!, label: `SOS niche ${i + 1}`, location: `Tunnel, niche ${i + 1}, east bore, near the fire cabinet`, zone: 'tunnel', plan: 'desk' })),
+    ],
     phones: [{ number: env.BENCH_DESK, name: 'Dispatch', zone: 'control' }],
   });
   const parsed = parseConfig(text);

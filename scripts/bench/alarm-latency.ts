@@ -53,7 +53,7 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 const FLOOD_SAMPLES = Number(process.env.BENCH_FLOOD_SAMPLES ?? 100);
 /** The issue's figure is with 200; BENCH_CALLS=N (0 too) varies it, to see what the background costs. */
 const CONCURRENT_CALLS = Number(process.env.BENCH_CALLS ?? 200);
-const DESK = '8000';
+export const DESK = '8000';
 const KEY_ID = 'bench-central';
 const TECH = { username: 'tech', password: 'granite-harbour-signal-41' };
 const VIEWER = { username: 'viewer', password: 'copper-meadow-lantern-17' };
@@ -68,10 +68,10 @@ const FLOOD_RSS_TARGET_MB = 300;
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+export const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+export const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const ms = (x: number) => x.toFixed(1);
-const line = (xs: number[]) => `p50 ${ms(q(xs, 0.5))} ms, p99 ${ms(q(xs, 0.99))} ms, max ${ms(xs[xs.length - 1]!)} ms`;
+export const line = (xs: number[]) => `p50 ${ms(q(xs, 0.5))} ms, p99 ${ms(q(xs, 0.99))} ms, max ${ms(xs[xs.length - 1]!)} ms`;
 
 /** Busy and total jiffies of the whole machine (every process: other work on it shows here). */
 function machineCpu(): { busy: number; steal: number; total: number } {
@@ -86,7 +86,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** A child over IPC: messages of a type, awaited one at a time. */
-function channel<In extends { type: string }, Out>(child: ChildProcess, name: string) {
+export function channel<In extends { type: string }, Out>(child: ChildProcess, name: string) {
   const waiting = new Map<string, Array<(m: In) => void>>();
   const early = new Map<string, In[]>();
   let failed: Error | undefined;
@@ -113,6 +113,32 @@ function channel<In extends { type: string }, Out>(child: ChildProcess, name: st
       });
     },
   };
+}
+
+/** FreeSWITCH, in its own process: the desk and `calls` calls up; each alarm's originate stamped as it reads it. */
+export async function startEmulator(calls: number) {
+  const eslPassword = randomUUID();
+  const proc = fork(join(HERE, 'emulator-process.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_ESL_PASSWORD: eslPassword, BENCH_DESK: DESK, BENCH_CALLS: String(calls) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const emu = channel<FromEmulator, ToEmulator>(proc, 'the emulator');
+  const originateAt = new Map<string, number>();
+  proc.on('message', (m) => {
+    const e = m as FromEmulator;
+    if (e.type === 'originate') originateAt.set(e.alarmId, e.at);
+  });
+  const { port: eslPort } = await emu.next('ready');
+  return { proc, emu, originateAt, eslPort, eslPassword };
+}
+
+/** When a bench fails: the daemon's last warnings, errors and stderr. */
+export function printDaemonLogTail(logFile: string): void {
+  const tail = (() => {
+    try {
+      return readFileSync(logFile, 'utf8').split('\n').filter((l) => (l.startsWith('{') ? /"level":"(warn|error|fatal)"/.test(l) : l.trim() && !/^[│┌└]/.test(l))).slice(-15).join('\n');
+    } catch {
+      return '';
+    }
+  })();
+  if (tail) console.log(`      daemon log (last warnings, errors and stderr):\n${tail}`);
 }
 
 interface Run { samples: Array<PressSample & { originate: number; received: number; state: string }>; background: Background; machineBusy: number; machineSteal: number; noiseP99: number; noiseMax: number }
@@ -155,17 +181,8 @@ export async function alarmLatencyFigures(opts: { trace?: boolean; flood?: boole
       }
     };
 
-    // FreeSWITCH, in its own process.
-    const eslPassword = randomUUID();
-    const emuProc = fork(join(HERE, 'emulator-process.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_ESL_PASSWORD: eslPassword, BENCH_DESK: DESK, BENCH_CALLS: String(CONCURRENT_CALLS) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const { proc: emuProc, emu, originateAt, eslPort, eslPassword } = await startEmulator(CONCURRENT_CALLS);
     children.push(emuProc);
-    const emu = channel<FromEmulator, ToEmulator>(emuProc, 'the emulator');
-    const originateAt = new Map<string, number>();
-    emuProc.on('message', (m) => {
-      const e = m as FromEmulator;
-      if (e.type === 'originate') originateAt.set(e.alarmId, e.at);
-    });
-    const { port: eslPort } = await emu.next('ready');
 
     // The daemon, with the unit's node flags; a configuration file the CLI can use too.
     const configFile = join(dir, 'config.yaml');
@@ -296,14 +313,7 @@ export async function alarmLatencyFigures(opts: { trace?: boolean; flood?: boole
     emu.send({ type: 'stop' });
     return figures;
   } catch (e) {
-    const tail = (() => {
-      try {
-        return readFileSync(logFile, 'utf8').split('\n').filter((l) => (l.startsWith('{') ? /"level":"(warn|error|fatal)"/.test(l) : l.trim() && !/^[│┌└]/.test(l))).slice(-15).join('\n');
-      } catch {
-        return '';
-      }
-    })();
-    if (tail) console.log(`      daemon log (last warnings, errors and stderr):\n${tail}`);
+    printDaemonLogTail(logFile);
     throw e;
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

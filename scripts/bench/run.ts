@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import { alarmLatencyFigures } from './alarm-latency.js';
 import { boardInventoryFigures } from './board-inventory.js';
 import { callSearchFigures } from './call-search.js';
+import { configApplyFigures } from './config-apply.js';
 import { firstLoadFigures } from './first-load.js';
 import { gatewayFigures } from './gateway.js';
 import { UNIT_NICE, UNIT_NODE_FLAGS, unitNice } from './node-flags.js';
@@ -84,6 +85,7 @@ async function main() {
     for (const f of await gatewayFigures()) report(f);
     for (const f of await uplinkFigures()) report(f);
     for (const f of await alarmLatencyFigures()) report(f);
+    for (const f of await configApplyFigures()) report(f);
     for (const f of await callSearchFigures()) report(f);
     for (const f of await routingFigures()) report(f);
   } finally {
