@@ -113,6 +113,8 @@ t.test('invalid input shows the daemon’s message on the field; nothing is writ
   t.equal(await page.getByTestId('field-targets[0].ringS').getAttribute('aria-invalid'), 'true');
   await page.getByTestId('field-targets[0].ringS').fill('2');
   await review();
+  // The earlier error is still on the page until the new review answers: wait for the new message.
+  await page.getByTestId('field-error-targets[0].ringS').filter({ hasText: /expected number to be >=5/ }).waitFor({ timeout: 10_000 }).catch(() => undefined);
   t.match(await page.getByTestId('field-error-targets[0].ringS').innerText(), /expected number to be >=5/, 'bad number: on the field');
   await shot(page, 'config-invalid-en.png');
   await page.getByTestId('entry-close').click();
