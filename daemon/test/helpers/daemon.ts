@@ -68,7 +68,24 @@ export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: str
 }
 
 /** `ownGroup`: the daemon leads a process group of its own, as a shell gives a command run in a terminal. */
-export async function startDaemon(dir: string, opts: { extra?: Record<string, unknown>; env?: NodeJS.ProcessEnv; configFile?: string; port?: number; waitUp?: boolean; ownGroup?: boolean } = {}): Promise<DaemonHandle> {
+type StartOptions = { extra?: Record<string, unknown>; env?: NodeJS.ProcessEnv; configFile?: string; port?: number; waitUp?: boolean; ownGroup?: boolean };
+
+/** A port probed free may be taken before the daemon binds it (by another ephemeral bind, e.g. the emulator's). */
+export const portTaken = (e: unknown) => /is already in use/.test((e as Error).message ?? '');
+
+export async function startDaemon(dir: string, opts: StartOptions = {}): Promise<DaemonHandle> {
+  // The helper chose the port: on the rare collision, choose another (the test did not ask for that port).
+  const ours = opts.port === undefined && opts.configFile === undefined && opts.waitUp !== false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(dir, opts);
+    } catch (e) {
+      if (!ours || attempt >= 3 || !portTaken(e)) throw e;
+    }
+  }
+}
+
+async function startOnce(dir: string, opts: StartOptions): Promise<DaemonHandle> {
   const port = opts.port ?? (await freePort());
   const configFile = opts.configFile ?? (await writeConfig(dir, port, opts.extra));
   const proc = spawn(process.execPath, [BIN, 'run', '--config', configFile], {

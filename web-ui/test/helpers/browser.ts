@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { stringify } from 'yaml';
-import { freePort, ROOT, startDaemon, type DaemonHandle } from '../../../daemon/test/helpers/daemon.js';
+import { freePort, portTaken, ROOT, startDaemon, type DaemonHandle } from '../../../daemon/test/helpers/daemon.js';
 import { toolPath } from '../../../daemon/test/helpers/tools.js';
 
 export const SHOTS = join(ROOT, 'var', 'screenshots');
@@ -27,10 +27,14 @@ export async function launch(t: TapLike, extraArgs: string[] = []): Promise<Brow
 
 /** A simulation-mode daemon (every part simulated) with the given configuration beside site, node, data and HTTP. */
 export async function simDaemon(t: TapLike, config: Record<string, unknown>, dir = t.testdir()): Promise<DaemonHandle & { simToken: () => string; sim: (path: string, body?: unknown) => Promise<Response> }> {
-  const port = await freePort();
   const configFile = join(dir, 'config.yaml');
-  writeFileSync(configFile, stringify({ site: 'sim', node: 'dev', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, ...config }));
-  const d = await startDaemon(dir, { configFile, port, env: { CALLPOINT_SIMULATE: '1' } });
+  const start = async () => {
+    const port = await freePort();
+    writeFileSync(configFile, stringify({ site: 'sim', node: 'dev', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, ...config }));
+    return startDaemon(dir, { configFile, port, env: { CALLPOINT_SIMULATE: '1' } });
+  };
+  // A port probed free may be taken before the daemon binds it (the emulator's ephemeral bind): choose another.
+  const d = await start().catch((e: unknown) => (portTaken(e) ? start() : Promise.reject(e as Error)));
   t.teardown(() => d.stop());
   const simToken = () => readFileSync(join(d.dataDir, 'sim-control.token'), 'utf8').trim();
   const sim = (path: string, body?: unknown) =>
