@@ -18,6 +18,7 @@
 //   5. the trunks in order: a dead or full one is skipped with its reason.
 // A call from a trunk: inbound lists (block, and allowlist mode), then its
 // called number (DID) or the trunk's default destination.
+import { PHONE_NUMBER_RE } from '../contracts/values.js';
 import type { DestinationConfig } from '../config/schema.js';
 import type { RouteDecision, RouteDestination, TraceStep, Treatment } from '../contracts/routing.js';
 import { CALL_PRIORITIES, DIALLED_RE, type CallClass, type CallPriority, type NightMode } from '../contracts/values.js';
@@ -205,7 +206,16 @@ class Decider {
         this.step('trunk', id, 'skipped', why);
         continue;
       }
-      out.push(this.trunkDestination(id, number, c, callerId, opts));
+      const dest = this.trunkDestination(id, number, c, callerId, opts);
+      // A number too long once written for this trunk (a national number of 26 digits becomes +86 and 26 digits)
+      // is no number FreeSWITCH may dial: this trunk is passed over, never handed to the dial-string grammar.
+      if (!opts.emergency && dest.kind === 'trunk' && !PHONE_NUMBER_RE.test(dest.number)) {
+        const bad = `the number as this trunk writes it (${dest.number.slice(0, 40)}) is not a phone number (an optional + and 3–20 digits)`;
+        this.skipped.push({ trunk: id, reason: bad });
+        this.step('trunk', id, 'skipped', bad);
+        continue;
+      }
+      out.push(dest);
       this.step('trunk', id, 'used', `${st.detail}; ${st.capacity - st.inUse} of ${st.capacity} channel${st.capacity === 1 ? '' : 's'} free`);
     }
     return out;
