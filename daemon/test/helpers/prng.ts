@@ -1,14 +1,4 @@
 // One seeded generator for the tests that pick at random (chaos, fuzz): the
-// seed is printed, and the same seed replays the same sequence.
-
-/** mulberry32: small, seedable, good enough to pick moments, points and inputs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// seed is printed, and the same seed replays the same sequence. It is the
+// line-card simulator's mulberry32, not a second copy.
+export { prng } from '../../../hardware/src/sim/serial/line-card-sim.js';
