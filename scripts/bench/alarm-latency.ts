@@ -41,7 +41,7 @@ import type { Background, FromDaemon, PressSample, ToDaemon } from './alarm-daem
 import type { FromEmulator, ToEmulator } from './emulator-process.js';
 import type { FromFlood, ToFlood } from './flood-process.js';
 import type { Figure } from './gateway.js';
-import { UNIT_NODE_FLAGS, unitNice } from './node-flags.js';
+import { UNIT_NODE_FLAGS, unitNice } from '../../daemon/test/helpers/unit-flags.js';
 
 const HERE = import.meta.dirname;
 const ROOT = join(HERE, '..', '..');

@@ -23,7 +23,7 @@ import { Store } from '../../daemon/src/store/store.js';
 import { cli, freePort } from '../../daemon/test/helpers/daemon.js';
 import { Client } from '../../daemon/test/helpers/http.js';
 import type { Figure } from './gateway.js';
-import { UNIT_NODE_FLAGS } from './node-flags.js';
+import { UNIT_NODE_FLAGS } from '../../daemon/test/helpers/unit-flags.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'daemon', 'bin', 'callpoint.js');

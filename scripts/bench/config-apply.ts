@@ -28,7 +28,7 @@ import { toolPath } from '../../daemon/test/helpers/tools.js';
 import type { FromDaemon, ToDaemon } from './alarm-daemon.js';
 import { channel, DESK, line, printDaemonLogTail, q, sorted, startEmulator } from './alarm-latency.js';
 import type { Figure } from './gateway.js';
-import { UNIT_NODE_FLAGS, unitNice } from './node-flags.js';
+import { UNIT_NODE_FLAGS, unitNice } from '../../daemon/test/helpers/unit-flags.js';
 
 const HERE = import.meta.dirname;
 const ROOT = join(HERE, '..', '..');

@@ -11,7 +11,7 @@ import { cli, freePort } from '../../daemon/test/helpers/daemon.js';
 import { toolPath } from '../../daemon/test/helpers/tools.js';
 import { CHROMIUM_ARGS } from '../../web-ui/test/helpers/browser.js';
 import type { Figure } from './gateway.js';
-import { UNIT_NODE_FLAGS } from './node-flags.js';
+import { UNIT_NODE_FLAGS } from '../../daemon/test/helpers/unit-flags.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'daemon', 'bin', 'callpoint.js');

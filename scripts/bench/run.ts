@@ -12,7 +12,7 @@ import { callSearchFigures } from './call-search.js';
 import { configApplyFigures } from './config-apply.js';
 import { firstLoadFigures } from './first-load.js';
 import { gatewayFigures } from './gateway.js';
-import { UNIT_NICE, UNIT_NODE_FLAGS, unitNice } from './node-flags.js';
+import { UNIT_NICE, UNIT_NODE_FLAGS, unitNice } from '../../daemon/test/helpers/unit-flags.js';
 import { routingFigures } from './routing.js';
 import { uplinkFigures } from './uplink.js';
 

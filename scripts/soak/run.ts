@@ -19,7 +19,7 @@ import { SIM_TOKEN_FILE } from '../../daemon/src/sim/control.js';
 import { FreeSwitchEmulator } from '../../daemon/src/sim/freeswitch/index.js';
 import { cli, freePort } from '../../daemon/test/helpers/daemon.js';
 import { Client } from '../../daemon/test/helpers/http.js';
-import { UNIT_NODE_FLAGS } from '../bench/node-flags.js';
+import { UNIT_NODE_FLAGS } from '../../daemon/test/helpers/unit-flags.js';
 import { renderSvg, type Sample } from './plot.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

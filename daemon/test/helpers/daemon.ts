@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { UNIT_NODE_FLAGS } from './unit-flags.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const BIN = join(ROOT, 'daemon', 'bin', 'callpoint.js');
@@ -88,7 +89,7 @@ export async function startDaemon(dir: string, opts: StartOptions = {}): Promise
 async function startOnce(dir: string, opts: StartOptions): Promise<DaemonHandle> {
   const port = opts.port ?? (await freePort());
   const configFile = opts.configFile ?? (await writeConfig(dir, port, opts.extra));
-  const proc = spawn(process.execPath, [BIN, 'run', '--config', configFile], {
+  const proc = spawn(process.execPath, [...UNIT_NODE_FLAGS, BIN, 'run', '--config', configFile], {
     env: { ...process.env, CALLPOINT_FROM_SOURCE: '1', NOTIFY_SOCKET: '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: opts.ownGroup === true,
