@@ -70,8 +70,16 @@ class SippCall implements WorldCall {
 
   /** FreeSWITCH hangs the caller's leg up (sipp answers the BYE and ends). */
   async hangup(): Promise<void> {
-    const rows = ((JSON.parse(await this.fs.api('show channels as json')) as { rows?: Array<Record<string, string>> }).rows ?? []).filter(this.match);
+    const all = (JSON.parse(await this.fs.api('show channels as json')) as { rows?: Array<Record<string, string>> }).rows ?? [];
+    const rows = all.filter(this.match);
+    // A call left up holds its trunk and never gets its record: a hangup that finds nothing says so.
+    if (!rows.length && this.s.proc.exitCode === null) throw new Error(`hangup: no channel of this call among ${JSON.stringify(all.map((r) => ({ uuid: r.uuid, direction: r.direction, cid_num: r.cid_num, initial_cid_num: r.initial_cid_num, dest: r.dest, initial_dest: r.initial_dest, callstate: r.callstate })))}`);
     for (const r of rows) await this.fs.api(`uuid_kill ${r.uuid}`);
+    const gone = await until(async () => {
+      const left = new Set(((JSON.parse(await this.fs.api('show channels as json')) as { rows?: Array<{ uuid: string }> }).rows ?? []).map((r) => r.uuid));
+      return rows.every((r) => !left.has(r.uuid!));
+    }, 5000, 100);
+    if (!gone) throw new Error(`hangup: FreeSWITCH still has ${rows.map((r) => r.uuid).join(', ')} after uuid_kill`);
     await Promise.race([this.s.done, new Promise((r) => setTimeout(r, 3000))]);
     await this.s.stop();
   }

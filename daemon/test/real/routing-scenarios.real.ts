@@ -5,8 +5,9 @@
 // its fallback — sipp phones registered with the provisioned passwords. The
 // same list runs on the emulator in make test (daemon/test/routing-scenarios.test.ts).
 //   FREESWITCH_PREFIX=/opt/freeswitch npx tap daemon/test/real/routing-scenarios.real.ts
+// ONLY=text runs the first scenario (the trunks come up) and those whose name contains the text.
 import t from 'tap';
-import { runScenarios, scenarioSite } from '../routing-world/scenarios.js';
+import { runScenarios, SCENARIOS, scenarioSite } from '../routing-world/scenarios.js';
 import { createRealWorld, routingRealMissing } from './routing-real-world.js';
 
 const missing = routingRealMissing();
@@ -15,5 +16,6 @@ if (missing) {
 } else {
   const world = await createRealWorld(t.testdir(), scenarioSite);
   t.teardown(() => world.close());
-  await runScenarios(t, world);
+  const only = process.env.ONLY;
+  await runScenarios(t, world, only ? SCENARIOS.filter(([name], i) => i === 0 || name.includes(only)) : SCENARIOS);
 }

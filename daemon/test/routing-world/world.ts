@@ -130,7 +130,11 @@ export class WorldDaemon {
   async record(from: string, to: string, ms = 15_000): Promise<CallRecord> {
     let found: CallRecord | undefined;
     const ok = await until(async () => !!(found = (await this.calls()).find((c) => c.callerNumber === from && c.calleeNumber === to && c.direction === 'inbound')), ms);
-    if (!ok) throw new Error(`no call record of ${from} → ${to} within ${ms} ms (records: ${(await this.calls()).map((c) => `${c.callerNumber}→${c.calleeNumber}:${c.route}`).join(', ')})`);
+    if (!ok) {
+      // Still up, as the daemon sees it? (The harness hung it up, or the daemon missed the hangup.)
+      const live = ((await this.api.get('/api/channels')).body as { channels?: Array<{ uuid: string; callerNumber: string | null; destination?: string | null; state?: string }> }).channels ?? [];
+      throw new Error(`no call record of ${from} → ${to} within ${ms} ms (records: ${(await this.calls()).map((c) => `${c.callerNumber}→${c.calleeNumber}:${c.route}`).join(', ')}; live channels the daemon sees: ${JSON.stringify(live)})`);
+    }
     return found!;
   }
 
