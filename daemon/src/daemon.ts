@@ -26,6 +26,7 @@ import { HttpServer } from './api/http-server.js';
 import { RequestGate } from './api/request-gate.js';
 import type { CookiePolicy, MaintenanceApi } from './api/route.js';
 import { registerConfigCommands } from './config/central-command.js';
+import { sameValue } from './config/diff.js';
 import { EditClient } from './config/edit-client.js';
 import { ConfigError } from './config/errors.js';
 import { ConfigHolder } from './config/holder.js';
@@ -343,7 +344,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     const offLive = bus.on('alarm', (a) => {
       if (a.state === 'acknowledged' || a.state === 'cleared') void live.reevaluate().catch((err: unknown) => log.error({ err }, 'configuration: a pending change failed'));
     });
-    configService = new ConfigService({ store, editor, live, bus, log: logger.ns('config'), env: o.env, file: liveFile.path, check: async (c) => (await boardProblems(c)).problems });
+    configService = new ConfigService({ store, editor, live, bus, log: logger.ns('config'), env: o.env, file: liveFile.path, check: async (c) => (await boardProblems(c, sameValue(c.board, config.board) ? profile : undefined)).problems });
     await configService.open(liveFile, { migratedFrom: parsed.migratedFrom });
     const admin = new AdminServer(serverFor, config.http);
 

@@ -63,7 +63,7 @@ export async function configApplyFigures(): Promise<Figure[]> {
     const log = openSync(logFile, 'w');
     const daemonProc = fork(join(HERE, 'alarm-daemon.ts'), [], {
       cwd: ROOT,
-      execArgv: [...UNIT_NODE_FLAGS, '--import', 'tsx'],
+      execArgv: [...UNIT_NODE_FLAGS, ...(process.env.BENCH_DAEMON_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx'],
       env: {
         ...process.env, BENCH_DIR: dir, BENCH_SITE: 'bench', BENCH_NODE: 'n1', BENCH_BROKER: mq.url, BENCH_ESL_PORT: String(eslPort), BENCH_ESL_PASSWORD: eslPassword,
         BENCH_KEY_ID: 'bench-central', BENCH_PUBLIC_KEY: rawPublicKey(generateKeyPairSync('ed25519').publicKey), BENCH_DESK: DESK,
@@ -158,6 +158,8 @@ export async function configApplyFigures(): Promise<Figure[]> {
 
     daemon.send({ type: 'stop' });
     await daemon.next('stopped', 30_000).catch(() => undefined);
+    // Let it exit on its own (a --cpu-prof in BENCH_DAEMON_ARGS is written at exit).
+    if (daemonProc.exitCode === null) await Promise.race([new Promise((r) => daemonProc.once('exit', r)), new Promise((r) => setTimeout(r, 15_000))]);
     emu.send({ type: 'stop' });
     return [
       { name: `PUT /api/config of a ${POINTS}-point configuration by an admin (validate, diff, durable write, audit; the live apply starts as it answers), p99`, value: q(at, 0.99), unit: 'ms', target: 200, better: 'lower' },

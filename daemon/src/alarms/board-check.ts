@@ -5,10 +5,14 @@ import { loadBoardProfile, type BoardProfile } from '../../../hardware/src/index
 import type { ConfigProblem } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
 
-export async function boardProblems(config: Pick<Config, 'board' | 'points'> & { lines?: Pick<Config['lines'], 'modems'>; plans?: Config['plans'] }): Promise<{ profile?: BoardProfile; problems: ConfigProblem[] }> {
+export async function boardProblems(
+  config: Pick<Config, 'board' | 'points'> & { lines?: Pick<Config['lines'], 'modems'>; plans?: Config['plans'] },
+  /** The profile already running, when `config.board` is the board it was loaded for (a live apply: not read and parsed again). */
+  running?: BoardProfile,
+): Promise<{ profile?: BoardProfile; problems: ConfigProblem[] }> {
   let profile: BoardProfile;
   try {
-    profile = await loadBoardProfile(config.board);
+    profile = running ?? (await loadBoardProfile(config.board));
   } catch (e) {
     return { problems: [{ path: 'board', message: (e as Error).message }] };
   }

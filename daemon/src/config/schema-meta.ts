@@ -44,7 +44,8 @@ export function schemaTrail(path: SchemaPath, root = configSchemaRoot()): Array<
   return trail;
 }
 
-function step(node: SchemaNode, seg: string): SchemaNode | undefined {
+/** The node one segment below `node` (a walk that goes down a value step by step keeps its node instead of its path). */
+export function step(node: SchemaNode, seg: string): SchemaNode | undefined {
   if (node.anyOf) {
     // A union (an optional section, or the kinds of escalation target): the first member that has the key.
     for (const m of node.anyOf) {
@@ -75,7 +76,12 @@ export function nearest<K extends 'restart' | 'secret' | 'edit'>(path: SchemaPat
 
 /** The key that identifies an entry of a list of mappings (`id`, or `number` for phones), if it has one. */
 export function entryKeyOf(listPath: SchemaPath): string | undefined {
-  const items = schemaAt([...listPath, '[]']);
+  return entryKeyOfNode(schemaAt(listPath));
+}
+
+/** entryKeyOf for the list's own schema node. */
+export function entryKeyOfNode(list: SchemaNode | undefined): string | undefined {
+  const items = list ? step(list, '[]') : undefined;
   const node = items?.anyOf ? undefined : items;
   for (const k of ['id', 'number']) if (node?.properties?.[k] && node.required?.includes(k)) return k;
   return undefined;
