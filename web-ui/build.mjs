@@ -32,7 +32,8 @@ const brotli = (buf) => brotliCompressSync(buf, { params: { [zlib.BROTLI_PARAM_Q
  */
 async function writeAssets(metafile) {
   const outputs = Object.entries(metafile.outputs).map(([file, o]) => ({ name: path.basename(file), o }));
-  const entry = outputs.find((x) => x.o.entryPoint && x.name.endsWith('.js'));
+  // The app's own entry: pages loaded by import() are entry points in the metafile too (chunk-<hash>.js).
+  const entry = outputs.find((x) => x.o.entryPoint && /^app-.*\.js$/.test(x.name));
   const css = entry?.o.cssBundle ? path.basename(entry.o.cssBundle) : undefined;
   if (!entry || !css) throw new Error('the build made no app-<hash>.js and .css');
   const names = new Set(outputs.map((x) => x.name));

@@ -11,9 +11,13 @@ import { useFaultStore } from './faults';
 import { getLang, onLangChange, t } from './i18n';
 import { HREF, isSetupPath, parseRoute, replaceUrl, useRoute, useSetupToken } from './router';
 import { openEventStream, type StreamStatus } from './sse';
+import { lazyPage } from './lazy';
 import {
   canHandleAlarms,
+  canMaintain,
   canSeeAudit,
+  canSeeLogs,
+  canSeeRegistrations,
   canSeeUsers,
   canEnterPin,
   canTest,
@@ -25,7 +29,6 @@ import {
 } from './types';
 import { Account } from './views/Account';
 import { Alarms } from './views/Alarms';
-import { Audit } from './views/Audit';
 import { Board } from './views/Board';
 import { Calls } from './views/Calls';
 import { Dashboard } from './views/Dashboard';
@@ -38,6 +41,12 @@ import { Setup } from './views/Setup';
 import { Users } from './views/Users';
 import { Settings } from './settings/Settings';
 import { WalkPages } from './walk/WalkPages';
+
+// Pages few visits open: chunks of their own, fetched when first shown (lazy.tsx).
+const Audit = lazyPage(() => import('./ops/pages').then((m) => m.Audit));
+const Logs = lazyPage(() => import('./ops/pages').then((m) => m.Logs));
+const Phones = lazyPage(() => import('./ops/pages').then((m) => m.Phones));
+const Maintenance = lazyPage(() => import('./ops/pages').then((m) => m.Maintenance));
 
 type Mode = 'loading' | 'setup' | 'login' | 'app';
 
@@ -293,6 +302,15 @@ export function App() {
       ) : (
         <NotAvailable reason="forbidden" />
       );
+      break;
+    case 'logs':
+      page = canSeeLogs(user.role) ? <Logs /> : <NotAvailable reason="forbidden" />;
+      break;
+    case 'phones':
+      page = canSeeRegistrations(user.role) ? <Phones streamEpoch={dataEpoch} /> : <NotAvailable reason="forbidden" />;
+      break;
+    case 'maintenance':
+      page = canMaintain(user.role) ? <Maintenance openAlarms={openCount} /> : <NotAvailable reason="forbidden" />;
       break;
     case 'account':
       page = (

@@ -4,7 +4,6 @@
 import type {
   Alarm,
   AlarmList,
-  AuditPage,
   BoardSnapshot,
   CallFilters,
   CallPage,
@@ -46,6 +45,8 @@ interface RequestOptions {
   timeoutMs?: number;
   /** Extra request headers (If-Match on configuration writes). */
   headers?: Record<string, string>;
+  /** A body sent as it is (a file to upload), with its Content-Type, instead of JSON. */
+  raw?: { data: Blob; type: string };
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -74,7 +75,10 @@ export async function request<T>(
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-  if (opts.body !== undefined) {
+  if (opts.raw) {
+    headers['Content-Type'] = opts.raw.type;
+    init.body = opts.raw.data;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(opts.body);
   }
@@ -146,12 +150,6 @@ export const updateUser = (username: string, patch: { role?: Role; password?: st
   request<unknown>('PATCH', `/api/users/${enc(username)}`, { body: patch });
 
 export const deleteUser = (username: string) => request<void>('DELETE', `/api/users/${enc(username)}`);
-
-export const listAudit = (limit: number, before?: number | string | null) =>
-  request<AuditPage>(
-    'GET',
-    `/api/audit?limit=${limit}${before == null ? '' : `&before=${enc(String(before))}`}`,
-  );
 
 /** Query string of the set filters ('' when none), for /api/calls and /api/calls.csv. */
 export function callQuery(f: CallFilters): string {

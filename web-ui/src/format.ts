@@ -44,6 +44,20 @@ export function formatDateTime(iso: string | null | undefined): string {
   );
 }
 
+/** A datetime-local field's value (local wall time) as ISO UTC; anything unparsable goes as typed, for the server to say why. */
+export function localToIso(local: string): string {
+  if (!local) return '';
+  const d = new Date(local);
+  return Number.isNaN(d.getTime()) ? local : d.toISOString();
+}
+
+/** An ISO time as a datetime-local field's value (local wall time, to the minute); '' for none or unparsable. */
+export function isoToLocal(iso: string): string {
+  const d = new Date(iso);
+  if (!iso || Number.isNaN(d.getTime())) return '';
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 export function formatTime(ms: number): string {
   const d = new Date(ms);
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;

@@ -79,6 +79,11 @@ export function hasMessage(key: string): key is MessageKey {
   return !!catalog && Object.prototype.hasOwnProperty.call(catalog.messages, key);
 }
 
+/** The keys under `prefix.` (e.g. every known audit action under `auditAction`), without the prefix. */
+export function messageKeysUnder(prefix: string): string[] {
+  return Object.keys(catalog?.messages ?? {}).filter((k) => k.startsWith(`${prefix}.`)).map((k) => k.slice(prefix.length + 1));
+}
+
 /** The daemon's phrasebook in the current language. */
 export function phrasebook(): Readonly<Record<string, string>> {
   return catalog?.phrases ?? {};

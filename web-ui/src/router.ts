@@ -1,8 +1,9 @@
-// Hash routing (#/alarms, #/, #/faults, #/board, #/lines, #/calls, #/live, #/users, #/audit, #/account,
+// Hash routing (#/alarms, #/, #/faults, #/board, #/lines, #/calls, #/live, #/users, #/audit[?filters], #/account,
+// #/logs, #/phones, #/maintenance,
 // #/settings/<section>, #/walk-test[/report/<id>]) and the /setup entry URL.
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = 'alarms' | 'dashboard' | 'faults' | 'board' | 'lines' | 'calls' | 'live' | 'users' | 'audit' | 'account' | 'settings' | 'walk-test' | 'notfound';
+export type Route = 'alarms' | 'dashboard' | 'faults' | 'board' | 'lines' | 'calls' | 'live' | 'users' | 'audit' | 'logs' | 'phones' | 'maintenance' | 'account' | 'settings' | 'walk-test' | 'notfound';
 
 const ROUTES: Record<string, Route> = {
   '': 'dashboard',
@@ -16,6 +17,9 @@ const ROUTES: Record<string, Route> = {
   '#/live': 'live',
   '#/users': 'users',
   '#/audit': 'audit',
+  '#/logs': 'logs',
+  '#/phones': 'phones',
+  '#/maintenance': 'maintenance',
   '#/account': 'account',
   '#/settings': 'settings',
   '#/walk-test': 'walk-test',
@@ -37,6 +41,9 @@ export const HREF: Record<Exclude<Route, 'notfound'>, string> = {
   live: '#/live',
   users: '#/users',
   audit: '#/audit',
+  logs: '#/logs',
+  phones: '#/phones',
+  maintenance: '#/maintenance',
   account: '#/account',
   settings: '#/settings',
   'walk-test': '#/walk-test',

@@ -45,9 +45,15 @@ export type {
   LinesList,
   LinesView,
   LiveChannel,
+  LogLine,
+  LogList,
+  MaintenanceState,
   ModemView,
   PortKind,
   PortState,
+  RegistrationList,
+  RestartAnswer,
+  RestoreStaged,
   Role,
   SelfTestResult,
   SelfTestStarted,
@@ -55,8 +61,10 @@ export type {
   SessionUser,
   SimInputResult,
   SimPinResult,
+  SipRegistration,
   Sms,
   SmsStatus,
+  StagedRestore,
   StreamEvents,
   Trunk,
   UplinkTestResult,
@@ -68,7 +76,7 @@ export type {
   WalkTestView,
 } from '../../daemon/src/contracts/index.js';
 export type { Phrase } from '../../daemon/src/contracts/phrases/render.js';
-export { COMPONENTS, isOpenAlarm, PHONE_NUMBER_RE, ROLES, SECRET_MASK } from '../../daemon/src/contracts/values.js';
+export { AUDIT_OUTCOMES, COMPONENTS, isOpenAlarm, PHONE_NUMBER_RE, ROLES, SECRET_MASK } from '../../daemon/src/contracts/values.js';
 
 /** A configured call point, as GET /api/alarms lists it. */
 export type CallPoint = CallPointView;
@@ -78,6 +86,11 @@ export type Subscribe = <K extends keyof StreamEvents>(type: K, fn: (data: Strea
 
 export const canSeeUsers = (role: Role | undefined) => roleAtLeast(role, 'admin');
 export const canSeeAudit = (role: Role | undefined) => roleAtLeast(role, 'technician');
+/** The daemon's log (it names numbers, addresses and devices) and the SIP registrations: as the API allows. */
+export const canSeeLogs = (role: Role | undefined) => roleAtLeast(role, 'technician');
+export const canSeeRegistrations = (role: Role | undefined) => roleAtLeast(role, 'technician');
+/** Backup, restore and restart of the appliance. */
+export const canMaintain = (role: Role | undefined) => roleAtLeast(role, 'admin');
 /** Acknowledge and clear alarms; simulation controls. */
 export const canHandleAlarms = (role: Role | undefined) => roleAtLeast(role, 'technician');
 /** Enter a SIM PIN (a secret that can block the SIM). */

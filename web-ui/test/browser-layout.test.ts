@@ -6,7 +6,7 @@ import { skipUnless } from '../../daemon/test/helpers/tools.js';
 import { context, firstAdmin, launch, newPage, shot, simDaemon } from './helpers/browser.js';
 
 const PW = 'harbour-meadow-signal-57';
-const PAGES = ['alarms', 'faults', 'dashboard', 'board', 'lines', 'calls', 'live', 'users', 'audit', 'account'] as const;
+const PAGES = ['alarms', 'faults', 'dashboard', 'board', 'lines', 'calls', 'live', 'users', 'audit', 'phones', 'logs', 'maintenance', 'account'] as const;
 
 t.test('no page wider than a phone at 390 px, nor a tablet at 768 px', { skip: skipUnless('chromium') }, async (t) => {
   const d = await simDaemon(t, {

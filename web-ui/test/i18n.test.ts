@@ -68,3 +68,12 @@ t.test('interpolation', async (t) => {
   t.equal(interpolate('try in {seconds} s', { seconds: 30 }), 'try in 30 s');
   t.equal(interpolate('{a} and {b}', { a: 'x' }), 'x and {b}', 'unknown placeholder left as is');
 });
+
+t.test('the operations pages’ catalogue (its own chunk): the same keys, no empty text, the same placeholders', async (t) => {
+  const { default: opsEn } = await import('../src/locales/ops.en');
+  const { default: opsZh } = await import('../src/locales/ops.zh-CN');
+  t.same(Object.keys(opsZh).sort(), Object.keys(opsEn).sort());
+  t.same(Object.entries({ ...opsEn, ...opsZh }).filter(([, v]) => !v.trim()).map(([k]) => k), []);
+  t.same(Object.keys(opsEn).filter((k) => placeholders(opsEn[k as keyof typeof opsEn]).join() !== placeholders(opsZh[k as keyof typeof opsZh]).join()), []);
+  t.same(Object.entries(opsZh).filter(([, v]) => v.includes('报警')), [], '告警, never 报警');
+});

@@ -2,7 +2,7 @@
 // (times converted from local date-time to ISO-8601 UTC) to onSearch.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { labelOf } from '../format';
+import { labelOf, localToIso } from '../format';
 import { t } from '../i18n';
 import type { CallFilters } from '../types';
 
@@ -23,13 +23,6 @@ const CAUSES = [
 ];
 
 export const NO_FILTERS: CallFilters = { number: '', from: '', to: '', cause: '', direction: '', zone: '' };
-
-/** datetime-local value (local wall time) → ISO UTC; anything unparsable goes as typed so the server can say why. */
-function toIso(local: string): string {
-  if (!local) return '';
-  const d = new Date(local);
-  return Number.isNaN(d.getTime()) ? local : d.toISOString();
-}
 
 interface CallFilterFormProps {
   busy: boolean;
@@ -55,8 +48,8 @@ export function CallFilterForm({ busy, onSearch, exportHref }: CallFilterFormPro
     e.preventDefault();
     onSearch({
       number: draft.number.trim(),
-      from: toIso(draft.from),
-      to: toIso(draft.to),
+      from: localToIso(draft.from),
+      to: localToIso(draft.to),
       cause: draft.cause.trim().toUpperCase(),
       direction: draft.direction,
       zone: draft.zone.trim(),

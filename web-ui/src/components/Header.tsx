@@ -5,7 +5,7 @@ import { formatTime, labelOf } from '../format';
 import { t } from '../i18n';
 import { HREF, type Route } from '../router';
 import type { StreamStatus } from '../sse';
-import { canSeeAudit, canSeeUsers, type Alarm, type CallPoint, type Health, type SessionUser } from '../types';
+import { canMaintain, canSeeAudit, canSeeLogs, canSeeRegistrations, canSeeUsers, type Alarm, type CallPoint, type Health, type SessionUser } from '../types';
 import { LangSwitch } from './LangSwitch';
 
 interface HeaderProps {
@@ -180,6 +180,9 @@ function Nav({ role, route, openFaults }: { role: SessionUser['role']; route: Ro
         {item('walk-test', t('nav.walkTest'))}
         {canSeeUsers(role) && item('users', t('nav.users'))}
         {canSeeAudit(role) && item('audit', t('nav.audit'))}
+        {canSeeRegistrations(role) && item('phones', t('nav.phones'))}
+        {canSeeLogs(role) && item('logs', t('nav.logs'))}
+        {canMaintain(role) && item('maintenance', t('nav.maintenance'))}
         {item('account', t('nav.account'))}
       </ul>
     </nav>

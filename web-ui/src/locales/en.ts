@@ -6,6 +6,8 @@
 const en = {
   'app.name': 'Callpoint',
   'app.loading': 'Loading…',
+  'app.pageFailed': 'This page could not be loaded (the appliance did not answer, or it was updated meanwhile). Reload to try again.',
+  'app.reload': 'Reload',
 
   'lang.label': 'Language',
 
@@ -24,6 +26,9 @@ const en = {
   'nav.lines': 'Lines',
   'nav.users': 'Users',
   'nav.audit': 'Audit log',
+  'nav.phones': 'Phones',
+  'nav.logs': 'Log',
+  'nav.maintenance': 'Maintenance',
   'nav.account': 'My account',
   'nav.settings': 'Configuration',
   'nav.walkTest': 'Walk test',

@@ -6,6 +6,8 @@ import type { Messages } from './en';
 const zhCN: Messages = {
   'app.name': 'Callpoint',
   'app.loading': '正在加载…',
+  'app.pageFailed': '无法加载此页面（设备未应答，或其间已更新）。请重新加载后再试。',
+  'app.reload': '重新加载',
 
   'lang.label': '语言',
 
@@ -24,6 +26,9 @@ const zhCN: Messages = {
   'nav.lines': '线路',
   'nav.users': '用户',
   'nav.audit': '审计日志',
+  'nav.phones': '话机注册',
+  'nav.logs': '运行日志',
+  'nav.maintenance': '维护',
   'nav.settings': '配置',
   'nav.walkTest': '逐点测试',
   'nav.account': '我的账户',

@@ -25,13 +25,13 @@ export async function launch(t: TapLike, extraArgs: string[] = []): Promise<Brow
   return browser;
 }
 
-/** A simulation-mode daemon (every part simulated) with the given configuration beside site, node, data and HTTP. */
-export async function simDaemon(t: TapLike, config: Record<string, unknown>, dir = t.testdir()): Promise<DaemonHandle & { simToken: () => string; sim: (path: string, body?: unknown) => Promise<Response> }> {
+/** A simulation-mode daemon (every part simulated, or the parts named in `simulate`) with the given configuration beside site, node, data and HTTP. */
+export async function simDaemon(t: TapLike, config: Record<string, unknown>, dir = t.testdir(), simulate = '1'): Promise<DaemonHandle & { simToken: () => string; sim: (path: string, body?: unknown) => Promise<Response> }> {
   const configFile = join(dir, 'config.yaml');
   const start = async () => {
     const port = await freePort();
     writeFileSync(configFile, stringify({ site: 'sim', node: 'dev', dataDir: join(dir, 'data'), http: { host: '127.0.0.1', port }, ...config }));
-    return startDaemon(dir, { configFile, port, env: { CALLPOINT_SIMULATE: '1' } });
+    return startDaemon(dir, { configFile, port, env: { CALLPOINT_SIMULATE: simulate } });
   };
   // A port probed free may be taken before the daemon binds it (the emulator's ephemeral bind): choose another.
   const d = await start().catch((e: unknown) => (portTaken(e) ? start() : Promise.reject(e as Error)));
