@@ -268,8 +268,10 @@ export const SCENARIOS: Scenario[] = [
       const same = await until(async () => {
         live = (await w.daemon.channels()).channels;
         rows = await showChannels(w);
-        return rows.length > 0 && rows.every((r) => live.some((l) => l.uuid === r.uuid && l.state === r.state && l.callState === r.callstate)) && live.length === rows.length;
-      }, 5000);
+        // Both legs (the desk's and the point's intercom, which is bridged to it a moment after the desk answers).
+        const both = ['2001', '1001'].every((ext) => rows.some((r) => String(r.name).includes(`/${ext}@`)));
+        return both && rows.every((r) => live.some((l) => l.uuid === r.uuid && l.state === r.state && l.callState === r.callstate)) && live.length === rows.length;
+      }, 10_000);
       t.ok(same, `the live table equals show channels (${JSON.stringify(rows.map((r) => [r.name, r.state, r.callstate]))} vs ${JSON.stringify(live.map((l) => [l.name, l.state, l.callState]))})`);
       for (const ext of ['2001', '1001']) {
         const l = live.find((x) => String(x.name).includes(`/${ext}@`));
