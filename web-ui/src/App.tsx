@@ -23,21 +23,13 @@ import {
   type StreamEvents,
   type Subscribe,
 } from './types';
-import { Account } from './views/Account';
 import { Alarms } from './views/Alarms';
 import { Audit } from './views/Audit';
-import { Board } from './views/Board';
-import { Calls } from './views/Calls';
 import { Dashboard } from './views/Dashboard';
 import { Faults } from './views/Faults';
-import { Lines } from './views/Lines';
-import { Live } from './views/Live';
 import { Login } from './views/Login';
 import { NotAvailable } from './views/NotAvailable';
-import { Setup } from './views/Setup';
-import { Users } from './views/Users';
-import { Settings } from './settings/Settings';
-import { WalkPages } from './walk/WalkPages';
+import { Account, Board, Calls, Lines, Live, Settings, Setup, Users, WalkPages } from './lazy-pages';
 
 type Mode = 'loading' | 'setup' | 'login' | 'app';
 

@@ -6,6 +6,8 @@
 const en = {
   'app.name': 'Callpoint',
   'app.loading': 'Loading…',
+  'app.pageLoadFailed': 'This page could not be loaded. The appliance may have been updated since this page was opened, or it cannot be reached: reload the page.',
+  'app.reload': 'Reload the page',
 
   'lang.label': 'Language',
 

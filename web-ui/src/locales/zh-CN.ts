@@ -6,6 +6,8 @@ import type { Messages } from './en';
 const zhCN: Messages = {
   'app.name': 'Callpoint',
   'app.loading': '正在加载…',
+  'app.pageLoadFailed': '无法加载此页面。打开页面后设备可能已升级，或设备无法访问：请重新加载页面。',
+  'app.reload': '重新加载页面',
 
   'lang.label': '语言',
 

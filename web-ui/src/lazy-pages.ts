@@ -1,0 +1,14 @@
+// The pages whose code is fetched when someone first opens them (a chunk
+// each, see lazy-page.tsx). The first load carries only what a sign-in lands
+// on: the login page, the dashboard, the alarms and faults pages.
+import { lazyPage } from './lazy-page';
+
+export const Settings = lazyPage(() => import('./settings/Settings').then((m) => m.Settings));
+export const WalkPages = lazyPage(() => import('./walk/WalkPages').then((m) => m.WalkPages));
+export const Board = lazyPage(() => import('./views/Board').then((m) => m.Board));
+export const Lines = lazyPage(() => import('./views/Lines').then((m) => m.Lines));
+export const Calls = lazyPage(() => import('./views/Calls').then((m) => m.Calls));
+export const Live = lazyPage(() => import('./views/Live').then((m) => m.Live));
+export const Users = lazyPage(() => import('./views/Users').then((m) => m.Users));
+export const Account = lazyPage(() => import('./views/Account').then((m) => m.Account));
+export const Setup = lazyPage(() => import('./views/Setup').then((m) => m.Setup));
