@@ -29,12 +29,12 @@ import { Dashboard } from './views/Dashboard';
 import { Faults } from './views/Faults';
 import { Login } from './views/Login';
 import { NotAvailable } from './views/NotAvailable';
-import { Account, Board, Calls, Lines, Live, Settings, Setup, Users, WalkPages } from './lazy-pages';
+import { Account, Board, Calls, Lines, Live, RoutingPages, Settings, Setup, Users, WalkPages } from './lazy-pages';
 
 type Mode = 'loading' | 'setup' | 'login' | 'app';
 
 /** Stream events handed to pages (health is handled here). */
-const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms', 'config', 'walk-test'];
+const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms', 'config', 'walk-test', 'routing'];
 
 /** Lists are fetched once the event stream is connected; if it cannot connect, after this long anyway (shown as stale). */
 const LOAD_WITHOUT_STREAM_MS = 4000;
@@ -275,6 +275,9 @@ export function App() {
       break;
     case 'walk-test':
       page = <WalkPages role={user.role} subscribe={subscribe} streamEpoch={dataEpoch} />;
+      break;
+    case 'routing':
+      page = <RoutingPages role={user.role} subscribe={subscribe} streamEpoch={dataEpoch} />;
       break;
     case 'users':
       page = canSeeUsers(user.role) ? <Users me={user} /> : <NotAvailable reason="forbidden" />;

@@ -46,6 +46,8 @@ interface RequestOptions {
   timeoutMs?: number;
   /** Extra request headers (If-Match on configuration writes). */
   headers?: Record<string, string>;
+  /** A body sent as it is, not as JSON (a CSV import). */
+  text?: { body: string; type: string };
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -74,7 +76,10 @@ export async function request<T>(
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
-  if (opts.body !== undefined) {
+  if (opts.text) {
+    headers['Content-Type'] = opts.text.type;
+    init.body = opts.text.body;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(opts.body);
   }

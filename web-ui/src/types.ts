@@ -6,6 +6,7 @@ import type { CallPointView, Role, StreamEvents } from '../../daemon/src/contrac
 import { roleAtLeast } from '../../daemon/src/contracts/values.js';
 
 export type {
+  AddListEntryBody,
   Alarm,
   AlarmList,
   AlarmState,
@@ -44,11 +45,17 @@ export type {
   LinePortView,
   LinesList,
   LinesView,
+  ListEntryView,
   LiveChannel,
   ModemView,
+  NightModeState,
   PortKind,
   PortState,
   Role,
+  RouteDecision,
+  RouteDestination,
+  RouteTestBody,
+  RoutingView,
   SelfTestResult,
   SelfTestStarted,
   Session,
@@ -58,6 +65,8 @@ export type {
   Sms,
   SmsStatus,
   StreamEvents,
+  TraceStep,
+  Treatment,
   Trunk,
   UplinkTestResult,
   UserRecord,
@@ -90,4 +99,6 @@ export const canSeeConfig = (role: Role | undefined) => roleAtLeast(role, 'viewe
 /** Start and stop a commissioning walk test. */
 export const canWalkTest = (role: Role | undefined) => roleAtLeast(role, 'technician');
 /** Import a whole configuration file. */
+/** The route tester, night mode and the lists' entries (GET /api/routing itself is for every role). */
+export const canManageRouting = (role: Role | undefined) => roleAtLeast(role, 'technician');
 export const canImportConfig = (role: Role | undefined) => roleAtLeast(role, 'admin');

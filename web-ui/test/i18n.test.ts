@@ -68,3 +68,12 @@ t.test('interpolation', async (t) => {
   t.equal(interpolate('try in {seconds} s', { seconds: 30 }), 'try in 30 s');
   t.equal(interpolate('{a} and {b}', { a: 'x' }), 'x and {b}', 'unknown placeholder left as is');
 });
+
+t.test('the routing pages’ catalogues: the same keys, no empty text, the same placeholders', async (t) => {
+  const { default: ren } = await import('../src/locales/routing.en');
+  const { default: rzh } = await import('../src/locales/routing.zh-CN');
+  t.same(Object.keys(rzh).sort(), Object.keys(ren).sort());
+  t.same(Object.entries({ ...ren, ...rzh }).filter(([, v]) => !v.trim()).map(([k]) => k), [], 'no empty text');
+  t.same(Object.keys(ren).filter((k) => placeholders(ren[k as keyof typeof ren]).join() !== placeholders(rzh[k as keyof typeof rzh]).join()), [], 'the same placeholders');
+  t.same(Object.entries(rzh).filter(([, v]) => v.includes('报警')).map(([k]) => k), [], 'an alarm is 告警, never 报警');
+});

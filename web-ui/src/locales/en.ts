@@ -29,6 +29,7 @@ const en = {
   'nav.account': 'My account',
   'nav.settings': 'Configuration',
   'nav.walkTest': 'Walk test',
+  'nav.routing': 'Routing',
 
   'role.admin': 'Administrator',
   'role.technician': 'Technician',

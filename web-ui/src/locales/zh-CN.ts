@@ -28,6 +28,7 @@ const zhCN: Messages = {
   'nav.audit': '审计日志',
   'nav.settings': '配置',
   'nav.walkTest': '逐点测试',
+  'nav.routing': '路由',
   'nav.account': '我的账户',
 
   'role.admin': '管理员',
