@@ -67,6 +67,7 @@ t.test('routing pages: tester, night mode, lists', { skip: skipUnless('chromium'
   t.equal(await page.getByTestId('schedule-office-hours').getAttribute('data-open'), 'yes', 'the schedule reads open');
   await page.getByTestId('routing-nav-tester').click();
   result = await ask(page, '1001', '8001');
+  t.equal(await result.getAttribute('data-rule'), 'desk-2', 'the rule desk-2 routes it');
   t.equal(await page.getByTestId('route-test-destinations').innerText(), 'Extension 8001', 'by day 8001 rings the second desk');
 
   await page.getByTestId('routing-nav-night').click();
@@ -78,13 +79,15 @@ t.test('routing pages: tester, night mode, lists', { skip: skipUnless('chromium'
   await shot(page, 'routing-night-en.png');
   await page.getByTestId('routing-nav-tester').click();
   result = await ask(page, '1001', '8001');
+  t.equal(await result.getAttribute('data-rule'), 'desk-2', 'the same rule');
   t.equal(await page.getByTestId('route-test-destinations').innerText(), 'Extension 8000', 'at night 8001 rings the first desk');
   t.match(await page.locator('[data-testid="route-test-step"][data-step="schedule"]').first().innerText(), /closed \(night\)[\s\S]*night mode is on/, 'the trace says the schedule is closed by night mode');
 
   await page.getByTestId('routing-nav-night').click();
   await page.getByTestId('night-auto').click();
   await page.locator('[data-testid="night-state"][data-mode="auto"]').waitFor();
-  const audit = (await (await page.evaluate(async () => (await fetch('/api/audit?limit=50')).json())) as { entries: Array<{ action: string; target: string; username: string }> }).entries;
+  type AuditPage = { entries: Array<{ action: string; target: string; username: string }> };
+  const audit = (await page.evaluate(async () => (await (await fetch('/api/audit?limit=50')).json()) as AuditPage)).entries;
   t.same(audit.filter((e) => e.action === 'routing.night-mode').map((e) => `${e.username}:${e.target}`).reverse(), ['chief:day', 'chief:night', 'chief:auto'], 'each change of night mode is audited with who');
 
   // 3. The lists: a bad number shows the API's message; a good one appears with 0 hits.
@@ -119,7 +122,7 @@ t.test('routing pages: tester, night mode, lists', { skip: skipUnless('chromium'
   await page.getByTestId('routing-nav-lists').click();
   await page.getByTestId('list-tab-nuisance').click();
   const [download] = await Promise.all([page.waitForEvent('download'), nuisance.getByTestId('list-export').click()]);
-  const csv = readFileSync((await download.path())!, 'utf8');
+  const csv = readFileSync(await download.path(), 'utf8');
   t.match(csv, /^type,value,reason,expires,source,hits,last_hit_at\r\n/, 'the export is the list as CSV');
   t.match(csv, /number,13700000002,hoax calls at night,,runtime,0,/, 'with the added entry');
   await nuisance.getByTestId('list-import').setInputFiles({ name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from('type,value,reason\r\nnumber,13700000003,imported\r\nnumber,not-a-number,bad\r\n') });
