@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Builds the admin UI into web-ui/dist: index.html and the assets named by
 // their content — app-<hash>.js|css, and chunk-<hash>.js for each language's
-// texts — each also compressed ahead of time as .br (brotli, best) and .gz
-// (gzip -9), which the daemon serves by Accept-Encoding and lets browsers
-// keep for a year (a new build is new names).
+// texts, for each page fetched when first opened (src/lazy-pages.ts) and for
+// the code these share with the entry — each also compressed ahead of time as
+// .br (brotli, best) and .gz (gzip -9), which the daemon serves by
+// Accept-Encoding and lets browsers keep for a year (a new build is new names).
 //   node web-ui/build.mjs           one minified build, prints sizes
 //   node web-ui/build.mjs --watch   rebuild on change
 // Exits non-zero on a build error or when gzipped JS+CSS exceeds the budget.
@@ -31,9 +32,9 @@ const brotli = (buf) => brotliCompressSync(buf, { params: { [zlib.BROTLI_PARAM_Q
  * build's files (--watch). Returns the names and bytes for the report.
  */
 async function writeAssets(metafile) {
-  const outputs = Object.entries(metafile.outputs).map(([file, o]) => ({ name: path.basename(file), o }));
-  // The app's own entry: pages loaded by import() are entry points in the metafile too (chunk-<hash>.js).
-  const entry = outputs.find((x) => x.o.entryPoint && /^app-.*\.js$/.test(x.name));
+  const outputs = Object.entries(metafile.outputs).map(([file, o]) => ({ file, name: path.basename(file), o }));
+  // Every import() is an entry point of its own in the metafile: the page's is the one named app-.
+  const entry = outputs.find((x) => x.name.startsWith('app-') && x.name.endsWith('.js'));
   const css = entry?.o.cssBundle ? path.basename(entry.o.cssBundle) : undefined;
   if (!entry || !css) throw new Error('the build made no app-<hash>.js and .css');
   const names = new Set(outputs.map((x) => x.name));
@@ -46,9 +47,25 @@ async function writeAssets(metafile) {
     await writeFile(path.join(distDir, `${name}.gz`), gzip(buf));
   }
   let html = await readFile(path.join(srcDir, 'index.html'), 'utf8');
-  html = html.replace('src="/app.js"', `src="/${entry.name}"`).replace('href="/app.css"', `href="/${css}"`);
+  // The chunks the entry imports statically (code it shares with the lazy pages) are fetched beside it,
+  // not after it has been parsed.
+  const preload = staticImports(metafile, entry.file).map((f) => `<link rel="modulepreload" href="/${path.basename(f)}">`);
+  html = html
+    .replace('src="/app.js"', `src="/${entry.name}"`)
+    .replace('href="/app.css"', `href="/${css}"`)
+    .replace('<script type="module"', `${preload.map((l) => `${l}\n`).join('')}<script type="module"`);
   await writeFile(path.join(distDir, 'index.html'), html);
   return { 'index.html': Buffer.from(html), ...files };
+}
+
+/** The outputs `file` imports statically, directly or through another, in load order. */
+function staticImports(metafile, file, seen = new Set()) {
+  for (const i of metafile.outputs[file].imports) {
+    if (i.kind !== 'import-statement' || seen.has(i.path)) continue;
+    seen.add(i.path);
+    staticImports(metafile, i.path, seen);
+  }
+  return [...seen];
 }
 
 function report(files) {
@@ -60,7 +77,7 @@ function report(files) {
   }
   const assets = rows.filter(([n]) => n !== 'index.html');
   const assetsGz = assets.reduce((sum, [, , gz]) => sum + gz, 0);
-  console.log(`  JS+CSS gzipped: ${kb(assetsGz)}, brotli ${kb(assets.reduce((sum, [, , , br]) => sum + br, 0))} (budget ${kb(BUDGET_GZIP_BYTES)} gzipped; a page loads the entry and one language)`);
+  console.log(`  JS+CSS gzipped: ${kb(assetsGz)}, brotli ${kb(assets.reduce((sum, [, , , br]) => sum + br, 0))} (budget ${kb(BUDGET_GZIP_BYTES)} gzipped, every chunk; a first load takes the entry, its shared chunks and one language)`);
   return assetsGz;
 }
 
@@ -72,7 +89,14 @@ const finish = {
         if (!watch) process.exitCode = 1;
         return;
       }
-      const files = await writeAssets(result.metafile);
+      let files;
+      try {
+        files = await writeAssets(result.metafile);
+      } catch (e) {
+        console.error(`error: ${e instanceof Error ? e.message : e}`);
+        process.exitCode = 1;
+        return;
+      }
       if (watch) console.log(`[${new Date().toLocaleTimeString()}] built`);
       const gz = report(files);
       if (gz > BUDGET_GZIP_BYTES) {
@@ -91,7 +115,8 @@ const options = {
   chunkNames: 'chunk-[hash]',
   metafile: true,
   bundle: true,
-  // ES modules, split: each language's texts are a chunk the page loads when it uses that language.
+  // ES modules, split: each language's texts, and each page of lazy-pages.ts, are a chunk the page loads when it
+  // needs it (a dynamic import()).
   format: 'esm',
   splitting: true,
   platform: 'browser',

@@ -11,7 +11,6 @@ import { useFaultStore } from './faults';
 import { getLang, onLangChange, t } from './i18n';
 import { HREF, isSetupPath, parseRoute, replaceUrl, useRoute, useSetupToken } from './router';
 import { openEventStream, type StreamStatus } from './sse';
-import { lazyPage } from './lazy';
 import {
   canHandleAlarms,
   canMaintain,
@@ -27,31 +26,18 @@ import {
   type StreamEvents,
   type Subscribe,
 } from './types';
-import { Account } from './views/Account';
 import { Alarms } from './views/Alarms';
-import { Board } from './views/Board';
-import { Calls } from './views/Calls';
 import { Dashboard } from './views/Dashboard';
 import { Faults } from './views/Faults';
-import { Lines } from './views/Lines';
-import { Live } from './views/Live';
 import { Login } from './views/Login';
 import { NotAvailable } from './views/NotAvailable';
-import { Setup } from './views/Setup';
-import { Users } from './views/Users';
-import { Settings } from './settings/Settings';
-import { WalkPages } from './walk/WalkPages';
+import { Account, Audit, Board, Calls, Lines, Live, Logs, Maintenance, Phones, RoutingPages, Settings, Setup, Users, WalkPages } from './lazy-pages';
 
-// Pages few visits open: chunks of their own, fetched when first shown (lazy.tsx).
-const Audit = lazyPage(() => import('./ops/pages').then((m) => m.Audit));
-const Logs = lazyPage(() => import('./ops/pages').then((m) => m.Logs));
-const Phones = lazyPage(() => import('./ops/pages').then((m) => m.Phones));
-const Maintenance = lazyPage(() => import('./ops/pages').then((m) => m.Maintenance));
 
 type Mode = 'loading' | 'setup' | 'login' | 'app';
 
 /** Stream events handed to pages (health is handled here). */
-const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms', 'config', 'walk-test'];
+const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms', 'config', 'walk-test', 'routing'];
 
 /** Lists are fetched once the event stream is connected; if it cannot connect, after this long anyway (shown as stale). */
 const LOAD_WITHOUT_STREAM_MS = 4000;
@@ -292,6 +278,9 @@ export function App() {
       break;
     case 'walk-test':
       page = <WalkPages role={user.role} subscribe={subscribe} streamEpoch={dataEpoch} />;
+      break;
+    case 'routing':
+      page = <RoutingPages role={user.role} subscribe={subscribe} streamEpoch={dataEpoch} />;
       break;
     case 'users':
       page = canSeeUsers(user.role) ? <Users me={user} /> : <NotAvailable reason="forbidden" />;

@@ -45,8 +45,8 @@ interface RequestOptions {
   timeoutMs?: number;
   /** Extra request headers (If-Match on configuration writes). */
   headers?: Record<string, string>;
-  /** A body sent as it is (a file to upload), with its Content-Type, instead of JSON. */
-  raw?: { data: Blob; type: string };
+  /** A body sent as it is (a file to upload, a CSV import), with its Content-Type, instead of JSON. */
+  raw?: { data: Blob | string; type: string };
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;

@@ -1,9 +1,9 @@
 // Hash routing (#/alarms, #/, #/faults, #/board, #/lines, #/calls, #/live, #/users, #/audit[?filters], #/account,
 // #/logs, #/phones, #/maintenance,
-// #/settings/<section>, #/walk-test[/report/<id>]) and the /setup entry URL.
+// #/settings/<section>, #/walk-test[/report/<id>], #/routing/<page>) and the /setup entry URL.
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = 'alarms' | 'dashboard' | 'faults' | 'board' | 'lines' | 'calls' | 'live' | 'users' | 'audit' | 'logs' | 'phones' | 'maintenance' | 'account' | 'settings' | 'walk-test' | 'notfound';
+export type Route = 'alarms' | 'dashboard' | 'faults' | 'board' | 'lines' | 'calls' | 'live' | 'users' | 'audit' | 'logs' | 'phones' | 'maintenance' | 'account' | 'settings' | 'walk-test' | 'routing' | 'notfound';
 
 const ROUTES: Record<string, Route> = {
   '': 'dashboard',
@@ -23,12 +23,14 @@ const ROUTES: Record<string, Route> = {
   '#/account': 'account',
   '#/settings': 'settings',
   '#/walk-test': 'walk-test',
+  '#/routing': 'routing',
 };
 
 /** Pages with their own sub-pages after the route (#/settings/points, #/walk-test/report/3). */
 const PREFIXES: Array<[string, Route]> = [
   ['#/settings/', 'settings'],
   ['#/walk-test/', 'walk-test'],
+  ['#/routing/', 'routing'],
 ];
 
 export const HREF: Record<Exclude<Route, 'notfound'>, string> = {
@@ -47,6 +49,7 @@ export const HREF: Record<Exclude<Route, 'notfound'>, string> = {
   account: '#/account',
   settings: '#/settings',
   'walk-test': '#/walk-test',
+  routing: '#/routing',
 };
 
 export function parseRoute(hash: string): Route {

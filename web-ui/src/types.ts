@@ -6,6 +6,7 @@ import type { CallPointView, Role, StreamEvents } from '../../daemon/src/contrac
 import { roleAtLeast } from '../../daemon/src/contracts/values.js';
 
 export type {
+  AddListEntryBody,
   Alarm,
   AlarmList,
   AlarmState,
@@ -44,17 +45,23 @@ export type {
   LinePortView,
   LinesList,
   LinesView,
+  ListEntryView,
   LiveChannel,
   LogLine,
   LogList,
   MaintenanceState,
   ModemView,
+  NightModeState,
   PortKind,
   PortState,
   RegistrationList,
   RestartAnswer,
   RestoreStaged,
   Role,
+  RouteDecision,
+  RouteDestination,
+  RouteTestBody,
+  RoutingView,
   SelfTestResult,
   SelfTestStarted,
   Session,
@@ -66,6 +73,8 @@ export type {
   SmsStatus,
   StagedRestore,
   StreamEvents,
+  TraceStep,
+  Treatment,
   Trunk,
   UplinkTestResult,
   UserRecord,
@@ -103,4 +112,6 @@ export const canSeeConfig = (role: Role | undefined) => roleAtLeast(role, 'viewe
 /** Start and stop a commissioning walk test. */
 export const canWalkTest = (role: Role | undefined) => roleAtLeast(role, 'technician');
 /** Import a whole configuration file. */
+/** The route tester, night mode and the lists' entries (GET /api/routing itself is for every role). */
+export const canManageRouting = (role: Role | undefined) => roleAtLeast(role, 'technician');
 export const canImportConfig = (role: Role | undefined) => roleAtLeast(role, 'admin');

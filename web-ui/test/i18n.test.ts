@@ -77,3 +77,12 @@ t.test('the operations pages’ catalogue (its own chunk): the same keys, no emp
   t.same(Object.keys(opsEn).filter((k) => placeholders(opsEn[k as keyof typeof opsEn]).join() !== placeholders(opsZh[k as keyof typeof opsZh]).join()), []);
   t.same(Object.entries(opsZh).filter(([, v]) => v.includes('报警')), [], '告警, never 报警');
 });
+
+t.test('the routing pages’ catalogues: the same keys, no empty text, the same placeholders', async (t) => {
+  const { default: ren } = await import('../src/locales/routing.en');
+  const { default: rzh } = await import('../src/locales/routing.zh-CN');
+  t.same(Object.keys(rzh).sort(), Object.keys(ren).sort());
+  t.same(Object.entries({ ...ren, ...rzh }).filter(([, v]) => !v.trim()).map(([k]) => k), [], 'no empty text');
+  t.same(Object.keys(ren).filter((k) => placeholders(ren[k as keyof typeof ren]).join() !== placeholders(rzh[k as keyof typeof rzh]).join()), [], 'the same placeholders');
+  t.same(Object.entries(rzh).filter(([, v]) => v.includes('报警')).map(([k]) => k), [], 'an alarm is 告警, never 报警');
+});

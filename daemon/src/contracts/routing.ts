@@ -129,6 +129,10 @@ export const routingView = z.object({
   trunks: z.array(trunkStatus),
   night: nightModeState,
   lists: z.array(z.object({ id: z.string(), name: z.string().nullable(), kind: z.string(), direction: z.string(), treatment: z.string(), entries: z.number() })),
-  schedules: z.array(z.object({ id: z.string(), name: z.string().nullable(), open: z.boolean(), why: z.string() })),
+  /**
+   * open: with night mode applied; why: the schedule's reason, or night mode's.
+   * next: when the schedule itself next opens or closes (ignoring night mode), within 8 days, else null.
+   */
+  schedules: z.array(z.object({ id: z.string(), name: z.string().nullable(), open: z.boolean(), why: z.string(), next: isoTime.nullable() })),
 });
 export type RoutingView = z.infer<typeof routingView>;

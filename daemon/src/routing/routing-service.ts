@@ -208,7 +208,7 @@ export class RoutingService implements Component {
       lists: this.c.config.lists.map((l) => ({ id: l.id, name: l.name ?? null, kind: l.kind, direction: l.direction, treatment: l.treatment, entries: l.entries.length + this.lists.entries().filter((e) => e.list === l.id).length })),
       schedules: [...this.tables.schedules.values()].map((s) => {
         const st = s.state(at, this.night.mode);
-        return { id: s.id, name: this.c.config.schedules.find((x) => x.id === s.id)?.name ?? null, open: st.open, why: st.why };
+        return { id: s.id, name: this.c.config.schedules.find((x) => x.id === s.id)?.name ?? null, open: st.open, why: st.why, next: s.nextChange(at)?.toISOString() ?? null };
       }),
     };
   }

@@ -67,20 +67,50 @@ export class CompiledSchedule {
     for (const [day, ranges] of Object.entries(s.week)) this.week[day] = ranges.map((r) => [toMinute(r.slice(0, 5)), toMinute(r.slice(6)), r]);
   }
 
+  /** The day's open ranges ([from, to) in minutes) and what kind of day it is. */
+  private dayOf(t: LocalTime): { holiday?: string; made?: string; day: string; ranges: Array<[number, number, string]> } {
+    const holiday = this.holidays.get(t.date);
+    if (holiday) return { holiday, day: t.weekday, ranges: [] };
+    const made = this.workdays.get(t.date);
+    const day = made ? this.s.workdayAs : t.weekday;
+    return { made, day, ranges: this.week[day] ?? [] };
+  }
+
   /** Open or closed at `at`, before any override. */
   stateAt(at: Date): ScheduleState {
     const t = localTime(at, this.timeZone);
-    const holiday = this.holidays.get(t.date);
+    const { holiday, made, day, ranges } = this.dayOf(t);
     if (holiday) return { open: false, why: `${this.id}: ${t.date} is a holiday (${holiday})` };
-    const made = this.workdays.get(t.date);
-    const day = made ? this.s.workdayAs : t.weekday;
-    const ranges = this.week[day] ?? [];
     const hhmm = `${String(Math.floor(t.minute / 60)).padStart(2, '0')}:${String(t.minute % 60).padStart(2, '0')}`;
     const on = made ? ` (${made}, hours of ${day})` : ` (${day})`;
     const r = ranges.find(([from, to]) => t.minute >= from && t.minute < to);
     if (r) return { open: true, why: `${this.id}: open at ${hhmm}, within ${r[2]}${on}` };
     if (!ranges.length) return { open: false, why: `${this.id}: closed all day${on}` };
     return { open: false, why: `${this.id}: closed at ${hhmm}, outside ${ranges.map((x) => x[2]).join(', ')}${on}` };
+  }
+
+  /**
+   * The next moment after `at` the schedule opens or closes (before any
+   * override), looking `days` ahead; null when it does not change in that
+   * time. It jumps from one boundary of a day (a range's start or end,
+   * midnight) to the next: a few dozen steps for a week, not one per minute.
+   * Across a daylight-saving change a jump can land an hour off (China has none).
+   */
+  nextChange(at: Date, days = 8): Date | null {
+    const open = this.stateAt(at).open;
+    const end = at.getTime() + days * 86_400_000;
+    let t = Math.floor(at.getTime() / 60_000) * 60_000;
+    while (t < end) {
+      const l = localTime(new Date(t), this.timeZone);
+      let next = 24 * 60;
+      for (const [from, to] of this.dayOf(l).ranges) {
+        if (from > l.minute) next = Math.min(next, from);
+        if (to > l.minute) next = Math.min(next, to);
+      }
+      t += (next - l.minute) * 60_000;
+      if (this.stateAt(new Date(t)).open !== open) return new Date(t);
+    }
+    return null;
   }
 
   /** With night mode applied: `night` closes and `day` opens every schedule. */

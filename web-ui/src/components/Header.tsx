@@ -178,6 +178,7 @@ function Nav({ role, route, openFaults }: { role: SessionUser['role']; route: Ro
         {item('live', t('nav.live'))}
         {item('settings', t('nav.settings'))}
         {item('walk-test', t('nav.walkTest'))}
+        {item('routing', t('nav.routing'))}
         {canSeeUsers(role) && item('users', t('nav.users'))}
         {canSeeAudit(role) && item('audit', t('nav.audit'))}
         {canSeeRegistrations(role) && item('phones', t('nav.phones'))}

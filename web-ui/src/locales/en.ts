@@ -6,8 +6,8 @@
 const en = {
   'app.name': 'Callpoint',
   'app.loading': 'Loading…',
-  'app.pageFailed': 'This page could not be loaded (the appliance did not answer, or it was updated meanwhile). Reload to try again.',
-  'app.reload': 'Reload',
+  'app.pageLoadFailed': 'This page could not be loaded. The appliance may have been updated since this page was opened, or it cannot be reached: reload the page.',
+  'app.reload': 'Reload the page',
 
   'lang.label': 'Language',
 
@@ -32,6 +32,7 @@ const en = {
   'nav.account': 'My account',
   'nav.settings': 'Configuration',
   'nav.walkTest': 'Walk test',
+  'nav.routing': 'Routing',
 
   'role.admin': 'Administrator',
   'role.technician': 'Technician',

@@ -6,8 +6,8 @@ import type { Messages } from './en';
 const zhCN: Messages = {
   'app.name': 'Callpoint',
   'app.loading': '正在加载…',
-  'app.pageFailed': '无法加载此页面（设备未应答，或其间已更新）。请重新加载后再试。',
-  'app.reload': '重新加载',
+  'app.pageLoadFailed': '无法加载此页面。打开页面后设备可能已升级，或设备无法访问：请重新加载页面。',
+  'app.reload': '重新加载页面',
 
   'lang.label': '语言',
 
@@ -31,6 +31,7 @@ const zhCN: Messages = {
   'nav.maintenance': '维护',
   'nav.settings': '配置',
   'nav.walkTest': '逐点测试',
+  'nav.routing': '路由',
   'nav.account': '我的账户',
 
   'role.admin': '管理员',

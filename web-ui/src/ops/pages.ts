@@ -1,4 +1,4 @@
-// The operations pages, one chunk: App.tsx loads it with import() the first
+// The operations pages, one chunk: lazy-pages.ts loads it with import() the first
 // time one of them is shown. One chunk rather than one per page: esbuild puts
 // the code each set of chunks shares in a chunk of its own, and every such
 // chunk the app shares is one more request on the first load.
