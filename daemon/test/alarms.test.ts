@@ -13,6 +13,7 @@ import { EventBus } from '../src/events/bus.js';
 import { HealthRegistry } from '../src/health/health.js';
 import { FreeswitchGateway } from '../src/pbx/gateway.js';
 import { FreeSwitchEmulator } from '../src/sim/freeswitch/index.js';
+import type { Alarm } from '../src/contracts/alarms.js';
 import type { OutboxEnvelope as Envelope } from '../src/contracts/index.js';
 import { Store } from '../src/store/store.js';
 
@@ -193,6 +194,95 @@ t.test('a press the database refuses: the lamps and the call go out at once, the
   t.same((await store.alarms.history(r.alarm.id)).map((h) => h.kind).slice(0, 4), ['raised', 'calling', 'connected', 'pressed-again'], 'its whole history, in order');
   t.same((await messages()).filter((m) => m.data.id === r.alarm.id).map((m) => m.data.state), ['raised', 'calling', 'connected'], 'every state for central, in order');
   t.match(await alarms.acknowledge(r.alarm.id, { username: 'tech', role: 'technician', ip: null }, 'ui'), { ok: true }, 'and it is handled as any other');
+});
+
+/** The disk full from now on: every transaction fails as SQLite does (`full.value = false`: space again). */
+function fillDisk(store: Store): { value: boolean } {
+  const realTx = store.tx.bind(store);
+  const full = { value: true };
+  (store as unknown as { tx: typeof store.tx }).tx = (body, o) => (full.value ? Promise.reject(Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' })) : realTx(body, o));
+  return full;
+}
+
+/** The next urgent read of `what` answers (with the rows as they were) only when released: a slow card. */
+function slowRead(store: Store, what: 'byId' | 'openForPoint'): { reached: Promise<void>; release: () => void } {
+  const urgentOf = (Object.getOwnPropertyDescriptor(Store.prototype, 'urgent') as { get: (this: Store) => Store['urgent'] }).get;
+  let reached: () => void = () => undefined;
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let done = false;
+  Object.defineProperty(store, 'urgent', {
+    configurable: true,
+    get: () => {
+      const repos = urgentOf.call(store);
+      const plain = urgentOf.call(store);
+      const read = (x: string): Promise<Alarm | undefined> => plain.alarms[what](x);
+      repos.alarms[what] = async (x: string) => {
+        const row = await read(x);
+        if (done) return row;
+        done = true;
+        reached();
+        await released;
+        return row;
+      };
+      return repos;
+    },
+  });
+  return { reached: new Promise<void>((resolve) => (reached = resolve)), release };
+}
+
+const TECH = { username: 'tech', role: 'technician' as const, ip: null };
+
+t.test('the disk full while the desk answers: a clearing held meanwhile stays; the step that waited does not reopen the alarm', async (t) => {
+  const { emu, store, alarms, messages } = await rig(t, config(), [
+    { number: '8000', name: 'Dispatch', behaviour: 'answer' as const, answerAfterMs: 1500, busyWhenInCall: true },
+    { number: '1001', name: 'Intercom', behaviour: 'answer' as const, answerAfterMs: 50 },
+  ]);
+  const r = await alarms.press('km1-2');
+  if (!r.ok) return t.fail('press refused');
+  const id = r.alarm.id;
+  t.ok(await until(async () => (await store.alarms.byId(id))?.state === 'calling', 1000), 'calling, stored');
+  // The disk fills. The answer's step fails to be stored and reads the alarm to hold it; that read
+  // answers only after the alarm was cleared (held too).
+  const full = fillDisk(store);
+  const read = slowRead(store, 'byId');
+  await read.reached;
+  t.ok(emu.channels().find((c) => c.destination === '8000')?.answered, 'the read is the answer’s step: the desk answered');
+  t.match(await alarms.clear(id, TECH, 'ui'), { ok: true, alarm: { state: 'cleared' } }, 'cleared from the UI, held');
+  read.release();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.notOk((await alarms.open()).some((a) => a.id === id), 'the alarm stays cleared: the step read before the clearing does not reopen it');
+  full.value = false;
+  t.ok(await until(async () => (await store.alarms.byId(id))?.state === 'cleared', 5000), 'written cleared once the disk takes writes');
+  const states = (await messages()).filter((m) => m.data.id === id).map((m) => m.data.state);
+  t.equal(states.at(-1), 'cleared', `nothing after the clearing at central (${states.join(', ')})`);
+  t.equal(states.filter((s) => s === 'cleared').length, 1, 'cleared once');
+});
+
+t.test('the disk full: a press that read its point’s open alarm just before it was cleared raises a new alarm, and does not reopen the cleared one', async (t) => {
+  const { store, alarms, messages } = await rig(t);
+  const r = await alarms.press('km1-2');
+  if (!r.ok) return t.fail('press refused');
+  const id = r.alarm.id;
+  t.ok(await until(async () => ['calling', 'connected'].includes((await store.alarms.byId(id))?.state ?? ''), 2000), 'open, stored');
+  const full = fillDisk(store);
+  // The press cannot be stored; it reads the point's open alarm to join it, and that read answers
+  // only after the alarm was cleared (held).
+  const read = slowRead(store, 'openForPoint');
+  const again = alarms.press('km1-2');
+  await read.reached;
+  t.match(await alarms.clear(id, TECH, 'ui'), { ok: true, alarm: { state: 'cleared' } }, 'cleared from the UI, held');
+  read.release();
+  const pressed = await again;
+  if (!pressed.ok) return t.fail('second press refused');
+  t.not(pressed.alarm.id, id, 'the press raises a new alarm (the one it read is cleared)');
+  const open = (await alarms.open()).map((a) => a.id);
+  t.notOk(open.includes(id), 'the cleared alarm is not open again');
+  t.same(open, [pressed.alarm.id], 'the new one is, and is called');
+  full.value = false;
+  t.ok(await until(async () => (await store.alarms.byId(id))?.state === 'cleared' && !!(await store.alarms.byId(pressed.alarm.id)), 5000), 'both written once the disk takes writes: the first cleared');
+  const states = (await messages()).filter((m) => m.data.id === id).map((m) => m.data.state);
+  t.equal(states.at(-1), 'cleared', `nothing after the clearing at central (${states.join(', ')})`);
 });
 
 t.test('a daemon restart during a connected alarm call keeps the call: not re-placed, not released', async (t) => {

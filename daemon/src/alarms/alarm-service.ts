@@ -266,8 +266,10 @@ export class AlarmService {
    */
   private async raiseHeld(point: Point, source: string, now: string, err: unknown, pointLeg?: string): Promise<AlarmResult> {
     this.storeFailed(err);
-    // Reads still work on a full disk: an open alarm of this point in the database is joined.
-    const open = await this.store.urgent.alarms.openForPoint(point.id).catch(() => undefined);
+    // Reads still work on a full disk: an open alarm of this point in the database is joined —
+    // as it stands now: held while this read waited (cleared, say), the held alarm is newer than its row.
+    const stored = await this.store.urgent.alarms.openForPoint(point.id).catch(() => undefined);
+    const open = stored && (this.held.get(stored.id) ?? stored);
     if (open && JOINING_STATES.includes(open.state)) {
       if (pointLeg) this.escalations.get(open.id)?.adoptPointLeg(pointLeg);
       return this.joinHeld(open, source, now);
@@ -327,7 +329,9 @@ export class AlarmService {
       } catch (err) {
         // Calling goes on whatever the disk does; the step waits with the alarm.
         this.storeFailed(err);
-        const a = await this.store.urgent.alarms.byId(id).catch(() => undefined);
+        const stored = await this.store.urgent.alarms.byId(id).catch(() => undefined);
+        // Held while this waited (cleared, say): the held alarm is newer than its row.
+        const a = this.held.get(id) ?? stored;
         if (!a) {
           this.log.error({ err, alarm: id, step: kind }, 'cannot store an escalation step nor read the alarm: calling goes on');
           return true;
@@ -393,7 +397,9 @@ export class AlarmService {
       } catch (err) {
         // Acknowledged or cleared while the disk is full: the calling still stops; the record waits.
         this.storeFailed(err);
-        const a = await this.store.urgent.alarms.byId(id).catch(() => undefined);
+        const stored = await this.store.urgent.alarms.byId(id).catch(() => undefined);
+        // Held while this waited (an escalation step): the held alarm is newer than its row.
+        const a = this.held.get(id) ?? stored;
         if (!a) throw err;
         r = this.holdFinish(a, actor, source, to, now, true);
       }

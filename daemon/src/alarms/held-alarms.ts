@@ -13,6 +13,16 @@
 // An alarm raised while nothing can be written gets its id from the top of
 // the day's range (A-20261125-99999, then 99998 …): the database hands out
 // ids from the bottom, so the two never meet.
+//
+// Each step (and the store fault) is numbered as it is held, in one sequence
+// that goes on across restarts, and a flush writes every step numbered up to
+// its snapshot. It records that number (FLUSHED_KEY) in the same commit, so
+// the database itself says which steps it has: a restart writes exactly the
+// steps of the reserve file numbered above it. The file may be older than
+// the last flush (a kill before it was rewritten), or newer than the
+// flush's snapshot (steps held while the flush ran): either way no step is
+// written twice — no alarm reopened by a stale state, no message to central
+// sent again — and none is skipped.
 import { phrase } from '../contracts/phrases/index.js';
 import { join } from 'node:path';
 import type { Alarm } from '../contracts/alarms.js';
@@ -32,19 +42,26 @@ export interface HeldStep {
   audit?: NewAuditEntry;
 }
 
+/** Something held, with its number in the order things were held (`no`). */
+type Numbered<T> = T & { no: number };
+
 interface Held {
   alarm: Alarm;
   /** The row exists in the database (the alarm was written before the writes failed). */
   inDb: boolean;
-  steps: HeldStep[];
+  steps: Array<Numbered<HeldStep>>;
 }
 
 interface Saved {
   alarms: Held[];
-  storeFault: { since: string; reason: string } | null;
+  storeFault: Numbered<{ since: string; reason: string }> | null;
 }
 
-/** Settings key: the reserve file's sequence number last written to the database (not to be written twice). */
+/**
+ * Settings key: the number of the last held step written to the database
+ * (every step numbered up to it is written; the ones above it are not).
+ * Before steps were numbered it held the reserve file's sequence number.
+ */
 export const FLUSHED_KEY = 'alarms.reserve-flushed';
 export const STORE_FAULT = 'store:write-failed';
 const RETRY_MS = 2000;
@@ -63,6 +80,8 @@ export interface HeldAlarmsContext {
 export class HeldAlarms {
   private readonly held = new Map<string, Held>();
   private storeFault: Saved['storeFault'] = null;
+  /** The number given to the last step held (never below what the database has written). */
+  private lastNo = 0;
   private reserve: ReserveFile | undefined;
   private saving: Promise<unknown> = Promise.resolve();
   private flushing: Promise<boolean> | undefined;
@@ -74,6 +93,9 @@ export class HeldAlarms {
   /** Open the reserve file; returns what a previous run held and did not write (to resume). */
   async start(): Promise<Alarm[]> {
     if (!this.ctx.dataDir) return [];
+    // Unreadable: every step of the file is written again (a message twice rather than none).
+    const flushed = (await this.ctx.store.settings.get<number>(FLUSHED_KEY).catch(() => undefined)) ?? 0;
+    this.lastNo = flushed;
     try {
       this.reserve = await ReserveFile.open(join(this.ctx.dataDir, RESERVE_FILE));
     } catch (err) {
@@ -81,14 +103,15 @@ export class HeldAlarms {
       return [];
     }
     const saved = await this.reserve.load<Saved>().catch(() => undefined);
-    if (!saved || (!saved.state.alarms.length && !saved.state.storeFault)) return [];
-    const flushed = await this.ctx.store.settings.get<number>(FLUSHED_KEY).catch(() => undefined);
-    if (flushed !== undefined && flushed >= saved.seq) return [];
-    for (const h of saved.state.alarms) this.held.set(h.alarm.id, h);
-    this.storeFault = saved.state.storeFault;
-    this.ctx.log.warn({ alarms: saved.state.alarms.map((h) => h.alarm.id), storeFault: !!this.storeFault }, 'alarms held in the reserve file by the last run: writing them to the database');
+    if (!saved) return [];
+    const state = unwritten(isNumbered(saved.state) ? saved.state : numberLegacy(saved, flushed), flushed);
+    for (const no of numbers(state)) this.lastNo = Math.max(this.lastNo, no);
+    if (!state.alarms.length && !state.storeFault) return [];
+    for (const h of state.alarms) this.held.set(h.alarm.id, h);
+    this.storeFault = state.storeFault;
+    this.ctx.log.warn({ alarms: state.alarms.map((h) => h.alarm.id), storeFault: !!this.storeFault }, 'alarms held in the reserve file by the last run: writing them to the database');
     this.schedule(0);
-    return saved.state.alarms.map((h) => h.alarm);
+    return state.alarms.map((h) => h.alarm);
   }
 
   async stop(): Promise<void> {
@@ -123,7 +146,7 @@ export class HeldAlarms {
   hold(alarm: Alarm, inDb: boolean, step: HeldStep): void {
     const h = this.held.get(alarm.id) ?? { alarm, inDb, steps: [] };
     h.alarm = alarm;
-    h.steps.push(step);
+    h.steps.push({ ...step, no: ++this.lastNo });
     this.held.set(alarm.id, h);
     this.save();
     this.schedule(RETRY_MS);
@@ -132,7 +155,7 @@ export class HeldAlarms {
   /** The writes failed: remember since when and why (once), for the fault. */
   storeFailing(reason: string): void {
     if (this.storeFault) return;
-    this.storeFault = { since: new Date().toISOString(), reason };
+    this.storeFault = { since: new Date().toISOString(), reason, no: ++this.lastNo };
     this.save();
     this.schedule(RETRY_MS);
   }
@@ -160,7 +183,9 @@ export class HeldAlarms {
     if (!this.held.size && !this.storeFault) return true;
     const batch = [...this.held.values()].map((h) => ({ h, n: h.steps.length, alarm: h.alarm }));
     const fault = this.storeFault;
-    const seq = await this.saving.then(() => this.savedSeq);
+    // Everything numbered up to here is in this batch (or was written before); what is held
+    // from now on is numbered above it and waits for the next flush.
+    const upTo = this.lastNo;
     let announced: Fault[];
     try {
       announced = await this.ctx.store.tx(async (r) => {
@@ -172,7 +197,8 @@ export class HeldAlarms {
           const cleared = await this.ctx.faults.clearIn(r, STORE_FAULT, now);
           for (const f of [raised, cleared]) if (f) changed.push(f);
         }
-        if (seq) await r.settings.set(FLUSHED_KEY, seq, 'system');
+        // Without a reserve file there is nothing a restart could write again.
+        if (this.reserve) await r.settings.set(FLUSHED_KEY, upTo, 'system');
         return changed;
       }, { urgent: true });
     } catch (err) {
@@ -203,15 +229,13 @@ export class HeldAlarms {
     }
   }
 
-  private savedSeq = 0;
-
   /** Write the held state to the reserve file (one save at a time, the newest state each). */
   private save(): void {
     const reserve = this.reserve;
     if (!reserve) return;
     this.saving = this.saving.then(async () => {
       try {
-        this.savedSeq = await reserve.save({ alarms: [...this.held.values()], storeFault: this.storeFault } satisfies Saved);
+        await reserve.save({ alarms: [...this.held.values()], storeFault: this.storeFault } satisfies Saved);
       } catch (err) {
         this.ctx.log.error({ err }, 'cannot write the alarm reserve file: the held alarms are in memory only');
       }
@@ -228,4 +252,40 @@ export class HeldAlarms {
     }, ms);
     this.timer.unref();
   }
+}
+
+/** The numbers of everything a state holds. */
+function numbers(state: Saved): number[] {
+  return [...state.alarms.flatMap((h) => h.steps.map((s) => s.no)), ...(state.storeFault ? [state.storeFault.no] : [])];
+}
+
+/**
+ * What of a saved state the database does not have: the steps numbered above
+ * the last flush. An alarm some of whose steps were written has its row.
+ */
+function unwritten(state: Saved, flushed: number): Saved {
+  const alarms = state.alarms.flatMap((h) => {
+    const steps = h.steps.filter((s) => s.no > flushed);
+    return steps.length ? [{ ...h, inDb: h.inDb || steps.length < h.steps.length, steps }] : [];
+  });
+  return { alarms, storeFault: state.storeFault && state.storeFault.no > flushed ? state.storeFault : null };
+}
+
+function isNumbered(state: Saved): boolean {
+  return numbers(state).every((no) => typeof no === 'number');
+}
+
+/**
+ * A file written before steps were numbered (by an older version): the key
+ * then held the file's sequence number, and a file up to it was written
+ * whole. Its steps get numbers above both, so once written they count as
+ * written whichever way the file is read next.
+ */
+function numberLegacy(saved: { seq: number; state: Saved }, flushed: number): Saved {
+  if (flushed >= saved.seq) return { alarms: [], storeFault: null };
+  let no = Math.max(flushed, saved.seq);
+  return {
+    alarms: saved.state.alarms.map((h) => ({ ...h, steps: h.steps.map((s) => ({ ...s, no: ++no })) })),
+    storeFault: saved.state.storeFault && { ...saved.state.storeFault, no: ++no },
+  };
 }
