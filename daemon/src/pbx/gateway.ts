@@ -212,8 +212,11 @@ export class FreeswitchGateway implements Component {
         attempt++;
         const base = Math.min(this.o.backoffMaxMs ?? 1000, (this.o.backoffBaseMs ?? 250) * 2 ** Math.min(attempt - 1, 16));
         const delay = r.reason === 'auth' ? (this.o.authRetryMs ?? 60_000) : Math.round(base / 2 + Math.random() * (base / 2));
-        const detail = r.reason === 'auth' ? `event socket refused the password (${where}); retrying in ${Math.round(delay / 1000)} s — check freeswitch.password` : `${r.message}; retry in ${(delay / 1000).toFixed(1)} s`;
-        this.d.health.set('freeswitch', 'down', detail, phrase(r.reason === 'auth' ? 'health.freeswitch.auth' : 'health.freeswitch.unreachable', { where, retryS: Math.round(delay / 1000) }));
+        // The bound of the wait, not this attempt's jittered delay: the same outage is the same health
+        // (a text changing at every attempt sent every UI and central a new snapshot each second).
+        const withinS = Math.max(1, Math.ceil((this.o.backoffMaxMs ?? 1000) / 1000));
+        const detail = r.reason === 'auth' ? `event socket refused the password (${where}); retrying in ${Math.round(delay / 1000)} s — check freeswitch.password` : `${r.message}; trying again within ${withinS} s`;
+        this.d.health.set('freeswitch', 'down', detail, phrase(r.reason === 'auth' ? 'health.freeswitch.auth' : 'health.freeswitch.unreachable', { where, retryS: withinS }));
         (r.reason === 'auth' ? this.d.log.error.bind(this.d.log) : attempt === 1 ? this.d.log.warn.bind(this.d.log) : this.d.log.debug.bind(this.d.log))({ attempt, delayMs: delay, reason: r.reason }, detail);
         await this.sleeper.sleep(delay);
         continue;

@@ -22,7 +22,7 @@ export const en = {
   'health.lines.none': 'no line card configured',
   'health.freeswitch.connecting': 'connecting to {where}',
   'health.freeswitch.auth': 'event socket refused the password ({where}); retrying in {retryS} s — check freeswitch.password',
-  'health.freeswitch.unreachable': 'nothing answers at {where}; retry in {retryS} s',
+  'health.freeswitch.unreachable': 'nothing answers at {where}; trying again within {retryS} s',
   'health.freeswitch.lost': 'connection lost; reconnecting',
   'health.freeswitch.ok': 'connected to {where}',
   'health.freeswitch.hung': 'FreeSWITCH hung: no HEARTBEAT for {seconds} s',

@@ -18,7 +18,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'health.lines.none': '未配置线路卡',
   'health.freeswitch.connecting': '正在连接 {where}',
   'health.freeswitch.auth': '事件套接字拒绝了密码（{where}）；{retryS} 秒后重试——请检查 freeswitch.password',
-  'health.freeswitch.unreachable': '{where} 无应答；{retryS} 秒后重试',
+  'health.freeswitch.unreachable': '{where} 无应答；{retryS} 秒内重试',
   'health.freeswitch.lost': '连接中断；正在重新连接',
   'health.freeswitch.ok': '已连接 {where}',
   'health.freeswitch.hung': 'FreeSWITCH 无响应：已 {seconds} 秒未收到 HEARTBEAT',
