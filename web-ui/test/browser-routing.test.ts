@@ -135,6 +135,8 @@ t.test('routing pages: tester, night mode, lists', { skip: skipUnless('chromium'
   page.once('dialog', (dl) => void dl.accept());
   await added.getByTestId('list-entry-remove').click();
   await nuisance.getByTestId('list-message').filter({ hasText: 'removed' }).waitFor();
+  // The message comes with the answer; the list is read again after it.
+  await added.waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
   t.equal(await added.count(), 0, 'the removed entry is gone');
 
   // Chinese: the same pages.
