@@ -101,6 +101,7 @@ function destinationActions(x: RouteDestination, ctx: RouteXmlContext, priority:
       // (uuid_bridge). The dialplan ends at park: what follows is the daemon's.
       const acts: Action[] = [set('callpoint_queue', x.id)];
       if (x.skill) acts.push(set('callpoint_queue_skill', x.skill));
+      if (x.emergency) acts.push(set('callpoint_queue_urgency', 'emergency'));
       return [...acts, { app: 'answer' }, { app: 'park' }];
     }
     case 'ivr':

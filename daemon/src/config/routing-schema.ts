@@ -89,6 +89,7 @@ export const destination = z.union([
     .strictObject({
       queue: ident('a queue id').meta(meta({ title: 'Queue', description: 'An ACD queue of the dispatch desk (queues).', ref: 'queues' })),
       skill: ident('a skill name').optional().meta(meta({ title: 'Skill needed', description: 'The skill these calls need: a queue of the skill strategy gives them to the agent with the highest level of it.' })),
+      emergency: z.boolean().default(false).meta(meta({ title: 'Emergency calls', description: 'Calls sent here are emergencies (a tunnel phone’s SOS key, an emergency DID): ahead of every other call of every queue, and they may take a free agent of another queue.' })),
     })
     .meta(meta({ title: 'Queue', description: 'To an ACD queue: the caller waits with a hold tone until an agent takes the call.' })),
   z

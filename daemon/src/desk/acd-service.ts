@@ -175,7 +175,7 @@ export class AcdService implements Component {
     const caller = p.callerNumber && CALLER_NUMBER_RE.test(p.callerNumber) ? p.callerNumber : null;
     const arrived = Date.now();
     const row: QueueCallRow = {
-      uuid: p.uuid, queue: q.id, firstQueue: q.id, caller, zone: p.zone, urgency: p.priority === 'emergency' ? 'emergency' : 'normal',
+      uuid: p.uuid, queue: q.id, firstQueue: q.id, caller, zone: p.zone, urgency: p.emergency ? 'emergency' : 'normal',
       vip: !!caller && q.vip.some((v) => VIP_NUMBER(v) === VIP_NUMBER(caller)), skill: p.skill, arrivedAt: new Date(arrived).toISOString(),
       state: 'waiting', agent: null, passedOver: [], offerLegs: [], overflows: 0, answeredAt: null, endedAt: null,
     };
@@ -206,12 +206,11 @@ export class AcdService implements Component {
 
   private async talkEnded(t: Talk): Promise<void> {
     if (!this.talks.delete(t.caller)) return;
-    await this.c.store.desk.ended(t.caller, new Date().toISOString(), false);
-    if (t.agent) {
-      const wrapUpS = this.queue(t.queue)?.wrapUpS ?? 0;
-      await this.agents.callEnded(t.extension, wrapUpS);
-      this.c.log.info({ agent: t.extension, queue: t.queue, wrapUpS }, `agent ${t.extension} wraps up for ${wrapUpS} s`);
-    }
+    // The agent's wrap-up holds from this moment (callEnded sets it before writing): no decision in between sees the agent free.
+    const wrapUpS = t.agent ? (this.queue(t.queue)?.wrapUpS ?? 0) : 0;
+    const wrapUp = t.agent ? this.agents.callEnded(t.extension, wrapUpS) : Promise.resolve();
+    await Promise.all([wrapUp, this.c.store.desk.ended(t.caller, new Date().toISOString(), false)]);
+    if (t.agent) this.c.log.info({ agent: t.extension, queue: t.queue, wrapUpS }, `agent ${t.extension} wraps up for ${wrapUpS} s`);
     this.schedule();
   }
 

@@ -97,13 +97,17 @@ export class AgentBook {
     return { ok: true, state };
   }
 
-  /** A call of this agent ended: free from now, wrap-up for wrapUpS. */
+  /**
+   * A call of this agent ended: free from now, wrap-up for wrapUpS. In force
+   * at once (before the write): a decision running meanwhile must not see
+   * the agent free.
+   */
   async callEnded(extension: string, wrapUpS: number): Promise<void> {
     const now = Date.now();
     const at = new Date(now).toISOString();
     const until = wrapUpS > 0 ? new Date(now + wrapUpS * 1000).toISOString() : null;
-    await this.c.store.desk.callEnded(extension, at, until);
     const prev = this.rows.get(extension);
     this.rows.set(extension, { extension, state: prev?.state ?? 'logged-out', reason: prev?.reason ?? null, since: prev?.since ?? at, idleSince: at, wrapUpUntil: until, updatedBy: prev?.updatedBy ?? null });
+    await this.c.store.desk.callEnded(extension, at, until);
   }
 }

@@ -75,8 +75,8 @@ export interface ParkedCall {
   queue: string | null;
   /** callpoint_queue_skill: the skill the route says the call needs. */
   skill: string | null;
-  /** callpoint_priority of a routed call (emergency jumps every queue). */
-  priority: string | null;
+  /** An emergency for the queue: callpoint_queue_urgency, or a routed call of emergency priority. */
+  emergency: boolean;
   /** callpoint_zone: the caller's zone (a phone's directory variable). */
   zone: string | null;
 }
@@ -350,7 +350,7 @@ export class FreeswitchGateway implements Component {
         if (uuid && kind && h['Call-Direction'] === 'inbound') {
           const p: ParkedCall = {
             uuid, kind, point: h.variable_callpoint_point ?? null, callerNumber: h['Caller-Caller-ID-Number'] ?? null,
-            queue: h.variable_callpoint_queue ?? null, skill: h.variable_callpoint_queue_skill ?? null, priority: h.variable_callpoint_priority ?? null, zone: h.variable_callpoint_zone ?? null,
+            queue: h.variable_callpoint_queue ?? null, skill: h.variable_callpoint_queue_skill ?? null, emergency: h.variable_callpoint_queue_urgency === 'emergency' || h.variable_callpoint_priority === 'emergency', zone: h.variable_callpoint_zone ?? null,
           };
           for (const fn of this.parkListeners) fn(p);
         }
