@@ -80,7 +80,7 @@ export class AgentBook {
     const who = this.configured().get(extension);
     if (!who) return { ok: false, code: 'not_found', message: `no agent at extension ${extension} (agents: ${[...this.configured().keys()].join(', ') || 'none'})` };
     const self = who.user !== null && actor.username !== null && who.user.toLowerCase() === actor.username.toLowerCase();
-    if (!self && !hasRole(actor, 'technician')) return { ok: false, code: 'forbidden', message: `only ${who.user ?? 'a technician'} or a technician may change agent ${extension}` };
+    if (!self && !hasRole(actor, 'technician')) return { ok: false, code: 'forbidden', message: `only ${who.user ? `${who.user} or ` : ''}a technician may change agent ${extension}` };
     const before = this.state(extension, Date.now(), false);
     if (action === 'resume' && before !== 'paused') return { ok: false, code: 'conflict', message: `agent ${extension} is not paused (${before})` };
     if (action === 'pause' && before === 'logged-out') return { ok: false, code: 'conflict', message: `agent ${extension} is logged out: log in first` };
