@@ -82,9 +82,10 @@ t.test('agents: who may act, each change audited, kept across a restart', async 
   t.same(await book.act('8001', 'pause', ann, 'lunch'), { ok: false, code: 'conflict', message: 'agent 8001 is logged out: log in first' });
   t.same(await book.act('8001', 'login', ann, null), { ok: true, state: 'available' }, 'ann logs herself in');
   t.match(await book.act('8001', 'logout', bob, null), { ok: false, code: 'forbidden', message: 'only ann or a technician may change agent 8001' });
-  t.match(await book.act('8002', 'login', bob, null), { ok: false, code: 'forbidden', message: 'only a technician may change agent 8002' });
+  t.match(await book.act('8002', 'login', bob, null), { ok: false, code: 'forbidden', message: 'only the agent’s user or a technician may change agent 8002' });
   t.same(await book.act('8002', 'login', tech, null), { ok: true, state: 'available' }, 'a technician logs in an agent');
   t.match(await book.act('8003', 'login', tech, null), { ok: false, code: 'not_found', message: /no agent at extension 8003 \(agents: 8001, 8002\)/ });
+  t.match(await book.act('8003', 'login', bob, null), { ok: false, code: 'forbidden' }, 'a viewer does not learn which agents exist');
   t.same(await book.act('8001', 'pause', ann, 'site visit'), { ok: true, state: 'paused' });
   t.match(await book.act('8002', 'resume', tech, null), { ok: false, code: 'conflict', message: 'agent 8002 is not paused (available)' });
   t.equal(book.state('8001', Date.now(), false), 'paused');

@@ -123,7 +123,7 @@ export interface ApiDeps {
   /** Routing: trunks, night mode, the route tester, the black/white lists. */
   routing?: Pick<RoutingService, 'view' | 'test' | 'setNightMode' | 'lists'>;
   /** The dispatch desk: ACD queues and agents, when queues are configured. */
-  desk?: Pick<AcdService, 'view' | 'agentAction'>;
+  desk?: Pick<AcdService, 'view' | 'agentAction' | 'authorise'>;
   /** The FreeSWITCH gateway's live view, when it runs. */
   pbx?: { channels: { list(): LiveChannel[] }; connected: boolean; registrations(): Promise<CommandOutcome<SipRegistration[]>> };
   /** The phones of the configuration (for the registrations page). */

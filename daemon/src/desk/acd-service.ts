@@ -367,6 +367,11 @@ export class AcdService implements Component {
     this.schedule();
   }
 
+  /** May this actor act for this agent (null: yes)? */
+  authorise(extension: string, actor: Actor): Exclude<AgentActionResult, { ok: true }> | null {
+    return this.agents.authorise(extension, actor);
+  }
+
   /** An agent's action from the UI (or, later, a feature code): stored, audited, then the queues move. */
   async agentAction(extension: string, action: AgentAction, actor: Actor, reason: string | null = null): Promise<AgentActionResult> {
     const r = await this.agents.act(extension, action, actor, reason);

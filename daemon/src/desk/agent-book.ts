@@ -71,16 +71,32 @@ export class AgentBook {
     return next;
   }
 
+  private isSelf(extension: string, actor: Actor): boolean {
+    const user = this.configured().get(extension)?.user ?? null;
+    return user !== null && actor.username !== null && user.toLowerCase() === actor.username.toLowerCase();
+  }
+
+  /**
+   * May this actor act for the agent at this extension? null: yes. Someone
+   * who is neither the agent's user nor a technician learns nothing more
+   * (not even whether the agent exists).
+   */
+  authorise(extension: string, actor: Actor): Exclude<AgentActionResult, { ok: true }> | null {
+    const who = this.configured().get(extension);
+    if (!hasRole(actor, 'technician') && !this.isSelf(extension, actor)) return { ok: false, code: 'forbidden', message: `only ${who?.user ? `${who.user} or ` : 'the agent’s user or '}a technician may change agent ${extension}` };
+    if (!who) return { ok: false, code: 'not_found', message: `no agent at extension ${extension} (agents: ${[...this.configured().keys()].join(', ') || 'none'})` };
+    return null;
+  }
+
   /**
    * An agent's own action, or a technician's for them. An agent may act for
    * themselves (the user the configuration names at that phone); technicians
    * and admins for any agent. Stored and audited together.
    */
   async act(extension: string, action: AgentAction, actor: Actor, reason: string | null): Promise<AgentActionResult> {
-    const who = this.configured().get(extension);
-    if (!who) return { ok: false, code: 'not_found', message: `no agent at extension ${extension} (agents: ${[...this.configured().keys()].join(', ') || 'none'})` };
-    const self = who.user !== null && actor.username !== null && who.user.toLowerCase() === actor.username.toLowerCase();
-    if (!self && !hasRole(actor, 'technician')) return { ok: false, code: 'forbidden', message: `only ${who.user ? `${who.user} or ` : ''}a technician may change agent ${extension}` };
+    const refused = this.authorise(extension, actor);
+    if (refused) return refused;
+    const self = this.isSelf(extension, actor);
     const before = this.state(extension, Date.now(), false);
     if (action === 'resume' && before !== 'paused') return { ok: false, code: 'conflict', message: `agent ${extension} is not paused (${before})` };
     if (action === 'pause' && before === 'logged-out') return { ok: false, code: 'conflict', message: `agent ${extension} is logged out: log in first` };

@@ -24,6 +24,12 @@ export function deskRoutes(d: ApiDeps): RouteDef[] {
       if (!desk) return gone(res);
       const ext = paramOf(req, res, 'extension', EXTENSION_RE, EXTENSION_MESSAGE);
       if (!ext) return;
+      // Who may act is answered before what the body says.
+      const refused = desk.authorise(ext, ctx.actor);
+      if (refused) {
+        res.locals.error = refused.message;
+        return void res.status(STATUS[refused.code]).json({ error: refused.message });
+      }
       let reason: string | null = null;
       if (name === 'pause') {
         const b = parseBody(agentPauseBody, req, res);
