@@ -85,6 +85,8 @@ export class AcdService implements Component {
   private running = false;
   private again = false;
   private stopped = false;
+  /** After a restart: no offer until the old run's offers are settled (resume()). */
+  private resumed = true;
   private standings = new Map<string, CallStanding>();
 
   constructor(private c: DeskContext) {
@@ -111,6 +113,7 @@ export class AcdService implements Component {
     this.timer = setInterval(() => this.schedule(), 1000);
     this.timer.unref();
     if (rows.length || talking.length) {
+      this.resumed = false;
       this.c.log.warn({ waiting: rows.length, talking: talking.length }, 'queue calls resumed after start');
       void this.resume().catch((err: unknown) => this.c.log.error({ err }, 'queue calls not resumed'));
     } else this.schedule();
@@ -159,6 +162,7 @@ export class AcdService implements Component {
     for (const t of [...this.talks.values()]) {
       if (ready && !this.c.pbx.channels.get(t.caller)) await this.talkEnded(t);
     }
+    this.resumed = true;
     this.schedule();
   }
 
@@ -254,6 +258,7 @@ export class AcdService implements Component {
   }
 
   private async run(): Promise<void> {
+    if (!this.resumed) return;
     const now = Date.now();
     // Overflow first: a call due goes to its overflow instead of waiting for an agent here.
     for (const h of this.waiting.values()) {
@@ -314,6 +319,8 @@ export class AcdService implements Component {
     h.offer = legs;
     await this.c.store.desk.offering(h.row.uuid, legs);
     let won: OfferLeg | undefined;
+    /** Phones that refused or let it ring out (not those FreeSWITCH could not reach: that is not the agent's doing). */
+    const refused: string[] = [];
     const tries = legs.map(async (l) => {
       const r = await this.c.pbx.originate({
         target: { kind: 'extension', number: l.extension }, app: { app: 'park' }, uuid: l.leg, timeoutS: ringS,
@@ -321,6 +328,7 @@ export class AcdService implements Component {
         variables: { callpoint_queue: h.row.queue, callpoint_queue_call: h.row.uuid, hangup_after_bridge: 'true' },
       });
       if (!r.ok) {
+        if (r.reason === 'rejected') refused.push(l.extension);
         this.c.log.info({ call: h.row.uuid, phone: l.extension, reason: r.message }, `${l.extension} did not take the call: ${r.message}`);
         return;
       }
@@ -343,8 +351,8 @@ export class AcdService implements Component {
     await Promise.all(tries);
     if (won || !this.waiting.has(h.row.uuid)) return;
     h.offer = [];
-    if (agents) {
-      const passed = [...new Set([...h.row.passedOver, ...extensions])];
+    if (agents && refused.length) {
+      const passed = [...new Set([...h.row.passedOver, ...refused])];
       h.row = { ...h.row, passedOver: passed };
       await this.c.store.desk.passOver(h.row.uuid, passed);
     }
