@@ -55,6 +55,7 @@ import { originateAllowList, registerPbxCommands } from './pbx/central-commands.
 import { FreeswitchGateway } from './pbx/gateway.js';
 import { registerRoutingCommands } from './routing/central-commands.js';
 import { RoutingService } from './routing/routing-service.js';
+import { AcdService } from './desk/acd-service.js';
 import type { SimParts } from './sim/parts.js';
 import type { Simulation } from './sim/simulation.js';
 import { AuditSummary } from './store/audit-summary.js';
@@ -265,6 +266,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     // Routing: FreeSWITCH asks it for every call (mod_xml_curl); trunks' state from the gateway and the lines.
     const routing = new RoutingService({ config, store, bus, log: logger.ns('routing'), pbx: gateway, lines: () => lines.view(), faults, notify });
     await life.start(routing);
+    // The dispatch desk: calls a route parked in a queue, offered to agents (always running: queues may be added live).
+    const desk = new AcdService({ config, store, bus, log: logger.ns('desk'), pbx: gateway });
+    await life.start(desk);
     const selfTest = new SelfTest({ points, store, bus, log: logger.ns('alarms:self-test'), notify, faults }, { pbx });
     await life.start(component('self-test', () => selfTest.start(), () => selfTest.stop()));
 
@@ -298,7 +302,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       if (!tls && http.host !== '127.0.0.1' && http.host !== 'localhost')
         log.warn('the admin UI is served over plain HTTP on the network: passwords and the session cookie cross the wire unencrypted; configure http.tls');
       const app = createApp(
-        { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, routing, config: configService, walkTest, uplinkProbe: (draft) => probeUplink(draftSettings(draft, now().uplink)),
+        { store, accounts, sessions, health, bus, log: logger.ns('api'), cookie, pbx: gateway, alarms: alarmService, selfTest, faults, board: monitor, lines: linesApi, sim: simApi, routing, desk, config: configService, walkTest, uplinkProbe: (draft) => probeUplink(draftSettings(draft, now().uplink)),
           refusals, load, phones: () => now().phones.map((p) => ({ number: p.number, name: p.name, zone: p.zone })), logs: logger.ring, maintenance, timeZone },
         { trustProxy: http.trustProxy, freeswitch: { config: holder, secrets: fsSecrets, log: logger.ns('api:freeswitch'), routing } },
       );
@@ -334,6 +338,12 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
           name: 'routing',
           keys: ['routes', 'trunks', 'lists', 'schedules', 'calendars', 'numbering', 'zones', 'phones'],
           apply: async (next) => (await routing.reconfigure(next), { how: 'live', detail: 'the next call is routed by the new rules; calls in progress keep theirs' }),
+        },
+        {
+          // Queues and agents: the next decision uses them; waiting calls keep their place.
+          name: 'desk',
+          keys: ['queues', 'phones', 'zones'],
+          apply: async (next) => (desk.reconfigure(next), { how: 'live', detail: 'the queues decide by the new configuration; waiting calls keep their place' }),
         },
         { name: 'logging', keys: ['log.level', 'log.namespaces'], apply: async (next) => (logger.setLevels(next.log), { how: 'live', detail: `level ${next.log.level}` }) },
       ],

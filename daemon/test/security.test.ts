@@ -14,7 +14,7 @@ import { Client } from './helpers/http.js';
 const ADMIN_PW = 'orange-ladder-tunnel-42';
 const VIEWER_PW = 'quiet-harbour-lamp-77';
 const routes = routeTable({} as ApiDeps);
-const concrete = (r: RouteDef) => r.path.replace(':username', 'someone').replace(':key', 'ui.note');
+const concrete = (r: RouteDef) => r.path.replace(':username', 'someone').replace(':key', 'ui.note').replace(':extension', '8001');
 
 let d: DaemonHandle;
 t.before(async () => {

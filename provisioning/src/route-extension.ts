@@ -95,9 +95,17 @@ function destinationActions(x: RouteDestination, ctx: RouteXmlContext, priority:
       return [{ app: 'answer' }, { app: 'conference', data: `${fsText(x.name)}@default` }];
     case 'announcement':
       return [{ app: 'answer' }, { app: 'playback', data: soundPath(ctx, fsText(x.name)) }, { app: 'hangup', data: 'NORMAL_CLEARING' }];
+    case 'queue': {
+      // The daemon's ACD (daemon/src/desk): the call is answered and parked with the queue named on it;
+      // the CHANNEL_PARK event hands it to the desk, which plays the hold tone and bridges an agent
+      // (uuid_bridge). The dialplan ends at park: what follows is the daemon's.
+      const acts: Action[] = [set('callpoint_queue', x.id)];
+      if (x.skill) acts.push(set('callpoint_queue_skill', x.skill));
+      if (x.emergency) acts.push(set('callpoint_queue_urgency', 'emergency'));
+      return [...acts, { app: 'answer' }, { app: 'park' }];
+    }
     case 'ivr':
-    case 'queue':
-      // The slots of later features: no menu or queue exists in this version (config check refuses them).
+      // The slot of a later feature: no menu exists in this version (config check refuses it).
       return [set('callpoint_refused', `no ${x.kind} ${x.id} in this version`)];
   }
 }

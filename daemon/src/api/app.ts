@@ -24,6 +24,7 @@ import { logRoutes } from './routes/logs.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { routingRoutes } from './routes/routing.js';
+import { deskRoutes } from './routes/desk.js';
 import { userRoutes } from './routes/users.js';
 import { walkTestRoutes } from './routes/walk-test.js';
 
@@ -35,7 +36,7 @@ function safeEqual(a: string, b: string): boolean {
 
 export function routeTable(d: ApiDeps): RouteDef[] {
   return [
-    ...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...configRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...walkTestRoutes(d), ...routingRoutes(d), ...eventRoutes(d),
+    ...healthRoutes(d), ...authRoutes(d), ...userRoutes(d), ...auditRoutes(d), ...configRoutes(d), ...callRoutes(d), ...alarmRoutes(d), ...supervisionRoutes(d), ...lineRoutes(d), ...walkTestRoutes(d), ...routingRoutes(d), ...deskRoutes(d), ...eventRoutes(d),
     ...registrationRoutes(d), ...logRoutes(d), ...maintenanceRoutes(d),
   ];
 }

@@ -27,6 +27,7 @@ import type { StagedRestore } from '../store/restore-staging.js';
 import type { ConfigService } from '../config/service.js';
 import type { UplinkTestBody, UplinkTestResult } from '../contracts/config.js';
 import type { RoutingService } from '../routing/routing-service.js';
+import type { AcdService } from '../desk/acd-service.js';
 
 import type { SimInputResult } from '../contracts/alarms.js';
 export type { SimInputResult } from '../contracts/alarms.js';
@@ -121,6 +122,8 @@ export interface ApiDeps {
   uplinkProbe?: (draft: UplinkTestBody['uplink']) => Promise<UplinkTestResult['results']>;
   /** Routing: trunks, night mode, the route tester, the black/white lists. */
   routing?: Pick<RoutingService, 'view' | 'test' | 'setNightMode' | 'lists'>;
+  /** The dispatch desk: ACD queues and agents, when queues are configured. */
+  desk?: Pick<AcdService, 'view' | 'agentAction' | 'authorise'>;
   /** The FreeSWITCH gateway's live view, when it runs. */
   pbx?: { channels: { list(): LiveChannel[] }; connected: boolean; registrations(): Promise<CommandOutcome<SipRegistration[]>> };
   /** The phones of the configuration (for the registrations page). */

@@ -7,6 +7,7 @@
 // Then each point gets its plan resolved, for the services.
 import type { ConfigProblem } from './errors.js';
 import { duplicates, listOf as list } from './ids.js';
+import { deskReferenceProblems, deskReferrersOf } from './desk-check.js';
 import { routingReferenceProblems, routingReferrersOf, ruleOrderProblems, type RoutingReferable } from './routing-check.js';
 import type { Config, ConfigFile, PointConfig } from './schema.js';
 
@@ -29,6 +30,7 @@ export function crossCheck(c: ConfigFile): ConfigProblem[] {
     if (!zones.has(p.zone)) problems.push({ path: `phones[${i}].zone`, message: `no zone "${p.zone}" (zones: ${list(zoneIds)})` });
   });
   problems.push(...routingReferenceProblems(c));
+  problems.push(...deskReferenceProblems(c));
   // Rule order is read only once the references hold (a rule naming a missing zone is already reported).
   if (!problems.length) problems.push(...ruleOrderProblems(c).problems);
   return problems;
@@ -57,6 +59,7 @@ export type Referable = 'zone' | 'plan' | 'phone' | RoutingReferable;
 export function referrersOf(c: ConfigFile, kind: Referable, id: string): string[] {
   const out: string[] = [];
   if (kind !== 'plan') out.push(...routingReferrersOf(c, kind, id));
+  if (kind === 'zone' || kind === 'phone') out.push(...deskReferrersOf(c, kind, id));
   if (kind === 'zone') {
     c.points.forEach((p, i) => p.zone === id && out.push(`points[${i}] (${p.id})`));
     c.phones.forEach((p, i) => p.zone === id && out.push(`phones[${i}] (${p.number})`));

@@ -12,6 +12,7 @@
 // when it names the same class (or none), and is never said to overlap: the
 // check reports nothing it cannot prove.
 import type { ConfigProblem } from './errors.js';
+import { queueDestinationProblem } from './desk-check.js';
 import { duplicates, listOf as list } from './ids.js';
 import type { ConfigFile } from './schema.js';
 
@@ -126,12 +127,15 @@ export function ruleOrderProblems(c: Pick<ConfigFile, 'routes' | 'phones' | 'num
   return { problems, warnings };
 }
 
-function destinationProblems(d: Destination, path: string, ids: { trunks: Set<string>; trunkIds: string[] }): ConfigProblem[] {
+function destinationProblems(d: Destination, path: string, ids: { trunks: Set<string>; trunkIds: string[]; config: ConfigFile }): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   if ('trunks' in d) d.trunks.forEach((t, k) => ids.trunks.has(t) || out.push({ path: `${path}.trunks[${k}]`, message: `no trunk "${t}" (trunks: ${list(ids.trunkIds)})` }));
-  // Slots for later features: the schema knows them, this build has no menus or queues to send a call to.
+  // A slot for a later feature: the schema knows it, this build has no menus to send a call to.
   if ('ivr' in d) out.push({ path: `${path}.ivr`, message: `no IVR menu "${d.ivr}": IVR menus are not configurable in this version` });
-  if ('queue' in d) out.push({ path: `${path}.queue`, message: `no queue "${d.queue}": ACD queues are not configurable in this version` });
+  if ('queue' in d) {
+    const p = queueDestinationProblem(d.queue, `${path}.queue`, ids.config);
+    if (p) out.push(p);
+  }
   return out;
 }
 
@@ -147,7 +151,7 @@ export function routingReferenceProblems(c: ConfigFile): ConfigProblem[] {
   const zoneIds = c.zones.map((z) => z.id);
   const zones = new Set(zoneIds);
   const trunkIds = c.trunks.map((t) => t.id);
-  const ids = { trunks: new Set(trunkIds), trunkIds };
+  const ids = { trunks: new Set(trunkIds), trunkIds, config: c };
   const schedules = new Set(c.schedules.map((s) => s.id));
   const scheduleIds = list(c.schedules.map((s) => s.id));
   const noZone = (path: string, z: string) => zones.has(z) || problems.push({ path, message: `no zone "${z}" (zones: ${list(zoneIds)})` });

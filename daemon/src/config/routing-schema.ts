@@ -85,7 +85,13 @@ export const destination = z.union([
     .meta(meta({ title: 'Outside, through trunks', description: 'Out through trunks with failover.' })),
   z.strictObject({ conference: ident('a conference name').meta(meta({ title: 'Conference', description: 'A conference room name.' })) }).meta(meta({ title: 'Conference', description: 'Into a conference room.' })),
   z.strictObject({ ivr: ident('an IVR menu id').meta(meta({ title: 'IVR menu', description: 'A voice menu (configured by the IVR feature).' })) }).meta(meta({ title: 'IVR menu', description: 'To a voice menu.' })),
-  z.strictObject({ queue: ident('a queue id').meta(meta({ title: 'Queue', description: 'An ACD queue of the dispatch desk (configured by the queue feature).' })) }).meta(meta({ title: 'Queue', description: 'To an ACD queue.' })),
+  z
+    .strictObject({
+      queue: ident('a queue id').meta(meta({ title: 'Queue', description: 'An ACD queue of the dispatch desk (queues).', ref: 'queues' })),
+      skill: ident('a skill name').optional().meta(meta({ title: 'Skill needed', description: 'The skill these calls need: a queue of the skill strategy gives them to the agent with the highest level of it.' })),
+      emergency: z.boolean().default(false).meta(meta({ title: 'Emergency calls', description: 'Calls sent here are emergencies (a tunnel phone’s SOS key, an emergency DID): ahead of every other call of every queue, and they may take a free agent of another queue.' })),
+    })
+    .meta(meta({ title: 'Queue', description: 'To an ACD queue: the caller waits with a hold tone until an agent takes the call.' })),
   z
     .strictObject({ announcement: ident('an announcement name').meta(meta({ title: 'Announcement', description: 'A recorded message in the sounds directory (numbering.soundsDir/NAME.wav), played before the call ends.' })) })
     .meta(meta({ title: 'Announcement', description: 'Play a message, then hang up.' })),

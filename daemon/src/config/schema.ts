@@ -15,6 +15,7 @@ import { parseCentralKey } from './central-key.js';
 import { isTimeZone } from './site-time.js';
 import { meta } from './meta.js';
 import { calendar, list, numbering, routeRule, schedule, trunk, zoneRouting } from './routing-schema.js';
+import { queue } from './desk-schema.js';
 
 /** The version of the configuration file format this code writes and reads. */
 export const CONFIG_VERSION = 3;
@@ -243,6 +244,7 @@ export const configSchema = z
     lists: z.array(list).max(200).default([]).meta(meta({ title: 'Black and white lists', description: 'Numbers refused (or the only ones accepted) inbound and outbound.', edit: 'technician' })),
     schedules: z.array(schedule).max(64).default([]).meta(meta({ title: 'Schedules', description: 'Open hours of the week, used for night destinations and night permissions.', edit: 'technician' })),
     calendars: z.array(calendar).max(16).default([]).meta(meta({ title: 'Holiday calendars', description: 'Public holidays and make-up working days, used by schedules.', edit: 'technician' })),
+    queues: z.array(queue).max(32).default([]).meta(meta({ title: 'ACD queues', description: 'The dispatch desk’s queues: callers wait with a hold tone and are offered to free agents — emergency calls first, then VIP callers, callers of a zone an agent covers, and by wait.', edit: 'technician' })),
     log: log.prefault({}),
   })
   .meta(meta({ title: 'Callpoint configuration', description: 'The live file in the data directory (dataDir/config.yaml), seeded from /etc/callpoint/config.yaml.' }));
@@ -269,3 +271,4 @@ export type ScheduleConfig = ConfigFile['schedules'][number];
 export type CalendarConfig = ConfigFile['calendars'][number];
 export type NumberingConfig = ConfigFile['numbering'];
 export type DestinationConfig = RouteRuleConfig['to'];
+export type { QueueConfig, QueueAgentConfig, QueueOverflowConfig } from './desk-schema.js';

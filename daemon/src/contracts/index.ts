@@ -22,3 +22,4 @@ export * from './mqtt.js';
 export * from './commands.js';
 export * from './config.js';
 export * from './walk-test.js';
+export * from './desk.js';

@@ -16,7 +16,8 @@ export const routeDestination = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('trunk'), trunk: z.string(), trunkKind: z.enum(TRUNK_KINDS), number: z.string(), callerId: z.string().nullable() }),
   z.object({ kind: z.literal('conference'), name: z.string() }),
   z.object({ kind: z.literal('ivr'), id: z.string() }),
-  z.object({ kind: z.literal('queue'), id: z.string() }),
+  /** skill: what the call needs (the skill strategy's agent choice), null: any agent; emergency: ahead of every queue. */
+  z.object({ kind: z.literal('queue'), id: z.string(), skill: z.string().nullable(), emergency: z.boolean() }),
   z.object({ kind: z.literal('announcement'), name: z.string() }),
 ]);
 export type RouteDestination = z.infer<typeof routeDestination>;

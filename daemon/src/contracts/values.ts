@@ -104,6 +104,12 @@ export const TREATMENTS = ['reject', 'busy', 'announcement'] as const;
 export const REFUSAL_TONES = ['busy', 'congestion', 'sit'] as const;
 export const RING_STRATEGIES = ['simultaneous', 'sequential'] as const;
 export const NIGHT_MODES = ['auto', 'night', 'day'] as const;
+/** How an ACD queue picks the free agent for its next call (desk/queue-decision.ts). */
+export const QUEUE_STRATEGIES = ['longest-idle', 'ring-all', 'round-robin', 'skill'] as const;
+export type QueueStrategy = (typeof QUEUE_STRATEGIES)[number];
+/** An agent's state at the desk: logged out, ready, paused (with a reason), wrapping up after a call, on a call. */
+export const AGENT_STATES = ['logged-out', 'available', 'paused', 'wrap-up', 'busy'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
 export type NightMode = (typeof NIGHT_MODES)[number];
 /** A number as a phone dials it or a trunk presents it: an optional + then digits, * and #. */
 export const DIALLED_RE = /^\+?[0-9*#]{1,32}$/;

@@ -71,6 +71,14 @@ export interface ParkedCall {
   /** callpoint_point of a hotline call. */
   point: string | null;
   callerNumber: string | null;
+  /** callpoint_queue: the ACD queue the route sent the call to (provisioning/src/route-extension.ts). */
+  queue: string | null;
+  /** callpoint_queue_skill: the skill the route says the call needs. */
+  skill: string | null;
+  /** An emergency for the queue: callpoint_queue_urgency, or a routed call of emergency priority. */
+  emergency: boolean;
+  /** callpoint_zone: the caller's zone (a phone's directory variable). */
+  zone: string | null;
 }
 
 /** A phone registered, unregistered or let its registration expire (sofia::register/unregister/expire). */
@@ -343,7 +351,10 @@ export class FreeswitchGateway implements Component {
         const uuid = h['Unique-ID'];
         const kind = h.variable_callpoint_call;
         if (uuid && kind && h['Call-Direction'] === 'inbound') {
-          const p: ParkedCall = { uuid, kind, point: h.variable_callpoint_point ?? null, callerNumber: h['Caller-Caller-ID-Number'] ?? null };
+          const p: ParkedCall = {
+            uuid, kind, point: h.variable_callpoint_point ?? null, callerNumber: h['Caller-Caller-ID-Number'] ?? null,
+            queue: h.variable_callpoint_queue ?? null, skill: h.variable_callpoint_queue_skill ?? null, emergency: h.variable_callpoint_queue_urgency === 'emergency' || h.variable_callpoint_priority === 'emergency', zone: h.variable_callpoint_zone ?? null,
+          };
           for (const fn of this.parkListeners) fn(p);
         }
         return;

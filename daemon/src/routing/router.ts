@@ -324,7 +324,7 @@ export function describe(x: RouteDestination): string {
     case 'ivr':
       return `IVR menu ${x.id}`;
     case 'queue':
-      return `queue ${x.id}`;
+      return `queue ${x.id}${x.emergency ? ' as an emergency' : ''}${x.skill ? ` (skill ${x.skill})` : ''}`;
     case 'announcement':
       return `announcement ${x.name}`;
   }
@@ -381,7 +381,7 @@ function destination(d: Decider, x: Target): RouteDecision {
   // Internal services: a conference, a menu, a queue, a message.
   const ok = check('same-zone', x.number);
   if (!ok.ok) return d.refuse(x.rule, ok.why, TONE_CONGESTION, { number: x.number, class: 'same-zone' });
-  const svc: RouteDestination = 'conference' in dest ? { kind: 'conference', name: dest.conference } : 'ivr' in dest ? { kind: 'ivr', id: dest.ivr } : 'queue' in dest ? { kind: 'queue', id: dest.queue } : { kind: 'announcement', name: dest.announcement };
+  const svc: RouteDestination = 'conference' in dest ? { kind: 'conference', name: dest.conference } : 'ivr' in dest ? { kind: 'ivr', id: dest.ivr } : 'queue' in dest ? { kind: 'queue', id: dest.queue, skill: dest.skill ?? null, emergency: dest.emergency } : { kind: 'announcement', name: dest.announcement };
   return routed(d, x.rule, 'same-zone', x.number, [svc], x);
 }
 

@@ -448,6 +448,47 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 17,
+    name: 'desk: ACD agents\' states and the calls waiting in queues',
+    sql: `
+      -- One row per agent (a desk phone), across queues: what the agent chose
+      -- (logged out, available, paused with a reason) and the after-call state
+      -- (wrap-up until, free since), so a restart keeps both. Busy is not stored:
+      -- it is the live call, read again from FreeSWITCH.
+      CREATE TABLE desk_agents (
+        extension      TEXT PRIMARY KEY,
+        state          TEXT NOT NULL CHECK (state IN ('logged-out','available','paused')),
+        reason         TEXT,                  -- why paused, as given
+        since          TEXT NOT NULL,         -- when the state was set
+        idle_since     TEXT,                  -- end of the last call (longest-idle)
+        wrap_up_until  TEXT,                  -- no call before this
+        updated_by     TEXT
+      );
+      -- Every call that entered a queue, kept after it left (answered by whom,
+      -- overflowed where, abandoned after how long): the waiting ones are served
+      -- again, in order, after a restart.
+      CREATE TABLE queue_calls (
+        uuid        TEXT PRIMARY KEY,         -- the caller's FreeSWITCH channel
+        queue       TEXT NOT NULL,            -- where it waits now (overflow may move it)
+        first_queue TEXT NOT NULL,
+        caller      TEXT,
+        zone        TEXT,
+        urgency     TEXT NOT NULL CHECK (urgency IN ('emergency','normal')),
+        vip         INTEGER NOT NULL,
+        skill       TEXT,
+        arrived_at  TEXT NOT NULL,
+        state       TEXT NOT NULL CHECK (state IN ('waiting','answered','overflowed','abandoned')),
+        agent       TEXT,                     -- who answered (or the overflow phone)
+        passed_over TEXT NOT NULL DEFAULT '[]', -- JSON: agents who let it ring out
+        offer_legs  TEXT,                     -- JSON [{leg, extension}]: phones ringing with it now (a restart cancels or keeps them)
+        overflows   INTEGER NOT NULL DEFAULT 0,
+        answered_at TEXT,
+        ended_at    TEXT
+      );
+      CREATE INDEX queue_calls_waiting ON queue_calls(arrived_at) WHERE state = 'waiting';
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

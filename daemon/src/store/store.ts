@@ -9,6 +9,7 @@ import { AuditRepo } from './audit-repo.js';
 import { CallsRepo } from './calls-repo.js';
 import { CommandsRepo } from './commands-repo.js';
 import { ConfigVersionsRepo } from './config-versions-repo.js';
+import { DeskRepo } from './desk-repo.js';
 import { FaultsRepo } from './faults-repo.js';
 import { LoginFailuresRepo } from './login-failures-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
@@ -42,6 +43,7 @@ export interface Repos {
   configVersions: ConfigVersionsRepo;
   walkTests: WalkTestsRepo;
   routingLists: RoutingListsRepo;
+  desk: DeskRepo;
 }
 
 export interface Origin {
@@ -50,7 +52,7 @@ export interface Origin {
 }
 
 function reposOver(q: Queryable, origin: Origin): Repos {
-  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q), loginFailures: new LoginFailuresRepo(q), configVersions: new ConfigVersionsRepo(q), walkTests: new WalkTestsRepo(q), routingLists: new RoutingListsRepo(q) };
+  return { settings: new SettingsRepo(q), users: new UsersRepo(q), sessions: new SessionsRepo(q), audit: new AuditRepo(q), outbox: new OutboxRepo(q, origin), calls: new CallsRepo(q), alarms: new AlarmsRepo(q), commands: new CommandsRepo(q), faults: new FaultsRepo(q), sms: new SmsRepo(q), smsParts: new SmsPartsRepo(q), simPins: new SimPinsRepo(q), loginFailures: new LoginFailuresRepo(q), configVersions: new ConfigVersionsRepo(q), walkTests: new WalkTestsRepo(q), routingLists: new RoutingListsRepo(q), desk: new DeskRepo(q) };
 }
 
 export class Store implements Repos {
@@ -70,6 +72,7 @@ export class Store implements Repos {
   readonly configVersions: ConfigVersionsRepo;
   readonly walkTests: WalkTestsRepo;
   readonly routingLists: RoutingListsRepo;
+  readonly desk: DeskRepo;
 
   private constructor(
     readonly db: Db,
@@ -93,6 +96,7 @@ export class Store implements Repos {
     this.configVersions = r.configVersions;
     this.walkTests = r.walkTests;
     this.routingLists = r.routingLists;
+    this.desk = r.desk;
   }
 
   static async open(dataDir: string, origin: Origin): Promise<Store> {

@@ -125,6 +125,8 @@ export const TONES = {
   ringback: 'tone_stream://%(1000,4000,450);loops=-1',
   /** For a dispatcher on an alarm call of a point without an intercom: two short beeps every 4 s (press the acknowledge key). */
   'alarm-no-voice': 'tone_stream://%(250,150,880);%(250,3350,880);loops=-1',
+  /** For a caller waiting in an ACD queue: a soft two-note chime every 5 s (not ring-back: nobody is being rung yet). */
+  'queue-hold': 'tone_stream://%(300,100,523);%(300,4300,659);loops=-1',
 } as const;
 export type ToneName = keyof typeof TONES;
 
