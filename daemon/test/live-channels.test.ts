@@ -36,3 +36,20 @@ t.test('a tag of an originate that never created its channel can be dropped', as
   live.untag('00000000-0000-4000-8000-000000000001');
   t.equal(live.footprint().tags, 0);
 });
+
+t.test('a bridge joins both legs, though FreeSWITCH reports it on one (the leg that bridged), and parting frees both', async (t) => {
+  const changed: string[] = [];
+  const live = new LiveChannels((uuid) => void changed.push(uuid));
+  const a = '00000000-0000-4000-8000-00000000000a';
+  const b = '00000000-0000-4000-8000-00000000000b';
+  live.apply('CHANNEL_CREATE', leg(a, 'CS_INIT'));
+  live.apply('CHANNEL_CREATE', leg(b, 'CS_INIT'));
+  changed.length = 0;
+  live.apply('CHANNEL_BRIDGE', leg(a, 'CS_EXCHANGE_MEDIA', { 'Other-Leg-Unique-ID': b }));
+  t.equal(live.get(a)?.bridgedTo, b, 'the leg the event names');
+  t.equal(live.get(b)?.bridgedTo, a, 'and the other leg (the desk sees the agent talking to its caller)');
+  t.same(changed, [a, b], 'both changes are told');
+  live.apply('CHANNEL_UNBRIDGE', leg(a, 'CS_EXECUTE', { 'Other-Leg-Unique-ID': b }));
+  t.equal(live.get(a)?.bridgedTo, null);
+  t.equal(live.get(b)?.bridgedTo, null, 'parted on both');
+});

@@ -76,6 +76,22 @@ export class LiveChannels {
     this.tags.delete(uuid);
   }
 
+  /** The other leg of a bridge follows the leg FreeSWITCH reported: joined to it, or parted from it (`other` undefined). */
+  private mirrorBridge(uuid: string, other: string | undefined): void {
+    if (other !== undefined) {
+      const o = this.table.get(other);
+      if (!o || o.bridgedTo === uuid) return;
+      o.bridgedTo = uuid;
+      this.onChange(other, o);
+      return;
+    }
+    for (const [id, o] of this.table) {
+      if (o.bridgedTo !== uuid) continue;
+      o.bridgedTo = null;
+      this.onChange(id, o);
+    }
+  }
+
   private applyTags(ch: LiveChannel): boolean {
     const t = this.tags.get(ch.uuid);
     if (!t) return false;
@@ -138,6 +154,9 @@ export class LiveChannels {
         ch.alarmId ??= h.variable_callpoint_alarm_id ?? null;
         if (ch.alarmId) ch.priority = 'emergency';
         this.onChange(uuid, ch);
+        // FreeSWITCH sends CHANNEL_BRIDGE and CHANNEL_UNBRIDGE for the leg that bridged only: the
+        // other leg is joined (and parted) as well.
+        if (name === 'CHANNEL_BRIDGE' || name === 'CHANNEL_UNBRIDGE') this.mirrorBridge(uuid, name === 'CHANNEL_BRIDGE' ? h['Other-Leg-Unique-ID'] : undefined);
         return;
       }
       case 'CHANNEL_HANGUP':

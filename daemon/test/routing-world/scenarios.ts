@@ -7,6 +7,8 @@
 // with every trunk busy (the lowest-priority call released); and, last, the
 // daemon killed: FreeSWITCH's static fallback still routes 119 and dispatch.
 import type { Test } from 'tap';
+import type { ChannelList } from '../../src/contracts/calls.js';
+import type { DeskView } from '../../src/contracts/desk.js';
 import type { RouteDecision } from '../../src/contracts/routing.js';
 import { ROUTING_SITE } from '../helpers/routing-site.js';
 import { until, type RoutingWorld } from './world.js';
@@ -18,6 +20,9 @@ export function scenarioSite(proxies: Record<'telecom' | 'fxo' | 'gsm', string>)
     // Pinged every 5 s: a far end that goes silent is marked down within seconds.
     trunks: ROUTING_SITE.trunks.map((t) => ({ ...t, gateway: { ...t.gateway, proxy: proxies[t.id as 'telecom' | 'fxo' | 'gsm'], retryS: 5, pingS: 5 } })),
     lists: [...ROUTING_SITE.lists, { id: 'east-nothing', name: 'Nothing starting 1 from the east bore', kind: 'block', direction: 'outbound', zones: ['east-bore'], entries: [{ prefix: '1', reason: 'no outside calls from the bore' }] }],
+    // The help desk: 555 is an ordinary caller, 556 the same queue as an emergency (an SOS key's number).
+    queues: [{ id: 'help', name: 'Help desk', agents: [{ extension: '8001' }], wrapUpS: 1, ringS: 15, maxWaitS: 600 }],
+    routes: [{ id: 'help', name: 'Help desk', match: { number: '555' }, to: { queue: 'help' } }, { id: 'help-sos', name: 'Help desk, SOS', match: { number: '556' }, to: { queue: 'help', emergency: true } }, ...ROUTING_SITE.routes],
   };
 }
 
@@ -205,6 +210,47 @@ export const SCENARIOS: Scenario[] = [
       await w.daemon.setNight('day');
       const rec = await w.daemon.record('2001', '119');
       t.match(rec, { route: 'emergency', trunkId: 'fxo' });
+    },
+  ],
+  [
+    'the help desk queue: callers held with a tone until an agent logs in; the emergency caller first though it came second; the agent\'s phone rung and joined to each caller in turn',
+    async (t, w) => {
+      const desk = async () => (await w.daemon.api.get('/api/desk')).body as DeskView;
+      const help = async () => (await desk()).queues.find((q) => q.id === 'help')!;
+      const agent = await w.phone('8001');
+      const before = (await agent.answeredFrom()).length;
+      const first = await (await w.phone('1001')).dial('555');
+      t.same(await first.result(), { answered: true, cause: null }, 'the first caller is answered by the queue (held)');
+      t.ok(await until(async () => (await help()).waiting.length === 1, 10_000), 'and waits');
+      const sos = await (await w.phone('1002')).dial('556');
+      t.same(await sos.result(), { answered: true, cause: null }, 'the emergency caller too');
+      t.ok(await until(async () => (await help()).waiting.length === 2, 10_000), 'two wait');
+      const order = (await help()).waiting.sort((a, b) => a.position - b.position);
+      t.match(order.map((c) => [c.caller, c.urgency]), [['1002', 'emergency'], ['1001', 'normal']], 'the emergency caller is first in line');
+      t.match(order[0]!.reasons.join('; '), /emergency/, `its place explained (${order[0]!.reasons.join('; ')})`);
+      t.match(order[1]!.waitingFor ?? '', /.+/, `the other says why no phone rings (${order[1]!.waitingFor})`);
+      const login = await w.daemon.api.req('POST', '/api/desk/agents/8001/login', {});
+      t.equal(login.status, 200, 'the agent logs in');
+      t.ok(await until(async () => (await agent.answeredFrom()).length > before, 20_000), 'the agent\'s phone rings and is answered');
+      t.equal((await agent.answeredFrom())[before], '1002', 'with the emergency caller');
+      let legs = '';
+      const joined = await until(async () => {
+        const live = ((await w.daemon.api.get('/api/channels')).body as ChannelList).channels;
+        legs = JSON.stringify(live.map((c) => [c.name, c.callerNumber, c.route, c.bridgedTo]));
+        const caller = live.find((c) => c.callerNumber === '1002' && c.route === 'help-sos');
+        const other = live.find((c) => c.uuid === caller?.bridgedTo);
+        return !!other && other.name.includes('8001') && other.bridgedTo === caller!.uuid;
+      }, 10_000);
+      t.ok(joined, `the caller's leg and the agent's phone are bridged to each other (${legs})`);
+      t.ok(await until(async () => (await desk()).agents.find((a) => a.extension === '8001')?.state === 'busy', 10_000), 'the agent shows busy');
+      t.ok(await until(async () => (await help()).waiting.length === 1, 10_000), 'one still waits');
+      await sos.hangup();
+      t.ok(await until(async () => (await agent.answeredFrom()).length > before + 1, 20_000), 'after the wrap-up the next caller rings the agent');
+      t.equal((await agent.answeredFrom())[before + 1], '1001');
+      t.ok(await until(async () => (await help()).waiting.length === 0, 10_000), 'nobody is left waiting');
+      await first.hangup();
+      t.match(await w.daemon.record('1002', '556'), { route: 'help-sos' }, 'the call record names the route');
+      t.equal((await w.daemon.api.req('POST', '/api/desk/agents/8001/logout', {})).status, 200, 'the agent logs out');
     },
   ],
   [
