@@ -70,8 +70,16 @@ class SippCall implements WorldCall {
 
   /** FreeSWITCH hangs the caller's leg up (sipp answers the BYE and ends). */
   async hangup(): Promise<void> {
-    const all = (JSON.parse(await this.fs.api('show channels as json')) as { rows?: Array<Record<string, string>> }).rows ?? [];
-    const rows = all.filter(this.match);
+    // `show channels` reads FreeSWITCH's core database, which its SQL thread fills a moment after the
+    // channel exists: on a loaded machine an answered call may not be listed yet (it once found none,
+    // left the call up, and the call's record and trunk stayed taken).
+    let all: Array<Record<string, string>> = [];
+    let rows: Array<Record<string, string>> = [];
+    await until(async () => {
+      all = (JSON.parse(await this.fs.api('show channels as json')) as { rows?: Array<Record<string, string>> }).rows ?? [];
+      rows = all.filter(this.match);
+      return rows.length > 0 || this.s.proc.exitCode !== null;
+    }, 5000, 100);
     // A call left up holds its trunk and never gets its record: a hangup that finds nothing says so.
     if (!rows.length && this.s.proc.exitCode === null) throw new Error(`hangup: no channel of this call among ${JSON.stringify(all.map((r) => ({ uuid: r.uuid, direction: r.direction, cid_num: r.cid_num, initial_cid_num: r.initial_cid_num, dest: r.dest, initial_dest: r.initial_dest, callstate: r.callstate })))}`);
     for (const r of rows) await this.fs.api(`uuid_kill ${r.uuid}`);
