@@ -30,6 +30,7 @@ import type { HangupCause } from '../pbx/commands/grammar.js';
 import type { OfferLeg, QueueCallRow } from '../store/desk-repo.js';
 import type { Store } from '../store/store.js';
 import { AgentBook, type AgentAction, type AgentActionResult } from './agent-book.js';
+import { DeskFeed } from './desk-feed.js';
 import type { Actor } from '../accounts/actor.js';
 import { decide, type CallStanding, type QueueSpec, type WaitingCall } from './queue-decision.js';
 
@@ -88,9 +89,12 @@ export class AcdService implements Component {
   /** After a restart: no offer until the old run's offers are settled (resume()). */
   private resumed = true;
   private standings = new Map<string, CallStanding>();
+  /** The wallboard's `desk` events, after each turn of the decision. */
+  private readonly feed: DeskFeed;
 
   constructor(private c: DeskContext) {
     this.agents = new AgentBook({ store: c.store, bus: c.bus, config: () => this.c.config });
+    this.feed = new DeskFeed({ bus: c.bus, view: () => this.view() });
   }
 
   private queue(id: string): QueueConfig | undefined {
@@ -124,6 +128,7 @@ export class AcdService implements Component {
     this.stopped = true;
     for (const off of this.offs.splice(0)) off();
     clearInterval(this.timer);
+    this.feed.stop();
   }
 
   /** The configuration changed: queues and agents as it now says; calls waiting stay (in a queue now gone, they wait for it to return). */
@@ -186,6 +191,8 @@ export class AcdService implements Component {
     // Written before anything is offered: a restart serves it.
     await this.c.store.desk.enqueue(row);
     this.waiting.set(p.uuid, { row, offer: [], overflowAt: this.overflowDue(row, arrived) });
+    // On the wallboard now, not after the hold tone's answer from FreeSWITCH.
+    this.feed.changed();
     this.c.log.info({ call: p.uuid, queue: q.id, caller, zone: p.zone, urgency: row.urgency, vip: row.vip, skill: p.skill }, `call from ${caller ?? 'an unknown number'} waits in queue ${q.id}`);
     const tone = await this.c.pbx.playTone(p.uuid, 'queue-hold', 'aleg');
     if (!tone.ok) this.c.log.warn({ call: p.uuid, reason: tone.message }, 'no hold tone for the waiting caller');
@@ -231,6 +238,8 @@ export class AcdService implements Component {
         .catch((err: unknown) => this.c.log.error({ err }, 'queue decision failed'))
         .finally(() => {
           this.running = false;
+          // Every change (a call in or gone, an offer, an answer, an agent's action, a wrap-up over) ends in a turn here.
+          this.feed.changed();
           if (this.again) {
             this.again = false;
             this.schedule();
