@@ -60,6 +60,12 @@ interface Held {
   offer: OfferLeg[];
   /** When it goes to the overflow next (ms). */
   overflowAt: number;
+  /**
+   * Its row is written (queue_calls): only then may it be offered or
+   * overflowed. Until then it is shown and ranked (the wallboard shows what
+   * FreeSWITCH holds, and no call below it takes the agent meant for it).
+   */
+  stored: boolean;
 }
 
 /** An answered call: the agent (or overflow phone) busy with it until either leg ends. */
@@ -105,7 +111,7 @@ export class AcdService implements Component {
     this.stopped = false;
     await this.agents.load();
     const rows = await this.c.store.desk.waiting();
-    for (const row of rows) this.waiting.set(row.uuid, { row, offer: row.offerLegs, overflowAt: this.overflowDue(row, Date.parse(row.arrivedAt), row.overflows + 1) });
+    for (const row of rows) this.waiting.set(row.uuid, { row, offer: row.offerLegs, overflowAt: this.overflowDue(row, Date.parse(row.arrivedAt), row.overflows + 1), stored: true });
     const talking = await this.c.store.desk.talking();
     for (const r of talking) if (r.agent) this.talks.set(r.uuid, { caller: r.uuid, leg: '', extension: r.agent, queue: r.queue, agent: this.agents.configured().has(r.agent) });
     this.offs.push(this.c.pbx.onParked((p) => {
@@ -188,14 +194,26 @@ export class AcdService implements Component {
       vip: !!caller && q.vip.some((v) => VIP_NUMBER(v) === VIP_NUMBER(caller)), skill: p.skill, arrivedAt: new Date(arrived).toISOString(),
       state: 'waiting', agent: null, passedOver: [], offerLegs: [], overflows: 0, answeredAt: null, endedAt: null,
     };
-    // Written before anything is offered: a restart serves it.
-    await this.c.store.desk.enqueue(row);
-    this.waiting.set(p.uuid, { row, offer: [], overflowAt: this.overflowDue(row, arrived) });
-    // On the wallboard now, not after the hold tone's answer from FreeSWITCH.
+    const held: Held = { row, offer: [], overflowAt: this.overflowDue(row, arrived), stored: false };
+    this.waiting.set(p.uuid, held);
+    // On the wallboard now, not after the write or the hold tone's answer from FreeSWITCH.
     this.feed.changed();
+    // Written before anything is offered: a restart serves it.
+    try {
+      await this.c.store.desk.enqueue(row);
+    } catch (err) {
+      if (this.waiting.get(p.uuid) === held) this.waiting.delete(p.uuid);
+      this.feed.changed();
+      throw err;
+    }
+    held.stored = true;
+    // The caller hung up while it was written (gone() wrote the end after this row).
+    if (this.waiting.get(p.uuid) !== held) return;
     this.c.log.info({ call: p.uuid, queue: q.id, caller, zone: p.zone, urgency: row.urgency, vip: row.vip, skill: p.skill }, `call from ${caller ?? 'an unknown number'} waits in queue ${q.id}`);
+    // The hold tone is started before any offer, so it can never be laid over a call already joined to an agent.
     const tone = await this.c.pbx.playTone(p.uuid, 'queue-hold', 'aleg');
     if (!tone.ok) this.c.log.warn({ call: p.uuid, reason: tone.message }, 'no hold tone for the waiting caller');
+    // Offered now (an emergency's agent was kept for it during the write).
     this.schedule();
   }
 
@@ -271,7 +289,7 @@ export class AcdService implements Component {
     const now = Date.now();
     // Overflow first: a call due goes to its overflow instead of waiting for an agent here.
     for (const h of this.waiting.values()) {
-      if (h.offer.length || now < h.overflowAt) continue;
+      if (!h.stored || h.offer.length || now < h.overflowAt) continue;
       const q = this.queue(h.row.queue);
       if (!q?.overflow) {
         h.overflowAt = now + (q?.maxWaitS ?? 120) * 1000;
@@ -284,7 +302,8 @@ export class AcdService implements Component {
     for (const a of d.assignments) {
       const h = this.waiting.get(a.call);
       const q = this.queue(a.queue);
-      if (!h || !q) continue;
+      // Not written yet: its agent waits for it (the write ends in another turn).
+      if (!h?.stored || !q) continue;
       this.c.log.info({ call: a.call, queue: a.queue, agents: a.agents, why: a.why, reasons: this.standings.get(a.call)?.reasons }, `offering ${h.row.caller ?? 'a call'} to ${a.agents.join(', ')}: ${a.why}`);
       if (q.strategy === 'round-robin') this.lastOffered.set(q.id, a.agents[0]!);
       // Not awaited: the phones ring for ringS while the next call is offered (h.offer marks them busy at once).
