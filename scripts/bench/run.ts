@@ -10,6 +10,7 @@ import { alarmLatencyFigures } from './alarm-latency.js';
 import { boardInventoryFigures } from './board-inventory.js';
 import { callSearchFigures } from './call-search.js';
 import { configApplyFigures } from './config-apply.js';
+import { deskFigures } from './desk.js';
 import { firstLoadFigures } from './first-load.js';
 import { gatewayFigures } from './gateway.js';
 import { UNIT_NICE, UNIT_NODE_FLAGS, unitNice } from '../../daemon/test/helpers/unit-flags.js';
@@ -88,6 +89,7 @@ async function main() {
     for (const f of await configApplyFigures()) report(f);
     for (const f of await callSearchFigures()) report(f);
     for (const f of await routingFigures()) report(f);
+    for (const f of await deskFigures()) report(f);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -31,13 +31,13 @@ import { Dashboard } from './views/Dashboard';
 import { Faults } from './views/Faults';
 import { Login } from './views/Login';
 import { NotAvailable } from './views/NotAvailable';
-import { Account, Audit, Board, Calls, Lines, Live, Logs, Maintenance, Phones, RoutingPages, Settings, Setup, Users, WalkPages } from './lazy-pages';
+import { Account, Audit, Board, Calls, Lines, Live, Logs, Maintenance, Phones, RoutingPages, Settings, Setup, Users, WalkPages, Wallboard } from './lazy-pages';
 
 
 type Mode = 'loading' | 'setup' | 'login' | 'app';
 
 /** Stream events handed to pages (health is handled here). */
-const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms', 'config', 'walk-test', 'routing'];
+const PAGE_EVENTS: readonly (keyof StreamEvents)[] = ['audit', 'call', 'channel', 'alarm', 'fault', 'board', 'lines', 'sms', 'config', 'walk-test', 'routing', 'desk'];
 
 /** Lists are fetched once the event stream is connected; if it cannot connect, after this long anyway (shown as stale). */
 const LOAD_WITHOUT_STREAM_MS = 4000;
@@ -281,6 +281,9 @@ export function App() {
       break;
     case 'routing':
       page = <RoutingPages role={user.role} subscribe={subscribe} streamEpoch={dataEpoch} />;
+      break;
+    case 'desk':
+      page = <Wallboard me={user} subscribe={subscribe} streamEpoch={dataEpoch} />;
       break;
     case 'users':
       page = canSeeUsers(user.role) ? <Users me={user} /> : <NotAvailable reason="forbidden" />;

@@ -5,6 +5,7 @@ import { lazyPage } from './lazy-page';
 
 export const Settings = lazyPage(() => import('./settings/Settings').then((m) => m.Settings));
 export const RoutingPages = lazyPage(() => import('./routing/RoutingPages').then((m) => m.RoutingPages));
+export const Wallboard = lazyPage(() => import('./desk/Wallboard').then((m) => m.Wallboard));
 export const WalkPages = lazyPage(() => import('./walk/WalkPages').then((m) => m.WalkPages));
 export const Board = lazyPage(() => import('./views/Board').then((m) => m.Board));
 export const Lines = lazyPage(() => import('./views/Lines').then((m) => m.Lines));

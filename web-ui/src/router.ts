@@ -1,9 +1,9 @@
 // Hash routing (#/alarms, #/, #/faults, #/board, #/lines, #/calls, #/live, #/users, #/audit[?filters], #/account,
 // #/logs, #/phones, #/maintenance,
-// #/settings/<section>, #/walk-test[/report/<id>], #/routing/<page>) and the /setup entry URL.
+// #/desk[?big=1], #/settings/<section>, #/walk-test[/report/<id>], #/routing/<page>) and the /setup entry URL.
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = 'alarms' | 'dashboard' | 'faults' | 'board' | 'lines' | 'calls' | 'live' | 'users' | 'audit' | 'logs' | 'phones' | 'maintenance' | 'account' | 'settings' | 'walk-test' | 'routing' | 'notfound';
+export type Route = 'alarms' | 'dashboard' | 'faults' | 'board' | 'lines' | 'calls' | 'live' | 'users' | 'audit' | 'logs' | 'phones' | 'maintenance' | 'account' | 'settings' | 'walk-test' | 'routing' | 'desk' | 'notfound';
 
 const ROUTES: Record<string, Route> = {
   '': 'dashboard',
@@ -24,6 +24,7 @@ const ROUTES: Record<string, Route> = {
   '#/settings': 'settings',
   '#/walk-test': 'walk-test',
   '#/routing': 'routing',
+  '#/desk': 'desk',
 };
 
 /** Pages with their own sub-pages after the route (#/settings/points, #/walk-test/report/3). */
@@ -50,6 +51,7 @@ export const HREF: Record<Exclude<Route, 'notfound'>, string> = {
   settings: '#/settings',
   'walk-test': '#/walk-test',
   routing: '#/routing',
+  desk: '#/desk',
 };
 
 export function parseRoute(hash: string): Route {

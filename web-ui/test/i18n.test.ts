@@ -86,3 +86,11 @@ t.test('the routing pages’ catalogues: the same keys, no empty text, the same 
   t.same(Object.keys(ren).filter((k) => placeholders(ren[k as keyof typeof ren]).join() !== placeholders(rzh[k as keyof typeof rzh]).join()), [], 'the same placeholders');
   t.same(Object.entries(rzh).filter(([, v]) => v.includes('报警')).map(([k]) => k), [], 'an alarm is 告警, never 报警');
 });
+
+t.test('the wallboard’s catalogues: the same keys, no empty text, the same placeholders', async (t) => {
+  const { default: den } = await import('../src/locales/desk.en');
+  const { default: dzh } = await import('../src/locales/desk.zh-CN');
+  t.same(Object.keys(dzh).sort(), Object.keys(den).sort());
+  t.same(Object.entries({ ...den, ...dzh }).filter(([, v]) => !v.trim()).map(([k]) => k), [], 'no empty text');
+  t.same(Object.keys(den).filter((k) => placeholders(den[k as keyof typeof den]).join() !== placeholders(dzh[k as keyof typeof dzh]).join()), [], 'the same placeholders');
+});

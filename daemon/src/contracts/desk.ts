@@ -56,6 +56,15 @@ export type QueueView = z.infer<typeof queueView>;
 export const deskView = z.object({ queues: z.array(queueView), agents: z.array(agentView) });
 export type DeskView = z.infer<typeof deskView>;
 
+/**
+ * The `desk` event (SSE): one queue as GET /api/desk shows it, with the
+ * agents serving it, sent when its waiting calls or one of its agents
+ * changed — at most one per queue every DESK_EVENT_MS (a burst of callers is
+ * one event, not one per caller). Wait times tick on the page, from arrivedAt.
+ */
+export const deskEvent = z.object({ queue: queueView, agents: z.array(agentView), at: isoTime });
+export type DeskEvent = z.infer<typeof deskEvent>;
+
 /** POST /api/desk/agents/:extension/pause. */
 export const agentPauseBody = z.strictObject({
   reason: z.string().trim().min(1, 'say why the agent pauses (a break, a site visit …)').max(120).regex(/^[^\p{Cc}]*$/u, 'a reason is one line of text'),

@@ -6,6 +6,7 @@ import type { Alarm } from './alarms.js';
 import type { BoardSnapshot } from './board.js';
 import type { CallRecord, ChannelChange } from './calls.js';
 import type { ConfigEvent } from './config.js';
+import type { DeskEvent } from './desk.js';
 import type { Fault } from './faults.js';
 import type { Health } from './health.js';
 import type { LinesView, Sms } from './lines.js';
@@ -36,6 +37,8 @@ export interface StreamEvents {
   'walk-test': WalkTestEvent;
   /** Trunks, night mode or a list changed (technicians and admins only). */
   routing: RoutingView;
+  /** An ACD queue's waiting calls or its agents changed (coalesced: at most one per queue every 100 ms). */
+  desk: DeskEvent;
   /** Keep-alive, every 25 s. */
   ping: { ts: string };
 }

@@ -30,6 +30,7 @@ import type { HangupCause } from '../pbx/commands/grammar.js';
 import type { OfferLeg, QueueCallRow } from '../store/desk-repo.js';
 import type { Store } from '../store/store.js';
 import { AgentBook, type AgentAction, type AgentActionResult } from './agent-book.js';
+import { DeskFeed } from './desk-feed.js';
 import type { Actor } from '../accounts/actor.js';
 import { decide, type CallStanding, type QueueSpec, type WaitingCall } from './queue-decision.js';
 
@@ -59,6 +60,12 @@ interface Held {
   offer: OfferLeg[];
   /** When it goes to the overflow next (ms). */
   overflowAt: number;
+  /**
+   * Its row is written (queue_calls): only then may it be offered or
+   * overflowed. Until then it is shown and ranked (the wallboard shows what
+   * FreeSWITCH holds, and no call below it takes the agent meant for it).
+   */
+  stored: boolean;
 }
 
 /** An answered call: the agent (or overflow phone) busy with it until either leg ends. */
@@ -88,9 +95,12 @@ export class AcdService implements Component {
   /** After a restart: no offer until the old run's offers are settled (resume()). */
   private resumed = true;
   private standings = new Map<string, CallStanding>();
+  /** The wallboard's `desk` events, after each turn of the decision. */
+  private readonly feed: DeskFeed;
 
   constructor(private c: DeskContext) {
     this.agents = new AgentBook({ store: c.store, bus: c.bus, config: () => this.c.config });
+    this.feed = new DeskFeed({ bus: c.bus, view: () => this.view() });
   }
 
   private queue(id: string): QueueConfig | undefined {
@@ -101,7 +111,7 @@ export class AcdService implements Component {
     this.stopped = false;
     await this.agents.load();
     const rows = await this.c.store.desk.waiting();
-    for (const row of rows) this.waiting.set(row.uuid, { row, offer: row.offerLegs, overflowAt: this.overflowDue(row, Date.parse(row.arrivedAt), row.overflows + 1) });
+    for (const row of rows) this.waiting.set(row.uuid, { row, offer: row.offerLegs, overflowAt: this.overflowDue(row, Date.parse(row.arrivedAt), row.overflows + 1), stored: true });
     const talking = await this.c.store.desk.talking();
     for (const r of talking) if (r.agent) this.talks.set(r.uuid, { caller: r.uuid, leg: '', extension: r.agent, queue: r.queue, agent: this.agents.configured().has(r.agent) });
     this.offs.push(this.c.pbx.onParked((p) => {
@@ -124,6 +134,7 @@ export class AcdService implements Component {
     this.stopped = true;
     for (const off of this.offs.splice(0)) off();
     clearInterval(this.timer);
+    this.feed.stop();
   }
 
   /** The configuration changed: queues and agents as it now says; calls waiting stay (in a queue now gone, they wait for it to return). */
@@ -183,12 +194,26 @@ export class AcdService implements Component {
       vip: !!caller && q.vip.some((v) => VIP_NUMBER(v) === VIP_NUMBER(caller)), skill: p.skill, arrivedAt: new Date(arrived).toISOString(),
       state: 'waiting', agent: null, passedOver: [], offerLegs: [], overflows: 0, answeredAt: null, endedAt: null,
     };
+    const held: Held = { row, offer: [], overflowAt: this.overflowDue(row, arrived), stored: false };
+    this.waiting.set(p.uuid, held);
+    // On the wallboard now, not after the write or the hold tone's answer from FreeSWITCH.
+    this.feed.changed();
     // Written before anything is offered: a restart serves it.
-    await this.c.store.desk.enqueue(row);
-    this.waiting.set(p.uuid, { row, offer: [], overflowAt: this.overflowDue(row, arrived) });
+    try {
+      await this.c.store.desk.enqueue(row);
+    } catch (err) {
+      if (this.waiting.get(p.uuid) === held) this.waiting.delete(p.uuid);
+      this.feed.changed();
+      throw err;
+    }
+    held.stored = true;
+    // The caller hung up while it was written (gone() wrote the end after this row).
+    if (this.waiting.get(p.uuid) !== held) return;
     this.c.log.info({ call: p.uuid, queue: q.id, caller, zone: p.zone, urgency: row.urgency, vip: row.vip, skill: p.skill }, `call from ${caller ?? 'an unknown number'} waits in queue ${q.id}`);
+    // The hold tone is started before any offer, so it can never be laid over a call already joined to an agent.
     const tone = await this.c.pbx.playTone(p.uuid, 'queue-hold', 'aleg');
     if (!tone.ok) this.c.log.warn({ call: p.uuid, reason: tone.message }, 'no hold tone for the waiting caller');
+    // Offered now (an emergency's agent was kept for it during the write).
     this.schedule();
   }
 
@@ -231,6 +256,8 @@ export class AcdService implements Component {
         .catch((err: unknown) => this.c.log.error({ err }, 'queue decision failed'))
         .finally(() => {
           this.running = false;
+          // Every change (a call in or gone, an offer, an answer, an agent's action, a wrap-up over) ends in a turn here.
+          this.feed.changed();
           if (this.again) {
             this.again = false;
             this.schedule();
@@ -262,7 +289,7 @@ export class AcdService implements Component {
     const now = Date.now();
     // Overflow first: a call due goes to its overflow instead of waiting for an agent here.
     for (const h of this.waiting.values()) {
-      if (h.offer.length || now < h.overflowAt) continue;
+      if (!h.stored || h.offer.length || now < h.overflowAt) continue;
       const q = this.queue(h.row.queue);
       if (!q?.overflow) {
         h.overflowAt = now + (q?.maxWaitS ?? 120) * 1000;
@@ -275,7 +302,8 @@ export class AcdService implements Component {
     for (const a of d.assignments) {
       const h = this.waiting.get(a.call);
       const q = this.queue(a.queue);
-      if (!h || !q) continue;
+      // Not written yet: its agent waits for it (the write ends in another turn).
+      if (!h?.stored || !q) continue;
       this.c.log.info({ call: a.call, queue: a.queue, agents: a.agents, why: a.why, reasons: this.standings.get(a.call)?.reasons }, `offering ${h.row.caller ?? 'a call'} to ${a.agents.join(', ')}: ${a.why}`);
       if (q.strategy === 'round-robin') this.lastOffered.set(q.id, a.agents[0]!);
       // Not awaited: the phones ring for ringS while the next call is offered (h.offer marks them busy at once).

@@ -144,24 +144,9 @@ export function decide(queues: readonly QueueSpec[], agents: readonly AgentStatu
     return list.length ? list.reduce((a, b) => (idle(b.agent.extension) < idle(a.agent.extension) ? b : a)) : undefined;
   };
 
-  while (left.length) {
-    // Rank every call left against the agents left; take the best.
-    let bestIdx = -1;
-    let bestRank: Rank | undefined;
-    let bestPool: ReturnType<typeof candidates> | undefined;
-    left.forEach((c, i) => {
-      const pool = candidates(c, byQueue.get(c.queue)!);
-      const r: Rank = { emergency: c.urgency === 'emergency', vip: c.vip, zoneAgents: zoneAgentsOf(c, pool.agents), arrivedAt: c.arrivedAt };
-      if (!bestRank || better(r, bestRank)) {
-        bestIdx = i;
-        bestRank = r;
-        bestPool = pool;
-      }
-    });
-    const c = left.splice(bestIdx, 1)[0]!;
+  /** The call `c` takes its place (and an agent, if one is left for it). */
+  const stand = (c: WaitingCall, rank: Rank, pool: ReturnType<typeof candidates>) => {
     const q = byQueue.get(c.queue)!;
-    const rank = bestRank!;
-    const pool = bestPool!;
     const pos = (position.get(q.id) ?? 0) + 1;
     position.set(q.id, pos);
     const reasons: string[] = [];
@@ -191,6 +176,25 @@ export function decide(queues: readonly QueueSpec[], agents: readonly AgentStatu
       for (const a of chosen.agents) free.delete(a);
     }
     standings.push({ call: c.uuid, queue: q.id, position: pos, reasons, assigned, waitingFor: assigned ? null : (pool.waitingFor ?? 'no free agent') });
+  };
+
+  while (left.length) {
+    // Rank every call left against the agents left; take the best.
+    const pools = left.map((c) => candidates(c, byQueue.get(c.queue)!));
+    const ranks = left.map((c, i): Rank => ({ emergency: c.urgency === 'emergency', vip: c.vip, zoneAgents: zoneAgentsOf(c, pools[i]!.agents), arrivedAt: c.arrivedAt }));
+    // No call left can have an agent (none is free for it, and no emergency may borrow one): no rank can change any
+    // more. The rest stand in rank order at once — a stable sort, the order repeated picking of the first best gives —
+    // instead of being ranked again for each place (200 waiting calls: 200 rankings of 200).
+    if (pools.every((p) => !p.agents.length) && (!free.size || !left.some((c) => c.urgency === 'emergency'))) {
+      const order = left.map((_, i) => i).sort((a, b) => (better(ranks[a]!, ranks[b]!) ? -1 : better(ranks[b]!, ranks[a]!) ? 1 : 0));
+      const rest = left.splice(0);
+      for (const i of order) stand(rest[i]!, ranks[i]!, pools[i]!);
+      break;
+    }
+    let best = 0;
+    for (let i = 1; i < left.length; i++) if (better(ranks[i]!, ranks[best]!)) best = i;
+    const c = left.splice(best, 1)[0]!;
+    stand(c, ranks[best]!, pools[best]!);
   }
   return { assignments, standings };
 }

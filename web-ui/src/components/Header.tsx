@@ -179,6 +179,7 @@ function Nav({ role, route, openFaults }: { role: SessionUser['role']; route: Ro
         {item('settings', t('nav.settings'))}
         {item('walk-test', t('nav.walkTest'))}
         {item('routing', t('nav.routing'))}
+        {item('desk', t('nav.desk'))}
         {canSeeUsers(role) && item('users', t('nav.users'))}
         {canSeeAudit(role) && item('audit', t('nav.audit'))}
         {canSeeRegistrations(role) && item('phones', t('nav.phones'))}

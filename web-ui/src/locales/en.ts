@@ -33,6 +33,7 @@ const en = {
   'nav.settings': 'Configuration',
   'nav.walkTest': 'Walk test',
   'nav.routing': 'Routing',
+  'nav.desk': 'Desk',
 
   'role.admin': 'Administrator',
   'role.technician': 'Technician',

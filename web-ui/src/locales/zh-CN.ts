@@ -32,6 +32,7 @@ const zhCN: Messages = {
   'nav.settings': '配置',
   'nav.walkTest': '逐点测试',
   'nav.routing': '路由',
+  'nav.desk': '调度台',
   'nav.account': '我的账户',
 
   'role.admin': '管理员',

@@ -84,7 +84,7 @@ export function eventRoutes(d: ApiDeps): RouteDef[] {
         };
         res.write('retry: 3000\n\n');
         send('health', d.health.snapshot());
-        const offs = [d.bus.on('health', (h) => send('health', h)), d.bus.on('channel', (c) => send('channel', c)), d.bus.on('call', (c) => send('call', c)), d.bus.on('alarm', (a) => send('alarm', a)), d.bus.on('fault', (f) => send('fault', f)), d.bus.on('board', (b) => send('board', b)), d.bus.on('config', (c) => send('config', c)), d.bus.on('walk-test', (w) => send('walk-test', w))];
+        const offs = [d.bus.on('health', (h) => send('health', h)), d.bus.on('channel', (c) => send('channel', c)), d.bus.on('call', (c) => send('call', c)), d.bus.on('alarm', (a) => send('alarm', a)), d.bus.on('fault', (f) => send('fault', f)), d.bus.on('board', (b) => send('board', b)), d.bus.on('config', (c) => send('config', c)), d.bus.on('walk-test', (w) => send('walk-test', w)), d.bus.on('desk', (q) => send('desk', q))];
         const tech = ctx.actor.role === 'admin' || ctx.actor.role === 'technician';
         offs.push(d.bus.on('lines', (l) => send('lines', tech ? l : forViewer(l))));
         // SMS texts are for technicians.
